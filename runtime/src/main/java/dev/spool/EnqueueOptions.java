@@ -1,0 +1,160 @@
+package dev.spool;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * How a job is enqueued: its queue, priority, when it may first run, how often it may be tried, how
+ * long one run may take and an optional unique key. Setters validate and return {@code this}.
+ */
+public class EnqueueOptions {
+
+  public static final String DEFAULT_QUEUE = "default";
+  public static final int DEFAULT_PRIORITY = 0;
+  public static final int DEFAULT_MAX_ATTEMPTS = 20;
+  /** The longest queue name or unique key accepted. */
+  public static final int MAX_NAME_LENGTH = 200;
+
+  private String queue = DEFAULT_QUEUE;
+  private int priority = DEFAULT_PRIORITY;
+  private Instant runAt;
+  private Duration delay = Duration.ZERO;
+  private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+  private Duration timeout;
+  private String uniqueKey;
+
+  public EnqueueOptions() {}
+
+  public EnqueueOptions(EnqueueOptions other) {
+    this.queue = other.queue;
+    this.priority = other.priority;
+    this.runAt = other.runAt;
+    this.delay = other.delay;
+    this.maxAttempts = other.maxAttempts;
+    this.timeout = other.timeout;
+    this.uniqueKey = other.uniqueKey;
+  }
+
+  /** Reads {@code queue, priority, runAt (ISO-8601), delayMs, maxAttempts, timeoutMs, uniqueKey}. */
+  public EnqueueOptions(JsonObject json) {
+    setQueue(json.getString("queue", DEFAULT_QUEUE));
+    setPriority(json.getInteger("priority", DEFAULT_PRIORITY));
+    if (json.getValue("runAt") != null) {
+      setRunAt(json.getInstant("runAt"));
+    }
+    setDelay(Duration.ofMillis(json.getLong("delayMs", 0L)));
+    setMaxAttempts(json.getInteger("maxAttempts", DEFAULT_MAX_ATTEMPTS));
+    if (json.getValue("timeoutMs") != null) {
+      setTimeout(Duration.ofMillis(json.getLong("timeoutMs")));
+    }
+    setUniqueKey(json.getString("uniqueKey"));
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("queue", queue).put("priority", priority).put("delayMs", delay.toMillis()).put("maxAttempts", maxAttempts);
+    if (runAt != null) {
+      json.put("runAt", runAt);
+    }
+    if (timeout != null) {
+      json.put("timeoutMs", timeout.toMillis());
+    }
+    if (uniqueKey != null) {
+      json.put("uniqueKey", uniqueKey);
+    }
+    return json;
+  }
+
+  public String getQueue() {
+    return queue;
+  }
+
+  /** The queue the job goes to; workers claim per queue. */
+  public EnqueueOptions setQueue(String queue) {
+    this.queue = checkName("queue", queue);
+    return this;
+  }
+
+  public int getPriority() {
+    return priority;
+  }
+
+  /** Lower runs first within a queue; from -32768 to 32767. */
+  public EnqueueOptions setPriority(int priority) {
+    if (priority < Short.MIN_VALUE || priority > Short.MAX_VALUE) {
+      throw new IllegalArgumentException("priority must fit a smallint, got " + priority);
+    }
+    this.priority = priority;
+    return this;
+  }
+
+  public Instant getRunAt() {
+    return runAt;
+  }
+
+  /** The earliest time the job may run; wins over {@link #setDelay}. Null means now. */
+  public EnqueueOptions setRunAt(Instant runAt) {
+    this.runAt = runAt;
+    return this;
+  }
+
+  public Duration getDelay() {
+    return delay;
+  }
+
+  /** Runs the job no sooner than this long after enqueue (measured on the database's clock). */
+  public EnqueueOptions setDelay(Duration delay) {
+    if (delay == null || delay.isNegative()) {
+      throw new IllegalArgumentException("delay must be zero or positive, got " + delay);
+    }
+    this.delay = delay;
+    return this;
+  }
+
+  public int getMaxAttempts() {
+    return maxAttempts;
+  }
+
+  /** How many runs the job gets in all before it goes to {@code dead}; at least 1. */
+  public EnqueueOptions setMaxAttempts(int maxAttempts) {
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
+    }
+    this.maxAttempts = maxAttempts;
+    return this;
+  }
+
+  public Duration getTimeout() {
+    return timeout;
+  }
+
+  /** How long one run may take; null uses the handler's default. */
+  public EnqueueOptions setTimeout(Duration timeout) {
+    if (timeout != null && (timeout.toMillis() < 1 || timeout.toMillis() > Integer.MAX_VALUE)) {
+      throw new IllegalArgumentException("timeout must be between 1 ms and ~24 days, got " + timeout);
+    }
+    this.timeout = timeout;
+    return this;
+  }
+
+  public String getUniqueKey() {
+    return uniqueKey;
+  }
+
+  /**
+   * While a job with this key is available or running, enqueuing another with the same key returns the
+   * existing job's id instead of adding a second job. Null (the default) means no key.
+   */
+  public EnqueueOptions setUniqueKey(String uniqueKey) {
+    this.uniqueKey = uniqueKey == null ? null : checkName("uniqueKey", uniqueKey);
+    return this;
+  }
+
+  private static String checkName(String what, String value) {
+    if (value == null || value.isBlank() || value.length() > MAX_NAME_LENGTH) {
+      throw new IllegalArgumentException(what + " must be 1.." + MAX_NAME_LENGTH + " characters, got: '" + value + "'");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,29 @@
+package dev.spool;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/**
+ * A job as stored, for looking at it ({@link JobClient#find}). Arguments are left encoded: decode them
+ * with the task's codec.
+ *
+ * @param lastError {@code {class, message, stack, attempt, at}} of the latest failure, or null
+ */
+public record Job(
+    long id,
+    String queue,
+    String task,
+    byte[] args,
+    int priority,
+    Instant runAt,
+    JobState state,
+    int attempt,
+    int maxAttempts,
+    Long timeoutMs,
+    String leaseOwner,
+    Instant leaseExpiresAt,
+    JsonObject lastError,
+    String uniqueKey,
+    Instant createdAt,
+    Instant attemptedAt,
+    Instant finishedAt) {}

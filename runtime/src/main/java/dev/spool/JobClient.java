@@ -1,0 +1,57 @@
+package dev.spool;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Puts jobs into Spool and looks at them. Every method returns a {@link Future}; nothing blocks.
+ *
+ * <p>The methods taking a {@link SqlClient} run on the caller's connection: pass the connection of an
+ * open transaction and the job exists if and only if that transaction commits (workers are woken at
+ * commit, not before).
+ */
+public interface JobClient {
+
+  /** Enqueues one job with default options; completes with its id. */
+  default <A> Future<Long> enqueue(Task<A> task, A args) {
+    return enqueue(task, args, new EnqueueOptions());
+  }
+
+  /** Enqueues one JSON job under a task name with default options. */
+  default Future<Long> enqueue(String task, JsonObject args) {
+    return enqueue(Task.json(task), args, new EnqueueOptions());
+  }
+
+  /**
+   * Enqueues one job; completes with its id. With a unique key that is already held by an available or
+   * running job, completes with that job's id and adds nothing.
+   */
+  <A> Future<Long> enqueue(Task<A> task, A args, EnqueueOptions options);
+
+  /** Enqueues one job on the caller's connection (inside the caller's transaction when one is open). */
+  <A> Future<Long> enqueue(SqlClient connection, Task<A> task, A args, EnqueueOptions options);
+
+  /** Enqueues many jobs of one task in one statement; completes with their ids in the order given. */
+  default <A> Future<List<Long>> enqueueBatch(Task<A> task, List<A> args, EnqueueOptions options) {
+    return enqueueAll(args.stream().<JobRequest<?>>map(a -> new JobRequest<>(task, a, options)).toList());
+  }
+
+  /**
+   * Enqueues many jobs, of any tasks, in one statement and one round trip; completes with their ids in
+   * the order given. Unique keys are not accepted here (use {@link #enqueue} for those).
+   */
+  Future<List<Long>> enqueueAll(List<JobRequest<?>> jobs);
+
+  /** {@link #enqueueAll} on the caller's connection. */
+  Future<List<Long>> enqueueAll(SqlClient connection, List<JobRequest<?>> jobs);
+
+  /** The job with this id, if it is (still) stored. Completed jobs are deleted unless kept. */
+  Future<Optional<Job>> find(long id);
+
+  /** Jobs per queue and state; available jobs due later are counted as {@link JobState#SCHEDULED}. */
+  Future<Map<String, Map<JobState, Long>>> countByQueueAndState();
+}

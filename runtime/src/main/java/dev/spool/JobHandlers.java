@@ -1,0 +1,68 @@
+package dev.spool;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The handlers a worker runs, by task name. A worker claims only jobs of the tasks registered here, so
+ * jobs of other tasks wait for a worker that knows them instead of failing.
+ */
+public final class JobHandlers {
+
+  /** One task's handler and options. */
+  public record Registration<A>(Task<A> task, JobHandler<A> handler, HandlerOptions options) {}
+
+  private final Map<String, Registration<?>> byName = new LinkedHashMap<>();
+
+  /** Registers {@code handler} for {@code task} with default {@link HandlerOptions}. */
+  public <A> JobHandlers register(Task<A> task, JobHandler<A> handler) {
+    return register(task, handler, new HandlerOptions());
+  }
+
+  /** Registers {@code handler} for {@code task}; a task can have one handler only. */
+  public <A> JobHandlers register(Task<A> task, JobHandler<A> handler, HandlerOptions options) {
+    if (handler == null || options == null) {
+      throw new IllegalArgumentException("handler and options must not be null");
+    }
+    if (byName.putIfAbsent(task.name(), new Registration<>(task, handler, new HandlerOptions(options))) != null) {
+      throw new IllegalArgumentException("task " + task.name() + " already has a handler");
+    }
+    return this;
+  }
+
+  /** Registers a handler of JSON arguments under a task name. */
+  public JobHandlers register(String task, JobHandler<JsonObject> handler) {
+    return register(Task.json(task), handler);
+  }
+
+  /** Adds every registration of {@code other}. */
+  public JobHandlers registerAll(JobHandlers other) {
+    other.byName.values().forEach(r -> add(r));
+    return this;
+  }
+
+  private <A> void add(Registration<A> r) {
+    register(r.task(), r.handler(), r.options());
+  }
+
+  /** The registration of a task, or null. */
+  public Registration<?> get(String task) {
+    return byName.get(task);
+  }
+
+  public Set<String> taskNames() {
+    return Collections.unmodifiableSet(byName.keySet());
+  }
+
+  public Collection<Registration<?>> registrations() {
+    return Collections.unmodifiableCollection(byName.values());
+  }
+
+  public boolean isEmpty() {
+    return byName.isEmpty();
+  }
+}

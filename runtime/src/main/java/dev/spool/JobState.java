@@ -1,0 +1,29 @@
+package dev.spool;
+
+import java.util.Locale;
+
+/** Where a job is in its life. See DESIGN.md for the transitions. */
+public enum JobState {
+  /** Waiting to be claimed (reported as {@link #SCHEDULED} while its run_at is in the future). */
+  AVAILABLE,
+  /** Available, but not before its run_at; not a stored state, a view of {@link #AVAILABLE}. */
+  SCHEDULED,
+  /** Claimed by a worker under a lease. */
+  RUNNING,
+  /** Finished well (only seen when completed jobs are kept). */
+  COMPLETED,
+  /** Attempts used up, or failed in a way that retrying cannot fix; kept with its last error. */
+  DEAD,
+  /** Cancelled before it finished. */
+  CANCELLED;
+
+  /** The lower-case name used in SQL and JSON. */
+  public String sqlName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Parses {@link #sqlName()}; throws {@link IllegalArgumentException} on anything else. */
+  public static JobState fromSql(String name) {
+    return valueOf(name.toUpperCase(Locale.ROOT));
+  }
+}

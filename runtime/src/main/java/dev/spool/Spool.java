@@ -1,0 +1,178 @@
+package dev.spool;
+
+import dev.spool.impl.client.PgJobClient;
+import dev.spool.impl.sql.Migrator;
+import dev.spool.impl.sql.Queries;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The entry point: one per application and database schema.
+ *
+ * <pre>{@code
+ * Spool spool = Spool.builder(vertx).connectingTo("postgresql://localhost/app").build();
+ * spool.migrate()
+ *     .compose(v -> spool.deployWorkers(new WorkerOptions(), handlers, 2))
+ *     .compose(id -> spool.client().enqueue("send-email", new JsonObject().put("to", "a@example.com")));
+ * }</pre>
+ */
+public final class Spool {
+
+  private final Vertx vertx;
+  private final PgConnectOptions connectOptions;
+  private final SpoolOptions options;
+  private final Queries queries;
+  private final Clock clock;
+  private final String nodeId;
+  private final Pool pool;
+  private final JobClient client;
+
+  private Spool(Builder builder) {
+    this.vertx = builder.vertx;
+    this.options = new SpoolOptions(builder.options);
+    this.connectOptions = new PgConnectOptions(builder.connectOptions)
+        .setPipeliningLimit(options.getPipeliningLimit())
+        .setCachePreparedStatements(true)
+        // NOTICEs such as "schema already exists, skipping" are not worth a log line each
+        .addProperty("client_min_messages", "warning");
+    this.queries = new Queries(options.getSchema());
+    this.clock = builder.clock;
+    this.nodeId = builder.nodeId != null ? builder.nodeId : defaultNodeId();
+    this.pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(options.getPoolSize()))
+        .connectingTo(connectOptions)
+        .using(vertx)
+        .build();
+    this.client = new PgJobClient(pool, queries);
+  }
+
+  /** Starts building a Spool on this Vert.x instance. */
+  public static Builder builder(Vertx vertx) {
+    return new Builder(vertx);
+  }
+
+  /** Creates or updates Spool's schema; safe to call from several processes at once. */
+  public Future<List<Integer>> migrate() {
+    return new Migrator(queries).migrate(pool);
+  }
+
+  /** Enqueues and inspects jobs. */
+  public JobClient client() {
+    return client;
+  }
+
+  /** A new worker verticle, to deploy with {@code vertx.deployVerticle}. */
+  public WorkerVerticle worker(WorkerOptions options, JobHandlers handlers) {
+    return new WorkerVerticle(this, options, handlers);
+  }
+
+  /** Deploys {@code instances} worker verticles; completes with the deployment id. */
+  public Future<String> deployWorkers(WorkerOptions options, JobHandlers handlers, int instances) {
+    return vertx.deployVerticle(() -> worker(options, handlers), new DeploymentOptions().setInstances(instances));
+  }
+
+  /** The pool of the client; usable for the caller's own transactions that enqueue jobs. */
+  public Pool pool() {
+    return pool;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public SpoolOptions options() {
+    return new SpoolOptions(options);
+  }
+
+  public PgConnectOptions connectOptions() {
+    return new PgConnectOptions(connectOptions);
+  }
+
+  /** The clock of time-dependent services (settable for tests). */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** This process's name in lease owners: host, pid and a random part. */
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** The named SQL of this Spool's schema (for Spool's own services). */
+  public Queries queries() {
+    return queries;
+  }
+
+  /** Closes the client's pool. Undeploy worker verticles first. */
+  public Future<Void> close() {
+    return pool.close();
+  }
+
+  private static String defaultNodeId() {
+    String runtime = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
+    return runtime + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Builds a {@link Spool}. */
+  public static final class Builder {
+    private final Vertx vertx;
+    private PgConnectOptions connectOptions;
+    private SpoolOptions options = new SpoolOptions();
+    private Clock clock = Clock.systemUTC();
+    private String nodeId;
+
+    private Builder(Vertx vertx) {
+      this.vertx = Objects.requireNonNull(vertx, "vertx");
+    }
+
+    /** A {@code postgresql://user:password@host:port/database} URI. */
+    public Builder connectingTo(String uri) {
+      this.connectOptions = PgConnectOptions.fromUri(uri);
+      return this;
+    }
+
+    public Builder connectingTo(PgConnectOptions connectOptions) {
+      this.connectOptions = new PgConnectOptions(connectOptions);
+      return this;
+    }
+
+    public Builder options(SpoolOptions options) {
+      this.options = new SpoolOptions(options);
+      return this;
+    }
+
+    /** Shorthand for {@code options(new SpoolOptions().setSchema(schema))} on top of the current options. */
+    public Builder schema(String schema) {
+      this.options = new SpoolOptions(options).setSchema(schema);
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Overrides the node id written as lease owner (defaults to pid@host plus a random part). */
+    public Builder nodeId(String nodeId) {
+      this.nodeId = nodeId;
+      return this;
+    }
+
+    public Spool build() {
+      if (connectOptions == null) {
+        throw new IllegalStateException("Spool needs a database: call connectingTo(...)");
+      }
+      return new Spool(this);
+    }
+  }
+}

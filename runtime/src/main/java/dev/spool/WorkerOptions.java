@@ -1,0 +1,216 @@
+package dev.spool;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How a {@link WorkerVerticle} claims, runs and acks jobs. Every figure applies per verticle instance
+ * and, where it says so, per queue.
+ *
+ * <ul>
+ *   <li>{@code concurrency}: handlers running at once, per queue. Async handlers are cheap, so this can be high.
+ *   <li>{@code batchSize}: most jobs one claim statement takes. Bigger batches mean fewer round trips
+ *       and more jobs held by one worker at a time.
+ *   <li>{@code prefetch}: jobs claimed ahead of free handler slots, per queue, so a handler never waits
+ *       for a round trip; they hold a lease while they wait.
+ *   <li>{@code ackFlushInterval} / {@code ackBatchSize}: outcomes are written when this much time has
+ *       passed since the first unwritten one, or when this many are waiting, whichever comes first.
+ *   <li>{@code pollInterval}: how often an idle queue is checked when no notification arrives; wake-ups
+ *       come from LISTEN/NOTIFY, so this is only a fallback.
+ * </ul>
+ */
+public class WorkerOptions {
+
+  public static final List<String> DEFAULT_QUEUES = List.of(EnqueueOptions.DEFAULT_QUEUE);
+  public static final int DEFAULT_CONCURRENCY = 100;
+  public static final int DEFAULT_BATCH_SIZE = 500;
+  public static final int DEFAULT_PREFETCH = 500;
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_ACK_FLUSH_INTERVAL = Duration.ofMillis(5);
+  public static final int DEFAULT_ACK_BATCH_SIZE = 1000;
+  public static final Duration DEFAULT_LEASE = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+  public static final int DEFAULT_CONNECTIONS = 1;
+
+  private List<String> queues = DEFAULT_QUEUES;
+  private int concurrency = DEFAULT_CONCURRENCY;
+  private int batchSize = DEFAULT_BATCH_SIZE;
+  private int prefetch = DEFAULT_PREFETCH;
+  private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+  private Duration ackFlushInterval = DEFAULT_ACK_FLUSH_INTERVAL;
+  private int ackBatchSize = DEFAULT_ACK_BATCH_SIZE;
+  private Duration lease = DEFAULT_LEASE;
+  private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+  private int connections = DEFAULT_CONNECTIONS;
+
+  public WorkerOptions() {}
+
+  public WorkerOptions(WorkerOptions other) {
+    this.queues = other.queues;
+    this.concurrency = other.concurrency;
+    this.batchSize = other.batchSize;
+    this.prefetch = other.prefetch;
+    this.pollInterval = other.pollInterval;
+    this.ackFlushInterval = other.ackFlushInterval;
+    this.ackBatchSize = other.ackBatchSize;
+    this.lease = other.lease;
+    this.shutdownTimeout = other.shutdownTimeout;
+    this.connections = other.connections;
+  }
+
+  /** Reads the fields of {@link #toJson()}; absent fields keep their defaults. */
+  public WorkerOptions(JsonObject json) {
+    JsonArray q = json.getJsonArray("queues");
+    if (q != null) {
+      setQueues(q.stream().map(String::valueOf).toList());
+    }
+    setConcurrency(json.getInteger("concurrency", DEFAULT_CONCURRENCY));
+    setBatchSize(json.getInteger("batchSize", DEFAULT_BATCH_SIZE));
+    setPrefetch(json.getInteger("prefetch", DEFAULT_PREFETCH));
+    setPollInterval(Duration.ofMillis(json.getLong("pollIntervalMs", DEFAULT_POLL_INTERVAL.toMillis())));
+    setAckFlushInterval(Duration.ofMillis(json.getLong("ackFlushIntervalMs", DEFAULT_ACK_FLUSH_INTERVAL.toMillis())));
+    setAckBatchSize(json.getInteger("ackBatchSize", DEFAULT_ACK_BATCH_SIZE));
+    setLease(Duration.ofMillis(json.getLong("leaseMs", DEFAULT_LEASE.toMillis())));
+    setShutdownTimeout(Duration.ofMillis(json.getLong("shutdownTimeoutMs", DEFAULT_SHUTDOWN_TIMEOUT.toMillis())));
+    setConnections(json.getInteger("connections", DEFAULT_CONNECTIONS));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("queues", new JsonArray(queues))
+        .put("concurrency", concurrency)
+        .put("batchSize", batchSize)
+        .put("prefetch", prefetch)
+        .put("pollIntervalMs", pollInterval.toMillis())
+        .put("ackFlushIntervalMs", ackFlushInterval.toMillis())
+        .put("ackBatchSize", ackBatchSize)
+        .put("leaseMs", lease.toMillis())
+        .put("shutdownTimeoutMs", shutdownTimeout.toMillis())
+        .put("connections", connections);
+  }
+
+  public List<String> getQueues() {
+    return queues;
+  }
+
+  /** The queues this worker claims from; at least one. */
+  public WorkerOptions setQueues(List<String> queues) {
+    if (queues == null || queues.isEmpty()) {
+      throw new IllegalArgumentException("a worker needs at least one queue");
+    }
+    queues.forEach(q -> new EnqueueOptions().setQueue(q));
+    this.queues = List.copyOf(queues);
+    return this;
+  }
+
+  public WorkerOptions setQueues(String... queues) {
+    return setQueues(List.of(queues));
+  }
+
+  public int getConcurrency() {
+    return concurrency;
+  }
+
+  public WorkerOptions setConcurrency(int concurrency) {
+    this.concurrency = positive("concurrency", concurrency);
+    return this;
+  }
+
+  public int getBatchSize() {
+    return batchSize;
+  }
+
+  public WorkerOptions setBatchSize(int batchSize) {
+    this.batchSize = positive("batchSize", batchSize);
+    return this;
+  }
+
+  public int getPrefetch() {
+    return prefetch;
+  }
+
+  /** Jobs held ready beyond the running ones; 0 claims only for free slots. */
+  public WorkerOptions setPrefetch(int prefetch) {
+    if (prefetch < 0) {
+      throw new IllegalArgumentException("prefetch must be zero or positive, got " + prefetch);
+    }
+    this.prefetch = prefetch;
+    return this;
+  }
+
+  public Duration getPollInterval() {
+    return pollInterval;
+  }
+
+  public WorkerOptions setPollInterval(Duration pollInterval) {
+    this.pollInterval = atLeastOneMilli("pollInterval", pollInterval);
+    return this;
+  }
+
+  public Duration getAckFlushInterval() {
+    return ackFlushInterval;
+  }
+
+  public WorkerOptions setAckFlushInterval(Duration ackFlushInterval) {
+    this.ackFlushInterval = atLeastOneMilli("ackFlushInterval", ackFlushInterval);
+    return this;
+  }
+
+  public int getAckBatchSize() {
+    return ackBatchSize;
+  }
+
+  public WorkerOptions setAckBatchSize(int ackBatchSize) {
+    this.ackBatchSize = positive("ackBatchSize", ackBatchSize);
+    return this;
+  }
+
+  public Duration getLease() {
+    return lease;
+  }
+
+  /** How long a claim holds a job before another worker may take it over. */
+  public WorkerOptions setLease(Duration lease) {
+    this.lease = atLeastOneMilli("lease", lease);
+    return this;
+  }
+
+  public Duration getShutdownTimeout() {
+    return shutdownTimeout;
+  }
+
+  /** How long undeploying waits for running handlers before it stops anyway. */
+  public WorkerOptions setShutdownTimeout(Duration shutdownTimeout) {
+    if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
+      throw new IllegalArgumentException("shutdownTimeout must be zero or positive, got " + shutdownTimeout);
+    }
+    this.shutdownTimeout = shutdownTimeout;
+    return this;
+  }
+
+  public int getConnections() {
+    return connections;
+  }
+
+  /** Database connections of this verticle; statements are pipelined on them. */
+  public WorkerOptions setConnections(int connections) {
+    this.connections = positive("connections", connections);
+    return this;
+  }
+
+  private static int positive(String what, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(what + " must be at least 1, got " + value);
+    }
+    return value;
+  }
+
+  private static Duration atLeastOneMilli(String what, Duration value) {
+    if (value == null || value.toMillis() < 1) {
+      throw new IllegalArgumentException(what + " must be at least 1 ms, got " + value);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,28 @@
+package dev.spool.cli;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar spool.jar <command>}: the fat jar's entry point. */
+@Command(name = "spool", mixinStandardHelpOptions = true, version = "spool 0.1.0",
+    description = "Spool, a reactive job runtime for Vert.x on PostgreSQL.",
+    subcommands = {DemoCommand.class, MigrateCommand.class})
+public final class SpoolCommand implements Runnable {
+
+  @Override
+  public void run() {
+    CommandLine.usage(this, System.out);
+  }
+
+  /** Held so the levels set on them stay set (java.util.logging keeps loggers weakly). */
+  private static final Logger[] QUIET = {Logger.getLogger("io.zonky"), Logger.getLogger("io.vertx")};
+
+  public static void main(String[] args) {
+    for (Logger logger : QUIET) {
+      logger.setLevel(Level.WARNING);
+    }
+    System.exit(new CommandLine(new SpoolCommand()).execute(args));
+  }
+}

@@ -1,0 +1,236 @@
+package dev.spool.impl.claim;
+
+import dev.spool.WorkerOptions;
+import dev.spool.impl.complete.Completer;
+import dev.spool.impl.execute.Executor;
+import dev.spool.impl.sql.Queries;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The claim loop of one queue: keeps a prefetch buffer filled with claimed jobs and starts them as
+ * handler slots free up, up to the concurrency limit.
+ *
+ * <p>It claims when woken (a NOTIFY for its queue, the poll timer, a retry falling due) and, while the
+ * queue keeps returning full batches, again as soon as there is room; a short batch means the queue is
+ * drained and the loop sleeps until the next wake-up. Wake-ups that arrive while a claim is in flight
+ * are folded into one follow-up claim.
+ *
+ * <p>All methods run on the owning verticle's event loop.
+ */
+public final class Producer {
+
+  private static final System.Logger LOG = System.getLogger(Producer.class.getName());
+  private static final long MAX_CLAIM_BACKOFF_MS = 5_000;
+  private static final long DUE_GRAIN_MS = 10;
+  private static final long DUE_MARGIN_MS = 20;
+
+  private final Vertx vertx;
+  private final SqlClient client;
+  private final String claimSql;
+  private final String queue;
+  private final String[] tasks;
+  private final String owner;
+  private final WorkerOptions options;
+  private final Executor executor;
+  private final Completer completer;
+
+  private final ArrayDeque<ClaimedJob> buffer = new ArrayDeque<>();
+  private final Set<ClaimedJob> running = new HashSet<>();
+  private boolean claiming;
+  private boolean wokenWhileClaiming;
+  private boolean queueHasMore;
+  private boolean dispatching;
+  private boolean stopped;
+  private long pollTimer = -1;
+  private long dueTimer = -1;
+  private long dueAt = Long.MAX_VALUE;
+  private final TreeSet<Long> dueTimes = new TreeSet<>();
+  private int failedClaims;
+  private Promise<Void> idle;
+
+  public Producer(Vertx vertx, SqlClient client, Queries queries, String queue, Set<String> tasks, String owner,
+      WorkerOptions options, Executor executor, Completer completer) {
+    this.vertx = vertx;
+    this.client = client;
+    this.claimSql = queries.get("ClaimJobs");
+    this.queue = queue;
+    this.tasks = tasks.toArray(String[]::new);
+    this.owner = owner;
+    this.options = options;
+    this.executor = executor;
+    this.completer = completer;
+  }
+
+  public String queue() {
+    return queue;
+  }
+
+  public void start() {
+    pollTimer = vertx.setPeriodic(options.getPollInterval().toMillis(), t -> wake());
+    wake();
+  }
+
+  /** Something may be due: claim if there is room. */
+  public void wake() {
+    if (stopped) {
+      return;
+    }
+    if (claiming) {
+      wokenWhileClaiming = true;
+      return;
+    }
+    int room = options.getConcurrency() + options.getPrefetch() - running.size() - buffer.size();
+    int batch = Math.min(room, options.getBatchSize());
+    // Claim small batches only when the buffer is about to run dry; otherwise wait for a fuller one.
+    if (batch <= 0 || (batch < options.getBatchSize() / 2 && buffer.size() > options.getConcurrency() / 2)) {
+      return;
+    }
+    claim(batch);
+  }
+
+  /** A job of this queue falls due in {@code delayMs}: wake then, without waiting for the poll. */
+  public void wakeIn(long delayMs) {
+    if (stopped) {
+      return;
+    }
+    // Due times are kept per 10 ms: a burst of retries costs a handful of timers, not one each.
+    // The database sets run_at when the retry is written, up to one ack flush later than now, so wake
+    // after that; an early wake would find nothing and leave the job to the poll.
+    long writtenBy = System.currentTimeMillis() + options.getAckFlushInterval().toMillis() + DUE_MARGIN_MS;
+    long at = (writtenBy + delayMs + DUE_GRAIN_MS - 1) / DUE_GRAIN_MS * DUE_GRAIN_MS;
+    dueTimes.add(at);
+    armDueTimer();
+  }
+
+  private void armDueTimer() {
+    if (dueTimes.isEmpty() || dueTimes.first() == dueAt) {
+      return;
+    }
+    if (dueTimer >= 0) {
+      vertx.cancelTimer(dueTimer);
+    }
+    dueAt = dueTimes.first();
+    dueTimer = vertx.setTimer(Math.max(1, dueAt - System.currentTimeMillis()), t -> {
+      dueTimer = -1;
+      dueAt = Long.MAX_VALUE;
+      dueTimes.headSet(System.currentTimeMillis() + 1).clear();
+      armDueTimer();
+      wake();
+    });
+  }
+
+  private void claim(int batch) {
+    claiming = true;
+    wokenWhileClaiming = false;
+    Tuple params = Tuple.of(queue, tasks, batch, owner, (double) options.getLease().toMillis());
+    client.preparedQuery(claimSql).execute(params).onComplete(ar -> {
+      claiming = false;
+      if (ar.failed()) {
+        failedClaims++;
+        long delay = Math.min(MAX_CLAIM_BACKOFF_MS, 50L << Math.min(failedClaims, 10));
+        LOG.log(System.Logger.Level.WARNING, "claim on queue {0} failed ({1}); trying again in {2} ms",
+            queue, ar.cause().toString(), delay);
+        vertx.setTimer(delay, t -> wake());
+        checkIdle();
+        return;
+      }
+      failedClaims = 0;
+      for (Row row : ar.result()) {
+        ClaimedJob job = ClaimedJob.fromClaimRow(vertx, row);
+        if (stopped) {
+          completer.release(job);
+        } else {
+          buffer.add(job);
+        }
+      }
+      queueHasMore = ar.result().size() == batch;
+      dispatch();
+      if (queueHasMore || wokenWhileClaiming) {
+        wake();
+      }
+      checkIdle();
+    });
+  }
+
+  private void dispatch() {
+    if (dispatching) {
+      return;
+    }
+    dispatching = true;
+    try {
+      while (!stopped && running.size() < options.getConcurrency() && !buffer.isEmpty()) {
+        ClaimedJob job = buffer.poll();
+        running.add(job);
+        executor.run(job).onComplete(ar -> finished(job));
+      }
+    } finally {
+      dispatching = false;
+    }
+  }
+
+  private void finished(ClaimedJob job) {
+    running.remove(job);
+    if (stopped) {
+      checkIdle();
+      return;
+    }
+    dispatch();
+    if (queueHasMore && !dispatching) {
+      wake();
+    }
+  }
+
+  /**
+   * Stops claiming, hands prefetched jobs back, and completes when the running handlers have finished
+   * or {@code timeoutMs} has passed; jobs still running then are given up and retried elsewhere.
+   */
+  public Future<Void> stop(long timeoutMs) {
+    stopped = true;
+    vertx.cancelTimer(pollTimer);
+    if (dueTimer >= 0) {
+      vertx.cancelTimer(dueTimer);
+    }
+    while (!buffer.isEmpty()) {
+      completer.release(buffer.poll());
+    }
+    idle = Promise.promise();
+    long timer = vertx.setTimer(Math.max(1, timeoutMs), t -> {
+      List<ClaimedJob> left = new ArrayList<>(running);
+      for (ClaimedJob job : left) {
+        executor.abandon(job, executor.optionsOf(job.task()),
+            new IllegalStateException("worker " + owner + " stopped while " + job + " was still running"));
+      }
+      running.clear();
+      idle.tryComplete();
+    });
+    checkIdle();
+    return idle.future().onComplete(ar -> vertx.cancelTimer(timer));
+  }
+
+  private void checkIdle() {
+    if (idle != null && running.isEmpty() && !claiming) {
+      idle.tryComplete();
+    }
+  }
+
+  /** Jobs held in the prefetch buffer (a test and metrics signal). */
+  public int buffered() {
+    return buffer.size();
+  }
+
+  /** Handlers running now (a test and metrics signal). */
+  public int runningCount() {
+    return running.size();
+  }
+}

@@ -1,0 +1,167 @@
+package dev.spool.impl.client;
+
+import dev.spool.EnqueueOptions;
+import dev.spool.Job;
+import dev.spool.JobClient;
+import dev.spool.JobRequest;
+import dev.spool.JobState;
+import dev.spool.Task;
+import dev.spool.impl.sql.Queries;
+import dev.spool.impl.sql.Rows;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** {@link JobClient} on a Vert.x PostgreSQL pool. */
+public final class PgJobClient implements JobClient {
+
+  /** How often an enqueue with a unique key retries when the key's holder finishes under its feet. */
+  private static final int UNIQUE_RETRIES = 5;
+
+  private final Pool pool;
+  private final Queries queries;
+
+  public PgJobClient(Pool pool, Queries queries) {
+    this.pool = pool;
+    this.queries = queries;
+  }
+
+  @Override
+  public <A> Future<Long> enqueue(Task<A> task, A args, EnqueueOptions options) {
+    return enqueue(pool, task, args, options);
+  }
+
+  @Override
+  public <A> Future<Long> enqueue(SqlClient connection, Task<A> task, A args, EnqueueOptions options) {
+    Tuple params;
+    try {
+      params = Tuple.of(options.getQueue(), task.name(), Buffer.buffer(encode(task, args)),
+              (short) options.getPriority(), toOffset(options), (double) options.getDelay().toMillis(),
+              options.getMaxAttempts())
+          .addValue(timeoutMs(options))
+          .addValue(options.getUniqueKey());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return insertOne(connection, params, options.getUniqueKey(), UNIQUE_RETRIES);
+  }
+
+  private Future<Long> insertOne(SqlClient connection, Tuple params, String uniqueKey, int retriesLeft) {
+    return connection.preparedQuery(queries.get("InsertJob")).execute(params).compose(rows -> {
+      if (rows.size() == 1) {
+        return Future.succeededFuture(rows.iterator().next().getLong(0));
+      }
+      // The key is held: answer with its holder, or insert again if the holder finished meanwhile.
+      return connection.preparedQuery(queries.get("FindUniqueHolder")).execute(Tuple.of(uniqueKey)).compose(holder -> {
+        if (holder.size() == 1) {
+          return Future.succeededFuture(holder.iterator().next().getLong(0));
+        }
+        if (retriesLeft == 0) {
+          return Future.failedFuture(new IllegalStateException("unique key " + uniqueKey + " kept changing hands"));
+        }
+        return insertOne(connection, params, uniqueKey, retriesLeft - 1);
+      });
+    });
+  }
+
+  @Override
+  public Future<List<Long>> enqueueAll(List<JobRequest<?>> jobs) {
+    return enqueueAll(pool, jobs);
+  }
+
+  @Override
+  public Future<List<Long>> enqueueAll(SqlClient connection, List<JobRequest<?>> jobs) {
+    if (jobs.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    int n = jobs.size();
+    String[] queue = new String[n];
+    String[] task = new String[n];
+    Buffer[] args = new Buffer[n];
+    Short[] priority = new Short[n];
+    OffsetDateTime[] runAt = new OffsetDateTime[n];
+    Double[] delayMs = new Double[n];
+    Integer[] maxAttempts = new Integer[n];
+    Integer[] timeoutMs = new Integer[n];
+    try {
+      for (int i = 0; i < n; i++) {
+        JobRequest<?> job = jobs.get(i);
+        EnqueueOptions o = job.options();
+        if (o.getUniqueKey() != null) {
+          throw new IllegalArgumentException("enqueueAll does not take unique keys; enqueue such jobs one by one");
+        }
+        queue[i] = o.getQueue();
+        task[i] = job.task().name();
+        args[i] = Buffer.buffer(encodeRequest(job));
+        priority[i] = (short) o.getPriority();
+        runAt[i] = toOffset(o);
+        delayMs[i] = (double) o.getDelay().toMillis();
+        maxAttempts[i] = o.getMaxAttempts();
+        timeoutMs[i] = timeoutMs(o);
+      }
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    Tuple params = Tuple.of(queue, task, args, priority, runAt, delayMs, maxAttempts, timeoutMs);
+    return connection.preparedQuery(queries.get("InsertJobs")).execute(params).map(rows -> {
+      List<Long> ids = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        ids.add(row.getLong(0));
+      }
+      return ids;
+    });
+  }
+
+  @Override
+  public Future<Optional<Job>> find(long id) {
+    return pool.preparedQuery(queries.get("FindJob")).execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Rows.job(rows.iterator().next())));
+  }
+
+  @Override
+  public Future<Map<String, Map<JobState, Long>>> countByQueueAndState() {
+    return pool.query(queries.get("CountJobsByState")).execute().map(PgJobClient::byQueueAndState);
+  }
+
+  private static Map<String, Map<JobState, Long>> byQueueAndState(RowSet<Row> rows) {
+    Map<String, Map<JobState, Long>> counts = new TreeMap<>();
+    for (Row row : rows) {
+      counts.computeIfAbsent(row.getString("queue"), q -> new EnumMap<>(JobState.class))
+          .put(JobState.fromSql(row.getString("state")), row.getLong("jobs"));
+    }
+    return counts;
+  }
+
+  private static <A> byte[] encodeRequest(JobRequest<A> job) {
+    return encode(job.task(), job.args());
+  }
+
+  private static <A> byte[] encode(Task<A> task, A args) {
+    try {
+      return task.codec().encode(args);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("cannot encode the arguments of task " + task.name() + " with codec "
+          + task.codec().name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static OffsetDateTime toOffset(EnqueueOptions options) {
+    return options.getRunAt() == null ? null : options.getRunAt().atOffset(ZoneOffset.UTC);
+  }
+
+  private static Integer timeoutMs(EnqueueOptions options) {
+    return options.getTimeout() == null ? null : (int) options.getTimeout().toMillis();
+  }
+}

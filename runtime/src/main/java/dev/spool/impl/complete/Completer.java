@@ -1,0 +1,229 @@
+package dev.spool.impl.complete;
+
+import dev.spool.impl.claim.ClaimedJob;
+import dev.spool.impl.sql.Queries;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes outcomes in batches: completions, retries, dead letters and hand-backs collected over a few
+ * milliseconds go to the database as one array statement per kind, pipelined on one connection.
+ *
+ * <p>An outcome is never dropped: when a flush fails (the database went away), its outcomes return to
+ * the buffer and are written again after a backoff. Writing twice is harmless, because each statement
+ * only touches a row still running the same attempt under this worker's lease.
+ *
+ * <p>All methods run on the owning verticle's event loop.
+ */
+public final class Completer {
+
+  /** Flushes allowed in flight at once; more outcomes wait in the buffer. */
+  public static final int MAX_FLUSHES_IN_FLIGHT = 4;
+  static final long MIN_RETRY_MS = 100;
+  static final long MAX_RETRY_MS = 5_000;
+
+  private final Vertx vertx;
+  private final SqlClient client;
+  private final String owner;
+  private final String completeSql;
+  private final String retrySql;
+  private final String killSql;
+  private final String releaseSql;
+  private final long flushIntervalMs;
+  private final int batchSize;
+
+  private Batch pending = new Batch();
+  private int flushesInFlight;
+  private long flushTimer = -1;
+  private int failedFlushes;
+  private final List<Promise<Void>> drainWaiters = new ArrayList<>();
+
+  public Completer(Vertx vertx, SqlClient client, Queries queries, String owner, boolean keepCompleted,
+      Duration flushInterval, int batchSize) {
+    this.vertx = vertx;
+    this.client = client;
+    this.owner = owner;
+    this.completeSql = queries.get(keepCompleted ? "MarkCompleted" : "DeleteCompleted");
+    this.retrySql = queries.get("RetryJobs");
+    this.killSql = queries.get("KillJobs");
+    this.releaseSql = queries.get("ReleaseJobs");
+    this.flushIntervalMs = flushInterval.toMillis();
+    this.batchSize = batchSize;
+  }
+
+  /** The job's handler succeeded. */
+  public void completed(ClaimedJob job) {
+    pending.completed.add(job);
+    added();
+  }
+
+  /** The run failed; the job becomes available again after {@code delayMs}. */
+  public void retry(ClaimedJob job, long delayMs, JsonObject error) {
+    pending.retried.add(new Failure(job, delayMs, error.encode()));
+    added();
+  }
+
+  /** The job goes to {@code dead} with this error. */
+  public void kill(ClaimedJob job, JsonObject error) {
+    pending.killed.add(new Failure(job, 0, error.encode()));
+    added();
+  }
+
+  /** The job was claimed but never started: back to available, its attempt not counted. */
+  public void release(ClaimedJob job) {
+    pending.released.add(job);
+    added();
+  }
+
+  /** Outcomes not yet written. */
+  public int backlog() {
+    return pending.size();
+  }
+
+  /**
+   * Writes everything held now; completes once nothing is held or in flight, or after {@code timeoutMs}
+   * when the database cannot be reached. Outcomes left unwritten then are not lost work: their jobs'
+   * leases run out and they run again (at-least-once).
+   */
+  public Future<Void> drain(long timeoutMs) {
+    if (pending.size() == 0 && flushesInFlight == 0) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> promise = Promise.promise();
+    drainWaiters.add(promise);
+    long timer = vertx.setTimer(Math.max(1, timeoutMs), t -> {
+      if (promise.tryComplete()) {
+        System.getLogger(Completer.class.getName()).log(System.Logger.Level.WARNING,
+            "stopping with " + backlog() + " job outcomes unwritten; those jobs run again when their lease expires");
+      }
+    });
+    flush();
+    return promise.future().onComplete(ar -> vertx.cancelTimer(timer));
+  }
+
+  private void added() {
+    if (pending.size() >= batchSize) {
+      flush();
+    } else if (flushTimer < 0 && failedFlushes == 0) {
+      flushTimer = vertx.setTimer(flushIntervalMs, t -> {
+        flushTimer = -1;
+        flush();
+      });
+    }
+  }
+
+  private void flush() {
+    if (flushTimer >= 0) {
+      vertx.cancelTimer(flushTimer);
+      flushTimer = -1;
+    }
+    if (pending.size() == 0 || flushesInFlight >= MAX_FLUSHES_IN_FLIGHT) {
+      return;
+    }
+    Batch batch = pending;
+    pending = new Batch();
+    flushesInFlight++;
+    write(batch).onComplete(ar -> {
+      flushesInFlight--;
+      if (ar.succeeded()) {
+        failedFlushes = 0;
+      } else {
+        pending.absorb(batch);
+        failedFlushes++;
+        long delay = Math.min(MAX_RETRY_MS, MIN_RETRY_MS << Math.min(failedFlushes, 10));
+        System.getLogger(Completer.class.getName()).log(System.Logger.Level.WARNING,
+            "could not write " + batch.size() + " job outcomes (" + ar.cause() + "); writing again in " + delay + " ms");
+        vertx.setTimer(delay, t -> flush());
+        return;
+      }
+      if (pending.size() >= batchSize || (pending.size() > 0 && !drainWaiters.isEmpty())) {
+        flush();
+      } else if (pending.size() > 0) {
+        added();
+      }
+      if (pending.size() == 0 && flushesInFlight == 0 && !drainWaiters.isEmpty()) {
+        List<Promise<Void>> waiters = new ArrayList<>(drainWaiters);
+        drainWaiters.clear();
+        waiters.forEach(Promise::tryComplete);
+      }
+    });
+  }
+
+
+  private Future<?> write(Batch batch) {
+    List<Future<?>> writes = new ArrayList<>(4);
+    if (!batch.completed.isEmpty()) {
+      writes.add(client.preparedQuery(completeSql).execute(idsAndAttempts(batch.completed).addString(owner)));
+    }
+    if (!batch.released.isEmpty()) {
+      writes.add(client.preparedQuery(releaseSql).execute(idsAndAttempts(batch.released).addString(owner)));
+    }
+    if (!batch.retried.isEmpty()) {
+      int n = batch.retried.size();
+      Long[] ids = new Long[n];
+      Integer[] attempts = new Integer[n];
+      Double[] delays = new Double[n];
+      String[] errors = new String[n];
+      for (int i = 0; i < n; i++) {
+        Failure f = batch.retried.get(i);
+        ids[i] = f.job.id();
+        attempts[i] = f.job.attempt();
+        delays[i] = (double) f.delayMs;
+        errors[i] = f.error;
+      }
+      writes.add(client.preparedQuery(retrySql).execute(Tuple.of(ids, attempts, delays, errors, owner)));
+    }
+    if (!batch.killed.isEmpty()) {
+      int n = batch.killed.size();
+      Long[] ids = new Long[n];
+      Integer[] attempts = new Integer[n];
+      String[] errors = new String[n];
+      for (int i = 0; i < n; i++) {
+        Failure f = batch.killed.get(i);
+        ids[i] = f.job.id();
+        attempts[i] = f.job.attempt();
+        errors[i] = f.error;
+      }
+      writes.add(client.preparedQuery(killSql).execute(Tuple.of(ids, attempts, errors, owner)));
+    }
+    return Future.all(writes);
+  }
+
+  private static Tuple idsAndAttempts(List<ClaimedJob> jobs) {
+    int n = jobs.size();
+    Long[] ids = new Long[n];
+    Integer[] attempts = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = jobs.get(i).id();
+      attempts[i] = jobs.get(i).attempt();
+    }
+    return Tuple.tuple().addValue(ids).addValue(attempts);
+  }
+
+  private record Failure(ClaimedJob job, long delayMs, String error) {}
+
+  private static final class Batch {
+    final List<ClaimedJob> completed = new ArrayList<>();
+    final List<ClaimedJob> released = new ArrayList<>();
+    final List<Failure> retried = new ArrayList<>();
+    final List<Failure> killed = new ArrayList<>();
+
+    int size() {
+      return completed.size() + released.size() + retried.size() + killed.size();
+    }
+
+    void absorb(Batch other) {
+      completed.addAll(other.completed);
+      released.addAll(other.released);
+      retried.addAll(other.retried);
+      killed.addAll(other.killed);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.spool.impl.notify;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import java.util.function.Consumer;
+
+/**
+ * LISTENs on Spool's channel and passes each notified queue name to the worker, on the worker's own
+ * context. The connection is re-established forever with a capped backoff; after each (re)subscription
+ * the worker is told with a {@code null} queue, meaning "notifications may have been missed: look at
+ * every queue".
+ */
+public final class JobNotifier {
+
+  private static final System.Logger LOG = System.getLogger(JobNotifier.class.getName());
+  static final long MAX_RECONNECT_DELAY_MS = 5_000;
+
+  private final PgSubscriber subscriber;
+
+  public JobNotifier(Vertx vertx, Context context, PgConnectOptions connectOptions, String channel,
+      Consumer<String> onQueue) {
+    this.subscriber = PgSubscriber.subscriber(vertx, connectOptions)
+        .reconnectPolicy(retries -> {
+          if (retries == 0) {
+            LOG.log(System.Logger.Level.WARNING, "lost the LISTEN connection; reconnecting");
+          }
+          return Math.min(MAX_RECONNECT_DELAY_MS, 100L << Math.min(retries, 10));
+        });
+    subscriber.channel(channel)
+        .handler(queue -> context.runOnContext(v -> onQueue.accept(queue)))
+        .subscribeHandler(v -> context.runOnContext(x -> onQueue.accept(null)));
+  }
+
+  /**
+   * Connects; the future fails when the first connection cannot be made (later losses reconnect on
+   * their own).
+   */
+  public Future<Void> start() {
+    return subscriber.connect();
+  }
+
+  public Future<Void> close() {
+    return subscriber.close();
+  }
+}

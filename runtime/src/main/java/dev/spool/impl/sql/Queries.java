@@ -1,0 +1,112 @@
+package dev.spool.impl.sql;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The named SQL of one Spool schema. Queries live in {@code dev/spool/sql/*.sql} as {@code -- name: X}
+ * blocks; the placeholders {@code {schema}} and {@code {channel}} are filled in once, from a schema name
+ * that has been checked to be a plain identifier, so no user text ever reaches the SQL.
+ */
+public final class Queries {
+
+  private static final String[] FILES = {"migrate", "enqueue", "claim", "complete", "inspect"};
+  private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,40}");
+  private static final Pattern NAME_LINE = Pattern.compile("(?m)^-- name: *(\\w+) *$");
+
+  private final String schema;
+  private final Map<String, String> byName = new HashMap<>();
+
+  public Queries(String schema) {
+    this.schema = checkSchemaName(schema);
+    for (String file : FILES) {
+      parse(file, fill(resource("dev/spool/sql/" + file + ".sql")));
+    }
+  }
+
+  /** Throws when {@code schema} is not a lower-case SQL identifier of at most 41 characters. */
+  public static String checkSchemaName(String schema) {
+    if (schema == null || !IDENTIFIER.matcher(schema).matches()) {
+      throw new IllegalArgumentException("schema name must match " + IDENTIFIER.pattern() + ", got: " + schema);
+    }
+    return schema;
+  }
+
+  public String schema() {
+    return schema;
+  }
+
+  /** The channel that enqueues NOTIFY with the queue name as payload. */
+  public String channel() {
+    return schema + "_jobs";
+  }
+
+  /** The named query; throws when there is none, which is a bug in Spool, not in the caller. */
+  public String get(String name) {
+    String sql = byName.get(name);
+    if (sql == null) {
+      throw new IllegalStateException("no SQL named " + name);
+    }
+    return sql;
+  }
+
+  /** A whole SQL script (such as a migration) from the class path, placeholders filled in. */
+  public String script(String path) {
+    return fill(resource(path));
+  }
+
+  private String fill(String sql) {
+    return sql.replace("{schema}", schema).replace("{channel}", channel());
+  }
+
+  private void parse(String file, String text) {
+    var matcher = NAME_LINE.matcher(text);
+    String name = null;
+    int start = 0;
+    while (matcher.find()) {
+      if (name != null) {
+        put(file, name, text.substring(start, matcher.start()));
+      }
+      name = matcher.group(1);
+      start = matcher.end();
+    }
+    if (name != null) {
+      put(file, name, text.substring(start));
+    }
+  }
+
+  private void put(String file, String name, String body) {
+    // Comments that introduce the next query belong to it, not to this one.
+    StringBuilder sql = new StringBuilder();
+    for (String line : body.strip().split("\n")) {
+      if (!line.startsWith("--")) {
+        sql.append(line).append('\n');
+      }
+    }
+    if (byName.putIfAbsent(name, sql.toString().strip()) != null) {
+      throw new IllegalStateException("SQL name " + name + " defined twice (" + file + ".sql)");
+    }
+  }
+
+  /** Reads a class path resource as UTF-8; returns null when there is none. */
+  public static String resourceOrNull(String path) {
+    try (InputStream in = Queries.class.getClassLoader().getResourceAsStream(path)) {
+      return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String resource(String path) {
+    String text = resourceOrNull(path);
+    if (text == null) {
+      throw new IllegalStateException("missing resource " + path);
+    }
+    return text;
+  }
+}

@@ -1,0 +1,42 @@
+package dev.spool.impl.sql;
+
+import dev.spool.Job;
+import dev.spool.JobState;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
+/** Maps rows of the jobs table to API types. */
+public final class Rows {
+
+  private Rows() {}
+
+  public static Job job(Row row) {
+    Integer timeout = row.getInteger("timeout_ms");
+    Object error = row.getValue("last_error");
+    return new Job(
+        row.getLong("id"),
+        row.getString("queue"),
+        row.getString("task"),
+        row.getBuffer("args").getBytes(),
+        row.getInteger("priority"),
+        instant(row, "run_at"),
+        JobState.fromSql(row.getString("state")),
+        row.getInteger("attempt"),
+        row.getInteger("max_attempts"),
+        timeout == null ? null : timeout.longValue(),
+        row.getString("lease_owner"),
+        instant(row, "lease_expires_at"),
+        error instanceof JsonObject json ? json : null,
+        row.getString("unique_key"),
+        instant(row, "created_at"),
+        instant(row, "attempted_at"),
+        instant(row, "finished_at"));
+  }
+
+  public static Instant instant(Row row, String column) {
+    OffsetDateTime t = row.getOffsetDateTime(column);
+    return t == null ? null : t.toInstant();
+  }
+}

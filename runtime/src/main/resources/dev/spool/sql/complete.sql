@@ -1,0 +1,38 @@
+-- Queries of the completer. Each takes a whole batch of outcomes as arrays, so a flush is a few
+-- statements however many jobs it carries. An outcome lands only on the same run it came from
+-- (id + attempt + lease owner, still running): a late answer from a run that was taken away changes nothing.
+
+-- name: DeleteCompleted
+delete from {schema}.jobs j
+ using unnest($1::bigint[], $2::int[]) as o(id, attempt)
+ where j.id = o.id and j.attempt = o.attempt and j.state = 'running' and j.lease_owner = $3
+
+-- name: MarkCompleted
+update {schema}.jobs j
+   set state = 'completed', finished_at = now(), lease_owner = null, lease_expires_at = null
+  from unnest($1::bigint[], $2::int[]) as o(id, attempt)
+ where j.id = o.id and j.attempt = o.attempt and j.state = 'running' and j.lease_owner = $3
+
+-- name: RetryJobs
+update {schema}.jobs j
+   set state = 'available', run_at = now() + o.delay_ms * interval '1 millisecond',
+       last_error = o.error::jsonb || jsonb_build_object('at', now()),
+       lease_owner = null, lease_expires_at = null
+  from unnest($1::bigint[], $2::int[], $3::float8[], $4::text[]) as o(id, attempt, delay_ms, error)
+ where j.id = o.id and j.attempt = o.attempt and j.state = 'running' and j.lease_owner = $5
+
+-- name: KillJobs
+update {schema}.jobs j
+   set state = 'dead', finished_at = now(),
+       last_error = o.error::jsonb || jsonb_build_object('at', now()),
+       lease_owner = null, lease_expires_at = null
+  from unnest($1::bigint[], $2::int[], $3::text[]) as o(id, attempt, error)
+ where j.id = o.id and j.attempt = o.attempt and j.state = 'running' and j.lease_owner = $4
+
+-- Jobs that were claimed but never started (prefetched when the worker stopped) go straight back,
+-- their attempt not counted.
+-- name: ReleaseJobs
+update {schema}.jobs j
+   set state = 'available', attempt = j.attempt - 1, lease_owner = null, lease_expires_at = null
+  from unnest($1::bigint[], $2::int[]) as o(id, attempt)
+ where j.id = o.id and j.attempt = o.attempt and j.state = 'running' and j.lease_owner = $3
