@@ -67,6 +67,7 @@ create function {schema}.enqueue(
   timeout_ms integer default null,
   unique_key text default null
 ) returns bigint language plpgsql as $$
+#variable_conflict use_column
 declare
   new_id bigint;
 begin
