@@ -1,5 +1,6 @@
 package dev.spool;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Instant;
 
@@ -26,6 +27,18 @@ public interface JobContext {
 
   /** The Vert.x instance the handler runs on (its event loop is the worker verticle's). */
   Vertx vertx();
+
+  /**
+   * Completes when this run should stop: the job was cancelled, the run timed out, or the worker is
+   * shutting down and gave the job back. Handlers doing long work watch it (and adapters such as the
+   * Reactor one dispose their subscription on it); a handler that ignores it is cut off at its timeout.
+   */
+  Future<Void> cancellation();
+
+  /** True once {@link #cancellation()} has completed. */
+  default boolean isCancelled() {
+    return cancellation().isComplete();
+  }
 
   /** True when a failure of this run sends the job to {@code dead}. */
   default boolean isLastAttempt() {

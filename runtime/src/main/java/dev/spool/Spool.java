@@ -53,7 +53,7 @@ public final class Spool {
         .connectingTo(connectOptions)
         .using(vertx)
         .build();
-    this.client = new PgJobClient(pool, queries);
+    this.client = new PgJobClient(pool, queries, options.getMaxPayloadBytes());
   }
 
   /** Starts building a Spool on this Vert.x instance. */

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
  *   <li>{@code keepCompleted}: keep completed jobs as rows in state {@code completed} instead of deleting
  *       them at once; deleting is faster and keeps the table small.
  *   <li>{@code pipeliningLimit}: statements in flight on one connection.
+ *   <li>{@code maxPayloadBytes}: the largest encoded arguments an enqueue accepts.
  * </ul>
  */
 public class SpoolOptions {
@@ -20,11 +21,14 @@ public class SpoolOptions {
   public static final int DEFAULT_POOL_SIZE = 4;
   public static final boolean DEFAULT_KEEP_COMPLETED = false;
   public static final int DEFAULT_PIPELINING_LIMIT = 256;
+  /** 1 MiB: job arguments are for references and parameters, not for the data itself. */
+  public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
 
   private String schema = DEFAULT_SCHEMA;
   private int poolSize = DEFAULT_POOL_SIZE;
   private boolean keepCompleted = DEFAULT_KEEP_COMPLETED;
   private int pipeliningLimit = DEFAULT_PIPELINING_LIMIT;
+  private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
 
   public SpoolOptions() {}
 
@@ -33,6 +37,7 @@ public class SpoolOptions {
     this.poolSize = other.poolSize;
     this.keepCompleted = other.keepCompleted;
     this.pipeliningLimit = other.pipeliningLimit;
+    this.maxPayloadBytes = other.maxPayloadBytes;
   }
 
   public SpoolOptions(JsonObject json) {
@@ -40,11 +45,12 @@ public class SpoolOptions {
     setPoolSize(json.getInteger("poolSize", DEFAULT_POOL_SIZE));
     setKeepCompleted(json.getBoolean("keepCompleted", DEFAULT_KEEP_COMPLETED));
     setPipeliningLimit(json.getInteger("pipeliningLimit", DEFAULT_PIPELINING_LIMIT));
+    setMaxPayloadBytes(json.getInteger("maxPayloadBytes", DEFAULT_MAX_PAYLOAD_BYTES));
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("schema", schema).put("poolSize", poolSize).put("keepCompleted", keepCompleted)
-        .put("pipeliningLimit", pipeliningLimit);
+        .put("pipeliningLimit", pipeliningLimit).put("maxPayloadBytes", maxPayloadBytes);
   }
 
   public String getSchema() {
@@ -87,6 +93,19 @@ public class SpoolOptions {
       throw new IllegalArgumentException("pipeliningLimit must be at least 1, got " + pipeliningLimit);
     }
     this.pipeliningLimit = pipeliningLimit;
+    return this;
+  }
+
+  public int getMaxPayloadBytes() {
+    return maxPayloadBytes;
+  }
+
+  /** Enqueues whose encoded arguments are larger fail with an {@link IllegalArgumentException}. */
+  public SpoolOptions setMaxPayloadBytes(int maxPayloadBytes) {
+    if (maxPayloadBytes < 1) {
+      throw new IllegalArgumentException("maxPayloadBytes must be at least 1, got " + maxPayloadBytes);
+    }
+    this.maxPayloadBytes = maxPayloadBytes;
     return this;
   }
 }

@@ -133,6 +133,20 @@ class JobClientTest extends SpoolTestBase {
   }
 
   @Test
+  void anOversizedPayloadIsRefusedAtEnqueueWithItsSize() throws Exception {
+    Spool small = newSpool(vertx, new SpoolOptions().setSchema(schema).setMaxPayloadBytes(1024));
+    JsonObject big = new JsonObject().put("blob", "x".repeat(2000));
+    assertThatThrownBy(() -> await(small.client().enqueue(EMAIL, big)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("send-email").hasMessageContaining("more than the limit of 1024");
+    assertThatThrownBy(() -> await(small.client().enqueueBatch(EMAIL, List.of(new JsonObject(), big), new EnqueueOptions())))
+        .hasMessageContaining("more than the limit of 1024");
+    assertThat(count("true")).isZero();
+    await(small.client().enqueue(EMAIL, new JsonObject().put("blob", "x".repeat(900))));
+    assertThat(count("true")).isEqualTo(1);
+  }
+
+  @Test
   void findOfAnUnknownIdIsEmpty() throws Exception {
     assertThat(await(spool.client().find(123_456_789L))).isEmpty();
   }

@@ -118,13 +118,17 @@ class WorkerVerticleTest extends SpoolTestBase {
 
   @Test
   void aRunPastItsTimeoutIsRetriedThenDead() {
-    deploy(new WorkerOptions(), new JobHandlers().register(WORK, counting((args, ctx) -> Promise.promise().future()),
-        fastRetries()));
+    AtomicInteger toldToStop = new AtomicInteger();
+    deploy(new WorkerOptions(), new JobHandlers().register(WORK, counting((args, ctx) -> {
+      ctx.cancellation().onComplete(v -> toldToStop.incrementAndGet());
+      return Promise.promise().future();
+    }), fastRetries()));
     long id = await(spool.client().enqueue(WORK, new JsonObject(),
         new EnqueueOptions().setTimeout(Duration.ofMillis(200)).setMaxAttempts(2)));
 
     eventually(WAIT, () -> count("state = 'dead'") == 1);
     assertThat(runs.get(id)).hasValue(2);
+    assertThat(toldToStop).hasValue(2);
     JsonObject error = await(spool.client().find(id)).orElseThrow().lastError();
     assertThat(error.getString("class")).isEqualTo(JobTimeoutException.class.getName());
     assertThat(error.getString("message")).contains("timed out after 200 ms");

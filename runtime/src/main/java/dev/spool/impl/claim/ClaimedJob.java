@@ -2,6 +2,8 @@ package dev.spool.impl.claim;
 
 import dev.spool.JobContext;
 import dev.spool.impl.sql.Rows;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
 import java.time.Instant;
@@ -21,6 +23,7 @@ public final class ClaimedJob implements JobContext {
   private final Instant runAt;
   private final Instant createdAt;
   private boolean settled;
+  private final Promise<Void> cancellation = Promise.promise();
 
   public ClaimedJob(Vertx vertx, long id, String queue, String task, byte[] args, int priority, int attempt,
       int maxAttempts, Integer timeoutMs, Instant runAt, Instant createdAt) {
@@ -54,6 +57,16 @@ public final class ClaimedJob implements JobContext {
     }
     settled = true;
     return true;
+  }
+
+  /** Signals the handler to stop (cancel, timeout, shutdown); idempotent. */
+  public void cancel() {
+    cancellation.tryComplete();
+  }
+
+  @Override
+  public Future<Void> cancellation() {
+    return cancellation.future();
   }
 
   public byte[] args() {

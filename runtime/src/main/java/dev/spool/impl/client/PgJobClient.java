@@ -33,9 +33,12 @@ public final class PgJobClient implements JobClient {
   private final Pool pool;
   private final Queries queries;
 
-  public PgJobClient(Pool pool, Queries queries) {
+  private final int maxPayloadBytes;
+
+  public PgJobClient(Pool pool, Queries queries, int maxPayloadBytes) {
     this.pool = pool;
     this.queries = queries;
+    this.maxPayloadBytes = maxPayloadBytes;
   }
 
   @Override
@@ -144,17 +147,23 @@ public final class PgJobClient implements JobClient {
     return counts;
   }
 
-  private static <A> byte[] encodeRequest(JobRequest<A> job) {
+  private <A> byte[] encodeRequest(JobRequest<A> job) {
     return encode(job.task(), job.args());
   }
 
-  private static <A> byte[] encode(Task<A> task, A args) {
+  private <A> byte[] encode(Task<A> task, A args) {
+    byte[] bytes;
     try {
-      return task.codec().encode(args);
+      bytes = task.codec().encode(args);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("cannot encode the arguments of task " + task.name() + " with codec "
           + task.codec().name() + ": " + e.getMessage(), e);
     }
+    if (bytes.length > maxPayloadBytes) {
+      throw new IllegalArgumentException("the arguments of task " + task.name() + " are " + bytes.length
+          + " bytes encoded, more than the limit of " + maxPayloadBytes + " (SpoolOptions.maxPayloadBytes)");
+    }
+    return bytes;
   }
 
   private static OffsetDateTime toOffset(EnqueueOptions options) {

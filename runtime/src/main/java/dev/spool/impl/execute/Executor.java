@@ -67,6 +67,7 @@ public final class Executor {
     long timeoutMs = job.timeoutMs() != null ? job.timeoutMs() : options.getTimeout().toMillis();
     Promise<Void> decided = Promise.promise();
     long timer = vertx.setTimer(timeoutMs, t -> {
+      job.cancel();
       if (job.settle()) {
         fail(job, options, new JobTimeoutException(job + " timed out after " + timeoutMs + " ms"));
       }
@@ -82,6 +83,7 @@ public final class Executor {
 
   /** Gives up on a job whose handler is still running, as when the worker stops: it is retried elsewhere. */
   public void abandon(ClaimedJob job, HandlerOptions options, Throwable reason) {
+    job.cancel();
     if (job.settle()) {
       fail(job, options, reason);
     }
