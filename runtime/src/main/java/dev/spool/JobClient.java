@@ -49,6 +49,12 @@ public interface JobClient {
   /** {@link #enqueueAll} on the caller's connection. */
   Future<List<Long>> enqueueAll(SqlClient connection, List<JobRequest<?>> jobs);
 
+  /**
+   * Cancels a job: at once when it has not started, by telling its worker when it is running; a finished
+   * job is left as it is. See {@link CancelResult}.
+   */
+  Future<CancelResult> cancel(long id);
+
   /** The job with this id, if it is (still) stored. Completed jobs are deleted unless kept. */
   Future<Optional<Job>> find(long id);
 

@@ -36,6 +36,7 @@ public final class Spool {
   private final String nodeId;
   private final Pool pool;
   private final JobClient client;
+  private final SpoolStats stats = new SpoolStats();
 
   private Spool(Builder builder) {
     this.vertx = builder.vertx;
@@ -45,6 +46,10 @@ public final class Spool {
         .setCachePreparedStatements(true)
         // NOTICEs such as "schema already exists, skipping" are not worth a log line each
         .addProperty("client_min_messages", "warning");
+    if (!connectOptions.getProperties().containsKey("application_name")) {
+      // lets operators (and tests) tell Spool's connections apart in pg_stat_activity
+      connectOptions.addProperty("application_name", "spool");
+    }
     this.queries = new Queries(options.getSchema());
     this.clock = builder.clock;
     this.nodeId = builder.nodeId != null ? builder.nodeId : defaultNodeId();
@@ -79,6 +84,11 @@ public final class Spool {
   /** Deploys {@code instances} worker verticles; completes with the deployment id. */
   public Future<String> deployWorkers(WorkerOptions options, JobHandlers handlers, int instances) {
     return vertx.deployVerticle(() -> worker(options, handlers), new DeploymentOptions().setInstances(instances));
+  }
+
+  /** What this Spool's workers have done since it was built. */
+  public SpoolStats stats() {
+    return stats;
   }
 
   /** The pool of the client; usable for the caller's own transactions that enqueue jobs. */

@@ -30,7 +30,11 @@ public class WorkerOptions {
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
   public static final Duration DEFAULT_ACK_FLUSH_INTERVAL = Duration.ofMillis(5);
   public static final int DEFAULT_ACK_BATCH_SIZE = 1000;
-  public static final Duration DEFAULT_LEASE = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_WORKER_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_RESCUE_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_LEADER_TTL = Duration.ofSeconds(5);
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
   public static final int DEFAULT_CONNECTIONS = 1;
 
@@ -44,6 +48,10 @@ public class WorkerOptions {
   private Duration lease = DEFAULT_LEASE;
   private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
   private int connections = DEFAULT_CONNECTIONS;
+  private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+  private Duration workerTimeout = DEFAULT_WORKER_TIMEOUT;
+  private Duration rescueInterval = DEFAULT_RESCUE_INTERVAL;
+  private Duration leaderTtl = DEFAULT_LEADER_TTL;
 
   public WorkerOptions() {}
 
@@ -58,6 +66,10 @@ public class WorkerOptions {
     this.lease = other.lease;
     this.shutdownTimeout = other.shutdownTimeout;
     this.connections = other.connections;
+    this.heartbeatInterval = other.heartbeatInterval;
+    this.workerTimeout = other.workerTimeout;
+    this.rescueInterval = other.rescueInterval;
+    this.leaderTtl = other.leaderTtl;
   }
 
   /** Reads the fields of {@link #toJson()}; absent fields keep their defaults. */
@@ -75,6 +87,10 @@ public class WorkerOptions {
     setLease(Duration.ofMillis(json.getLong("leaseMs", DEFAULT_LEASE.toMillis())));
     setShutdownTimeout(Duration.ofMillis(json.getLong("shutdownTimeoutMs", DEFAULT_SHUTDOWN_TIMEOUT.toMillis())));
     setConnections(json.getInteger("connections", DEFAULT_CONNECTIONS));
+    setHeartbeatInterval(Duration.ofMillis(json.getLong("heartbeatIntervalMs", DEFAULT_HEARTBEAT_INTERVAL.toMillis())));
+    setWorkerTimeout(Duration.ofMillis(json.getLong("workerTimeoutMs", DEFAULT_WORKER_TIMEOUT.toMillis())));
+    setRescueInterval(Duration.ofMillis(json.getLong("rescueIntervalMs", DEFAULT_RESCUE_INTERVAL.toMillis())));
+    setLeaderTtl(Duration.ofMillis(json.getLong("leaderTtlMs", DEFAULT_LEADER_TTL.toMillis())));
   }
 
   public JsonObject toJson() {
@@ -88,7 +104,11 @@ public class WorkerOptions {
         .put("ackBatchSize", ackBatchSize)
         .put("leaseMs", lease.toMillis())
         .put("shutdownTimeoutMs", shutdownTimeout.toMillis())
-        .put("connections", connections);
+        .put("connections", connections)
+        .put("heartbeatIntervalMs", heartbeatInterval.toMillis())
+        .put("workerTimeoutMs", workerTimeout.toMillis())
+        .put("rescueIntervalMs", rescueInterval.toMillis())
+        .put("leaderTtlMs", leaderTtl.toMillis());
   }
 
   public List<String> getQueues() {
@@ -197,6 +217,63 @@ public class WorkerOptions {
   /** Database connections of this verticle; statements are pipelined on them. */
   public WorkerOptions setConnections(int connections) {
     this.connections = positive("connections", connections);
+    return this;
+  }
+
+  public Duration getHeartbeatInterval() {
+    return heartbeatInterval;
+  }
+
+  /** How often the worker says it is alive and extends the leases of its long-running jobs. */
+  public WorkerOptions setHeartbeatInterval(Duration heartbeatInterval) {
+    this.heartbeatInterval = atLeastOneMilli("heartbeatInterval", heartbeatInterval);
+    return this;
+  }
+
+  public Duration getWorkerTimeout() {
+    return workerTimeout;
+  }
+
+  /**
+   * How long after its last heartbeat a worker counts as dead and its jobs are rescued. Together with
+   * the rescue interval this bounds how soon a killed worker's jobs run again.
+   */
+  public WorkerOptions setWorkerTimeout(Duration workerTimeout) {
+    this.workerTimeout = atLeastOneMilli("workerTimeout", workerTimeout);
+    return this;
+  }
+
+  public Duration getRescueInterval() {
+    return rescueInterval;
+  }
+
+  /** How often the leader looks for jobs of dead workers and expired leases. */
+  public WorkerOptions setRescueInterval(Duration rescueInterval) {
+    this.rescueInterval = atLeastOneMilli("rescueInterval", rescueInterval);
+    return this;
+  }
+
+  public Duration getLeaderTtl() {
+    return leaderTtl;
+  }
+
+  /** How long leadership lasts without renewal (renewed every heartbeat interval). */
+  public WorkerOptions setLeaderTtl(Duration leaderTtl) {
+    this.leaderTtl = atLeastOneMilli("leaderTtl", leaderTtl);
+    return this;
+  }
+
+  /** Checks the options that only make sense together; called when a worker is created. */
+  public WorkerOptions validate() {
+    if (lease.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+      throw new IllegalArgumentException("lease (" + lease + ") must be at least twice the heartbeat interval");
+    }
+    if (workerTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+      throw new IllegalArgumentException("workerTimeout (" + workerTimeout + ") must be at least twice the heartbeat interval");
+    }
+    if (leaderTtl.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+      throw new IllegalArgumentException("leaderTtl (" + leaderTtl + ") must be at least twice the heartbeat interval");
+    }
     return this;
   }
 

@@ -3,6 +3,9 @@ package dev.spool;
 import dev.spool.impl.claim.Producer;
 import dev.spool.impl.complete.Completer;
 import dev.spool.impl.execute.Executor;
+import dev.spool.impl.leader.Elector;
+import dev.spool.impl.maintenance.Heartbeat;
+import dev.spool.impl.maintenance.Rescuer;
 import dev.spool.impl.notify.JobNotifier;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -22,9 +25,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * vertx.deployVerticle(() -> spool.worker(new WorkerOptions(), handlers), new DeploymentOptions().setInstances(2));
  * }</pre>
  *
- * Each instance has its own pipelined connection for claims and acks, its own LISTEN connection, and per
- * queue a claim loop with a prefetch buffer. Undeploying it stops claiming, hands prefetched jobs back,
- * waits up to the shutdown timeout for running handlers, and writes every outcome before it returns.
+ * Each instance registers as a worker and heartbeats, has its own pipelined connection for claims and
+ * acks and its own LISTEN connection, and per queue a claim loop with a prefetch buffer. Instances also
+ * stand for election; the leader runs maintenance (the rescuer), so any live worker can take over when
+ * the leader dies.
+ *
+ * <p>Undeploying stops claiming, hands prefetched jobs straight back, waits up to the shutdown timeout
+ * for running handlers (those still running then are given back, their attempt counted), writes every
+ * outcome, and deregisters.
  */
 public class WorkerVerticle extends VerticleBase {
 
@@ -38,6 +46,9 @@ public class WorkerVerticle extends VerticleBase {
   private SqlClient client;
   private Completer completer;
   private JobNotifier notifier;
+  private Heartbeat heartbeat;
+  private Elector elector;
+  private Rescuer rescuer;
   private final Map<String, Producer> producers = new LinkedHashMap<>();
 
   public WorkerVerticle(Spool spool, WorkerOptions options, JobHandlers handlers) {
@@ -45,37 +56,61 @@ public class WorkerVerticle extends VerticleBase {
       throw new IllegalArgumentException("a worker needs at least one handler");
     }
     this.spool = spool;
-    this.options = new WorkerOptions(options);
+    this.options = new WorkerOptions(options).validate();
     this.handlers = new JobHandlers().registerAll(handlers);
     this.owner = spool.nodeId() + "/" + INSTANCES.incrementAndGet();
   }
 
-  /** The lease owner this instance writes on the jobs it claims. */
+  /** The worker id, written as lease owner on the jobs this instance claims. */
   public String owner() {
     return owner;
   }
 
+  /** True while this instance is the elected leader running maintenance. */
+  public boolean isLeader() {
+    return elector != null && elector.isLeader();
+  }
+
   @Override
   public Future<?> start() {
+    SpoolStats.Recorder stats = spool.stats().recorder();
     client = PgBuilder.client()
         .with(new PoolOptions().setMaxSize(options.getConnections()))
         .connectingTo(spool.connectOptions())
         .using(vertx)
         .build();
     completer = new Completer(vertx, client, spool.queries(), owner, spool.options().isKeepCompleted(),
-        options.getAckFlushInterval(), options.getAckBatchSize());
+        options.getAckFlushInterval(), options.getAckBatchSize(), stats);
     Executor executor = new Executor(vertx, handlers, completer, (job, delayMs) -> {
       Producer producer = producers.get(job.queue());
       if (producer != null) {
         producer.wakeIn(delayMs);
       }
-    });
+    }, stats);
     for (String queue : options.getQueues()) {
       producers.put(queue, new Producer(vertx, client, spool.queries(), queue, handlers.taskNames(), owner, options,
-          executor, completer));
+          executor, completer, stats));
     }
-    notifier = new JobNotifier(vertx, context, spool.connectOptions(), spool.queries().channel(), this::notified);
-    return notifier.start().onSuccess(v -> producers.values().forEach(Producer::start));
+    heartbeat = new Heartbeat(vertx, client, spool.queries(), owner, options.getQueues(), options.getHeartbeatInterval(),
+        options.getLease());
+    rescuer = new Rescuer(vertx, client, spool.queries(), options.getRescueInterval(), options.getWorkerTimeout(), stats);
+    elector = new Elector(vertx, client, spool.queries(), Elector.MAINTENANCE, owner, options.getHeartbeatInterval(),
+        options.getLeaderTtl(), leader -> {
+          if (leader) {
+            rescuer.start();
+          } else {
+            rescuer.stop();
+          }
+        });
+    notifier = new JobNotifier(vertx, context, spool.connectOptions(), spool.queries().channel(), this::notified,
+        spool.queries().cancelChannel(), this::cancelRequested);
+    // Registered before the first claim, so the rescuer never mistakes this worker's jobs for orphans.
+    return heartbeat.start()
+        .compose(v -> notifier.start())
+        .onSuccess(v -> {
+          producers.values().forEach(Producer::start);
+          elector.start();
+        });
   }
 
   private void notified(String queue) {
@@ -89,6 +124,14 @@ public class WorkerVerticle extends VerticleBase {
     }
   }
 
+  private void cancelRequested(long jobId) {
+    for (Producer producer : producers.values()) {
+      if (producer.cancel(jobId)) {
+        return;
+      }
+    }
+  }
+
   @Override
   public Future<?> stop() {
     long timeoutMs = options.getShutdownTimeout().toMillis();
@@ -96,6 +139,8 @@ public class WorkerVerticle extends VerticleBase {
     producers.values().forEach(p -> stopped.add(p.stop(timeoutMs)));
     return Future.join(stopped)
         .eventually(() -> completer.drain(timeoutMs))
+        .eventually(() -> elector.stop())
+        .eventually(() -> heartbeat.stop())
         .eventually(() -> notifier.close())
         .eventually(() -> client.close());
   }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** {@code java -jar spool.jar <command>}: the fat jar's entry point. */
 @Command(name = "spool", mixinStandardHelpOptions = true, version = "spool 0.1.0",
     description = "Spool, a reactive job runtime for Vert.x on PostgreSQL.",
-    subcommands = {DemoCommand.class, MigrateCommand.class})
+    subcommands = {DemoCommand.class, WorkerCommand.class, MigrateCommand.class})
 public final class SpoolCommand implements Runnable {
 
   @Override

@@ -1,6 +1,7 @@
 -- Queries of the completer. Each takes a whole batch of outcomes as arrays, so a flush is a few
 -- statements however many jobs it carries. An outcome lands only on the same run it came from
 -- (id + attempt + lease owner, still running): a late answer from a run that was taken away changes nothing.
+-- A failed run of a job whose cancel was requested ends it cancelled.
 
 -- name: DeleteCompleted
 delete from {schema}.jobs j
@@ -15,7 +16,9 @@ update {schema}.jobs j
 
 -- name: RetryJobs
 update {schema}.jobs j
-   set state = 'available', run_at = now() + o.delay_ms * interval '1 millisecond',
+   set state = case when j.cancel_requested_at is null then 'available' else 'cancelled' end::{schema}.job_state,
+       run_at = now() + o.delay_ms * interval '1 millisecond',
+       finished_at = case when j.cancel_requested_at is not null then now() end,
        last_error = o.error::jsonb || jsonb_build_object('at', now()),
        lease_owner = null, lease_expires_at = null
   from unnest($1::bigint[], $2::int[], $3::float8[], $4::text[]) as o(id, attempt, delay_ms, error)
@@ -23,7 +26,8 @@ update {schema}.jobs j
 
 -- name: KillJobs
 update {schema}.jobs j
-   set state = 'dead', finished_at = now(),
+   set state = case when j.cancel_requested_at is null then 'dead' else 'cancelled' end::{schema}.job_state,
+       finished_at = now(),
        last_error = o.error::jsonb || jsonb_build_object('at', now()),
        lease_owner = null, lease_expires_at = null
   from unnest($1::bigint[], $2::int[], $3::text[]) as o(id, attempt, error)

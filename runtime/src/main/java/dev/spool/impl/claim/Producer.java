@@ -1,5 +1,6 @@
 package dev.spool.impl.claim;
 
+import dev.spool.SpoolStats;
 import dev.spool.WorkerOptions;
 import dev.spool.impl.complete.Completer;
 import dev.spool.impl.execute.Executor;
@@ -12,7 +13,8 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -44,9 +46,10 @@ public final class Producer {
   private final WorkerOptions options;
   private final Executor executor;
   private final Completer completer;
+  private final SpoolStats.Recorder stats;
 
   private final ArrayDeque<ClaimedJob> buffer = new ArrayDeque<>();
-  private final Set<ClaimedJob> running = new HashSet<>();
+  private final Map<Long, ClaimedJob> running = new HashMap<>();
   private boolean claiming;
   private boolean wokenWhileClaiming;
   private boolean queueHasMore;
@@ -60,7 +63,7 @@ public final class Producer {
   private Promise<Void> idle;
 
   public Producer(Vertx vertx, SqlClient client, Queries queries, String queue, Set<String> tasks, String owner,
-      WorkerOptions options, Executor executor, Completer completer) {
+      WorkerOptions options, Executor executor, Completer completer, SpoolStats.Recorder stats) {
     this.vertx = vertx;
     this.client = client;
     this.claimSql = queries.get("ClaimJobs");
@@ -70,6 +73,7 @@ public final class Producer {
     this.options = options;
     this.executor = executor;
     this.completer = completer;
+    this.stats = stats;
   }
 
   public String queue() {
@@ -146,6 +150,7 @@ public final class Producer {
         return;
       }
       failedClaims = 0;
+      stats.claimed(ar.result().size());
       for (Row row : ar.result()) {
         ClaimedJob job = ClaimedJob.fromClaimRow(vertx, row);
         if (stopped) {
@@ -171,7 +176,7 @@ public final class Producer {
     try {
       while (!stopped && running.size() < options.getConcurrency() && !buffer.isEmpty()) {
         ClaimedJob job = buffer.poll();
-        running.add(job);
+        running.put(job.id(), job);
         executor.run(job).onComplete(ar -> finished(job));
       }
     } finally {
@@ -180,7 +185,7 @@ public final class Producer {
   }
 
   private void finished(ClaimedJob job) {
-    running.remove(job);
+    running.remove(job.id());
     if (stopped) {
       checkIdle();
       return;
@@ -206,7 +211,7 @@ public final class Producer {
     }
     idle = Promise.promise();
     long timer = vertx.setTimer(Math.max(1, timeoutMs), t -> {
-      List<ClaimedJob> left = new ArrayList<>(running);
+      List<ClaimedJob> left = new ArrayList<>(running.values());
       for (ClaimedJob job : left) {
         executor.abandon(job, executor.optionsOf(job.task()),
             new IllegalStateException("worker " + owner + " stopped while " + job + " was still running"));
@@ -222,6 +227,28 @@ public final class Producer {
     if (idle != null && running.isEmpty() && !claiming) {
       idle.tryComplete();
     }
+  }
+
+  /**
+   * A cancel was requested for this job: a running handler is told through its context; a job still
+   * waiting in the buffer never starts and ends cancelled. Returns false when this queue does not hold it.
+   */
+  public boolean cancel(long id) {
+    ClaimedJob job = running.get(id);
+    if (job != null) {
+      job.cancel();
+      return true;
+    }
+    for (ClaimedJob waiting : buffer) {
+      if (waiting.id() == id) {
+        buffer.remove(waiting);
+        waiting.cancel();
+        executor.abandon(waiting, executor.optionsOf(waiting.task()),
+            new IllegalStateException(waiting + " was cancelled before it started"));
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Jobs held in the prefetch buffer (a test and metrics signal). */

@@ -1,5 +1,6 @@
 package dev.spool.impl.client;
 
+import dev.spool.CancelResult;
 import dev.spool.EnqueueOptions;
 import dev.spool.Job;
 import dev.spool.JobClient;
@@ -124,6 +125,20 @@ public final class PgJobClient implements JobClient {
         ids.add(row.getLong(0));
       }
       return ids;
+    });
+  }
+
+  @Override
+  public Future<CancelResult> cancel(long id) {
+    return pool.preparedQuery(queries.get("CancelJob")).execute(Tuple.of(id)).map(rows -> {
+      if (rows.size() == 0) {
+        return CancelResult.NOT_FOUND;
+      }
+      return switch (rows.iterator().next().getString("state_before")) {
+        case "available" -> CancelResult.CANCELLED;
+        case "running" -> CancelResult.CANCEL_REQUESTED;
+        default -> CancelResult.ALREADY_FINISHED;
+      };
     });
   }
 

@@ -1,11 +1,14 @@
 package dev.spool.impl.complete;
 
+import dev.spool.SpoolStats;
 import dev.spool.impl.claim.ClaimedJob;
 import dev.spool.impl.sql.Queries;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -38,6 +41,7 @@ public final class Completer {
   private final String releaseSql;
   private final long flushIntervalMs;
   private final int batchSize;
+  private final SpoolStats.Recorder stats;
 
   private Batch pending = new Batch();
   private int flushesInFlight;
@@ -46,7 +50,7 @@ public final class Completer {
   private final List<Promise<Void>> drainWaiters = new ArrayList<>();
 
   public Completer(Vertx vertx, SqlClient client, Queries queries, String owner, boolean keepCompleted,
-      Duration flushInterval, int batchSize) {
+      Duration flushInterval, int batchSize, SpoolStats.Recorder stats) {
     this.vertx = vertx;
     this.client = client;
     this.owner = owner;
@@ -56,6 +60,7 @@ public final class Completer {
     this.releaseSql = queries.get("ReleaseJobs");
     this.flushIntervalMs = flushInterval.toMillis();
     this.batchSize = batchSize;
+    this.stats = stats;
   }
 
   /** The job's handler succeeded. */
@@ -78,6 +83,7 @@ public final class Completer {
 
   /** The job was claimed but never started: back to available, its attempt not counted. */
   public void release(ClaimedJob job) {
+    stats.released(1);
     pending.released.add(job);
     added();
   }
@@ -160,10 +166,12 @@ public final class Completer {
   private Future<?> write(Batch batch) {
     List<Future<?>> writes = new ArrayList<>(4);
     if (!batch.completed.isEmpty()) {
-      writes.add(client.preparedQuery(completeSql).execute(idsAndAttempts(batch.completed).addString(owner)));
+      writes.add(counted(batch.completed.size(),
+          client.preparedQuery(completeSql).execute(idsAndAttempts(batch.completed).addString(owner))));
     }
     if (!batch.released.isEmpty()) {
-      writes.add(client.preparedQuery(releaseSql).execute(idsAndAttempts(batch.released).addString(owner)));
+      writes.add(counted(batch.released.size(),
+          client.preparedQuery(releaseSql).execute(idsAndAttempts(batch.released).addString(owner))));
     }
     if (!batch.retried.isEmpty()) {
       int n = batch.retried.size();
@@ -178,7 +186,7 @@ public final class Completer {
         delays[i] = (double) f.delayMs;
         errors[i] = f.error;
       }
-      writes.add(client.preparedQuery(retrySql).execute(Tuple.of(ids, attempts, delays, errors, owner)));
+      writes.add(counted(n, client.preparedQuery(retrySql).execute(Tuple.of(ids, attempts, delays, errors, owner))));
     }
     if (!batch.killed.isEmpty()) {
       int n = batch.killed.size();
@@ -191,9 +199,14 @@ public final class Completer {
         attempts[i] = f.job.attempt();
         errors[i] = f.error;
       }
-      writes.add(client.preparedQuery(killSql).execute(Tuple.of(ids, attempts, errors, owner)));
+      writes.add(counted(n, client.preparedQuery(killSql).execute(Tuple.of(ids, attempts, errors, owner))));
     }
     return Future.all(writes);
+  }
+
+  /** Outcomes that matched no row belonged to runs taken away meanwhile: count them as late acks. */
+  private Future<?> counted(int outcomes, Future<RowSet<Row>> write) {
+    return write.onSuccess(rows -> stats.lateAcks(outcomes - rows.rowCount()));
   }
 
   private static Tuple idsAndAttempts(List<ClaimedJob> jobs) {

@@ -4,6 +4,7 @@ import dev.spool.HandlerOptions;
 import dev.spool.JobHandler;
 import dev.spool.JobHandlers;
 import dev.spool.JobTimeoutException;
+import dev.spool.SpoolStats;
 import dev.spool.UndecodablePayloadException;
 import dev.spool.impl.claim.ClaimedJob;
 import dev.spool.impl.complete.Completer;
@@ -26,15 +27,18 @@ public final class Executor {
   private final JobHandlers handlers;
   private final Completer completer;
   private final ObjLongConsumer<ClaimedJob> retryScheduled;
+  private final SpoolStats.Recorder stats;
 
   /**
    * @param retryScheduled told of each retry and its delay, so the job's queue can wake when it is due
    */
-  public Executor(Vertx vertx, JobHandlers handlers, Completer completer, ObjLongConsumer<ClaimedJob> retryScheduled) {
+  public Executor(Vertx vertx, JobHandlers handlers, Completer completer, ObjLongConsumer<ClaimedJob> retryScheduled,
+      SpoolStats.Recorder stats) {
     this.vertx = vertx;
     this.handlers = handlers;
     this.completer = completer;
     this.retryScheduled = retryScheduled;
+    this.stats = stats;
   }
 
   /** Runs the job; the future completes when its outcome is decided (not yet written). */
@@ -110,6 +114,7 @@ public final class Executor {
       return;
     }
     if (result.succeeded()) {
+      stats.completed();
       completer.completed(job);
     } else {
       fail(job, options, result.cause());
@@ -121,10 +126,12 @@ public final class Executor {
     if (job.attempt() < job.maxAttempts() && options.getRetryPolicy().isRetryable(failure)) {
       long delayMs = options.getRetryPolicy().delayAfter(job.attempt(), ThreadLocalRandom.current().nextDouble()).toMillis();
       LOG.log(System.Logger.Level.INFO, "{0} failed, retrying in {1} ms: {2}", job, delayMs, failure.toString());
+      stats.retried();
       completer.retry(job, delayMs, error);
       retryScheduled.accept(job, delayMs);
     } else {
       LOG.log(System.Logger.Level.WARNING, "{0} is dead: {1}", job, failure.toString());
+      stats.dead();
       completer.kill(job, error);
     }
   }

@@ -8,7 +8,7 @@ import io.vertx.pgclient.pubsub.PgSubscriber;
 import java.util.function.Consumer;
 
 /**
- * LISTENs on Spool's channel and passes each notified queue name to the worker, on the worker's own
+ * LISTENs on Spool's channels and passes each notified queue name (and cancelled job id) to the worker, on the worker's own
  * context. The connection is re-established forever with a capped backoff; after each (re)subscription
  * the worker is told with a {@code null} queue, meaning "notifications may have been missed: look at
  * every queue".
@@ -20,8 +20,12 @@ public final class JobNotifier {
 
   private final PgSubscriber subscriber;
 
+  /**
+   * @param onQueue  told each notified queue name, and {@code null} after every (re)subscription
+   * @param onCancel told the id of each running job whose cancel was requested
+   */
   public JobNotifier(Vertx vertx, Context context, PgConnectOptions connectOptions, String channel,
-      Consumer<String> onQueue) {
+      Consumer<String> onQueue, String cancelChannel, Consumer<Long> onCancel) {
     this.subscriber = PgSubscriber.subscriber(vertx, connectOptions)
         .reconnectPolicy(retries -> {
           if (retries == 0) {
@@ -32,6 +36,14 @@ public final class JobNotifier {
     subscriber.channel(channel)
         .handler(queue -> context.runOnContext(v -> onQueue.accept(queue)))
         .subscribeHandler(v -> context.runOnContext(x -> onQueue.accept(null)));
+    subscriber.channel(cancelChannel)
+        .handler(id -> context.runOnContext(v -> {
+          try {
+            onCancel.accept(Long.parseLong(id));
+          } catch (NumberFormatException e) {
+            LOG.log(System.Logger.Level.WARNING, "ignoring a cancel notification that is not a job id: {0}", id);
+          }
+        }));
   }
 
   /**

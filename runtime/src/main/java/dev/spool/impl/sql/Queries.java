@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 public final class Queries {
 
-  private static final String[] FILES = {"migrate", "enqueue", "claim", "complete", "inspect"};
+  private static final String[] FILES = {"migrate", "enqueue", "claim", "complete", "inspect", "maintenance", "cancel"};
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,40}");
   private static final Pattern NAME_LINE = Pattern.compile("(?m)^-- name: *(\\w+) *$");
 
@@ -55,13 +55,18 @@ public final class Queries {
     return sql;
   }
 
+  /** The channel that tells workers a running job was cancelled, with the job id as payload. */
+  public String cancelChannel() {
+    return schema + "_cancel";
+  }
+
   /** A whole SQL script (such as a migration) from the class path, placeholders filled in. */
   public String script(String path) {
     return fill(resource(path));
   }
 
   private String fill(String sql) {
-    return sql.replace("{schema}", schema).replace("{channel}", channel());
+    return sql.replace("{schema}", schema).replace("{channel}", channel()).replace("{cancel_channel}", cancelChannel());
   }
 
   private void parse(String file, String text) {

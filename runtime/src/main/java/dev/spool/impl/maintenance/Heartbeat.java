@@ -1,0 +1,72 @@
+package dev.spool.impl.maintenance;
+
+import dev.spool.impl.sql.Queries;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Keeps a worker registered as alive: every interval it upserts the worker's row and extends the lease of
+ * its jobs that have run past half their lease, so long handlers are not rescued while their worker
+ * lives. A worker whose heartbeats stop (killed, partitioned) is reaped by the leader's {@link Rescuer}.
+ */
+public final class Heartbeat {
+
+  private static final System.Logger LOG = System.getLogger(Heartbeat.class.getName());
+
+  private final Vertx vertx;
+  private final SqlClient client;
+  private final String sql;
+  private final String deregisterSql;
+  private final Tuple params;
+  private final String workerId;
+  private final long intervalMs;
+  private long timer = -1;
+  private boolean failing;
+
+  public Heartbeat(Vertx vertx, SqlClient client, Queries queries, String workerId, List<String> queues,
+      Duration interval, Duration lease) {
+    if (interval.toMillis() < 1 || lease.compareTo(interval.multipliedBy(2)) < 0) {
+      throw new IllegalArgumentException("the lease (" + lease + ") must be at least twice the heartbeat interval ("
+          + interval + ")");
+    }
+    this.vertx = vertx;
+    this.client = client;
+    this.sql = queries.get("Heartbeat");
+    this.deregisterSql = queries.get("Deregister");
+    this.workerId = workerId;
+    this.params = Tuple.of(workerId, queues.toArray(String[]::new), (double) lease.toMillis());
+    this.intervalMs = interval.toMillis();
+  }
+
+  /** Registers the worker; fails when the database cannot be reached, so the worker does not start blind. */
+  public Future<Void> start() {
+    return beat().onSuccess(v -> timer = vertx.setPeriodic(intervalMs, t -> beat()));
+  }
+
+  private Future<Void> beat() {
+    return client.preparedQuery(sql).execute(params).<Void>mapEmpty()
+        .onSuccess(v -> {
+          if (failing) {
+            failing = false;
+            LOG.log(System.Logger.Level.INFO, "worker {0} heartbeats again", workerId);
+          }
+        })
+        .onFailure(e -> {
+          if (!failing) {
+            failing = true;
+            LOG.log(System.Logger.Level.WARNING, "worker {0} cannot heartbeat ({1}); retrying every {2} ms",
+                workerId, e.toString(), intervalMs);
+          }
+        });
+  }
+
+  /** Stops beating and removes the worker's row (its jobs have been acked or handed back by then). */
+  public Future<Void> stop() {
+    vertx.cancelTimer(timer);
+    return client.preparedQuery(deregisterSql).execute(Tuple.of(workerId)).mapEmpty();
+  }
+}

@@ -1,0 +1,95 @@
+package dev.spool.impl.maintenance;
+
+import dev.spool.SpoolStats;
+import dev.spool.impl.sql.Queries;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Runs on the leader only. Every interval it forgets workers whose heartbeat is older than the worker
+ * timeout, then takes back running jobs whose worker is gone or whose lease expired: available again
+ * (the attempt counted), dead when attempts are used up, cancelled when a cancel was requested. The
+ * queues of rescued jobs are notified, so idle workers pick them up at once.
+ */
+public final class Rescuer {
+
+  private static final System.Logger LOG = System.getLogger(Rescuer.class.getName());
+  /** Jobs rescued per statement; a larger backlog is taken in several statements at once. */
+  public static final int BATCH = 1000;
+
+  private final Vertx vertx;
+  private final SqlClient client;
+  private final String reapSql;
+  private final String rescueSql;
+  private final long intervalMs;
+  private final double workerTimeoutMs;
+  private final SpoolStats.Recorder stats;
+  private long timer = -1;
+  private boolean running;
+
+  public Rescuer(Vertx vertx, SqlClient client, Queries queries, Duration interval, Duration workerTimeout,
+      SpoolStats.Recorder stats) {
+    if (interval.toMillis() < 1 || workerTimeout.toMillis() < 1) {
+      throw new IllegalArgumentException("rescue interval and worker timeout must be at least 1 ms");
+    }
+    this.vertx = vertx;
+    this.client = client;
+    this.reapSql = queries.get("ReapWorkers");
+    this.rescueSql = queries.get("RescueJobs");
+    this.intervalMs = interval.toMillis();
+    this.workerTimeoutMs = workerTimeout.toMillis();
+    this.stats = stats;
+  }
+
+  public void start() {
+    if (timer < 0) {
+      timer = vertx.setPeriodic(intervalMs, t -> runOnce());
+    }
+  }
+
+  public void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+  }
+
+  /** One pass; completes with the number of jobs taken back. Passes never overlap. */
+  public Future<Integer> runOnce() {
+    if (running) {
+      return Future.succeededFuture(0);
+    }
+    running = true;
+    return client.preparedQuery(reapSql).execute(Tuple.of(workerTimeoutMs))
+        .onSuccess(reaped -> reaped.forEach(row -> LOG.log(System.Logger.Level.WARNING,
+            "worker {0} stopped heartbeating; its jobs will be rescued", row.getString(0))))
+        .compose(reaped -> rescue(0))
+        .onComplete(ar -> {
+          running = false;
+          if (ar.failed()) {
+            LOG.log(System.Logger.Level.WARNING, "rescue pass failed: {0}", ar.cause().toString());
+          }
+        });
+  }
+
+  private Future<Integer> rescue(int sofar) {
+    return client.preparedQuery(rescueSql).execute(Tuple.of(BATCH)).compose(rows -> {
+      if (rows.size() > 0) {
+        Map<String, Integer> byOutcome = new TreeMap<>();
+        for (Row row : rows) {
+          byOutcome.merge(row.getString("queue") + " → " + row.getString("state"), 1, Integer::sum);
+        }
+        LOG.log(System.Logger.Level.WARNING, "rescued {0} jobs of dead workers or expired leases: {1}", rows.size(),
+            byOutcome);
+        stats.rescued(rows.size());
+      }
+      return rows.size() == BATCH ? rescue(sofar + rows.size()) : Future.succeededFuture(sofar + rows.size());
+    });
+  }
+}

@@ -1,0 +1,67 @@
+-- Queries of the liveness and maintenance services: heartbeats, leader election, rescue.
+
+-- Registers the worker (again, if the rescuer reaped it) and extends the lease of its jobs that run long,
+-- only those past half their lease, so a busy worker rewrites few rows.
+-- name: Heartbeat
+with registered as (
+  insert into {schema}.workers (id, queues) values ($1, $2)
+  on conflict (id) do update set heartbeat_at = now()
+  returning id),
+extended as (
+  update {schema}.jobs
+     set lease_expires_at = now() + $3::float8 * interval '1 millisecond'
+   where state = 'running' and lease_owner = $1
+     and lease_expires_at < now() + $3::float8 / 2 * interval '1 millisecond'
+  returning id)
+select (select count(*) from registered) as registered, (select count(*) from extended) as extended
+
+-- name: Deregister
+delete from {schema}.workers where id = $1
+
+-- Takes the role when it is free or expired, renews it when held; returns a row only to the holder.
+-- name: Elect
+insert into {schema}.leader as l (name, leader_id, expires_at)
+values ($1, $2, now() + $3::float8 * interval '1 millisecond')
+on conflict (name) do update
+   set leader_id = excluded.leader_id, expires_at = excluded.expires_at,
+       elected_at = case when l.leader_id = excluded.leader_id then l.elected_at else now() end
+ where l.expires_at < now() or l.leader_id = excluded.leader_id
+returning leader_id
+
+-- name: Resign
+delete from {schema}.leader where name = $1 and leader_id = $2
+
+-- name: CurrentLeader
+select leader_id, expires_at from {schema}.leader where name = $1 and expires_at >= now()
+
+-- Workers that stopped heartbeating are forgotten; the rescue below then frees their jobs.
+-- name: ReapWorkers
+delete from {schema}.workers where heartbeat_at < now() - $1::float8 * interval '1 millisecond' returning id
+
+-- Running jobs whose lease ran out or whose worker is gone run again (their attempt counted), or end dead
+-- when attempts are used up, or cancelled when a cancel was requested. Workers are woken per queue.
+-- name: RescueJobs
+with stuck as (
+  select j.id from {schema}.jobs j
+   where j.state = 'running'
+     and (j.lease_expires_at < now()
+          or not exists (select 1 from {schema}.workers w where w.id = j.lease_owner))
+   limit $1
+   for update of j skip locked),
+rescued as (
+  update {schema}.jobs j
+     set state = case when j.cancel_requested_at is not null then 'cancelled'::{schema}.job_state
+                      when j.attempt >= j.max_attempts then 'dead'::{schema}.job_state
+                      else 'available'::{schema}.job_state end,
+         run_at = now(),
+         finished_at = case when j.cancel_requested_at is not null or j.attempt >= j.max_attempts then now() end,
+         last_error = jsonb_build_object('class', 'dev.spool.LeaseExpired',
+                                         'message', 'worker ' || coalesce(j.lease_owner, '?') || ' stopped or lost its lease while running the job',
+                                         'attempt', j.attempt, 'at', now()),
+         lease_owner = null, lease_expires_at = null
+    from stuck
+   where j.id = stuck.id
+  returning j.id, j.queue, j.state::text as state),
+woken as (
+  select pg_notify('{channel}', q.queue) from (select distinct queue from rescued where state = 'available') q)
+select r.id, r.queue, r.state, (select count(*) from woken) as woken from rescued r

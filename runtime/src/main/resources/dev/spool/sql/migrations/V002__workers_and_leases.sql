@@ -1,0 +1,25 @@
+-- Crash safety: a row per live worker, a leader lease, running jobs findable by owner and lease expiry,
+-- and a persistent cancel request for running jobs.
+
+create table {schema}.workers (
+  id           text primary key,
+  queues       text[] not null,
+  started_at   timestamptz not null default now(),
+  heartbeat_at timestamptz not null default now()
+);
+
+-- One row per elected role; the holder renews expires_at, anyone may take it once it has passed.
+create table {schema}.leader (
+  name       text primary key,
+  leader_id  text not null,
+  elected_at timestamptz not null default now(),
+  expires_at timestamptz not null
+);
+
+-- The rescuer and the heartbeat's lease extension read running jobs by owner and lease expiry; only
+-- running rows are in the index, so it stays as small as the work in flight.
+create index jobs_running on {schema}.jobs (lease_owner, lease_expires_at) where state = 'running';
+
+-- Set by cancel on a running job: its worker is told through NOTIFY, and whatever the run's outcome
+-- other than success, the job ends cancelled rather than retried.
+alter table {schema}.jobs add column cancel_requested_at timestamptz;

@@ -1,0 +1,67 @@
+package dev.spool.testing;
+
+import dev.spool.JobHandlers;
+import dev.spool.Spool;
+import dev.spool.Task;
+import dev.spool.WorkerOptions;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+
+/**
+ * A worker in a process of its own, for tests that kill it with SIGKILL: it claims jobs of the task
+ * {@code hold}, never finishes them, and prints {@code READY <worker id>} once deployed.
+ * Arguments: database URI, schema.
+ */
+public final class WorkerProcess {
+
+  public static void main(String[] args) {
+    Vertx vertx = Vertx.vertx();
+    Spool spool = Spool.builder(vertx).connectingTo(args[0]).schema(args[1]).build();
+    JobHandlers handlers = new JobHandlers().register(Task.json("hold"), (a, ctx) -> Promise.promise().future());
+    var worker = spool.worker(fastLiveness(), handlers);
+    vertx.deployVerticle(worker).onComplete(ar -> {
+      if (ar.succeeded()) {
+        System.out.println("READY " + worker.owner());
+      } else {
+        ar.cause().printStackTrace();
+        System.exit(3);
+      }
+    });
+  }
+
+  /** Liveness settings that make tests of dead workers take seconds. */
+  public static WorkerOptions fastLiveness() {
+    return new WorkerOptions()
+        .setHeartbeatInterval(Duration.ofMillis(200))
+        .setWorkerTimeout(Duration.ofSeconds(1))
+        .setRescueInterval(Duration.ofMillis(200))
+        .setLeaderTtl(Duration.ofSeconds(1));
+  }
+
+  /** Starts this class in a child JVM and waits for its READY line; returns the process and worker id. */
+  public static Started start(String uri, String schema) throws Exception {
+    Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+        "-cp", System.getProperty("java.class.path"), WorkerProcess.class.getName(), uri, schema)
+        .redirectErrorStream(true).start();
+    var out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()));
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String line;
+    while ((line = out.readLine()) != null) {
+      if (line.startsWith("READY ")) {
+        Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
+        drain.setDaemon(true);
+        drain.start();
+        return new Started(process, line.substring(6).trim());
+      }
+      if (System.nanoTime() > deadline) {
+        break;
+      }
+    }
+    process.destroyForcibly();
+    throw new IllegalStateException("worker process did not start; last line: " + line);
+  }
+
+  /** A started worker process. */
+  public record Started(Process process, String workerId) {}
+}
