@@ -1,0 +1,79 @@
+package dev.spool.loadtest;
+
+import dev.spool.SpoolOptions;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** What a drain run does; the options of {@code drain}, and filled in by {@code compare} for its own runs. */
+public final class DrainSettings {
+
+  /** A schema of the load tester's own: it is dropped and recreated at the start of every run. */
+  public static final String DEFAULT_SCHEMA = "spool_loadtest";
+  /** The job count the targets are stated for. */
+  public static final int DEFAULT_JOBS = 200_000;
+  /** A few thousand rows per statement: big enough to amortise the round trip, small enough to pipeline. */
+  public static final int DEFAULT_ENQUEUE_BATCH = 5_000;
+  /** One statement in flight per connection of the client pool. */
+  public static final int DEFAULT_ENQUEUE_IN_FLIGHT = SpoolOptions.DEFAULT_POOL_SIZE;
+  /**
+   * A first, unreported drain in the same JVM, so the measured one runs compiled code as a long-lived
+   * worker does (the floor's pgbench has no warm-up to do). Without it the first 200k jobs run partly
+   * interpreted and the figure says more about the JIT than about Spool.
+   */
+  public static final int DEFAULT_WARMUP_JOBS = 50_000;
+  /** Generous: a drain that takes this long has a bug, not a slow database. */
+  public static final int DEFAULT_TIMEOUT_SECONDS = 600;
+
+  @Option(names = "--db", description = "postgresql:// URI (default: $SPOOL_DATABASE_URL, else an embedded PostgreSQL)")
+  String db;
+
+  @Option(names = "--schema", description = "scratch schema, dropped and recreated (default: ${DEFAULT-VALUE})")
+  String schema = DEFAULT_SCHEMA;
+
+  @Option(names = "--jobs", description = "no-op jobs to enqueue and drain (default: ${DEFAULT-VALUE})")
+  int jobs = DEFAULT_JOBS;
+
+  @Option(names = "--warmup-jobs", description = "jobs of an unreported drain first, to warm the JIT; 0 for none (default: ${DEFAULT-VALUE})")
+  int warmupJobs = DEFAULT_WARMUP_JOBS;
+
+  @Option(names = "--keep", description = "keep finished jobs as completed rows instead of deleting them")
+  boolean keep;
+
+  @Option(names = "--enqueue-batch", description = "jobs per enqueue statement (default: ${DEFAULT-VALUE})")
+  int enqueueBatch = DEFAULT_ENQUEUE_BATCH;
+
+  @Option(names = "--enqueue-in-flight", description = "enqueue statements in flight at once (default: ${DEFAULT-VALUE})")
+  int enqueueInFlight = DEFAULT_ENQUEUE_IN_FLIGHT;
+
+  @Option(names = "--timeout", description = "seconds to wait for the drain before giving up (default: ${DEFAULT-VALUE})")
+  int timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
+
+  @Mixin
+  WorkerSettings workers = new WorkerSettings();
+
+  /** The same run with another job count and no warm-up of its own: the warm-up run. */
+  DrainSettings warmup() {
+    DrainSettings warmup = new DrainSettings();
+    warmup.db = db;
+    warmup.schema = schema;
+    warmup.jobs = warmupJobs;
+    warmup.warmupJobs = 0;
+    warmup.keep = keep;
+    warmup.enqueueBatch = enqueueBatch;
+    warmup.enqueueInFlight = enqueueInFlight;
+    warmup.timeoutSeconds = timeoutSeconds;
+    warmup.workers = workers;
+    return warmup;
+  }
+
+  void validate() {
+    new SpoolOptions().setSchema(schema); // a bad name fails here, before any work
+    if (warmupJobs < 0) {
+      throw new IllegalArgumentException("--warmup-jobs must be zero or positive, got " + warmupJobs);
+    }
+    if (jobs < 1 || enqueueBatch < 1 || enqueueInFlight < 1 || timeoutSeconds < 1) {
+      throw new IllegalArgumentException("--jobs, --enqueue-batch, --enqueue-in-flight and --timeout must be at least 1");
+    }
+    workers.validate();
+  }
+}
