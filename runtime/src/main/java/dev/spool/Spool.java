@@ -46,7 +46,8 @@ public final class Spool {
         .setCachePreparedStatements(true)
         // NOTICEs such as "schema already exists, skipping" are not worth a log line each
         .addProperty("client_min_messages", "warning");
-    if (!connectOptions.getProperties().containsKey("application_name")) {
+    String appName = connectOptions.getProperties().get("application_name");
+    if (appName == null || appName.equals(PgConnectOptions.DEFAULT_PROPERTIES.get("application_name"))) {
       // lets operators (and tests) tell Spool's connections apart in pg_stat_activity
       connectOptions.addProperty("application_name", "spool");
     }

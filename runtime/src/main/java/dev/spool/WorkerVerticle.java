@@ -76,7 +76,11 @@ public class WorkerVerticle extends VerticleBase {
     SpoolStats.Recorder stats = spool.stats().recorder();
     client = PgBuilder.client()
         .with(new PoolOptions().setMaxSize(options.getConnections()))
-        .connectingTo(spool.connectOptions())
+        .connectingTo(spool.connectOptions()
+            // A worker's writes are claims and outcomes, never enqueues: if PostgreSQL crashes before
+            // flushing one, the job runs again (a lost claim is claimed anew, a lost ack is rescued),
+            // so waiting for the WAL flush on each of them buys nothing that at-least-once needs.
+            .addProperty("synchronous_commit", "off"))
         .using(vertx)
         .build();
     completer = new Completer(vertx, client, spool.queries(), owner, spool.options().isKeepCompleted(),

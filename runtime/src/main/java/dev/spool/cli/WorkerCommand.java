@@ -60,21 +60,24 @@ final class WorkerCommand implements Callable<Integer> {
       if (!noMigrate) {
         Await.result(spool.migrate());
       }
-      String deployment = Await.result(spool.deployWorkers(options, handlers, workers));
-      System.out.printf("spool worker %s: %d verticles on queues %s, tasks %s%n", spool.nodeId(), workers, queues,
-          handlers.taskNames());
+      // The hook goes in before the first claim, so a SIGTERM at any moment stops gracefully.
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         System.out.println("stopping: finishing running jobs and handing back the rest");
         try {
-          Await.result(vertx.undeploy(deployment));
-          Await.result(vertx.close());
+          Await.result(vertx.close()); // undeploys the workers, each stopping gracefully
         } catch (Exception e) {
           System.err.println("shutdown: " + e);
         }
         System.out.println("stopped; completed " + spool.stats().completed() + " jobs");
+        System.out.flush();
         stopped.countDown();
+        // A clean stop on SIGTERM is a success, not the JVM's default 143.
+        Runtime.getRuntime().halt(0);
       }, "spool-shutdown"));
+      Await.result(spool.deployWorkers(options, handlers, workers));
+      System.out.printf("spool worker %s: %d verticles on queues %s, tasks %s%n", spool.nodeId(), workers, queues,
+          handlers.taskNames());
       stopped.await();
       return 0;
     }

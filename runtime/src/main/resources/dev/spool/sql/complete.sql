@@ -2,17 +2,22 @@
 -- statements however many jobs it carries. An outcome lands only on the same run it came from
 -- (id + attempt + lease owner, still running): a late answer from a run that was taken away changes nothing.
 -- A failed run of a job whose cancel was requested ends it cancelled.
+--
+-- "Still running" is checked as lease_owner = me: only a claim sets lease_owner and every way out of
+-- running clears it. Naming state = 'running' too would let the planner pick the small partial index of
+-- running jobs and compare every outcome with every job the worker holds; this way each outcome is one
+-- primary-key lookup.
 
 -- name: DeleteCompleted
 delete from {schema}.jobs j
  using unnest($1::bigint[], $2::int[]) as o(id, attempt)
- where j.id = o.id and j.attempt = o.attempt and j.state = 'running' and j.lease_owner = $3
+ where j.id = o.id and j.attempt = o.attempt and j.lease_owner = $3
 
 -- name: MarkCompleted
 update {schema}.jobs j
    set state = 'completed', finished_at = now(), lease_owner = null, lease_expires_at = null
   from unnest($1::bigint[], $2::int[]) as o(id, attempt)
- where j.id = o.id and j.attempt = o.attempt and j.state = 'running' and j.lease_owner = $3
+ where j.id = o.id and j.attempt = o.attempt and j.lease_owner = $3
 
 -- name: RetryJobs
 update {schema}.jobs j
@@ -22,7 +27,7 @@ update {schema}.jobs j
        last_error = o.error::jsonb || jsonb_build_object('at', now()),
        lease_owner = null, lease_expires_at = null
   from unnest($1::bigint[], $2::int[], $3::float8[], $4::text[]) as o(id, attempt, delay_ms, error)
- where j.id = o.id and j.attempt = o.attempt and j.state = 'running' and j.lease_owner = $5
+ where j.id = o.id and j.attempt = o.attempt and j.lease_owner = $5
 
 -- name: KillJobs
 update {schema}.jobs j
@@ -31,7 +36,7 @@ update {schema}.jobs j
        last_error = o.error::jsonb || jsonb_build_object('at', now()),
        lease_owner = null, lease_expires_at = null
   from unnest($1::bigint[], $2::int[], $3::text[]) as o(id, attempt, error)
- where j.id = o.id and j.attempt = o.attempt and j.state = 'running' and j.lease_owner = $4
+ where j.id = o.id and j.attempt = o.attempt and j.lease_owner = $4
 
 -- Jobs that were claimed but never started (prefetched when the worker stopped) go straight back,
 -- their attempt not counted.
@@ -39,4 +44,4 @@ update {schema}.jobs j
 update {schema}.jobs j
    set state = 'available', attempt = j.attempt - 1, lease_owner = null, lease_expires_at = null
   from unnest($1::bigint[], $2::int[]) as o(id, attempt)
- where j.id = o.id and j.attempt = o.attempt and j.state = 'running' and j.lease_owner = $3
+ where j.id = o.id and j.attempt = o.attempt and j.lease_owner = $3

@@ -41,14 +41,7 @@ delete from {schema}.workers where heartbeat_at < now() - $1::float8 * interval 
 -- Running jobs whose lease ran out or whose worker is gone run again (their attempt counted), or end dead
 -- when attempts are used up, or cancelled when a cancel was requested. Workers are woken per queue.
 -- name: RescueJobs
-with stuck as (
-  select j.id from {schema}.jobs j
-   where j.state = 'running'
-     and (j.lease_expires_at < now()
-          or not exists (select 1 from {schema}.workers w where w.id = j.lease_owner))
-   limit $1
-   for update of j skip locked),
-rescued as (
+with rescued as (
   update {schema}.jobs j
      set state = case when j.cancel_requested_at is not null then 'cancelled'::{schema}.job_state
                       when j.attempt >= j.max_attempts then 'dead'::{schema}.job_state
@@ -59,8 +52,13 @@ rescued as (
                                          'message', 'worker ' || coalesce(j.lease_owner, '?') || ' stopped or lost its lease while running the job',
                                          'attempt', j.attempt, 'at', now()),
          lease_owner = null, lease_expires_at = null
-    from stuck
-   where j.id = stuck.id
+   where j.id = any(array(
+     select s.id from {schema}.jobs s
+      where s.state = 'running'
+        and (s.lease_expires_at < now()
+             or not exists (select 1 from {schema}.workers w where w.id = s.lease_owner))
+      limit $1
+      for update of s skip locked))
   returning j.id, j.queue, j.state::text as state),
 woken as (
   select pg_notify('{channel}', q.queue) from (select distinct queue from rescued where state = 'available') q)

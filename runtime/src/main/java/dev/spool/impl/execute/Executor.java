@@ -71,10 +71,12 @@ public final class Executor {
     long timeoutMs = job.timeoutMs() != null ? job.timeoutMs() : options.getTimeout().toMillis();
     Promise<Void> decided = Promise.promise();
     long timer = vertx.setTimer(timeoutMs, t -> {
-      job.cancel();
+      // Settle before signalling: a handler that fails as soon as it is told must not record its own
+      // error in place of the timeout.
       if (job.settle()) {
         fail(job, options, new JobTimeoutException(job + " timed out after " + timeoutMs + " ms"));
       }
+      job.cancel();
       decided.tryComplete();
     });
     result.onComplete(ar -> {
@@ -87,10 +89,10 @@ public final class Executor {
 
   /** Gives up on a job whose handler is still running, as when the worker stops: it is retried elsewhere. */
   public void abandon(ClaimedJob job, HandlerOptions options, Throwable reason) {
-    job.cancel();
     if (job.settle()) {
       fail(job, options, reason);
     }
+    job.cancel();
   }
 
   /** The options of a task's handler, or defaults. */
