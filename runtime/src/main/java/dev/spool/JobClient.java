@@ -55,6 +55,15 @@ public interface JobClient {
    */
   Future<CancelResult> cancel(long id);
 
+  /**
+   * Pauses a queue on every node: workers stop claiming from it at their next claim (well within a
+   * second when busy; idle ones claim nothing anyway). Enqueues still go in. Persisted until resumed.
+   */
+  Future<Void> pauseQueue(String queue);
+
+  /** Resumes a paused queue and wakes its workers at once. */
+  Future<Void> resumeQueue(String queue);
+
   /** The job with this id, if it is (still) stored. Completed jobs are deleted unless kept. */
   Future<Optional<Job>> find(long id);
 

@@ -3,6 +3,7 @@ package dev.spool;
 import dev.spool.impl.client.PgJobClient;
 import dev.spool.impl.sql.Migrator;
 import dev.spool.impl.sql.Queries;
+import dev.spool.spi.SpoolListener;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -37,6 +38,7 @@ public final class Spool {
   private final Pool pool;
   private final JobClient client;
   private final SpoolStats stats = new SpoolStats();
+  private final SpoolListener listener;
 
   private Spool(Builder builder) {
     this.vertx = builder.vertx;
@@ -53,6 +55,7 @@ public final class Spool {
     }
     this.queries = new Queries(options.getSchema());
     this.clock = builder.clock;
+    this.listener = builder.listener;
     this.nodeId = builder.nodeId != null ? builder.nodeId : defaultNodeId();
     this.pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(options.getPoolSize()))
@@ -90,6 +93,11 @@ public final class Spool {
   /** What this Spool's workers have done since it was built. */
   public SpoolStats stats() {
     return stats;
+  }
+
+  /** The hooks workers report through: these stats plus the builder's listener. */
+  public SpoolStats.Recorder recorder() {
+    return stats.recorder(listener);
   }
 
   /** The pool of the client; usable for the caller's own transactions that enqueue jobs. */
@@ -141,6 +149,7 @@ public final class Spool {
     private SpoolOptions options = new SpoolOptions();
     private Clock clock = Clock.systemUTC();
     private String nodeId;
+    private SpoolListener listener = SpoolListener.NONE;
 
     private Builder(Vertx vertx) {
       this.vertx = Objects.requireNonNull(vertx, "vertx");
@@ -176,6 +185,12 @@ public final class Spool {
     /** Overrides the node id written as lease owner (defaults to pid@host plus a random part). */
     public Builder nodeId(String nodeId) {
       this.nodeId = nodeId;
+      return this;
+    }
+
+    /** Hears what workers do (claims, runs, outcomes, late acks, rescues): for metrics and logs. */
+    public Builder listener(SpoolListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

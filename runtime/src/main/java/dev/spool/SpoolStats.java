@@ -1,5 +1,6 @@
 package dev.spool;
 
+import dev.spool.spi.SpoolListener;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -55,9 +56,9 @@ public final class SpoolStats {
     return rescued.sum();
   }
 
-  /** The hooks Spool's services count through. */
-  public Recorder recorder() {
-    return new Recorder();
+  /** The hooks Spool's services count through; each event also goes to {@code listener}. */
+  public Recorder recorder(SpoolListener listener) {
+    return new Recorder(listener);
   }
 
   public JsonObject toJson() {
@@ -67,22 +68,28 @@ public final class SpoolStats {
 
   /** Write access for Spool's services; not for applications. */
   public final class Recorder {
-    private Recorder() {}
+    private final SpoolListener listener;
 
-    public void claimed(int n) {
+    private Recorder(SpoolListener listener) {
+      this.listener = listener;
+    }
+
+    public void claimed(String queue, int n) {
       claimed.add(n);
+      listener.claimed(queue, n);
     }
 
-    public void completed() {
-      completed.increment();
+    public void started(JobContext job) {
+      listener.started(job, Math.max(0, System.currentTimeMillis() - job.runAt().toEpochMilli()));
     }
 
-    public void retried() {
-      retried.increment();
-    }
-
-    public void dead() {
-      dead.increment();
+    public void finished(JobContext job, SpoolListener.Outcome outcome, long startedNanos, Throwable failure) {
+      switch (outcome) {
+        case COMPLETED -> completed.increment();
+        case RETRIED -> retried.increment();
+        case DEAD -> dead.increment();
+      }
+      listener.finished(job, outcome, System.nanoTime() - startedNanos, failure);
     }
 
     public void released(int n) {
@@ -92,11 +99,13 @@ public final class SpoolStats {
     public void lateAcks(long n) {
       if (n > 0) {
         lateAcks.add(n);
+        listener.lateAcks(n);
       }
     }
 
-    public void rescued(int n) {
+    public void rescued(String queue, String state, int n) {
       rescued.add(n);
+      listener.rescued(queue, state, n);
     }
   }
 }

@@ -73,7 +73,7 @@ public class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    SpoolStats.Recorder stats = spool.stats().recorder();
+    SpoolStats.Recorder stats = spool.recorder();
     client = PgBuilder.client()
         .with(new PoolOptions().setMaxSize(options.getConnections()))
         .connectingTo(spool.connectOptions()

@@ -1,4 +1,5 @@
--- Queries of the producer: claim a batch of due jobs of one queue, only of the tasks this worker handles.
+-- Queries of the producer: claim a batch of due jobs of one queue, only of the tasks this worker handles,
+-- unless the queue is paused (one primary-key probe per claim, so a pause holds on every node at once).
 
 -- The ids go through an array rather than a join: a prepared statement's generic plan cannot see the
 -- LIMIT, guesses thousands of rows and hashes the whole table for a join; id = any(array) stays on the
@@ -10,6 +11,7 @@ update {schema}.jobs j
  where j.id = any(array(
    select id from {schema}.jobs
     where state = 'available' and queue = $1 and run_at <= now() and task = any($2)
+      and not exists (select 1 from {schema}.queues q where q.name = $1 and q.paused)
     order by priority, run_at, id
     limit $3
     for update skip locked))

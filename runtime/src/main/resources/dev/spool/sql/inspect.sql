@@ -20,3 +20,26 @@ select case when state = 'available' and run_at > now() then 'scheduled' else st
   from {schema}.jobs
  where id between $1 and $2
  group by 1
+
+-- name: PauseQueue
+insert into {schema}.queues (name, paused, paused_at) values ($1, true, now())
+on conflict (name) do update set paused = true, paused_at = coalesce({schema}.queues.paused_at, now()), updated_at = now()
+
+-- Resuming wakes the queue's workers at once rather than at their next poll.
+-- name: ResumeQueue
+with resumed as (
+  insert into {schema}.queues (name, paused) values ($1, false)
+  on conflict (name) do update set paused = false, paused_at = null, updated_at = now()
+  returning name)
+select pg_notify('{channel}', name) from resumed
+
+-- name: ListQueues
+select q.name, coalesce(s.paused, false) as paused, s.paused_at,
+       count(j.id) filter (where j.state = 'available' and j.run_at <= now()) as available,
+       count(j.id) filter (where j.state = 'available' and j.run_at > now()) as scheduled,
+       count(j.id) filter (where j.state = 'running') as running
+  from (select name from {schema}.queues union select distinct queue from {schema}.jobs where state in ('available', 'running')) q(name)
+  left join {schema}.queues s on s.name = q.name
+  left join {schema}.jobs j on j.queue = q.name and j.state in ('available', 'running')
+ group by q.name, s.paused, s.paused_at
+ order by q.name

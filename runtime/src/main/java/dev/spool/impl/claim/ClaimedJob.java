@@ -23,6 +23,7 @@ public final class ClaimedJob implements JobContext {
   private final Instant runAt;
   private final Instant createdAt;
   private boolean settled;
+  private long startedNanos;
   private final Promise<Void> cancellation = Promise.promise();
 
   public ClaimedJob(Vertx vertx, long id, String queue, String task, byte[] args, int priority, int attempt,
@@ -57,6 +58,15 @@ public final class ClaimedJob implements JobContext {
     }
     settled = true;
     return true;
+  }
+
+  /** Notes the moment the run begins (for durations). */
+  public void markStarted() {
+    startedNanos = System.nanoTime();
+  }
+
+  public long startedNanos() {
+    return startedNanos;
   }
 
   /** Signals the handler to stop (cancel, timeout, shutdown); idempotent. */

@@ -150,7 +150,7 @@ public final class Producer {
         return;
       }
       failedClaims = 0;
-      stats.claimed(ar.result().size());
+      stats.claimed(queue, ar.result().size());
       for (Row row : ar.result()) {
         ClaimedJob job = ClaimedJob.fromClaimRow(vertx, row);
         if (stopped) {

@@ -143,6 +143,25 @@ public final class PgJobClient implements JobClient {
   }
 
   @Override
+  public Future<Void> pauseQueue(String queue) {
+    return queueCommand("PauseQueue", queue);
+  }
+
+  @Override
+  public Future<Void> resumeQueue(String queue) {
+    return queueCommand("ResumeQueue", queue);
+  }
+
+  private Future<Void> queueCommand(String query, String queue) {
+    try {
+      new EnqueueOptions().setQueue(queue); // the same rules as for enqueue
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return pool.preparedQuery(queries.get(query)).execute(Tuple.of(queue)).mapEmpty();
+  }
+
+  @Override
   public Future<Optional<Job>> find(long id) {
     return pool.preparedQuery(queries.get("FindJob")).execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Rows.job(rows.iterator().next())));

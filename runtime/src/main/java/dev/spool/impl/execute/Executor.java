@@ -8,6 +8,7 @@ import dev.spool.SpoolStats;
 import dev.spool.UndecodablePayloadException;
 import dev.spool.impl.claim.ClaimedJob;
 import dev.spool.impl.complete.Completer;
+import dev.spool.spi.SpoolListener;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -43,6 +44,8 @@ public final class Executor {
 
   /** Runs the job; the future completes when its outcome is decided (not yet written). */
   public Future<Void> run(ClaimedJob job) {
+    job.markStarted();
+    stats.started(job);
     JobHandlers.Registration<?> registration = handlers.get(job.task());
     if (registration == null) {
       // Claims only take registered tasks, so this is a job renamed under a running worker.
@@ -116,7 +119,7 @@ public final class Executor {
       return;
     }
     if (result.succeeded()) {
-      stats.completed();
+      stats.finished(job, SpoolListener.Outcome.COMPLETED, job.startedNanos(), null);
       completer.completed(job);
     } else {
       fail(job, options, result.cause());
@@ -128,12 +131,12 @@ public final class Executor {
     if (job.attempt() < job.maxAttempts() && options.getRetryPolicy().isRetryable(failure)) {
       long delayMs = options.getRetryPolicy().delayAfter(job.attempt(), ThreadLocalRandom.current().nextDouble()).toMillis();
       LOG.log(System.Logger.Level.INFO, "{0} failed, retrying in {1} ms: {2}", job, delayMs, failure.toString());
-      stats.retried();
+      stats.finished(job, SpoolListener.Outcome.RETRIED, job.startedNanos(), failure);
       completer.retry(job, delayMs, error);
       retryScheduled.accept(job, delayMs);
     } else {
       LOG.log(System.Logger.Level.WARNING, "{0} is dead: {1}", job, failure.toString());
-      stats.dead();
+      stats.finished(job, SpoolListener.Outcome.DEAD, job.startedNanos(), failure);
       completer.kill(job, error);
     }
   }

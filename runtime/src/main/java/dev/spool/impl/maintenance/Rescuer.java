@@ -83,11 +83,14 @@ public final class Rescuer {
       if (rows.size() > 0) {
         Map<String, Integer> byOutcome = new TreeMap<>();
         for (Row row : rows) {
-          byOutcome.merge(row.getString("queue") + " → " + row.getString("state"), 1, Integer::sum);
+          byOutcome.merge(row.getString("queue") + "\u0000" + row.getString("state"), 1, Integer::sum);
         }
-        LOG.log(System.Logger.Level.WARNING, "rescued {0} jobs of dead workers or expired leases: {1}", rows.size(),
-            byOutcome);
-        stats.rescued(rows.size());
+        byOutcome.forEach((key, n) -> {
+          String[] queueAndState = key.split("\u0000");
+          LOG.log(System.Logger.Level.WARNING, "rescued {0} jobs of queue {1} from dead workers or expired leases: now {2}",
+              n, queueAndState[0], queueAndState[1]);
+          stats.rescued(queueAndState[0], queueAndState[1], n);
+        });
       }
       return rows.size() == BATCH ? rescue(sofar + rows.size()) : Future.succeededFuture(sofar + rows.size());
     });

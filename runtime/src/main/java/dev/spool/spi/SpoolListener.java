@@ -1,0 +1,32 @@
+package dev.spool.spi;
+
+import dev.spool.JobContext;
+
+/**
+ * Hears what workers do, for metrics and logs (the Micrometer adapter is one). Called on worker event
+ * loops, on the hot path: implementations must be quick and must not block. Every method has a no-op
+ * default so a listener implements only what it needs.
+ */
+public interface SpoolListener {
+
+  /** What a finished run came to. */
+  enum Outcome { COMPLETED, RETRIED, DEAD }
+
+  /** A claim took {@code count} jobs (possibly 0) from {@code queue}. */
+  default void claimed(String queue, int count) {}
+
+  /** A handler is about to run; {@code pickupLagMillis} is the time since the job became due. */
+  default void started(JobContext job, long pickupLagMillis) {}
+
+  /** A run ended; {@code durationNanos} from handler start to its outcome (timeouts included). */
+  default void finished(JobContext job, Outcome outcome, long durationNanos, Throwable failure) {}
+
+  /** Outcomes that changed nothing because their run had been taken away (rescued or cancelled). */
+  default void lateAcks(long count) {}
+
+  /** The rescuer took back {@code count} jobs of {@code queue}, now in {@code state}. */
+  default void rescued(String queue, String state, int count) {}
+
+  /** A listener that hears nothing. */
+  SpoolListener NONE = new SpoolListener() {};
+}

@@ -1,0 +1,7 @@
+-- Queue settings shared by every node. A paused queue still takes enqueues; claims skip it.
+create table {schema}.queues (
+  name       text primary key,
+  paused     boolean not null default false,
+  paused_at  timestamptz,
+  updated_at timestamptz not null default now()
+);
