@@ -1,0 +1,91 @@
+-- Queries of the operations surface (JobAdmin: the admin HTTP API and the CLI) and of the metrics'
+-- queue gauges. Not on the hot path. JobAdmin runs them on connections with plan_cache_mode =
+-- force_custom_plan: each execution is planned with its actual filters, so "$1 is null or ..." folds
+-- away and a state filter reaches the partial index of that state (jobs_claim, jobs_running,
+-- jobs_dead, jobs_cancelled).
+
+-- Newest first; $1 stored state, $2 due filter (true: run_at in the future, i.e. scheduled; false: due),
+-- $3 queue, $4 task, $5 only ids below it (paging), $6 limit.
+-- name: ListJobs
+select id, queue, task, args, priority, run_at, state::text as state, attempt, max_attempts, timeout_ms,
+       lease_owner, lease_expires_at, last_error, unique_key, created_at, attempted_at, finished_at
+  from {schema}.jobs
+ where ($1::{schema}.job_state is null or state = $1::{schema}.job_state)
+   and ($2::boolean is null or (run_at > now()) = $2::boolean)
+   and ($3::text is null or queue = $3::text)
+   and ($4::text is null or task = $4::text)
+   and ($5::bigint is null or id < $5::bigint)
+ order by id desc
+ limit $6
+
+-- A dead or cancelled job runs again: available now, its attempt count kept (so an outcome of an old run
+-- can never land on the new one) and one more attempt allowed when they were used up. Not when another
+-- job holds its unique key. Returns the state before, or no row when there is no such job.
+-- name: RetryJob
+with target as (
+  select id, state, unique_key from {schema}.jobs where id = $1 for update),
+retried as (
+  update {schema}.jobs j
+     set state = 'available', run_at = now(), finished_at = null, cancel_requested_at = null,
+         max_attempts = greatest(j.max_attempts, j.attempt + 1), lease_owner = null, lease_expires_at = null
+    from target t
+   where j.id = t.id and t.state in ('dead', 'cancelled')
+     and (t.unique_key is null or not exists (
+           select 1 from {schema}.jobs h where h.unique_key = t.unique_key and h.state in ('available', 'running')))
+  returning j.queue),
+woken as (
+  select pg_notify('{channel}', r.queue) from retried r)
+select t.state::text as state_before, (select count(*) from retried) as retried, (select count(*) from woken) as woken
+  from target t
+
+-- Every dead job (of queue $1 and task $2 when given) runs again, as RetryJob does; of several dead jobs
+-- with one unique key only the newest, and none while a live job holds the key.
+-- name: RetryDeadJobs
+with locked as (
+  select id, unique_key from {schema}.jobs d
+   where state = 'dead' and ($1::text is null or queue = $1::text) and ($2::text is null or task = $2::text)
+     and (unique_key is null or not exists (
+           select 1 from {schema}.jobs h where h.unique_key = d.unique_key and h.state in ('available', 'running')))
+   for update skip locked),
+picked as (
+  select l.id from (select id, unique_key, row_number() over (partition by unique_key order by id desc) as nth
+                      from locked) l
+   where l.unique_key is null or l.nth = 1),
+retried as (
+  update {schema}.jobs j
+     set state = 'available', run_at = now(), finished_at = null, cancel_requested_at = null,
+         max_attempts = greatest(j.max_attempts, j.attempt + 1)
+   where j.id in (select id from picked)
+  returning j.queue),
+woken as (
+  select pg_notify('{channel}', q.queue) from (select distinct queue from retried) q)
+select (select count(*) from retried) as retried, (select count(*) from woken) as woken
+
+-- name: PurgeDeadJobs
+delete from {schema}.jobs
+ where state = 'dead' and ($1::text is null or queue = $1::text) and ($2::text is null or task = $2::text)
+
+-- Every queue that has jobs or settings: its pause, its jobs per reported state (one row per state, or
+-- one row with a null state for a queue without jobs) and how long its oldest due job has waited.
+-- name: QueueSummaries
+with counts as (
+  select queue, case when state = 'available' and run_at > now() then 'scheduled' else state::text end as state,
+         count(*) as jobs, min(run_at) as oldest
+    from {schema}.jobs
+   group by 1, 2)
+select coalesce(c.queue, q.name) as queue, coalesce(q.paused, false) as paused, q.paused_at, c.state, c.jobs,
+       case when c.state = 'available' then extract(epoch from now() - c.oldest)::float8 end as oldest_seconds
+  from counts c full join {schema}.queues q on q.name = c.queue
+ order by 1, 4
+
+-- Readiness: per queue, how long the oldest due job has waited (only available rows: the claim index).
+-- name: OldestAvailable
+select queue, extract(epoch from now() - min(run_at))::float8 as age_seconds
+  from {schema}.jobs
+ where state = 'available' and run_at <= now()
+ group by queue
+ order by 2 desc
+
+-- Readiness: is the database answering at all.
+-- name: Ping
+select 1
