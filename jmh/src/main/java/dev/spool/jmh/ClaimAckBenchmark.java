@@ -37,6 +37,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * (a worker verticle's), as a single worker with nothing else in flight would. The database is
  * {@code SPOOL_DATABASE_URL}, else an embedded PostgreSQL.
  *
+ * <p>The connection commits with {@code synchronous_commit} {@code off} by default, as worker verticles'
+ * connections do; {@code -p synchronousCommit=on} measures the same cycles waiting for each WAL flush,
+ * which is what bounds small batches on a server with fsync on.
+ *
  * <p>Per-job normalisation: every invocation moves {@value #JOBS_PER_INVOCATION} jobs, in
  * {@code JOBS_PER_INVOCATION / batch} claim + ack cycles chained on the event loop, and is annotated
  * {@code @OperationsPerInvocation(JOBS_PER_INVOCATION)}, so the throughput score is jobs/s at every batch
@@ -66,6 +70,10 @@ public class ClaimAckBenchmark {
   @Param({"1", "100", "500"})
   public int batch;
 
+  /** The worker verticle's setting; "on" for the cost of a WAL flush per statement. */
+  @Param({"off"})
+  public String synchronousCommit;
+
   private Vertx vertx;
   private Spool spool;
   private SqlClient connection;
@@ -84,7 +92,7 @@ public class ClaimAckBenchmark {
     await(spool.pool().query(spool.queries().script(SETUP_SCRIPT).strip()).execute());
     await(spool.migrate());
     connection = PgBuilder.client().with(new PoolOptions().setMaxSize(WorkerOptions.DEFAULT_CONNECTIONS))
-        .connectingTo(spool.connectOptions()).using(vertx).build();
+        .connectingTo(spool.connectOptions().addProperty("synchronous_commit", synchronousCommit)).using(vertx).build();
     claimSql = spool.queries().get("ClaimJobs");
     ackSql = spool.queries().get("DeleteCompleted");
     claimParams = Tuple.of(EnqueueOptions.DEFAULT_QUEUE, new String[] {DispatchBenchmark.TASK.name()}, batch, OWNER,

@@ -4,6 +4,7 @@ import dev.spool.SpoolStats;
 import dev.spool.impl.claim.ClaimedJob;
 import dev.spool.impl.complete.Completer;
 import dev.spool.impl.sql.Queries;
+import dev.spool.spi.SpoolListener;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +62,7 @@ public class CompleterBenchmark {
     loop = new OnEventLoop(vertx);
     client = new ImmediateSqlClient();
     completer = new Completer(vertx, client, new Queries("spool"), "jmh", false, Duration.ofHours(1), ackBatchSize,
-        new SpoolStats().recorder());
+        new SpoolStats().recorder(SpoolListener.NONE));
     jobs = jobs(vertx, JOB_POOL);
     // Flushes must complete synchronously on the immediate client, or the buffer would only grow.
     loop.run(() -> {

@@ -8,6 +8,7 @@ import dev.spool.impl.claim.ClaimedJob;
 import dev.spool.impl.complete.Completer;
 import dev.spool.impl.execute.Executor;
 import dev.spool.impl.sql.Queries;
+import dev.spool.spi.SpoolListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -64,7 +65,7 @@ public class DispatchBenchmark {
     vertx = Vertx.vertx();
     loop = new OnEventLoop(vertx);
     client = new ImmediateSqlClient();
-    SpoolStats.Recorder stats = new SpoolStats().recorder();
+    SpoolStats.Recorder stats = new SpoolStats().recorder(SpoolListener.NONE);
     Completer completer = new Completer(vertx, client, new Queries("spool"), "jmh", false, Duration.ofHours(1),
         WorkerOptions.DEFAULT_ACK_BATCH_SIZE, stats);
     JobHandlers handlers = new JobHandlers().register(TASK, (a, ctx) -> Future.succeededFuture());
