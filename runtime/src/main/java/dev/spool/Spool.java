@@ -72,7 +72,7 @@ public final class Spool {
 
   /** Creates or updates Spool's schema; safe to call from several processes at once. */
   public Future<List<Integer>> migrate() {
-    return new Migrator(queries).migrate(pool);
+    return new Migrator(queries, options.getHistory()).migrate(pool);
   }
 
   /** Enqueues and inspects jobs. */

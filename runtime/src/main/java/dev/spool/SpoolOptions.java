@@ -13,6 +13,10 @@ import io.vertx.core.json.JsonObject;
  *       them at once; deleting is faster and keeps the table small.
  *   <li>{@code pipeliningLimit}: statements in flight on one connection.
  *   <li>{@code maxPayloadBytes}: the largest encoded arguments an enqueue accepts.
+ *   <li>{@code history}: record every state transition of every job in {@code job_events} (for audit and
+ *       the admin API's job view). A property of the schema, set when this Spool migrates: {@code true}
+ *       turns it on, {@code false} off, unset (the default) leaves it as it is — so workers started with
+ *       default options do not undo what an operator chose. Off in a new schema; costs nothing when off.
  * </ul>
  */
 public class SpoolOptions {
@@ -29,6 +33,7 @@ public class SpoolOptions {
   private boolean keepCompleted = DEFAULT_KEEP_COMPLETED;
   private int pipeliningLimit = DEFAULT_PIPELINING_LIMIT;
   private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+  private Boolean history;
 
   public SpoolOptions() {}
 
@@ -38,6 +43,7 @@ public class SpoolOptions {
     this.keepCompleted = other.keepCompleted;
     this.pipeliningLimit = other.pipeliningLimit;
     this.maxPayloadBytes = other.maxPayloadBytes;
+    this.history = other.history;
   }
 
   public SpoolOptions(JsonObject json) {
@@ -46,11 +52,12 @@ public class SpoolOptions {
     setKeepCompleted(json.getBoolean("keepCompleted", DEFAULT_KEEP_COMPLETED));
     setPipeliningLimit(json.getInteger("pipeliningLimit", DEFAULT_PIPELINING_LIMIT));
     setMaxPayloadBytes(json.getInteger("maxPayloadBytes", DEFAULT_MAX_PAYLOAD_BYTES));
+    this.history = json.getBoolean("history");
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("schema", schema).put("poolSize", poolSize).put("keepCompleted", keepCompleted)
-        .put("pipeliningLimit", pipeliningLimit).put("maxPayloadBytes", maxPayloadBytes);
+        .put("pipeliningLimit", pipeliningLimit).put("maxPayloadBytes", maxPayloadBytes).put("history", history);
   }
 
   public String getSchema() {
@@ -106,6 +113,17 @@ public class SpoolOptions {
       throw new IllegalArgumentException("maxPayloadBytes must be at least 1, got " + maxPayloadBytes);
     }
     this.maxPayloadBytes = maxPayloadBytes;
+    return this;
+  }
+
+  /** True or false when this Spool's migrate turns job history on or off; null when it leaves it as it is. */
+  public Boolean getHistory() {
+    return history;
+  }
+
+  /** Turns job history on or off at the next {@link Spool#migrate()}; null leaves the schema's setting. */
+  public SpoolOptions setHistory(Boolean history) {
+    this.history = history;
     return this;
   }
 }

@@ -240,6 +240,21 @@ class WorkerVerticleTest extends SpoolTestBase {
   }
 
   @Test
+  void aJobEnqueuedWithTheSqlFunctionAlsoWakesIdleWorkers() throws Exception {
+    AtomicLong startedAt = new AtomicLong();
+    deploy(new WorkerOptions().setPollInterval(Duration.ofSeconds(10)), new JobHandlers().register(WORK, (args, ctx) -> {
+      startedAt.set(System.nanoTime());
+      return Future.succeededFuture();
+    }));
+    Thread.sleep(500);
+
+    long enqueuedAt = System.nanoTime();
+    sql("select {schema}.enqueue('work', '{}'::jsonb)");
+    eventually(Duration.ofSeconds(5), () -> startedAt.get() != 0);
+    assertThat(Duration.ofNanos(startedAt.get() - enqueuedAt)).isLessThan(Duration.ofSeconds(1));
+  }
+
+  @Test
   void undeployingHandsBackPrefetchedJobsAndFinishesRunningOnes() {
     List<Promise<Void>> running = new CopyOnWriteArrayList<>();
     String deployment = deploy(new WorkerOptions().setConcurrency(2).setPrefetch(10).setBatchSize(10),

@@ -78,14 +78,24 @@ select coalesce(c.queue, q.name) as queue, coalesce(q.paused, false) as paused, 
   from counts c full join {schema}.queues q on q.name = c.queue
  order by 1, 4
 
--- Readiness: per queue, how long the oldest due job has waited (only available rows: the claim index).
+-- Readiness: per queue not paused, how long the oldest due job has waited (only available rows: the
+-- claim index). A paused queue's jobs wait by design.
 -- name: OldestAvailable
 select queue, extract(epoch from now() - min(run_at))::float8 as age_seconds
-  from {schema}.jobs
+  from {schema}.jobs j
  where state = 'available' and run_at <= now()
+   and not exists (select 1 from {schema}.queues q where q.name = j.queue and q.paused)
  group by queue
  order by 2 desc
 
 -- Readiness: is the database answering at all.
 -- name: Ping
 select 1
+
+-- Metrics: jobs per queue and reported state, and for due jobs how long the oldest has waited. One scan
+-- of the table every refresh interval (MicrometerMetrics.watchQueues), never on the workers' path.
+-- name: QueueDepth
+select queue, case when state = 'available' and run_at > now() then 'scheduled' else state::text end as state,
+       count(*) as jobs, extract(epoch from now() - min(run_at))::float8 as oldest_seconds
+  from {schema}.jobs
+ group by 1, 2

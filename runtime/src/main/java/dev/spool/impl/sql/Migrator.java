@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * Applies the versioned scripts {@code dev/spool/sql/migrations/V###__name.sql} listed in
  * {@code migrations/index.txt}, each recorded in {@code schema_version}. Everything runs in one
  * transaction under an advisory lock, so a second process migrating at the same time waits and then
- * finds nothing left to do, and a failing script leaves the schema as it was.
+ * finds nothing left to do, and a failing script leaves the schema as it was. In the same transaction it
+ * turns job history on or off when asked to (see {@code history.sql}).
  */
 public final class Migrator {
 
@@ -27,9 +28,16 @@ public final class Migrator {
   public record Migration(int version, String name, String path) {}
 
   private final Queries queries;
+  private final Boolean history;
 
   public Migrator(Queries queries) {
+    this(queries, null);
+  }
+
+  /** @param history true or false to turn job history on or off after migrating; null to leave it */
+  public Migrator(Queries queries, Boolean history) {
     this.queries = queries;
+    this.history = history;
   }
 
   /** The migrations this build of Spool knows, in version order. */
@@ -66,7 +74,9 @@ public final class Migrator {
             applied.add(row.getInteger(0));
           }
           return applyPending(conn, applied);
-        }));
+        })
+        .compose(done -> history == null ? Future.succeededFuture(done)
+            : conn.query(queries.get(history ? "EnableHistory" : "DisableHistory")).execute().map(done)));
   }
 
   private Future<List<Integer>> applyPending(SqlConnection conn, Set<Integer> applied) {

@@ -41,18 +41,11 @@ create unique index jobs_unique_key on {schema}.jobs (unique_key)
 -- Dead letters are looked up by the operator, newest first.
 create index jobs_dead on {schema}.jobs (finished_at desc, id) where state = 'dead';
 
--- One notification per enqueue statement and queue (not per row), delivered at commit: a batch of
--- 10 000 jobs wakes each worker once, and a job enqueued in a transaction that rolls back wakes nobody.
-create function {schema}.notify_jobs_inserted() returns trigger language plpgsql as $$
-begin
-  perform pg_notify('{channel}', q.queue)
-    from (select distinct queue from new_jobs where run_at <= now()) q;
-  return null;
-end $$;
-
-create trigger jobs_notify after insert on {schema}.jobs
-  referencing new table as new_jobs
-  for each statement execute function {schema}.notify_jobs_inserted();
+-- Wake-ups: every enqueue statement of Spool (the JobClient's and the function below) sends one
+-- NOTIFY per queue it filled with due jobs, delivered at commit: a batch of 10 000 jobs wakes each worker
+-- once, and a job enqueued in a transaction that rolls back wakes nobody. (A statement-level trigger with
+-- a transition table did the same for any INSERT, but cost half again the insert itself; a plain INSERT
+-- from elsewhere is picked up by the workers' poll.)
 
 -- Enqueue from any language with plain SQL:
 --   select {schema}.enqueue('send-email', '{"to":"a@b.c"}'::jsonb);
@@ -83,6 +76,8 @@ begin
   if new_id is null then
     select j.id into new_id from {schema}.jobs j
       where j.unique_key = enqueue.unique_key and j.state in ('available', 'running');
+  elsif coalesce(enqueue.run_at, now()) <= now() then
+    perform pg_notify('{channel}', coalesce(enqueue.queue, 'default'));
   end if;
   return new_id;
 end $$;

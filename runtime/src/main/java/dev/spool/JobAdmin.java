@@ -1,0 +1,63 @@
+package dev.spool;
+
+import dev.spool.impl.client.PgJobAdmin;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The operator's view of a Spool: find and list jobs, run dead or cancelled ones again, purge dead
+ * letters, see queues. The admin HTTP API and the CLI are built on it; cancel, pause and resume are on
+ * {@link JobClient}. Every method returns a {@link Future}; nothing blocks and nothing here is on the
+ * workers' hot path.
+ *
+ * <p>It has a small pool of its own (at most {@link #POOL_SIZE} connections, opened on first use) whose
+ * statements are planned with their actual filters, so each listing uses the index of the state asked
+ * for. {@link #close()} it when done.
+ */
+public interface JobAdmin {
+
+  int POOL_SIZE = 2;
+  /** The most events {@link #history} returns for one job. */
+  int MAX_EVENTS = 1000;
+
+  /** An admin on {@code spool}'s database and schema. */
+  static JobAdmin create(Spool spool) {
+    return new PgJobAdmin(spool);
+  }
+
+  /** Jobs matching the query, newest first. */
+  Future<List<Job>> list(JobQuery query);
+
+  /** The job with this id, if it is (still) stored. */
+  Future<Optional<Job>> find(long id);
+
+  /** A job's recorded transitions, oldest first; empty when history is off or was off while it ran. */
+  Future<List<JobEvent>> history(long id);
+
+  /** Whether job history is being recorded in this schema. */
+  Future<Boolean> historyEnabled();
+
+  /** Runs a dead or cancelled job again, at once. See {@link RetryResult}. */
+  Future<RetryResult> retry(long id);
+
+  /**
+   * Runs every dead job (of this queue and task, each when not null) again; completes with how many.
+   * Each gets one more attempt when its attempts were used up; of several with one unique key only the
+   * newest, and none whose key a live job holds.
+   */
+  Future<Integer> retryDead(String queue, String task);
+
+  /** Deletes every dead job (of this queue and task, each when not null); completes with how many. */
+  Future<Integer> purgeDead(String queue, String task);
+
+  /** Every queue with jobs or settings: pause, jobs per state, age of the oldest due job. */
+  Future<List<QueueSummary>> queues();
+
+  /** Deletes history events older than {@code age}; completes with how many. */
+  Future<Long> pruneHistory(Duration age);
+
+  /** Closes the admin's own connections. */
+  Future<Void> close();
+}

@@ -1,0 +1,79 @@
+package dev.spool;
+
+/**
+ * A filter for {@link JobAdmin#list}: jobs newest first, optionally of one state, queue and task, below an
+ * id (to page on from the last id of the previous page), at most {@code limit} of them.
+ */
+public class JobQuery {
+
+  public static final int DEFAULT_LIMIT = 50;
+  /** Larger limits are lowered to this: a page is for people and scripts, not for exports. */
+  public static final int MAX_LIMIT = 1000;
+
+  private JobState state;
+  private String queue;
+  private String task;
+  private Long beforeId;
+  private int limit = DEFAULT_LIMIT;
+
+  public JobQuery() {}
+
+  public JobQuery(JobQuery other) {
+    this.state = other.state;
+    this.queue = other.queue;
+    this.task = other.task;
+    this.beforeId = other.beforeId;
+    this.limit = other.limit;
+  }
+
+  public JobState getState() {
+    return state;
+  }
+
+  /** Only jobs in this state (null for any); {@link JobState#AVAILABLE} means due now, SCHEDULED due later. */
+  public JobQuery setState(JobState state) {
+    this.state = state;
+    return this;
+  }
+
+  public String getQueue() {
+    return queue;
+  }
+
+  public JobQuery setQueue(String queue) {
+    this.queue = queue;
+    return this;
+  }
+
+  public String getTask() {
+    return task;
+  }
+
+  public JobQuery setTask(String task) {
+    this.task = task;
+    return this;
+  }
+
+  public Long getBeforeId() {
+    return beforeId;
+  }
+
+  /** Only jobs with a smaller id (null for no bound). */
+  public JobQuery setBeforeId(Long beforeId) {
+    this.beforeId = beforeId;
+    return this;
+  }
+
+  public int getLimit() {
+    return limit;
+  }
+
+  /** At least 1; values above {@link #MAX_LIMIT} are lowered to it. */
+  public JobQuery setLimit(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+    }
+    this.limit = Math.min(limit, MAX_LIMIT);
+    return this;
+  }
+}

@@ -1,0 +1,219 @@
+package dev.spool.admin;
+
+import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * Where the admin HTTP API listens, who may call it, and when {@code /ready} says no.
+ *
+ * <ul>
+ *   <li>{@code host}, {@code port}: loopback by default. Bound to any other address the API requires a
+ *       {@code token} (callers send {@code Authorization: Bearer <token>}) and refuses to start without
+ *       one. With a token set, every route but {@code /health} requires it, on loopback too.
+ *   <li>{@code maxFailureRate}: {@code /ready} fails when more than this share of the runs of this node's
+ *       workers failed (retried or dead) in the last {@code rateWindow}, once at least
+ *       {@code minRunsForRate} ran in it (1 or more turns the check off).
+ *   <li>{@code maxOldestAvailable}: {@code /ready} fails when a due job of a queue that is not paused has
+ *       waited longer than this (null turns the check off).
+ *   <li>{@code requireLeader}: {@code /ready} fails when no worker holds the maintenance lease (nothing
+ *       would rescue jobs of dead workers).
+ *   <li>{@code queueRefresh}: how often the queue gauges of {@code /metrics} are refreshed from the database.
+ * </ul>
+ */
+public class AdminOptions {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 7317;
+  public static final String DEFAULT_TOKEN = null;
+  public static final double DEFAULT_MAX_FAILURE_RATE = 0.5;
+  public static final Duration DEFAULT_RATE_WINDOW = Duration.ofMinutes(1);
+  public static final int DEFAULT_MIN_RUNS_FOR_RATE = 20;
+  public static final Duration DEFAULT_MAX_OLDEST_AVAILABLE = Duration.ofMinutes(5);
+  public static final boolean DEFAULT_REQUIRE_LEADER = true;
+  public static final Duration DEFAULT_QUEUE_REFRESH = Duration.ofSeconds(10);
+
+  private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|\\[?[0-9a-fA-F:.]*:[0-9a-fA-F:.]*]?");
+
+  private String host = DEFAULT_HOST;
+  private int port = DEFAULT_PORT;
+  private String token = DEFAULT_TOKEN;
+  private double maxFailureRate = DEFAULT_MAX_FAILURE_RATE;
+  private Duration rateWindow = DEFAULT_RATE_WINDOW;
+  private int minRunsForRate = DEFAULT_MIN_RUNS_FOR_RATE;
+  private Duration maxOldestAvailable = DEFAULT_MAX_OLDEST_AVAILABLE;
+  private boolean requireLeader = DEFAULT_REQUIRE_LEADER;
+  private Duration queueRefresh = DEFAULT_QUEUE_REFRESH;
+
+  public AdminOptions() {}
+
+  public AdminOptions(AdminOptions other) {
+    this.host = other.host;
+    this.port = other.port;
+    this.token = other.token;
+    this.maxFailureRate = other.maxFailureRate;
+    this.rateWindow = other.rateWindow;
+    this.minRunsForRate = other.minRunsForRate;
+    this.maxOldestAvailable = other.maxOldestAvailable;
+    this.requireLeader = other.requireLeader;
+    this.queueRefresh = other.queueRefresh;
+  }
+
+  /** Reads {@code host, port, token, maxFailureRate, rateWindowMs, minRunsForRate, maxOldestAvailableMs, requireLeader, queueRefreshMs}. */
+  public AdminOptions(JsonObject json) {
+    setHost(json.getString("host", DEFAULT_HOST));
+    setPort(json.getInteger("port", DEFAULT_PORT));
+    setToken(json.getString("token", DEFAULT_TOKEN));
+    setMaxFailureRate(json.getDouble("maxFailureRate", DEFAULT_MAX_FAILURE_RATE));
+    setRateWindow(Duration.ofMillis(json.getLong("rateWindowMs", DEFAULT_RATE_WINDOW.toMillis())));
+    setMinRunsForRate(json.getInteger("minRunsForRate", DEFAULT_MIN_RUNS_FOR_RATE));
+    Long oldest = json.containsKey("maxOldestAvailableMs") ? json.getLong("maxOldestAvailableMs")
+        : DEFAULT_MAX_OLDEST_AVAILABLE.toMillis();
+    setMaxOldestAvailable(oldest == null ? null : Duration.ofMillis(oldest));
+    setRequireLeader(json.getBoolean("requireLeader", DEFAULT_REQUIRE_LEADER));
+    setQueueRefresh(Duration.ofMillis(json.getLong("queueRefreshMs", DEFAULT_QUEUE_REFRESH.toMillis())));
+  }
+
+  /** The options as JSON, the token left out. */
+  public JsonObject toJson() {
+    return new JsonObject().put("host", host).put("port", port).put("maxFailureRate", maxFailureRate)
+        .put("rateWindowMs", rateWindow.toMillis()).put("minRunsForRate", minRunsForRate)
+        .put("maxOldestAvailableMs", maxOldestAvailable == null ? null : maxOldestAvailable.toMillis())
+        .put("requireLeader", requireLeader).put("queueRefreshMs", queueRefresh.toMillis());
+  }
+
+  /**
+   * Checks the options as a whole: off loopback a token is required.
+   *
+   * @throws IllegalArgumentException when the API would be reachable from elsewhere without a token
+   */
+  public AdminOptions validate() {
+    if (!isLoopback(host) && (token == null || token.isBlank())) {
+      throw new IllegalArgumentException("the admin API bound to " + host + " (not loopback) needs a bearer token");
+    }
+    return this;
+  }
+
+  /**
+   * True for {@code localhost} and loopback IP literals. Host names other than {@code localhost} are
+   * not looked up (that could block, and could change): they count as reachable from elsewhere.
+   */
+  public static boolean isLoopback(String host) {
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    if (!IP_LITERAL.matcher(host).matches()) {
+      return false;
+    }
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress(); // a literal: parsed, not looked up
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  public String getHost() {
+    return host;
+  }
+
+  public AdminOptions setHost(String host) {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("host must not be empty");
+    }
+    this.host = host;
+    return this;
+  }
+
+  public int getPort() {
+    return port;
+  }
+
+  /** 0 picks a free port (see {@link AdminVerticle#actualPort()}). */
+  public AdminOptions setPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+    }
+    this.port = port;
+    return this;
+  }
+
+  public String getToken() {
+    return token;
+  }
+
+  public AdminOptions setToken(String token) {
+    this.token = token == null || token.isEmpty() ? null : token;
+    return this;
+  }
+
+  public double getMaxFailureRate() {
+    return maxFailureRate;
+  }
+
+  public AdminOptions setMaxFailureRate(double maxFailureRate) {
+    if (!(maxFailureRate >= 0)) {
+      throw new IllegalArgumentException("maxFailureRate must be at least 0, got " + maxFailureRate);
+    }
+    this.maxFailureRate = maxFailureRate;
+    return this;
+  }
+
+  public Duration getRateWindow() {
+    return rateWindow;
+  }
+
+  public AdminOptions setRateWindow(Duration rateWindow) {
+    if (rateWindow.toSeconds() < 1) {
+      throw new IllegalArgumentException("rateWindow must be at least a second, got " + rateWindow);
+    }
+    this.rateWindow = rateWindow;
+    return this;
+  }
+
+  public int getMinRunsForRate() {
+    return minRunsForRate;
+  }
+
+  public AdminOptions setMinRunsForRate(int minRunsForRate) {
+    if (minRunsForRate < 1) {
+      throw new IllegalArgumentException("minRunsForRate must be at least 1, got " + minRunsForRate);
+    }
+    this.minRunsForRate = minRunsForRate;
+    return this;
+  }
+
+  public Duration getMaxOldestAvailable() {
+    return maxOldestAvailable;
+  }
+
+  public AdminOptions setMaxOldestAvailable(Duration maxOldestAvailable) {
+    if (maxOldestAvailable != null && maxOldestAvailable.isNegative()) {
+      throw new IllegalArgumentException("maxOldestAvailable must not be negative, got " + maxOldestAvailable);
+    }
+    this.maxOldestAvailable = maxOldestAvailable;
+    return this;
+  }
+
+  public boolean isRequireLeader() {
+    return requireLeader;
+  }
+
+  public AdminOptions setRequireLeader(boolean requireLeader) {
+    this.requireLeader = requireLeader;
+    return this;
+  }
+
+  public Duration getQueueRefresh() {
+    return queueRefresh;
+  }
+
+  public AdminOptions setQueueRefresh(Duration queueRefresh) {
+    if (queueRefresh.toMillis() < 1) {
+      throw new IllegalArgumentException("queueRefresh must be at least 1 ms, got " + queueRefresh);
+    }
+    this.queueRefresh = queueRefresh;
+    return this;
+  }
+}

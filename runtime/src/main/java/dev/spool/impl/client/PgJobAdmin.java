@@ -1,0 +1,179 @@
+package dev.spool.impl.client;
+
+import dev.spool.Job;
+import dev.spool.JobAdmin;
+import dev.spool.JobEvent;
+import dev.spool.JobQuery;
+import dev.spool.JobState;
+import dev.spool.QueueSummary;
+import dev.spool.RetryResult;
+import dev.spool.Spool;
+import dev.spool.impl.sql.Queries;
+import dev.spool.impl.sql.Rows;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@link JobAdmin} on a small pool of its own whose statements always get a plan for their actual values. */
+public final class PgJobAdmin implements JobAdmin {
+
+  /** Batch size of {@link #pruneHistory}. */
+  static final int PRUNE_BATCH = 10_000;
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private final Queries queries;
+  private final Pool pool;
+
+  public PgJobAdmin(Spool spool) {
+    this.queries = spool.queries();
+    this.pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(POOL_SIZE))
+        .connectingTo(spool.connectOptions()
+            // Filters arrive as "$1 is null or state = $1": a generic plan would serve every combination
+            // with one scan; a custom plan folds the unused ones away and reaches the state's partial index.
+            .addProperty("plan_cache_mode", "force_custom_plan")
+            .addProperty("application_name", "spool-admin"))
+        .using(spool.vertx())
+        .build();
+  }
+
+  @Override
+  public Future<List<Job>> list(JobQuery query) {
+    JobState state = query.getState();
+    String stored = state == null ? null : state == JobState.SCHEDULED ? "available" : state.sqlName();
+    Boolean future = state == JobState.SCHEDULED ? Boolean.TRUE : state == JobState.AVAILABLE ? Boolean.FALSE : null;
+    Tuple params = Tuple.tuple().addValue(stored).addValue(future).addValue(query.getQueue())
+        .addValue(query.getTask()).addValue(query.getBeforeId()).addValue(query.getLimit());
+    return pool.preparedQuery(queries.get("ListJobs")).execute(params).map(rows -> {
+      List<Job> jobs = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        jobs.add(Rows.job(row));
+      }
+      return jobs;
+    });
+  }
+
+  @Override
+  public Future<Optional<Job>> find(long id) {
+    return pool.preparedQuery(queries.get("FindJob")).execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Rows.job(rows.iterator().next())));
+  }
+
+  @Override
+  public Future<List<JobEvent>> history(long id) {
+    return pool.preparedQuery(queries.get("JobEvents")).execute(Tuple.of(id, MAX_EVENTS)).map(rows -> {
+      List<JobEvent> events = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        Object error = row.getValue("error");
+        events.add(new JobEvent(row.getLong("id"), row.getLong("job_id"), row.getString("from_state"),
+            row.getString("to_state"), row.getInteger("attempt"), error instanceof JsonObject json ? json : null,
+            Rows.instant(row, "at")));
+      }
+      return events;
+    });
+  }
+
+  @Override
+  public Future<Boolean> historyEnabled() {
+    return pool.query(queries.get("HistoryEnabled")).execute().map(rows -> rows.iterator().next().getBoolean(0));
+  }
+
+  @Override
+  public Future<RetryResult> retry(long id) {
+    return pool.preparedQuery(queries.get("RetryJob")).execute(Tuple.of(id)).map(rows -> {
+      if (rows.size() == 0) {
+        return RetryResult.NOT_FOUND;
+      }
+      Row row = rows.iterator().next();
+      if (row.getLong("retried") > 0) {
+        return RetryResult.RETRIED;
+      }
+      String before = row.getString("state_before");
+      return before.equals("dead") || before.equals("cancelled") ? RetryResult.UNIQUE_KEY_HELD
+          : RetryResult.NOT_RETRYABLE;
+    }).recover(e -> isUniqueViolation(e) ? Future.succeededFuture(RetryResult.UNIQUE_KEY_HELD) : Future.failedFuture(e));
+  }
+
+  @Override
+  public Future<Integer> retryDead(String queue, String task) {
+    return pool.preparedQuery(queries.get("RetryDeadJobs")).execute(Tuple.of(queue, task))
+        .map(rows -> (int) (long) rows.iterator().next().getLong("retried"));
+  }
+
+  @Override
+  public Future<Integer> purgeDead(String queue, String task) {
+    return pool.preparedQuery(queries.get("PurgeDeadJobs")).execute(Tuple.of(queue, task)).map(rows -> rows.rowCount());
+  }
+
+  @Override
+  public Future<List<QueueSummary>> queues() {
+    return pool.query(queries.get("QueueSummaries")).execute().map(rows -> {
+      List<QueueSummary> queues = new ArrayList<>();
+      String current = null;
+      boolean paused = false;
+      Instant pausedAt = null;
+      Map<JobState, Long> counts = null;
+      Double oldest = null;
+      for (Row row : rows) {
+        String queue = row.getString("queue");
+        if (!queue.equals(current)) {
+          if (current != null) {
+            queues.add(new QueueSummary(current, paused, pausedAt, counts, oldest));
+          }
+          current = queue;
+          paused = row.getBoolean("paused");
+          pausedAt = Rows.instant(row, "paused_at");
+          counts = new EnumMap<>(JobState.class);
+          oldest = null;
+        }
+        String state = row.getString("state");
+        if (state != null) {
+          counts.put(JobState.fromSql(state), row.getLong("jobs"));
+        }
+        if (row.getDouble("oldest_seconds") != null) {
+          oldest = row.getDouble("oldest_seconds");
+        }
+      }
+      if (current != null) {
+        queues.add(new QueueSummary(current, paused, pausedAt, counts, oldest));
+      }
+      return queues;
+    });
+  }
+
+  @Override
+  public Future<Long> pruneHistory(Duration age) {
+    if (age.isNegative()) {
+      return Future.failedFuture(new IllegalArgumentException("age must not be negative, got " + age));
+    }
+    return prune((double) age.toMillis(), 0);
+  }
+
+  private Future<Long> prune(double ageMs, long sofar) {
+    return pool.preparedQuery(queries.get("PruneJobEvents")).execute(Tuple.of(ageMs, PRUNE_BATCH)).compose(rows -> {
+      long total = sofar + rows.rowCount();
+      return rows.rowCount() < PRUNE_BATCH ? Future.succeededFuture(total) : prune(ageMs, total);
+    });
+  }
+
+  @Override
+  public Future<Void> close() {
+    return pool.close();
+  }
+
+  private static boolean isUniqueViolation(Throwable e) {
+    return e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState());
+  }
+}
