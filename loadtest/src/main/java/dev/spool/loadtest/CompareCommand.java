@@ -146,7 +146,7 @@ final class CompareCommand implements Callable<Integer> {
 
   private void printTable(PrintWriter out, JsonObject f) {
     out.printf(Locale.ROOT, "%nSpool vs the SQL floor and Graphile Worker, %,d jobs, %s%n", jobs, workers.describe());
-    out.printf(Locale.ROOT, "%-34s %12s   %s%n", "run", "jobs/s", "ratio (target)");
+    out.printf(Locale.ROOT, "%-40s %12s   %s%n", "run", "jobs/s", "ratio (target)");
     row(out, "floor, delete (batch " + floorBatch + ", " + floorClients + " clients)", f.getLong("floor_delete_jobs_per_s"), "");
     row(out, "floor, keep", f.getLong("floor_keep_jobs_per_s"), "");
     row(out, "graphile-worker tuned (" + graphileJobs + " jobs)", f.getLong("graphile_jobs_per_s"), "");
@@ -162,7 +162,7 @@ final class CompareCommand implements Callable<Integer> {
   }
 
   private static void row(PrintWriter out, String name, Long rate, String note) {
-    out.printf(Locale.ROOT, "%-34s %12s   %s%n", name, rate == null ? "n/a" : String.format(Locale.ROOT, "%,d", rate), note);
+    out.printf(Locale.ROOT, "%-40s %12s   %s%n", name, rate == null ? "n/a" : String.format(Locale.ROOT, "%,d", rate), note);
   }
 
   private static String verdict(Double ratio, double target, String of) {

@@ -105,8 +105,8 @@ final class Steady {
 
     // The client's pool is done; closing it now keeps its connections out of the idle count.
     Blocking.await(spool.close());
-    progress.line("%,d jobs done (lost %d, duplicates %d); counting idle statements for %d s", enqueued, lost,
-        duplicates, settings.idleSeconds);
+    progress.line("%,d jobs done (lost %d, duplicates %d); letting the workers go idle, then counting statements for %d s",
+        enqueued, lost, duplicates, settings.idleSeconds);
     double idle = idleCost.measure(settings.idleSeconds);
     Blocking.await(spool.vertx().undeploy(deployment));
 
