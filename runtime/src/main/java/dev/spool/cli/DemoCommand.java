@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -57,6 +58,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "log every retry and dead letter")
   boolean verbose;
 
+  @Mixin
+  AdminServerOptions admin = new AdminServerOptions();
+
   @Override
   public Integer call() throws Exception {
     if (!verbose) {
@@ -67,8 +71,14 @@ final class DemoCommand implements Callable<Integer> {
       System.err.println("--jobs and --workers must be at least 1");
       return 2;
     }
+    try {
+      admin.validate();
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
     try (Database database = Database.resolve(db, true)) {
-      Vertx vertx = Vertx.vertx();
+      Vertx vertx = admin.newVertx();
       try {
         return run(vertx, database);
       } finally {
@@ -79,8 +89,8 @@ final class DemoCommand implements Callable<Integer> {
 
   private int run(Vertx vertx, Database database) throws Exception {
     // Completed jobs are kept so the summary can count them from the table.
-    Spool spool = Spool.builder(vertx).connectingTo(database.uri)
-        .options(new SpoolOptions().setSchema(schema).setKeepCompleted(true)).build();
+    Spool spool = admin.listen(Spool.builder(vertx).connectingTo(database.uri)
+        .options(new SpoolOptions().setSchema(schema).setKeepCompleted(true))).build();
     Await.result(spool.migrate());
     System.out.printf("Schema %s ready on %s%n", schema, database.isEmbedded() ? "the embedded PostgreSQL" : database.uri);
 
@@ -88,6 +98,10 @@ final class DemoCommand implements Callable<Integer> {
         .setBase(Duration.ofMillis(200)).setFactor(2).setMaxDelay(Duration.ofSeconds(2)));
     JobHandlers handlers = BuiltInTasks.register(new JobHandlers(), quickRetries);
     Await.result(spool.deployWorkers(new WorkerOptions(), handlers, workers));
+    String adminLine = admin.start(vertx, spool);
+    if (adminLine != null) {
+      System.out.println(adminLine);
+    }
 
     long started = System.nanoTime();
     List<Long> ids = enqueue(spool);

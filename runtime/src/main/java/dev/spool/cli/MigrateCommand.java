@@ -1,35 +1,37 @@
 package dev.spool.cli;
 
-import dev.spool.Spool;
-import io.vertx.core.Vertx;
+import dev.spool.SpoolOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Creates or updates Spool's schema in a database. */
+/** Creates or updates Spool's schema in a database, and turns job history on or off. */
 @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Create or update Spool's schema.")
-final class MigrateCommand implements Callable<Integer> {
+final class MigrateCommand extends Operator {
 
-  @Option(names = "--db", description = "postgresql:// URI (default: $SPOOL_DATABASE_URL)")
-  String db;
+  /** {@code --history on|off}. */
+  enum Switch { on, off }
 
-  @Option(names = "--schema", defaultValue = "spool", description = "schema name (default: ${DEFAULT-VALUE})")
-  String schema;
+  @Option(names = "--history", description = "record every job's state transitions: on or off (default: leave as is)")
+  Switch history;
 
   @Override
-  public Integer call() throws Exception {
-    try (Database database = Database.resolve(db, false)) {
-      Vertx vertx = Vertx.vertx();
-      try {
-        Spool spool = Spool.builder(vertx).connectingTo(database.uri).schema(schema).build();
-        List<Integer> applied = Await.result(spool.migrate());
-        System.out.println(applied.isEmpty() ? "schema " + schema + " is up to date"
-            : "applied migrations " + applied + " to schema " + schema);
-        return 0;
-      } finally {
-        Await.result(vertx.close());
-      }
+  SpoolOptions spoolOptions() {
+    return new SpoolOptions().setHistory(history == null ? null : history == Switch.on);
+  }
+
+  @Override
+  int run(Session session) throws Exception {
+    List<Integer> applied = Await.result(session.spool.migrate());
+    boolean historyOn = Await.result(session.admin.historyEnabled());
+    if (json) {
+      return printJson(new JsonObject().put("schema", schema).put("applied", new JsonArray(applied))
+          .put("history", historyOn), OK);
     }
+    out().println((applied.isEmpty() ? "schema " + schema + " is up to date"
+        : "applied migrations " + applied + " to schema " + schema) + "; job history is " + (historyOn ? "on" : "off"));
+    return OK;
   }
 }

@@ -11,6 +11,7 @@ import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,8 +44,17 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--no-migrate", description = "do not create or update the schema at start")
   boolean noMigrate;
 
+  @Mixin
+  AdminServerOptions admin = new AdminServerOptions();
+
   @Override
   public Integer call() throws Exception {
+    try {
+      admin.validate();
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
     WorkerOptions options = new WorkerOptions().setQueues(queues)
         .setShutdownTimeout(java.time.Duration.ofSeconds(shutdownSeconds));
     if (concurrency != null) {
@@ -55,11 +65,12 @@ final class WorkerCommand implements Callable<Integer> {
       provider.register(handlers);
     }
     try (Database database = Database.resolve(db, false)) {
-      Vertx vertx = Vertx.vertx();
-      Spool spool = Spool.builder(vertx).connectingTo(database.uri).schema(schema).build();
+      Vertx vertx = admin.newVertx();
+      Spool spool = admin.listen(Spool.builder(vertx).connectingTo(database.uri).schema(schema)).build();
       if (!noMigrate) {
         Await.result(spool.migrate());
       }
+      String adminLine = admin.start(vertx, spool); // before the hook: a port in use fails the command
       // The hook goes in before the first claim, so a SIGTERM at any moment stops gracefully.
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -78,6 +89,9 @@ final class WorkerCommand implements Callable<Integer> {
       Await.result(spool.deployWorkers(options, handlers, workers));
       System.out.printf("spool worker %s: %d verticles on queues %s, tasks %s%n", spool.nodeId(), workers, queues,
           handlers.taskNames());
+      if (adminLine != null) {
+        System.out.println(adminLine);
+      }
       stopped.await();
       return 0;
     }
