@@ -39,6 +39,7 @@ public final class Spool {
   private final JobClient client;
   private final SpoolStats stats = new SpoolStats();
   private final SpoolListener listener;
+  private final List<PeriodicJob<?>> periodicJobs;
 
   private Spool(Builder builder) {
     this.vertx = builder.vertx;
@@ -56,6 +57,7 @@ public final class Spool {
     this.queries = new Queries(options.getSchema());
     this.clock = builder.clock;
     this.listener = builder.listener;
+    this.periodicJobs = List.copyOf(builder.periodicJobs.values());
     this.nodeId = builder.nodeId != null ? builder.nodeId : defaultNodeId();
     this.pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(options.getPoolSize()))
@@ -127,6 +129,11 @@ public final class Spool {
     return nodeId;
   }
 
+  /** The periodic jobs declared on this Spool; the elected leader among its workers enqueues them. */
+  public List<PeriodicJob<?>> periodicJobs() {
+    return periodicJobs;
+  }
+
   /** The named SQL of this Spool's schema (for Spool's own services). */
   public Queries queries() {
     return queries;
@@ -150,6 +157,7 @@ public final class Spool {
     private Clock clock = Clock.systemUTC();
     private String nodeId;
     private SpoolListener listener = SpoolListener.NONE;
+    private final java.util.Map<String, PeriodicJob<?>> periodicJobs = new java.util.LinkedHashMap<>();
 
     private Builder(Vertx vertx) {
       this.vertx = Objects.requireNonNull(vertx, "vertx");
@@ -191,6 +199,17 @@ public final class Spool {
     /** Hears what workers do (claims, runs, outcomes, late acks, rescues): for metrics and logs. */
     public Builder listener(SpoolListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Declares a periodic job. Declare the same ones on every node: whichever node's worker is elected
+     * leader enqueues them, each slot once.
+     */
+    public Builder periodic(PeriodicJob<?> job) {
+      if (periodicJobs.putIfAbsent(job.name(), job) != null) {
+        throw new IllegalArgumentException("a periodic job named " + job.name() + " is already declared");
+      }
       return this;
     }
 

@@ -11,6 +11,8 @@ import io.vertx.core.json.JsonObject;
  *   <li>{@code poolSize}: connections of the {@link JobClient} (workers have their own).
  *   <li>{@code keepCompleted}: keep completed jobs as rows in state {@code completed} instead of deleting
  *       them at once; deleting is faster and keeps the table small.
+ *   <li>{@code retention}: how long completed, dead and cancelled jobs are kept before the leader prunes
+ *       them ({@link RetentionOptions}; completed ones are deleted at once by default).
  *   <li>{@code pipeliningLimit}: statements in flight on one connection.
  *   <li>{@code maxPayloadBytes}: the largest encoded arguments an enqueue accepts.
  *   <li>{@code history}: record every state transition of every job in {@code job_events} (for audit and
@@ -34,6 +36,7 @@ public class SpoolOptions {
   private int pipeliningLimit = DEFAULT_PIPELINING_LIMIT;
   private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
   private Boolean history;
+  private RetentionOptions retention = new RetentionOptions();
 
   public SpoolOptions() {}
 
@@ -44,6 +47,7 @@ public class SpoolOptions {
     this.pipeliningLimit = other.pipeliningLimit;
     this.maxPayloadBytes = other.maxPayloadBytes;
     this.history = other.history;
+    this.retention = new RetentionOptions(other.retention);
   }
 
   public SpoolOptions(JsonObject json) {
@@ -53,11 +57,14 @@ public class SpoolOptions {
     setPipeliningLimit(json.getInteger("pipeliningLimit", DEFAULT_PIPELINING_LIMIT));
     setMaxPayloadBytes(json.getInteger("maxPayloadBytes", DEFAULT_MAX_PAYLOAD_BYTES));
     this.history = json.getBoolean("history");
+    JsonObject retentionJson = json.getJsonObject("retention");
+    setRetention(retentionJson == null ? new RetentionOptions() : new RetentionOptions(retentionJson));
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("schema", schema).put("poolSize", poolSize).put("keepCompleted", keepCompleted)
-        .put("pipeliningLimit", pipeliningLimit).put("maxPayloadBytes", maxPayloadBytes).put("history", history);
+        .put("pipeliningLimit", pipeliningLimit).put("maxPayloadBytes", maxPayloadBytes).put("history", history)
+        .put("retention", retention.toJson());
   }
 
   public String getSchema() {
@@ -114,6 +121,28 @@ public class SpoolOptions {
     }
     this.maxPayloadBytes = maxPayloadBytes;
     return this;
+  }
+
+  public RetentionOptions getRetention() {
+    return new RetentionOptions(retention);
+  }
+
+  /**
+   * How long finished jobs are kept per final state, pruned by the leader (see {@link RetentionOptions}).
+   * {@code keepCompleted} is the older switch: with it on and no completed window, completed jobs are kept
+   * forever.
+   */
+  public SpoolOptions setRetention(RetentionOptions retention) {
+    if (retention == null) {
+      throw new IllegalArgumentException("retention must not be null");
+    }
+    this.retention = new RetentionOptions(retention);
+    return this;
+  }
+
+  /** True when completed jobs stay as rows (keepCompleted, or a completed retention window). */
+  public boolean keepsCompletedJobs() {
+    return keepCompleted || retention.keepsCompleted();
   }
 
   /** True or false when this Spool's migrate turns job history on or off; null when it leaves it as it is. */

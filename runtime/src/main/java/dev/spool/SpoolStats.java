@@ -17,10 +17,16 @@ public final class SpoolStats {
   final LongAdder released = new LongAdder();
   final LongAdder lateAcks = new LongAdder();
   final LongAdder rescued = new LongAdder();
+  final LongAdder snoozed = new LongAdder();
 
   /** Jobs claimed from the database. */
   public long claimed() {
     return claimed.sum();
+  }
+
+  /** Runs whose handler snoozed its job ({@link Snooze}). */
+  public long snoozed() {
+    return snoozed.sum();
   }
 
   /** Runs that succeeded (outcomes decided; written shortly after). */
@@ -88,6 +94,7 @@ public final class SpoolStats {
         case COMPLETED -> completed.increment();
         case RETRIED -> retried.increment();
         case DEAD -> dead.increment();
+        case SNOOZED -> snoozed.increment();
       }
       listener.finished(job, outcome, System.nanoTime() - startedNanos, failure);
     }

@@ -3,7 +3,9 @@ package dev.spool;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How a {@link WorkerVerticle} claims, runs and acks jobs. Every figure applies per verticle instance
@@ -19,6 +21,9 @@ import java.util.List;
  *       passed since the first unwritten one, or when this many are waiting, whichever comes first.
  *   <li>{@code pollInterval}: how often an idle queue is checked when no notification arrives; wake-ups
  *       come from LISTEN/NOTIFY, so this is only a fallback.
+ *   <li>{@code queueOptions}: per queue, its own concurrency and prefetch on this worker, and limits that
+ *       hold across all workers (running jobs, starts per window): see {@link QueueOptions}.
+ *   <li>{@code taskRateLimits}: per task, starts per window across all workers, wherever it is claimed.
  * </ul>
  */
 public class WorkerOptions {
@@ -52,6 +57,8 @@ public class WorkerOptions {
   private Duration workerTimeout = DEFAULT_WORKER_TIMEOUT;
   private Duration rescueInterval = DEFAULT_RESCUE_INTERVAL;
   private Duration leaderTtl = DEFAULT_LEADER_TTL;
+  private Map<String, QueueOptions> queueOptions = Map.of();
+  private Map<String, RateLimit> taskRateLimits = Map.of();
 
   public WorkerOptions() {}
 
@@ -70,6 +77,8 @@ public class WorkerOptions {
     this.workerTimeout = other.workerTimeout;
     this.rescueInterval = other.rescueInterval;
     this.leaderTtl = other.leaderTtl;
+    this.queueOptions = other.queueOptions;
+    this.taskRateLimits = other.taskRateLimits;
   }
 
   /** Reads the fields of {@link #toJson()}; absent fields keep their defaults. */
@@ -91,6 +100,10 @@ public class WorkerOptions {
     setWorkerTimeout(Duration.ofMillis(json.getLong("workerTimeoutMs", DEFAULT_WORKER_TIMEOUT.toMillis())));
     setRescueInterval(Duration.ofMillis(json.getLong("rescueIntervalMs", DEFAULT_RESCUE_INTERVAL.toMillis())));
     setLeaderTtl(Duration.ofMillis(json.getLong("leaderTtlMs", DEFAULT_LEADER_TTL.toMillis())));
+    json.getJsonObject("queueOptions", new JsonObject()).forEach(e ->
+        setQueueOptions(e.getKey(), new QueueOptions((JsonObject) e.getValue())));
+    json.getJsonObject("taskRateLimits", new JsonObject()).forEach(e ->
+        setTaskRateLimit(e.getKey(), RateLimit.fromJson((JsonObject) e.getValue())));
   }
 
   public JsonObject toJson() {
@@ -108,7 +121,15 @@ public class WorkerOptions {
         .put("heartbeatIntervalMs", heartbeatInterval.toMillis())
         .put("workerTimeoutMs", workerTimeout.toMillis())
         .put("rescueIntervalMs", rescueInterval.toMillis())
-        .put("leaderTtlMs", leaderTtl.toMillis());
+        .put("leaderTtlMs", leaderTtl.toMillis())
+        .put("queueOptions", jsonOf(queueOptions, QueueOptions::toJson))
+        .put("taskRateLimits", jsonOf(taskRateLimits, RateLimit::toJson));
+  }
+
+  private static <V> JsonObject jsonOf(Map<String, V> map, java.util.function.Function<V, JsonObject> toJson) {
+    JsonObject json = new JsonObject();
+    new java.util.TreeMap<>(map).forEach((k, v) -> json.put(k, toJson.apply(v)));
+    return json;
   }
 
   public List<String> getQueues() {
@@ -261,6 +282,66 @@ public class WorkerOptions {
   public WorkerOptions setLeaderTtl(Duration leaderTtl) {
     this.leaderTtl = atLeastOneMilli("leaderTtl", leaderTtl);
     return this;
+  }
+
+  /** Overrides for one queue's settings on this worker (see {@link QueueOptions}); null removes them. */
+  public WorkerOptions setQueueOptions(String queue, QueueOptions options) {
+    new EnqueueOptions().setQueue(queue); // the same rules as for enqueue
+    Map<String, QueueOptions> copy = new LinkedHashMap<>(queueOptions);
+    if (options == null) {
+      copy.remove(queue);
+    } else {
+      copy.put(queue, new QueueOptions(options));
+    }
+    this.queueOptions = Map.copyOf(copy);
+    return this;
+  }
+
+  /** The overrides of one queue, or null. */
+  public QueueOptions getQueueOptions(String queue) {
+    QueueOptions options = queueOptions.get(queue);
+    return options == null ? null : new QueueOptions(options);
+  }
+
+  /** Limits the starts of one task across all workers, in whatever queue; null removes the limit. */
+  public WorkerOptions setTaskRateLimit(String task, RateLimit limit) {
+    if (task == null || task.isEmpty()) {
+      throw new IllegalArgumentException("a task name is required");
+    }
+    Map<String, RateLimit> copy = new LinkedHashMap<>(taskRateLimits);
+    if (limit == null) {
+      copy.remove(task);
+    } else {
+      copy.put(task, limit);
+    }
+    this.taskRateLimits = Map.copyOf(copy);
+    return this;
+  }
+
+  public Map<String, RateLimit> getTaskRateLimits() {
+    return taskRateLimits;
+  }
+
+  /**
+   * These options as they apply to one queue: its concurrency and prefetch overrides in place of the
+   * worker's (a queue with cluster-wide limits prefetches nothing unless told otherwise).
+   */
+  public WorkerOptions forQueue(String queue) {
+    QueueOptions q = queueOptions.get(queue);
+    boolean limited = (q != null && q.hasClusterLimits()) || !taskRateLimits.isEmpty();
+    if (q == null && !limited) {
+      return this;
+    }
+    WorkerOptions effective = new WorkerOptions(this);
+    if (q != null && q.getConcurrency() != null) {
+      effective.concurrency = q.getConcurrency();
+    }
+    if (q != null && q.getPrefetch() != null) {
+      effective.prefetch = q.getPrefetch();
+    } else if (limited) {
+      effective.prefetch = 0;
+    }
+    return effective;
   }
 
   /** Checks the options that only make sense together; called when a worker is created. */

@@ -1,11 +1,14 @@
 package dev.spool;
 
+import dev.spool.impl.claim.ClaimLimits;
 import dev.spool.impl.claim.Producer;
 import dev.spool.impl.complete.Completer;
 import dev.spool.impl.execute.Executor;
 import dev.spool.impl.leader.Elector;
 import dev.spool.impl.maintenance.Heartbeat;
+import dev.spool.impl.maintenance.Pruner;
 import dev.spool.impl.maintenance.Rescuer;
+import dev.spool.impl.maintenance.Scheduler;
 import dev.spool.impl.notify.JobNotifier;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -27,8 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * Each instance registers as a worker and heartbeats, has its own pipelined connection for claims and
  * acks and its own LISTEN connection, and per queue a claim loop with a prefetch buffer. Instances also
- * stand for election; the leader runs maintenance (the rescuer), so any live worker can take over when
- * the leader dies.
+ * stand for election; the leader runs maintenance (the rescuer, the periodic-job scheduler, the pruner),
+ * so any live worker can take over when the leader dies.
  *
  * <p>Undeploying stops claiming, hands prefetched jobs straight back, waits up to the shutdown timeout
  * for running handlers (those still running then are given back, their attempt counted), writes every
@@ -49,6 +52,8 @@ public class WorkerVerticle extends VerticleBase {
   private Heartbeat heartbeat;
   private Elector elector;
   private Rescuer rescuer;
+  private Scheduler scheduler;
+  private Pruner pruner;
   private final Map<String, Producer> producers = new LinkedHashMap<>();
 
   public WorkerVerticle(Spool spool, WorkerOptions options, JobHandlers handlers) {
@@ -83,7 +88,7 @@ public class WorkerVerticle extends VerticleBase {
             .addProperty("synchronous_commit", "off"))
         .using(vertx)
         .build();
-    completer = new Completer(vertx, client, spool.queries(), owner, spool.options().isKeepCompleted(),
+    completer = new Completer(vertx, client, spool.queries(), owner, spool.options().keepsCompletedJobs(),
         options.getAckFlushInterval(), options.getAckBatchSize(), stats);
     Executor executor = new Executor(vertx, handlers, completer, (job, delayMs) -> {
       Producer producer = producers.get(job.queue());
@@ -92,18 +97,30 @@ public class WorkerVerticle extends VerticleBase {
       }
     }, stats);
     for (String queue : options.getQueues()) {
-      producers.put(queue, new Producer(vertx, client, spool.queries(), queue, handlers.taskNames(), owner, options,
-          executor, completer, stats));
+      Producer producer = new Producer(vertx, client, spool.queries(), queue, handlers.taskNames(), owner,
+          options.forQueue(queue), executor, completer, stats);
+      ClaimLimits limits = ClaimLimits.of(options, queue, handlers.taskNames());
+      if (limits != null) {
+        producer.limitBy(limits, spool.queries());
+      }
+      producers.put(queue, producer);
     }
     heartbeat = new Heartbeat(vertx, client, spool.queries(), owner, options.getQueues(), options.getHeartbeatInterval(),
         options.getLease());
     rescuer = new Rescuer(vertx, client, spool.queries(), options.getRescueInterval(), options.getWorkerTimeout(), stats);
+    scheduler = new Scheduler(vertx, spool.pool(), spool.queries(), spool.clock(), spool.periodicJobs(),
+        spool.options().getMaxPayloadBytes(), new Scheduler.Options());
+    pruner = new Pruner(vertx, client, spool.queries(), spool.options().getRetention());
     elector = new Elector(vertx, client, spool.queries(), Elector.MAINTENANCE, owner, options.getHeartbeatInterval(),
         options.getLeaderTtl(), leader -> {
           if (leader) {
             rescuer.start();
+            scheduler.start();
+            pruner.start();
           } else {
             rescuer.stop();
+            scheduler.stop();
+            pruner.stop();
           }
         });
     notifier = new JobNotifier(vertx, context, spool.connectOptions(), spool.queries().channel(), this::notified,
@@ -144,6 +161,7 @@ public class WorkerVerticle extends VerticleBase {
     return Future.join(stopped)
         .eventually(() -> completer.drain(timeoutMs))
         .eventually(() -> elector.stop())
+        .eventually(() -> scheduler.stop())
         .eventually(() -> heartbeat.stop())
         .eventually(() -> notifier.close())
         .eventually(() -> client.close());

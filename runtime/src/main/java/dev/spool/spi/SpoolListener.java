@@ -10,7 +10,11 @@ import dev.spool.JobContext;
 public interface SpoolListener {
 
   /** What a finished run came to. */
-  enum Outcome { COMPLETED, RETRIED, DEAD }
+  enum Outcome {
+    COMPLETED, RETRIED, DEAD,
+    /** The handler asked to run again later ({@link dev.spool.Snooze}); not a failure. */
+    SNOOZED
+  }
 
   /** A claim took {@code count} jobs (possibly 0) from {@code queue}. */
   default void claimed(String queue, int count) {}

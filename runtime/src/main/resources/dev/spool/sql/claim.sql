@@ -3,8 +3,10 @@
 
 -- The ids go through an array rather than a join: a prepared statement's generic plan cannot see the
 -- LIMIT, guesses thousands of rows and hashes the whole table for a join; id = any(array) stays on the
--- primary key whatever the guess.
+-- primary key whatever the guess. UPDATE ... RETURNING gives rows in the table's order, not the claim's,
+-- so the batch is sorted again on the way out: the prefetch buffer runs it first to last.
 -- name: ClaimJobs
+with claimed as (
 update {schema}.jobs j
    set state = 'running', attempt = j.attempt + 1, lease_owner = $4,
        lease_expires_at = now() + $5::float8 * interval '1 millisecond', attempted_at = now()
@@ -15,4 +17,5 @@ update {schema}.jobs j
     order by priority, run_at, id
     limit $3
     for update skip locked))
-returning j.id, j.queue, j.task, j.args, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.run_at, j.created_at
+returning j.id, j.queue, j.task, j.args, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.run_at, j.created_at)
+select * from claimed order by priority, run_at, id

@@ -45,3 +45,16 @@ update {schema}.jobs j
    set state = 'available', attempt = j.attempt - 1, lease_owner = null, lease_expires_at = null
   from unnest($1::bigint[], $2::int[]) as o(id, attempt)
  where j.id = o.id and j.attempt = o.attempt and j.lease_owner = $3
+
+-- A handler snoozed its job: it waits again for the delay, no error recorded, and max_attempts grows by
+-- one so the run does not use up an attempt meant for failures (attempt itself never goes back, which
+-- keeps the id + attempt guard of every ack exact). A job whose cancel was requested ends cancelled.
+-- name: SnoozeJobs
+update {schema}.jobs j
+   set state = case when j.cancel_requested_at is null then 'available' else 'cancelled' end::{schema}.job_state,
+       run_at = now() + o.delay_ms * interval '1 millisecond',
+       max_attempts = j.max_attempts + 1,
+       finished_at = case when j.cancel_requested_at is not null then now() end,
+       lease_owner = null, lease_expires_at = null
+  from unnest($1::bigint[], $2::int[], $3::float8[]) as o(id, attempt, delay_ms)
+ where j.id = o.id and j.attempt = o.attempt and j.lease_owner = $4

@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayDeque;
@@ -61,6 +62,8 @@ public final class Producer {
   private final TreeSet<Long> dueTimes = new TreeSet<>();
   private int failedClaims;
   private Promise<Void> idle;
+  private ClaimLimits limits;
+  private String limitedClaimSql;
 
   public Producer(Vertx vertx, SqlClient client, Queries queries, String queue, Set<String> tasks, String owner,
       WorkerOptions options, Executor executor, Completer completer, SpoolStats.Recorder stats) {
@@ -78,6 +81,12 @@ public final class Producer {
 
   public String queue() {
     return queue;
+  }
+
+  /** From now on claims through {@code ClaimJobsLimited}, for a queue with cluster-wide limits; call before start. */
+  public void limitBy(ClaimLimits limits, Queries queries) {
+    this.limits = limits;
+    this.limitedClaimSql = queries.get("ClaimJobsLimited");
   }
 
   public void start() {
@@ -137,8 +146,11 @@ public final class Producer {
   private void claim(int batch) {
     claiming = true;
     wokenWhileClaiming = false;
-    Tuple params = Tuple.of(queue, tasks, batch, owner, (double) options.getLease().toMillis());
-    client.preparedQuery(claimSql).execute(params).onComplete(ar -> {
+    double leaseMs = options.getLease().toMillis();
+    Future<RowSet<Row>> claimed = limits == null
+        ? client.preparedQuery(claimSql).execute(Tuple.of(queue, tasks, batch, owner, leaseMs))
+        : client.preparedQuery(limitedClaimSql).execute(limits.params(queue, tasks, batch, owner, leaseMs));
+    claimed.onComplete(ar -> {
       claiming = false;
       if (ar.failed()) {
         failedClaims++;
@@ -150,8 +162,14 @@ public final class Producer {
         return;
       }
       failedClaims = 0;
-      stats.claimed(queue, ar.result().size());
+      int count = ar.result().size();
       for (Row row : ar.result()) {
+        if (limits != null && row.getValue(0) == null) {
+          // not a job: a limit cut the claim short; try again when it allows more
+          count--;
+          wakeIn((long) Math.ceil(row.getDouble("wait_ms")));
+          continue;
+        }
         ClaimedJob job = ClaimedJob.fromClaimRow(vertx, row);
         if (stopped) {
           completer.release(job);
@@ -159,7 +177,8 @@ public final class Producer {
           buffer.add(job);
         }
       }
-      queueHasMore = ar.result().size() == batch;
+      stats.claimed(queue, count);
+      queueHasMore = count == batch;
       dispatch();
       if (queueHasMore || wokenWhileClaiming) {
         wake();

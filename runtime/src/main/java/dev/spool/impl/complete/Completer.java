@@ -39,6 +39,7 @@ public final class Completer {
   private final String retrySql;
   private final String killSql;
   private final String releaseSql;
+  private final String snoozeSql;
   private final long flushIntervalMs;
   private final int batchSize;
   private final SpoolStats.Recorder stats;
@@ -58,6 +59,7 @@ public final class Completer {
     this.retrySql = queries.get("RetryJobs");
     this.killSql = queries.get("KillJobs");
     this.releaseSql = queries.get("ReleaseJobs");
+    this.snoozeSql = queries.get("SnoozeJobs");
     this.flushIntervalMs = flushInterval.toMillis();
     this.batchSize = batchSize;
     this.stats = stats;
@@ -78,6 +80,12 @@ public final class Completer {
   /** The job goes to {@code dead} with this error. */
   public void kill(ClaimedJob job, JsonObject error) {
     pending.killed.add(new Failure(job, 0, error.encode()));
+    added();
+  }
+
+  /** The handler snoozed the job: it waits {@code delayMs} again, the run not counted as a failure. */
+  public void snooze(ClaimedJob job, long delayMs) {
+    pending.snoozed.add(new Failure(job, delayMs, null));
     added();
   }
 
@@ -201,6 +209,19 @@ public final class Completer {
       }
       writes.add(counted(n, client.preparedQuery(killSql).execute(Tuple.of(ids, attempts, errors, owner))));
     }
+    if (!batch.snoozed.isEmpty()) {
+      int n = batch.snoozed.size();
+      Long[] ids = new Long[n];
+      Integer[] attempts = new Integer[n];
+      Double[] delays = new Double[n];
+      for (int i = 0; i < n; i++) {
+        Failure f = batch.snoozed.get(i);
+        ids[i] = f.job.id();
+        attempts[i] = f.job.attempt();
+        delays[i] = (double) f.delayMs;
+      }
+      writes.add(counted(n, client.preparedQuery(snoozeSql).execute(Tuple.of(ids, attempts, delays, owner))));
+    }
     return Future.all(writes);
   }
 
@@ -227,9 +248,10 @@ public final class Completer {
     final List<ClaimedJob> released = new ArrayList<>();
     final List<Failure> retried = new ArrayList<>();
     final List<Failure> killed = new ArrayList<>();
+    final List<Failure> snoozed = new ArrayList<>(0);
 
     int size() {
-      return completed.size() + released.size() + retried.size() + killed.size();
+      return completed.size() + released.size() + retried.size() + killed.size() + snoozed.size();
     }
 
     void absorb(Batch other) {
@@ -237,6 +259,7 @@ public final class Completer {
       released.addAll(other.released);
       retried.addAll(other.retried);
       killed.addAll(other.killed);
+      snoozed.addAll(other.snoozed);
     }
   }
 }

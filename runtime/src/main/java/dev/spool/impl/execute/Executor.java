@@ -4,6 +4,7 @@ import dev.spool.HandlerOptions;
 import dev.spool.JobHandler;
 import dev.spool.JobHandlers;
 import dev.spool.JobTimeoutException;
+import dev.spool.Snooze;
 import dev.spool.SpoolStats;
 import dev.spool.UndecodablePayloadException;
 import dev.spool.impl.claim.ClaimedJob;
@@ -127,6 +128,13 @@ public final class Executor {
   }
 
   private void fail(ClaimedJob job, HandlerOptions options, Throwable failure) {
+    if (failure instanceof Snooze snooze) {
+      long delayMs = snooze.delay().toMillis();
+      stats.finished(job, SpoolListener.Outcome.SNOOZED, job.startedNanos(), null);
+      completer.snooze(job, delayMs);
+      retryScheduled.accept(job, delayMs);
+      return;
+    }
     JsonObject error = Errors.describe(failure, job.attempt());
     if (job.attempt() < job.maxAttempts() && options.getRetryPolicy().isRetryable(failure)) {
       long delayMs = options.getRetryPolicy().delayAfter(job.attempt(), ThreadLocalRandom.current().nextDouble()).toMillis();

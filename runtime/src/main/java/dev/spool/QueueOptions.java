@@ -1,0 +1,114 @@
+package dev.spool;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Settings of one queue that override a worker's defaults ({@link WorkerOptions#setQueueOptions}):
+ *
+ * <ul>
+ *   <li>{@code concurrency}: handlers of this queue running at once on one worker verticle.
+ *   <li>{@code prefetch}: jobs of this queue claimed ahead of free handler slots on one worker; a queue
+ *       with a cluster-wide limit defaults to 0, so that claimed means started.
+ *   <li>{@code globalConcurrency}: jobs of this queue running at once across all workers.
+ *   <li>{@code rateLimit}: job starts of this queue per window across all workers.
+ * </ul>
+ *
+ * Unset fields (null) take the worker's defaults; the cluster-wide limits are enforced in the database
+ * by the claim, with the figures of the claiming worker, so give every worker of the queue the same ones.
+ * Queues without cluster-wide limits keep the plain, fastest claim.
+ */
+public class QueueOptions {
+
+  private Integer concurrency;
+  private Integer prefetch;
+  private Integer globalConcurrency;
+  private RateLimit rateLimit;
+
+  public QueueOptions() {}
+
+  public QueueOptions(QueueOptions other) {
+    this.concurrency = other.concurrency;
+    this.prefetch = other.prefetch;
+    this.globalConcurrency = other.globalConcurrency;
+    this.rateLimit = other.rateLimit;
+  }
+
+  public QueueOptions(JsonObject json) {
+    setConcurrency(json.getInteger("concurrency"));
+    setPrefetch(json.getInteger("prefetch"));
+    setGlobalConcurrency(json.getInteger("globalConcurrency"));
+    JsonObject rate = json.getJsonObject("rateLimit");
+    setRateLimit(rate == null ? null : RateLimit.fromJson(rate));
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    if (concurrency != null) {
+      json.put("concurrency", concurrency);
+    }
+    if (prefetch != null) {
+      json.put("prefetch", prefetch);
+    }
+    if (globalConcurrency != null) {
+      json.put("globalConcurrency", globalConcurrency);
+    }
+    if (rateLimit != null) {
+      json.put("rateLimit", rateLimit.toJson());
+    }
+    return json;
+  }
+
+  public Integer getConcurrency() {
+    return concurrency;
+  }
+
+  /** Handlers of this queue running at once per worker verticle; null for the worker's concurrency. */
+  public QueueOptions setConcurrency(Integer concurrency) {
+    if (concurrency != null && concurrency < 1) {
+      throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
+    }
+    this.concurrency = concurrency;
+    return this;
+  }
+
+  public Integer getPrefetch() {
+    return prefetch;
+  }
+
+  /** Jobs claimed ahead of free slots per worker; null for the worker's prefetch (0 for limited queues). */
+  public QueueOptions setPrefetch(Integer prefetch) {
+    if (prefetch != null && prefetch < 0) {
+      throw new IllegalArgumentException("prefetch must be zero or positive, got " + prefetch);
+    }
+    this.prefetch = prefetch;
+    return this;
+  }
+
+  public Integer getGlobalConcurrency() {
+    return globalConcurrency;
+  }
+
+  /** Jobs of this queue running at once across all workers; null for no such limit. */
+  public QueueOptions setGlobalConcurrency(Integer globalConcurrency) {
+    if (globalConcurrency != null && globalConcurrency < 1) {
+      throw new IllegalArgumentException("globalConcurrency must be at least 1, got " + globalConcurrency);
+    }
+    this.globalConcurrency = globalConcurrency;
+    return this;
+  }
+
+  public RateLimit getRateLimit() {
+    return rateLimit;
+  }
+
+  /** Job starts of this queue per window across all workers; null for no rate limit. */
+  public QueueOptions setRateLimit(RateLimit rateLimit) {
+    this.rateLimit = rateLimit;
+    return this;
+  }
+
+  /** True when the queue has a limit that only the database can enforce. */
+  public boolean hasClusterLimits() {
+    return globalConcurrency != null || rateLimit != null;
+  }
+}

@@ -1,0 +1,155 @@
+package dev.spool;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+
+/**
+ * How long finished jobs stay in the table, per final state, and how the leader prunes them.
+ *
+ * <ul>
+ *   <li>{@code completed}: {@link Duration#ZERO} (the default) deletes a job the moment it completes,
+ *       the fastest way; a positive duration keeps it in state {@code completed} that long; null keeps it.
+ *   <li>{@code dead}, {@code cancelled}: kept this long after they ended (7 days by default); null keeps them.
+ *   <li>{@code pruneInterval}: how often the leader deletes what is past its window.
+ *   <li>{@code pruneBatch}, {@code maxBatchesPerPass}: rows per DELETE and DELETEs per state in one pass, so
+ *       a pass never holds many locks or runs long; a backlog goes over several passes.
+ * </ul>
+ *
+ * <pre>{@code
+ * new SpoolOptions().setRetention(new RetentionOptions()
+ *     .setCompleted(Duration.ofHours(1)).setDead(Duration.ofDays(7)).setCancelled(Duration.ofDays(1)));
+ * }</pre>
+ */
+public class RetentionOptions {
+
+  public static final Duration DEFAULT_COMPLETED = Duration.ZERO;
+  public static final Duration DEFAULT_DEAD = Duration.ofDays(7);
+  public static final Duration DEFAULT_CANCELLED = Duration.ofDays(7);
+  public static final Duration DEFAULT_PRUNE_INTERVAL = Duration.ofSeconds(10);
+  public static final int DEFAULT_PRUNE_BATCH = 1000;
+  public static final int DEFAULT_MAX_BATCHES_PER_PASS = 10;
+
+  private Duration completed = DEFAULT_COMPLETED;
+  private Duration dead = DEFAULT_DEAD;
+  private Duration cancelled = DEFAULT_CANCELLED;
+  private Duration pruneInterval = DEFAULT_PRUNE_INTERVAL;
+  private int pruneBatch = DEFAULT_PRUNE_BATCH;
+  private int maxBatchesPerPass = DEFAULT_MAX_BATCHES_PER_PASS;
+
+  public RetentionOptions() {}
+
+  public RetentionOptions(RetentionOptions other) {
+    this.completed = other.completed;
+    this.dead = other.dead;
+    this.cancelled = other.cancelled;
+    this.pruneInterval = other.pruneInterval;
+    this.pruneBatch = other.pruneBatch;
+    this.maxBatchesPerPass = other.maxBatchesPerPass;
+  }
+
+  /** Reads the fields of {@link #toJson()}: durations in ms, a null or absent-but-named one keeps forever. */
+  public RetentionOptions(JsonObject json) {
+    setCompleted(keep(json, "completedMs", DEFAULT_COMPLETED));
+    setDead(keep(json, "deadMs", DEFAULT_DEAD));
+    setCancelled(keep(json, "cancelledMs", DEFAULT_CANCELLED));
+    setPruneInterval(Duration.ofMillis(json.getLong("pruneIntervalMs", DEFAULT_PRUNE_INTERVAL.toMillis())));
+    setPruneBatch(json.getInteger("pruneBatch", DEFAULT_PRUNE_BATCH));
+    setMaxBatchesPerPass(json.getInteger("maxBatchesPerPass", DEFAULT_MAX_BATCHES_PER_PASS));
+  }
+
+  private static Duration keep(JsonObject json, String key, Duration fallback) {
+    if (!json.containsKey(key)) {
+      return fallback;
+    }
+    Long ms = json.getLong(key);
+    return ms == null ? null : Duration.ofMillis(ms);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("completedMs", completed == null ? null : completed.toMillis())
+        .put("deadMs", dead == null ? null : dead.toMillis())
+        .put("cancelledMs", cancelled == null ? null : cancelled.toMillis())
+        .put("pruneIntervalMs", pruneInterval.toMillis())
+        .put("pruneBatch", pruneBatch)
+        .put("maxBatchesPerPass", maxBatchesPerPass);
+  }
+
+  public Duration getCompleted() {
+    return completed;
+  }
+
+  /** ZERO: delete at once (default); positive: keep that long; null: keep forever. */
+  public RetentionOptions setCompleted(Duration completed) {
+    this.completed = window("completed", completed);
+    return this;
+  }
+
+  public Duration getDead() {
+    return dead;
+  }
+
+  /** How long dead jobs are kept; null keeps them forever. */
+  public RetentionOptions setDead(Duration dead) {
+    this.dead = window("dead", dead);
+    return this;
+  }
+
+  public Duration getCancelled() {
+    return cancelled;
+  }
+
+  /** How long cancelled jobs are kept; null keeps them forever. */
+  public RetentionOptions setCancelled(Duration cancelled) {
+    this.cancelled = window("cancelled", cancelled);
+    return this;
+  }
+
+  public Duration getPruneInterval() {
+    return pruneInterval;
+  }
+
+  public RetentionOptions setPruneInterval(Duration pruneInterval) {
+    if (pruneInterval == null || pruneInterval.toMillis() < 1) {
+      throw new IllegalArgumentException("pruneInterval must be at least 1 ms, got " + pruneInterval);
+    }
+    this.pruneInterval = pruneInterval;
+    return this;
+  }
+
+  public int getPruneBatch() {
+    return pruneBatch;
+  }
+
+  public RetentionOptions setPruneBatch(int pruneBatch) {
+    if (pruneBatch < 1) {
+      throw new IllegalArgumentException("pruneBatch must be at least 1, got " + pruneBatch);
+    }
+    this.pruneBatch = pruneBatch;
+    return this;
+  }
+
+  public int getMaxBatchesPerPass() {
+    return maxBatchesPerPass;
+  }
+
+  public RetentionOptions setMaxBatchesPerPass(int maxBatchesPerPass) {
+    if (maxBatchesPerPass < 1) {
+      throw new IllegalArgumentException("maxBatchesPerPass must be at least 1, got " + maxBatchesPerPass);
+    }
+    this.maxBatchesPerPass = maxBatchesPerPass;
+    return this;
+  }
+
+  /** True when completed jobs are kept as rows (for a while or forever) rather than deleted at once. */
+  public boolean keepsCompleted() {
+    return completed == null || !completed.isZero();
+  }
+
+  private static Duration window(String what, Duration value) {
+    if (value != null && value.isNegative()) {
+      throw new IllegalArgumentException(what + " retention must be zero or positive (or null for forever), got " + value);
+    }
+    return value;
+  }
+}

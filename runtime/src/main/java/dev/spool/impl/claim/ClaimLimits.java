@@ -1,0 +1,76 @@
+package dev.spool.impl.claim;
+
+import dev.spool.QueueOptions;
+import dev.spool.RateLimit;
+import dev.spool.WorkerOptions;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The cluster-wide limits of one queue's claims: its concurrency across all workers, its rate limit and
+ * the rate limits of the tasks this worker claims in it. Only queues that have some use the limited
+ * claim ({@code ClaimJobsLimited}); the others keep the plain one.
+ */
+public final class ClaimLimits {
+
+  /** How soon a queue at its cluster-wide concurrency limit is tried again (jobs may end on other nodes). */
+  public static final long DEFAULT_RECHECK_MS = 100;
+
+  private final Integer concurrency;
+  private final String[] keys;
+  private final Integer[] limits;
+  private final Double[] windowsMs;
+  private final String[] keyTasks;
+  private final double recheckMs;
+
+  private ClaimLimits(Integer concurrency, String[] keys, Integer[] limits, Double[] windowsMs, String[] keyTasks,
+      double recheckMs) {
+    this.concurrency = concurrency;
+    this.keys = keys;
+    this.limits = limits;
+    this.windowsMs = windowsMs;
+    this.keyTasks = keyTasks;
+    this.recheckMs = recheckMs;
+  }
+
+  /** The limits of {@code queue} for a worker claiming {@code tasks}, or null when it has none. */
+  public static ClaimLimits of(WorkerOptions options, String queue, Set<String> tasks) {
+    QueueOptions q = options.getQueueOptions(queue);
+    Map<String, RateLimit> taskLimits = new TreeMap<>(options.getTaskRateLimits());
+    taskLimits.keySet().retainAll(tasks);
+    if ((q == null || !q.hasClusterLimits()) && taskLimits.isEmpty()) {
+      return null;
+    }
+    // Keys in sorted order, so that workers lock them in the same order. The queue's own key is always
+    // there: it serialises the claims of the queue even when only its concurrency is limited.
+    TreeMap<String, Object[]> rows = new TreeMap<>();
+    RateLimit queueRate = q == null ? null : q.getRateLimit();
+    rows.put("queue:" + queue, new Object[] {queueRate, null});
+    taskLimits.forEach((task, limit) -> rows.put("task:" + task, new Object[] {limit, task}));
+    List<String> keys = new ArrayList<>();
+    List<Integer> limits = new ArrayList<>();
+    List<Double> windows = new ArrayList<>();
+    List<String> keyTasks = new ArrayList<>();
+    rows.forEach((key, row) -> {
+      RateLimit limit = (RateLimit) row[0];
+      keys.add(key);
+      limits.add(limit == null ? null : limit.count());
+      windows.add(limit == null ? null : (double) limit.per().toMillis());
+      keyTasks.add((String) row[1]);
+    });
+    return new ClaimLimits(q == null ? null : q.getGlobalConcurrency(), keys.toArray(String[]::new),
+        limits.toArray(Integer[]::new), windows.toArray(Double[]::new), keyTasks.toArray(String[]::new),
+        DEFAULT_RECHECK_MS);
+  }
+
+  /** The parameters of {@code ClaimJobsLimited}. */
+  public Tuple params(String queue, String[] tasks, int batch, String owner, double leaseMs) {
+    return Tuple.tuple().addValue(queue).addValue(tasks).addValue(batch).addValue(owner).addValue(leaseMs)
+        .addValue(concurrency).addValue(keys).addValue(limits).addValue(windowsMs).addValue(keyTasks)
+        .addValue(recheckMs);
+  }
+}

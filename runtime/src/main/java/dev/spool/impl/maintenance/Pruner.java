@@ -1,0 +1,108 @@
+package dev.spool.impl.maintenance;
+
+import dev.spool.RetentionOptions;
+import dev.spool.impl.sql.Queries;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs on the leader only: every prune interval, deletes finished jobs past their retention window
+ * (completed, dead, cancelled, each by its own window; a state kept forever is left alone), in DELETEs of
+ * at most {@code pruneBatch} rows and at most {@code maxBatchesPerPass} of them per state, so a pass holds
+ * few locks and a large backlog is worked off over several passes. Ages are measured on the database's
+ * clock ({@code finished_at} against {@code now()}), the one that wrote them.
+ */
+public final class Pruner {
+
+  private static final System.Logger LOG = System.getLogger(Pruner.class.getName());
+
+  private record Target(String state, String sql, double keepMs) {}
+
+  private final Vertx vertx;
+  private final SqlClient client;
+  private final RetentionOptions options;
+  private final List<Target> targets = new ArrayList<>();
+  private long timer = -1;
+  private boolean running;
+  private long pruned;
+
+  public Pruner(Vertx vertx, SqlClient client, Queries queries, RetentionOptions options) {
+    this.vertx = vertx;
+    this.client = client;
+    this.options = new RetentionOptions(options);
+    if (this.options.getPruneInterval().toMillis() < 1 || this.options.getPruneBatch() < 1
+        || this.options.getMaxBatchesPerPass() < 1) {
+      throw new IllegalArgumentException("prune interval, batch and batches per pass must be positive");
+    }
+    add("completed", queries.get("PruneCompleted"), this.options.keepsCompleted() ? this.options.getCompleted() : null);
+    add("dead", queries.get("PruneDead"), this.options.getDead());
+    add("cancelled", queries.get("PruneCancelled"), this.options.getCancelled());
+  }
+
+  private void add(String state, String sql, Duration keep) {
+    if (keep != null) {
+      targets.add(new Target(state, sql, keep.toMillis()));
+    }
+  }
+
+  /** True when some state is ever pruned (otherwise starting does nothing). */
+  public boolean hasWork() {
+    return !targets.isEmpty();
+  }
+
+  public Future<Void> start() {
+    if (timer < 0 && hasWork()) {
+      timer = vertx.setPeriodic(options.getPruneInterval().toMillis(), t -> runOnce());
+    }
+    return Future.succeededFuture();
+  }
+
+  public Future<Void> stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+    return Future.succeededFuture();
+  }
+
+  /** Jobs deleted by this pruner so far. */
+  public long pruned() {
+    return pruned;
+  }
+
+  /** One pass over every state; completes with the jobs deleted. Passes never overlap. */
+  public Future<Integer> runOnce() {
+    if (running) {
+      return Future.succeededFuture(0);
+    }
+    running = true;
+    Future<Integer> chain = Future.succeededFuture(0);
+    for (Target target : targets) {
+      chain = chain.compose(sofar -> prune(target, 0).map(n -> sofar + n));
+    }
+    return chain.onComplete(ar -> {
+      running = false;
+      if (ar.failed()) {
+        LOG.log(System.Logger.Level.WARNING, "prune pass failed: {0}", ar.cause().toString());
+      } else {
+        pruned += ar.result();
+      }
+    });
+  }
+
+  private Future<Integer> prune(Target target, int batches) {
+    int batch = options.getPruneBatch();
+    return client.preparedQuery(target.sql()).execute(Tuple.of(target.keepMs(), batch)).compose(rows -> {
+      int n = rows.rowCount();
+      if (n == batch && batches + 1 < options.getMaxBatchesPerPass()) {
+        return prune(target, batches + 1).map(more -> n + more);
+      }
+      return Future.succeededFuture(n);
+    });
+  }
+}

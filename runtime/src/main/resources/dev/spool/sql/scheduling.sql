@@ -1,0 +1,44 @@
+-- Queries of scheduling and flow control: the periodic scheduler, the pruner, the claim of limited queues.
+
+-- The scheduler's first statement in its transaction for one periodic job: creates its row when new and
+-- locks it, so a second leader acting at the same moment waits and then sees the slot this one recorded.
+-- last_slot is null for a periodic job never scheduled before.
+-- name: LockPeriodicJob
+insert into {schema}.periodic_jobs as p (name) values ($1)
+on conflict (name) do update set updated_at = now()
+returning p.last_slot
+
+-- Enqueues the chosen slots of a periodic job ($2 slot times, $3 their unique keys; run_at is the slot,
+-- or now when the database's clock is behind) and records $4 as the last slot handled.
+-- name: EnqueuePeriodicSlots
+with recorded as (
+  update {schema}.periodic_jobs set last_slot = greatest(last_slot, $4), updated_at = now() where name = $1)
+insert into {schema}.jobs (queue, task, args, priority, run_at, max_attempts, timeout_ms, unique_key)
+select $5, $6, $7, $8, least(s.slot, now()), $9, $10, s.unique_key
+  from unnest($2::timestamptz[], $3::text[]) as s(slot, unique_key)
+on conflict (unique_key) where unique_key is not null and state in ('available', 'running') do nothing
+returning id
+
+-- The pruner: finished jobs past their retention window, a bounded batch per statement.
+-- name: PruneCompleted
+delete from {schema}.jobs where id = any(array(
+  select id from {schema}.jobs
+   where state = 'completed' and finished_at < now() - $1::float8 * interval '1 millisecond'
+   limit $2))
+
+-- name: PruneDead
+delete from {schema}.jobs where id = any(array(
+  select id from {schema}.jobs
+   where state = 'dead' and finished_at < now() - $1::float8 * interval '1 millisecond'
+   limit $2))
+
+-- name: PruneCancelled
+delete from {schema}.jobs where id = any(array(
+  select id from {schema}.jobs
+   where state = 'cancelled' and finished_at < now() - $1::float8 * interval '1 millisecond'
+   limit $2))
+
+-- The claim of queues with a cluster-wide concurrency or rate limit (see claim_limited in V005). Rows
+-- are shaped like ClaimJobs', plus wait_ms; a row with a null id only carries the wait.
+-- name: ClaimJobsLimited
+select * from {schema}.claim_limited($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
