@@ -29,3 +29,45 @@ select (xact_commit + xact_rollback)::bigint as xacts from pg_stat_database wher
 -- Between the phases of compare, so that no phase pays for the previous one's dirty pages.
 -- name: Checkpoint
 checkpoint
+
+-- The chaos test counts executions itself, outside Spool's tables: each run of its recording task
+-- inserts a row here before it finishes, so a job that ran but whose ack was lost shows twice.
+-- name: CreateRunLog
+create table {schema}.chaos_runs (
+  job_id     bigint not null,
+  worker     text not null,
+  started_at timestamptz not null default clock_timestamp()
+)
+
+-- name: RecordRun
+insert into {schema}.chaos_runs (job_id, worker) values ($1, $2)
+
+-- name: Now
+select clock_timestamp() as now
+
+-- Jobs a worker process held (claimed, prefetched or running) when it was killed.
+-- name: HeldBy
+select id from {schema}.jobs where state = 'running' and lease_owner like $1
+
+-- name: OpenCount
+select count(*) from {schema}.jobs where state in ('available', 'running')
+
+-- Per enqueued id: how often it ran, and whether it still has a row (dead/cancelled; completed rows are deleted).
+-- name: ChaosOutcome
+with runs as (select job_id, count(*) as n from {schema}.chaos_runs group by job_id),
+ids as (select generate_series($1::bigint, $2::bigint) as id)
+select count(*) filter (where j.id is null and r.n is not null) as completed,
+       count(*) filter (where j.state = 'dead') as dead,
+       count(*) filter (where (j.id is null and r.n is null) or j.state in ('available', 'running', 'cancelled')) as lost,
+       coalesce(sum(greatest(r.n - 1, 0)), 0) as duplicates
+  from ids
+  left join {schema}.jobs j on j.id = ids.id
+  left join runs r on r.job_id = ids.id
+
+-- For one kill: how long until every job the killed worker held had started again elsewhere.
+-- name: RecoverySeconds
+select max(extract(epoch from (select min(r.started_at) from {schema}.chaos_runs r
+                                 where r.job_id = h.id and r.started_at > $2::timestamptz) - $2::timestamptz)) as seconds,
+       count(*) filter (where not exists (select 1 from {schema}.chaos_runs r
+                                           where r.job_id = h.id and r.started_at > $2::timestamptz)) as never_rerun
+  from unnest($1::bigint[]) as h(id)

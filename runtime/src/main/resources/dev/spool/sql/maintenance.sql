@@ -40,13 +40,14 @@ delete from {schema}.workers where heartbeat_at < now() - $1::float8 * interval 
 
 -- Running jobs whose lease ran out or whose worker is gone run again (their attempt counted), or end dead
 -- when attempts are used up, or cancelled when a cancel was requested. Workers are woken per queue.
+-- run_at is left as it was, so a rescued job takes its old place at the head of the line instead of
+-- queueing behind everything enqueued since.
 -- name: RescueJobs
 with rescued as (
   update {schema}.jobs j
      set state = case when j.cancel_requested_at is not null then 'cancelled'::{schema}.job_state
                       when j.attempt >= j.max_attempts then 'dead'::{schema}.job_state
                       else 'available'::{schema}.job_state end,
-         run_at = now(),
          finished_at = case when j.cancel_requested_at is not null or j.attempt >= j.max_attempts then now() end,
          last_error = jsonb_build_object('class', 'dev.spool.LeaseExpired',
                                          'message', 'worker ' || coalesce(j.lease_owner, '?') || ' stopped or lost its lease while running the job',

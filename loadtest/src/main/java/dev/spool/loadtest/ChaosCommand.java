@@ -1,0 +1,75 @@
+package dev.spool.loadtest;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code chaos}: W worker processes drain N jobs while one of them is killed with SIGKILL every S
+ * seconds (and replaced), optionally with one PostgreSQL restart; every execution is counted by the
+ * recording task in a log of its own. Exits 1 when a job was lost or recovery took longer than the
+ * target (15 s: Spool's promise for a {@code kill -9}'d worker).
+ */
+@Command(name = "chaos", mixinStandardHelpOptions = true,
+    description = "Kill -9 worker processes (and optionally restart PostgreSQL) while jobs drain; count losses and duplicates.")
+final class ChaosCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--db", description = "postgresql:// URI (default: $SPOOL_DATABASE_URL)")
+  String db;
+
+  @Option(names = "--jobs", defaultValue = "200000", description = "jobs (default: ${DEFAULT-VALUE})")
+  int jobs;
+
+  @Option(names = "--workers", defaultValue = "3", description = "worker processes (default: ${DEFAULT-VALUE})")
+  int workers;
+
+  @Option(names = "--kill-every", defaultValue = "5", description = "seconds between kills (default: ${DEFAULT-VALUE})")
+  double killEvery;
+
+  @Option(names = "--restart-db", description = "shell command that restarts PostgreSQL, run once mid-way")
+  String restartDb;
+
+  @Option(names = "--job-ms", defaultValue = "10", description = "how long each job takes (default: ${DEFAULT-VALUE})")
+  int jobMs;
+
+  @Option(names = "--concurrency", defaultValue = "8", description = "handlers at once per worker process (default: ${DEFAULT-VALUE})")
+  int concurrency;
+
+  @Option(names = "--schema", defaultValue = "spool_chaos", description = "scratch schema, dropped at start (default: ${DEFAULT-VALUE})")
+  String schema;
+
+  @Option(names = "--timeout", defaultValue = "900", description = "seconds to wait for every job (default: ${DEFAULT-VALUE})")
+  int timeoutSeconds;
+
+  @Option(names = "--recovery-target", defaultValue = "15",
+      description = "seconds within which a killed worker's jobs must run again, else exit 1 (default: ${DEFAULT-VALUE})")
+  double recoveryTarget;
+
+  @Option(names = "--json", description = "print only the JSON line (no progress on stderr)")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    if (jobs < 1 || workers < 1 || killEvery <= 0 || jobMs < 0 || concurrency < 1) {
+      spec.commandLine().getErr().println("--jobs, --workers, --kill-every and --concurrency must be positive");
+      return 2;
+    }
+    Progress progress = json ? Progress.quiet() : Progress.to(spec.commandLine().getErr());
+    String uri = db != null ? db : System.getenv("SPOOL_DATABASE_URL");
+    if (uri == null || uri.isBlank()) {
+      spec.commandLine().getErr().println("chaos needs a database it can restart: pass --db or set SPOOL_DATABASE_URL");
+      return 2;
+    }
+    var result = new Chaos(this, progress).run(uri);
+    spec.commandLine().getOut().println(result.encode());
+    spec.commandLine().getOut().flush();
+    boolean failed = result.getLong("lost") > 0 || result.getBoolean("timed_out")
+        || result.getDouble("max_recovery_s") > recoveryTarget;
+    return failed ? 1 : 0;
+  }
+}

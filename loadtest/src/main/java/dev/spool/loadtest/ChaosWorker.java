@@ -1,0 +1,47 @@
+package dev.spool.loadtest;
+
+import dev.spool.JobHandlers;
+import dev.spool.Spool;
+import dev.spool.Task;
+import dev.spool.WorkerOptions;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One worker process of the chaos test: runs the recording task ({@code chaos.record}: write a row to
+ * the run log, wait {@code ms}, succeed) on one worker verticle, prints {@code READY <node id>}, and runs
+ * until killed. Arguments: database URI, schema, concurrency.
+ */
+public final class ChaosWorker {
+
+  static final Task<JsonObject> RECORD = Task.json("chaos.record");
+  private static final Logger QUIET = Logger.getLogger("dev.spool");
+
+  public static void main(String[] args) {
+    QUIET.setLevel(Level.SEVERE);
+    Vertx vertx = Vertx.vertx();
+    Spool spool = Spool.builder(vertx).connectingTo(args[0]).schema(args[1]).build();
+    Checks checks = new Checks(spool);
+    String recordSql = checks.sql("RecordRun");
+    JobHandlers handlers = new JobHandlers().register(RECORD, (job, ctx) ->
+        spool.pool().preparedQuery(recordSql).execute(Tuple.of(ctx.id(), spool.nodeId())).compose(recorded -> {
+          Promise<Void> done = Promise.promise();
+          ctx.vertx().setTimer(Math.max(1, job.getLong("ms", 1L)), t -> done.complete());
+          return done.future();
+        }));
+    WorkerOptions options = new WorkerOptions().setConcurrency(Integer.parseInt(args[2]));
+    spool.deployWorkers(options, handlers, 1).onComplete(ar -> {
+      if (ar.succeeded()) {
+        System.out.println("READY " + spool.nodeId());
+        System.out.flush();
+      } else {
+        ar.cause().printStackTrace();
+        System.exit(3);
+      }
+    });
+  }
+}
