@@ -6,9 +6,6 @@ import dev.spool.admin.AdminVerticle;
 import dev.spool.metrics.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,10 +48,7 @@ final class AdminServerOptions {
     }
     PrometheusMeterRegistry registry = MicrometerMetrics.prometheusRegistry();
     metrics = new MicrometerMetrics(registry);
-    return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    return MicrometerMetrics.vertxWithMetrics(registry);
   }
 
   /** Adds the metrics listener to a Spool being built (when the admin API is on). */

@@ -19,9 +19,9 @@ final class Tables {
       out.println("no jobs");
       return;
     }
-    out.printf("%-10s %-10s %-14s %-24s %-8s %-24s %s%n", "ID", "STATE", "QUEUE", "TASK", "ATTEMPT", "RUN AT", "LAST ERROR");
+    out.printf("%-10s %-10s %-14s %-24s %-8s %-27s %s%n", "ID", "STATE", "QUEUE", "TASK", "ATTEMPT", "RUN AT", "LAST ERROR");
     for (Job job : jobs) {
-      out.printf("%-10d %-10s %-14s %-24s %-8s %-24s %s%n", job.id(), JobJson.reportedState(job).sqlName(),
+      out.printf("%-10d %-10s %-14s %-24s %-8s %-27s %s%n", job.id(), JobJson.reportedState(job).sqlName(),
           cut(job.queue(), 14), cut(job.task(), 24), job.attempt() + "/" + job.maxAttempts(), job.runAt(),
           job.lastError() == null ? "" : cut(error(job.lastError()), 60));
     }

@@ -11,6 +11,11 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Row;
 import java.time.Duration;
 import java.util.HashMap;
@@ -75,6 +80,25 @@ public final class MicrometerMetrics implements SpoolListener {
   /** A Prometheus registry with default settings, for {@code new MicrometerMetrics(...)} and {@code /metrics}. */
   public static PrometheusMeterRegistry prometheusRegistry() {
     return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
+
+  /**
+   * Vert.x's own Micrometer metrics as Spool's CLI enables them: JVM, HTTP server, event bus and verticles,
+   * without the SQL client, pool and TCP client metrics (they time every statement and count every socket
+   * read, and Spool's several clients share Vert.x's default pool name and untagged gauges, so their series
+   * collide; Spool's own metrics say more about the database work, for less).
+   */
+  public static MicrometerMetricsOptions vertxMetricsOptions() {
+    return new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+        .addDisabledMetricsCategory("sql")
+        .addDisabledMetricsCategory(MetricsDomain.NAMED_POOLS)
+        .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT);
+  }
+
+  /** A Vert.x reporting {@link #vertxMetricsOptions()} to {@code registry}: give the same registry to Spool's metrics. */
+  public static Vertx vertxWithMetrics(MeterRegistry registry) {
+    return Vertx.builder().with(new VertxOptions().setMetricsOptions(vertxMetricsOptions()))
+        .withMetrics(new MicrometerMetricsFactory(registry)).build();
   }
 
   public MeterRegistry registry() {
