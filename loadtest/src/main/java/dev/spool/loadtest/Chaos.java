@@ -120,6 +120,7 @@ final class Chaos {
       }
       live.clear();
 
+      await(spool.pool().query(checks.sql("IndexRunLog")).execute());
       Row outcome = await(spool.pool().preparedQuery(checks.sql("ChaosOutcome")).execute(Tuple.of(first, last)))
           .iterator().next();
       double maxRecovery = 0;

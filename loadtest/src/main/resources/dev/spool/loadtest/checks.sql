@@ -39,6 +39,10 @@ create table {schema}.chaos_runs (
   started_at timestamptz not null default clock_timestamp()
 )
 
+-- Built once the run is over (an index would slow every recording), before the per-job questions below.
+-- name: IndexRunLog
+create index on {schema}.chaos_runs (job_id, started_at)
+
 -- name: RecordRun
 insert into {schema}.chaos_runs (job_id, worker) values ($1, $2)
 
