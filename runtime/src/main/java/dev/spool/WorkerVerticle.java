@@ -107,7 +107,8 @@ public class WorkerVerticle extends VerticleBase {
     }
     heartbeat = new Heartbeat(vertx, client, spool.queries(), owner, options.getQueues(), options.getHeartbeatInterval(),
         options.getLease());
-    rescuer = new Rescuer(vertx, client, spool.queries(), options.getRescueInterval(), options.getWorkerTimeout(), stats);
+    rescuer = new Rescuer(vertx, client, spool.queries(), options.getRescueInterval(), options.getWorkerTimeout(),
+        options.getHeartbeatInterval(), stats);
     scheduler = new Scheduler(vertx, spool.pool(), spool.queries(), spool.clock(), spool.periodicJobs(),
         spool.options().getMaxPayloadBytes(), new Scheduler.Options());
     pruner = new Pruner(vertx, client, spool.queries(), spool.options().getRetention());

@@ -60,6 +60,21 @@ class CrashSafetyTest extends SpoolTestBase {
   }
 
   @Test
+  void aKilledWorkerIsKnownDeadByItsClosedSessionLongBeforeItsTimeout() throws Exception {
+    WorkerProcess.Started victim = WorkerProcess.start(TestDatabase.uri(), schema); // also the leader: it came first
+    await(spool.client().enqueueBatch(HOLD, IntStream.range(0, 20).mapToObj(i -> new JsonObject()).toList(),
+        new EnqueueOptions()));
+    eventually(WAIT, () -> count("state = 'running' and lease_owner = $1", victim.workerId()) == 20);
+
+    victim.process().destroyForcibly().waitFor();
+    // Timeouts and leases far beyond the wait below: only the closed session can explain a quick rescue.
+    deploy(vertx, spool, fastLiveness().setWorkerTimeout(Duration.ofSeconds(60)).setLeaderTtl(Duration.ofSeconds(60))
+        .setLease(Duration.ofSeconds(60)), new JobHandlers().register(HOLD, counting((a, c) -> Future.succeededFuture())));
+
+    eventually(Duration.ofSeconds(10), () -> runs.size() == 20);
+  }
+
+  @Test
   void rescueCountsTheAttemptAndKillsJobsWithNoAttemptsLeft() {
     // A worker that registered once and then vanished, holding two jobs.
     sql("insert into {schema}.workers (id, queues, heartbeat_at) values ('ghost', '{default}', now() - interval '1 hour')");

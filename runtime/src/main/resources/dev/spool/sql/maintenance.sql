@@ -4,8 +4,8 @@
 -- only those past half their lease, so a busy worker rewrites few rows.
 -- name: Heartbeat
 with registered as (
-  insert into {schema}.workers (id, queues) values ($1, $2)
-  on conflict (id) do update set heartbeat_at = now()
+  insert into {schema}.workers (id, queues, backend_pid) values ($1, $2, pg_backend_pid())
+  on conflict (id) do update set heartbeat_at = now(), backend_pid = pg_backend_pid()
   returning id),
 extended as (
   update {schema}.jobs
@@ -19,13 +19,17 @@ select (select count(*) from registered) as registered, (select count(*) from ex
 delete from {schema}.workers where id = $1
 
 -- Takes the role when it is free or expired, renews it when held; returns a row only to the holder.
+-- A holder whose database session is gone (its process died) and that has not renewed for $4 ms is
+-- replaced at once rather than at the end of its lease.
 -- name: Elect
-insert into {schema}.leader as l (name, leader_id, expires_at)
-values ($1, $2, now() + $3::float8 * interval '1 millisecond')
+insert into {schema}.leader as l (name, leader_id, expires_at, backend_pid)
+values ($1, $2, now() + $3::float8 * interval '1 millisecond', pg_backend_pid())
 on conflict (name) do update
-   set leader_id = excluded.leader_id, expires_at = excluded.expires_at,
+   set leader_id = excluded.leader_id, expires_at = excluded.expires_at, backend_pid = excluded.backend_pid,
        elected_at = case when l.leader_id = excluded.leader_id then l.elected_at else now() end
  where l.expires_at < now() or l.leader_id = excluded.leader_id
+    or (l.expires_at - $3::float8 * interval '1 millisecond' < now() - $4::float8 * interval '1 millisecond'
+        and not exists (select 1 from pg_stat_activity a where a.pid = l.backend_pid))
 returning leader_id
 
 -- name: Resign
@@ -35,8 +39,15 @@ delete from {schema}.leader where name = $1 and leader_id = $2
 select leader_id, expires_at from {schema}.leader where name = $1 and expires_at >= now()
 
 -- Workers that stopped heartbeating are forgotten; the rescue below then frees their jobs.
+-- A worker is dead when it has been silent for the worker timeout ($1 ms), or sooner when its database
+-- session is gone and it has missed two heartbeats ($2 ms): a live worker whose connection dropped
+-- (a PostgreSQL restart) reconnects and heartbeats again within one interval.
 -- name: ReapWorkers
-delete from {schema}.workers where heartbeat_at < now() - $1::float8 * interval '1 millisecond' returning id
+delete from {schema}.workers w
+ where w.heartbeat_at < now() - $1::float8 * interval '1 millisecond'
+    or (w.heartbeat_at < now() - $2::float8 * interval '1 millisecond'
+        and not exists (select 1 from pg_stat_activity a where a.pid = w.backend_pid))
+returning id
 
 -- Running jobs whose lease ran out or whose worker is gone run again (their attempt counted), or end dead
 -- when attempts are used up, or cancelled when a cancel was requested. Workers are woken per queue.

@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 /**
  * Leader election on a lease row: every interval each candidate tries to take or renew the row, which
  * only succeeds for the holder or once the holder's lease has expired. A leader that dies is replaced
- * within one lease plus one interval; a leader that cannot reach the database steps down at once, before
+ * within one lease plus one interval (within about two intervals when its process died, because its
+ * database session ends with it); a leader that cannot reach the database steps down at once, before
  * its lease could run out, so two leaders never act on the same lease.
  */
 public final class Elector {
@@ -64,7 +65,8 @@ public final class Elector {
   }
 
   private void attempt() {
-    client.preparedQuery(electSql).execute(Tuple.of(role, candidate, ttlMs)).onComplete(ar -> {
+    // A holder silent for two intervals whose session is gone has died: take over without waiting out its TTL.
+    client.preparedQuery(electSql).execute(Tuple.of(role, candidate, ttlMs, 2.0 * intervalMs)).onComplete(ar -> {
       if (stopped) {
         return;
       }

@@ -29,12 +29,17 @@ public final class Rescuer {
   private final String rescueSql;
   private final long intervalMs;
   private final double workerTimeoutMs;
+  private final double sessionGraceMs;
   private final SpoolStats.Recorder stats;
   private long timer = -1;
   private boolean running;
 
+  /**
+   * @param heartbeatInterval workers whose database session is gone are reaped once they have missed two
+   *                          heartbeats, well before the worker timeout
+   */
   public Rescuer(Vertx vertx, SqlClient client, Queries queries, Duration interval, Duration workerTimeout,
-      SpoolStats.Recorder stats) {
+      Duration heartbeatInterval, SpoolStats.Recorder stats) {
     if (interval.toMillis() < 1 || workerTimeout.toMillis() < 1) {
       throw new IllegalArgumentException("rescue interval and worker timeout must be at least 1 ms");
     }
@@ -44,6 +49,7 @@ public final class Rescuer {
     this.rescueSql = queries.get("RescueJobs");
     this.intervalMs = interval.toMillis();
     this.workerTimeoutMs = workerTimeout.toMillis();
+    this.sessionGraceMs = 2.0 * heartbeatInterval.toMillis();
     this.stats = stats;
   }
 
@@ -66,7 +72,7 @@ public final class Rescuer {
       return Future.succeededFuture(0);
     }
     running = true;
-    return client.preparedQuery(reapSql).execute(Tuple.of(workerTimeoutMs))
+    return client.preparedQuery(reapSql).execute(Tuple.of(workerTimeoutMs, sessionGraceMs))
         .onSuccess(reaped -> reaped.forEach(row -> LOG.log(System.Logger.Level.WARNING,
             "worker {0} stopped heartbeating; its jobs will be rescued", row.getString(0))))
         .compose(reaped -> rescue(0))
