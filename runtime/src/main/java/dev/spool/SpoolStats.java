@@ -77,7 +77,7 @@ public final class SpoolStats {
     private final SpoolListener listener;
 
     private Recorder(SpoolListener listener) {
-      this.listener = listener;
+      this.listener = listener == SpoolListener.NONE ? listener : new Guarded(listener);
     }
 
     public void claimed(String queue, int n) {
@@ -113,6 +113,73 @@ public final class SpoolStats {
     public void rescued(String queue, String state, int n) {
       rescued.add(n);
       listener.rescued(queue, state, n);
+    }
+  }
+
+  /**
+   * A listener runs inside the worker's outcome path: one that throws must cost a log line, never a job.
+   * The first failure is logged with its stack, later ones are counted.
+   */
+  private static final class Guarded implements SpoolListener {
+    private static final System.Logger LOG = System.getLogger(SpoolStats.class.getName());
+    private final SpoolListener delegate;
+    private final LongAdder failures = new LongAdder();
+
+    Guarded(SpoolListener delegate) {
+      this.delegate = delegate;
+    }
+
+    private void failed(RuntimeException e) {
+      failures.increment();
+      if (failures.sum() == 1) {
+        LOG.log(System.Logger.Level.ERROR, "the SpoolListener " + delegate.getClass().getName()
+            + " threw; its events are skipped where it does, jobs are not affected", e);
+      }
+    }
+
+    @Override
+    public void claimed(String queue, int count) {
+      try {
+        delegate.claimed(queue, count);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
+
+    @Override
+    public void started(JobContext job, long pickupLagMillis) {
+      try {
+        delegate.started(job, pickupLagMillis);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
+
+    @Override
+    public void finished(JobContext job, Outcome outcome, long durationNanos, Throwable failure) {
+      try {
+        delegate.finished(job, outcome, durationNanos, failure);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
+
+    @Override
+    public void lateAcks(long count) {
+      try {
+        delegate.lateAcks(count);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
+
+    @Override
+    public void rescued(String queue, String state, int count) {
+      try {
+        delegate.rescued(queue, state, count);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
     }
   }
 }

@@ -45,6 +45,23 @@ class QueueControlTest extends SpoolTestBase {
   }
 
   @Test
+  void aListenerThatThrowsCostsNoJob() {
+    Spool listened = Spool.builder(vertx).connectingTo(dev.spool.testing.TestDatabase.uri()).schema(schema)
+        .listener(new SpoolListener() {
+          @Override
+          public void started(JobContext job, long pickupLagMillis) {
+            throw new IllegalStateException("broken metrics");
+          }
+        }).build();
+    await(vertx.deployVerticle(() -> listened.worker(new WorkerOptions(), new JobHandlers().register(WORK,
+        (a, c) -> Future.succeededFuture())), new DeploymentOptions()));
+    await(spool.client().enqueueBatch(WORK, java.util.Collections.nCopies(50, new JsonObject()), new EnqueueOptions()));
+
+    eventually(Duration.ofSeconds(10), () -> count("true") == 0);
+    assertThat(listened.stats().completed()).isEqualTo(50);
+  }
+
+  @Test
   void pausingAnInvalidQueueNameIsRefused() {
     assertThatThrownBy(() -> await(spool.client().pauseQueue(""))).hasMessageContaining("queue");
   }
