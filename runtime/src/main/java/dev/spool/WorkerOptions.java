@@ -31,7 +31,7 @@ public class WorkerOptions {
   public static final List<String> DEFAULT_QUEUES = List.of(EnqueueOptions.DEFAULT_QUEUE);
   public static final int DEFAULT_CONCURRENCY = 100;
   public static final int DEFAULT_BATCH_SIZE = 500;
-  public static final int DEFAULT_PREFETCH = 500;
+  public static final int DEFAULT_PREFETCH = 1000;
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
   public static final Duration DEFAULT_ACK_FLUSH_INTERVAL = Duration.ofMillis(5);
   public static final int DEFAULT_ACK_BATCH_SIZE = 1000;

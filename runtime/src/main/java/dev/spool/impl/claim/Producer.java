@@ -36,6 +36,7 @@ public final class Producer {
   private static final System.Logger LOG = System.getLogger(Producer.class.getName());
   private static final long MAX_CLAIM_BACKOFF_MS = 5_000;
   private static final long DUE_GRAIN_MS = 10;
+  static final int MAX_CLAIMS_IN_FLIGHT = 2;
   private static final long DUE_MARGIN_MS = 20;
 
   private final Vertx vertx;
@@ -51,7 +52,13 @@ public final class Producer {
 
   private final ArrayDeque<ClaimedJob> buffer = new ArrayDeque<>();
   private final Map<Long, ClaimedJob> running = new HashMap<>();
-  private boolean claiming;
+  /**
+   * Claims on their way. While a queue keeps returning full batches a second claim is pipelined behind
+   * the first, so the database starts on it while this loop is still busy with the previous answer
+   * (one claim at a time left the backend idle for every round trip).
+   */
+  private int claimsInFlight;
+  private int claimedAhead;
   private boolean wokenWhileClaiming;
   private boolean queueHasMore;
   private boolean dispatching;
@@ -99,17 +106,21 @@ public final class Producer {
     if (stopped) {
       return;
     }
-    if (claiming) {
+    int maxInFlight = limits == null && queueHasMore ? MAX_CLAIMS_IN_FLIGHT : 1;
+    if (claimsInFlight >= maxInFlight) {
       wokenWhileClaiming = true;
       return;
     }
-    int room = options.getConcurrency() + options.getPrefetch() - running.size() - buffer.size();
+    int room = options.getConcurrency() + options.getPrefetch() - running.size() - buffer.size() - claimedAhead;
     int batch = Math.min(room, options.getBatchSize());
     // Claim small batches only when the buffer is about to run dry; otherwise wait for a fuller one.
     if (batch <= 0 || (batch < options.getBatchSize() / 2 && buffer.size() > options.getConcurrency() / 2)) {
       return;
     }
     claim(batch);
+    if (queueHasMore) {
+      wake(); // pipeline the next claim behind this one while there is room
+    }
   }
 
   /** A job of this queue falls due in {@code delayMs}: wake then, without waiting for the poll. */
@@ -144,14 +155,16 @@ public final class Producer {
   }
 
   private void claim(int batch) {
-    claiming = true;
+    claimsInFlight++;
+    claimedAhead += batch;
     wokenWhileClaiming = false;
     double leaseMs = options.getLease().toMillis();
     Future<RowSet<Row>> claimed = limits == null
         ? client.preparedQuery(claimSql).execute(Tuple.of(queue, tasks, batch, owner, leaseMs))
         : client.preparedQuery(limitedClaimSql).execute(limits.params(queue, tasks, batch, owner, leaseMs));
     claimed.onComplete(ar -> {
-      claiming = false;
+      claimsInFlight--;
+      claimedAhead -= batch;
       if (ar.failed()) {
         failedClaims++;
         long delay = Math.min(MAX_CLAIM_BACKOFF_MS, 50L << Math.min(failedClaims, 10));
@@ -243,7 +256,7 @@ public final class Producer {
   }
 
   private void checkIdle() {
-    if (idle != null && running.isEmpty() && !claiming) {
+    if (idle != null && running.isEmpty() && claimsInFlight == 0) {
       idle.tryComplete();
     }
   }
