@@ -1,6 +1,7 @@
 package dev.spool.loadtest;
 
 import dev.spool.Spool;
+import dev.spool.impl.sql.Queries;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -9,8 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The load tester's own SQL ({@code checks.sql}, {@code -- name: X} blocks like Spool's): it resets the
@@ -20,38 +19,13 @@ import java.util.regex.Pattern;
 final class Checks {
 
   static final String SCRIPT = "dev/spool/loadtest/checks.sql";
-  private static final Pattern NAME_LINE = Pattern.compile("(?m)^-- name: *(\\w+) *$");
 
   private final Spool spool;
   private final Map<String, String> byName = new HashMap<>();
 
   Checks(Spool spool) {
     this.spool = spool;
-    String text = spool.queries().script(SCRIPT);
-    Matcher matcher = NAME_LINE.matcher(text);
-    String name = null;
-    int start = 0;
-    while (matcher.find()) {
-      if (name != null) {
-        put(name, text.substring(start, matcher.start()));
-      }
-      name = matcher.group(1);
-      start = matcher.end();
-    }
-    if (name != null) {
-      put(name, text.substring(start));
-    }
-  }
-
-  private void put(String name, String body) {
-    StringBuilder sql = new StringBuilder();
-    for (String line : body.strip().split("\n")) {
-      // comments introducing the next block belong to it
-      if (!line.startsWith("--")) {
-        sql.append(line).append('\n');
-      }
-    }
-    byName.put(name, sql.toString().strip());
+    byName.putAll(Queries.parseNamed(spool.queries().script(SCRIPT)));
   }
 
   String sql(String name) {

@@ -70,32 +70,44 @@ public final class Queries {
   }
 
   private void parse(String file, String text) {
+    parseNamed(text).forEach((name, sql) -> {
+      if (byName.putIfAbsent(name, sql) != null) {
+        throw new IllegalStateException("SQL name " + name + " defined twice (" + file + ".sql)");
+      }
+    });
+  }
+
+  /**
+   * Splits a file of {@code -- name: X} blocks into named statements, in file order. Comment lines are
+   * dropped: the comments that introduce a query sit above its name line, inside the previous block.
+   * Spool's own files and the load tester's use the same format.
+   */
+  public static Map<String, String> parseNamed(String text) {
+    Map<String, String> named = new java.util.LinkedHashMap<>();
     var matcher = NAME_LINE.matcher(text);
     String name = null;
     int start = 0;
     while (matcher.find()) {
       if (name != null) {
-        put(file, name, text.substring(start, matcher.start()));
+        named.put(name, withoutComments(text.substring(start, matcher.start())));
       }
       name = matcher.group(1);
       start = matcher.end();
     }
     if (name != null) {
-      put(file, name, text.substring(start));
+      named.put(name, withoutComments(text.substring(start)));
     }
+    return named;
   }
 
-  private void put(String file, String name, String body) {
-    // Comments that introduce the next query belong to it, not to this one.
+  private static String withoutComments(String body) {
     StringBuilder sql = new StringBuilder();
     for (String line : body.strip().split("\n")) {
       if (!line.startsWith("--")) {
         sql.append(line).append('\n');
       }
     }
-    if (byName.putIfAbsent(name, sql.toString().strip()) != null) {
-      throw new IllegalStateException("SQL name " + name + " defined twice (" + file + ".sql)");
-    }
+    return sql.toString().strip();
   }
 
   /** Reads a class path resource as UTF-8; returns null when there is none. */
