@@ -5,8 +5,9 @@
 -- LIMIT, guesses thousands of rows and hashes the whole table for a join; id = any(array) stays on the
 -- primary key whatever the guess. UPDATE ... RETURNING gives rows in the table's order, not the claim's,
 -- so the batch is sorted again on the way out: the prefetch buffer runs it first to last.
+-- UPDATE ... RETURNING hands rows back in table order, not claim order: the producer sorts each batch
+-- by (priority, run_at, id) itself, which costs the JVM microseconds and the database nothing.
 -- name: ClaimJobs
-with claimed as (
 update {schema}.jobs j
    set state = 'running', attempt = j.attempt + 1, lease_owner = $4,
        lease_expires_at = now() + $5::float8 * interval '1 millisecond', attempted_at = now()
@@ -17,5 +18,4 @@ update {schema}.jobs j
     order by priority, run_at, id
     limit $3
     for update skip locked))
-returning j.id, j.queue, j.task, j.args, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.run_at, j.created_at)
-select * from claimed order by priority, run_at, id
+returning j.id, j.queue, j.task, j.args, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.run_at, j.created_at

@@ -14,6 +14,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
@@ -37,6 +38,9 @@ public final class Producer {
   private static final long MAX_CLAIM_BACKOFF_MS = 5_000;
   private static final long DUE_GRAIN_MS = 10;
   static final int MAX_CLAIMS_IN_FLIGHT = 2;
+  /** The claim's order: lower priority first, then the earliest due, then the oldest. */
+  private static final Comparator<ClaimedJob> CLAIM_ORDER = Comparator.comparingInt(ClaimedJob::priority)
+      .thenComparing(ClaimedJob::runAt).thenComparingLong(ClaimedJob::id);
   private static final long DUE_MARGIN_MS = 20;
 
   private final Vertx vertx;
@@ -176,6 +180,7 @@ public final class Producer {
       }
       failedClaims = 0;
       int count = ar.result().size();
+      List<ClaimedJob> claimedJobs = new ArrayList<>(count);
       for (Row row : ar.result()) {
         if (limits != null && row.getValue(0) == null) {
           // not a job: a limit cut the claim short; try again when it allows more
@@ -183,7 +188,10 @@ public final class Producer {
           wakeIn((long) Math.ceil(row.getDouble("wait_ms")));
           continue;
         }
-        ClaimedJob job = ClaimedJob.fromClaimRow(vertx, row);
+        claimedJobs.add(ClaimedJob.fromClaimRow(vertx, row));
+      }
+      claimedJobs.sort(CLAIM_ORDER);
+      for (ClaimedJob job : claimedJobs) {
         if (stopped) {
           completer.release(job);
         } else {
