@@ -1,5 +1,6 @@
 package dev.spool.jmh;
 
+import dev.spool.impl.embedded.DatabaseChoice;
 import dev.spool.EnqueueOptions;
 import dev.spool.Spool;
 import dev.spool.SpoolOptions;
@@ -88,7 +89,7 @@ public class ClaimAckBenchmark {
       throw new IllegalArgumentException("batch must divide " + JOBS_PER_INVOCATION + ", got " + batch);
     }
     vertx = Vertx.vertx();
-    spool = Spool.builder(vertx).connectingTo(BenchDatabase.uri()).options(new SpoolOptions().setSchema(SCHEMA)).build();
+    spool = Spool.builder(vertx).connectingTo(DatabaseChoice.shared(DatabaseChoice.ENV)).options(new SpoolOptions().setSchema(SCHEMA)).build();
     await(spool.pool().query(spool.queries().script(SETUP_SCRIPT).strip()).execute());
     await(spool.migrate());
     connection = PgBuilder.client().with(new PoolOptions().setMaxSize(WorkerOptions.DEFAULT_CONNECTIONS))

@@ -1,5 +1,6 @@
 package dev.spool.loadtest;
 
+import dev.spool.impl.embedded.DatabaseChoice;
 import dev.spool.Spool;
 import dev.spool.SpoolOptions;
 import io.vertx.core.Vertx;
@@ -73,13 +74,13 @@ final class CompareCommand implements Callable<Integer> {
     Path bench = Scripts.benchDir(benchDir);
     JsonObject figures = new JsonObject().put("command", "compare").put("jobs", jobs);
     boolean failed = false;
-    try (TargetDatabase database = TargetDatabase.resolve(db, progress)) {
+    try (DatabaseChoice database = DatabaseChoice.resolve(db, true, line -> progress.line("%s", line))) {
       Vertx vertx = Vertx.vertx();
       try {
-        Spool spool = Spool.builder(vertx).connectingTo(database.uri)
+        Spool spool = Spool.builder(vertx).connectingTo(database.uri())
             .options(new SpoolOptions().setSchema(DrainSettings.DEFAULT_SCHEMA).setPoolSize(1)).build();
         Checks checks = new Checks(spool);
-        String url = database.uri;
+        String url = database.uri();
         String floor = bench.resolve("floor.sh").toString();
         failed |= step(progress, checks, figures, "floor_delete", "floor_jobs_per_s", () ->
             Scripts.run(Path.of(floor), url, str(jobs), str(floorBatch), str(floorClients), "delete"));

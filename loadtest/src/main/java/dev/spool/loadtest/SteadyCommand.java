@@ -1,5 +1,6 @@
 package dev.spool.loadtest;
 
+import dev.spool.impl.embedded.DatabaseChoice;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,8 +31,8 @@ final class SteadyCommand implements Callable<Integer> {
   public Integer call() {
     Progress progress = json ? Progress.quiet() : Progress.to(spec.commandLine().getErr());
     JsonObject result;
-    try (TargetDatabase database = TargetDatabase.resolve(settings.db, progress)) {
-      result = new Steady(settings, progress).run(database.uri);
+    try (DatabaseChoice database = DatabaseChoice.resolve(settings.db, true, line -> progress.line("%s", line))) {
+      result = new Steady(settings, progress).run(database.uri());
     }
     spec.commandLine().getOut().println(result.encode());
     spec.commandLine().getOut().flush();

@@ -1,5 +1,6 @@
 package dev.spool.cli;
 
+import dev.spool.impl.embedded.DatabaseChoice;
 import dev.spool.EnqueueOptions;
 import dev.spool.HandlerOptions;
 import dev.spool.JobHandlers;
@@ -77,7 +78,7 @@ final class DemoCommand implements Callable<Integer> {
       System.err.println(e.getMessage());
       return 2;
     }
-    try (Database database = Database.resolve(db, true)) {
+    try (DatabaseChoice database = DatabaseChoice.resolve(db, true, System.out::println)) {
       Vertx vertx = admin.newVertx();
       try {
         return run(vertx, database);
@@ -87,12 +88,12 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private int run(Vertx vertx, Database database) throws Exception {
+  private int run(Vertx vertx, DatabaseChoice database) throws Exception {
     // Completed jobs are kept so the summary can count them from the table.
-    Spool spool = admin.listen(Spool.builder(vertx).connectingTo(database.uri)
+    Spool spool = admin.listen(Spool.builder(vertx).connectingTo(database.uri())
         .options(new SpoolOptions().setSchema(schema).setKeepCompleted(true))).build();
     Await.result(spool.migrate());
-    System.out.printf("Schema %s ready on %s%n", schema, database.isEmbedded() ? "the embedded PostgreSQL" : database.uri);
+    System.out.printf("Schema %s ready on %s%n", schema, database.isEmbedded() ? "the embedded PostgreSQL" : database.uri());
 
     HandlerOptions quickRetries = new HandlerOptions().setRetryPolicy(new RetryPolicy()
         .setBase(Duration.ofMillis(200)).setFactor(2).setMaxDelay(Duration.ofSeconds(2)));

@@ -1,5 +1,6 @@
 package dev.spool.cli;
 
+import dev.spool.impl.embedded.DatabaseChoice;
 import dev.spool.JobAdmin;
 import dev.spool.Spool;
 import dev.spool.SpoolOptions;
@@ -56,16 +57,16 @@ abstract class Operator implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Database database;
+    DatabaseChoice database;
     try {
-      database = Database.resolve(db, false);
+      database = DatabaseChoice.resolve(db, false, System.out::println);
     } catch (IllegalArgumentException e) {
       return fail(USAGE, e.getMessage());
     }
     try (database) {
       Vertx vertx = Vertx.vertx();
       try {
-        Spool spool = Spool.builder(vertx).connectingTo(database.uri).options(spoolOptions().setSchema(schema)).build();
+        Spool spool = Spool.builder(vertx).connectingTo(database.uri()).options(spoolOptions().setSchema(schema)).build();
         JobAdmin admin = JobAdmin.create(spool);
         try {
           return run(new Session(spool, admin));

@@ -24,6 +24,16 @@ public final class SpoolCommand implements Runnable {
     for (Logger logger : QUIET) {
       logger.setLevel(Level.WARNING);
     }
-    System.exit(new CommandLine(new SpoolCommand()).execute(args));
+    System.exit(new CommandLine(new SpoolCommand())
+        // A wrong or missing setting is the user's to fix: one line and exit 2, not a stack trace.
+        .setExecutionExceptionHandler((e, cli, parsed) -> {
+          cli.getErr().println("spool " + cli.getCommandName() + ": " + e.getMessage());
+          if (e instanceof IllegalArgumentException) {
+            return 2;
+          }
+          e.printStackTrace(cli.getErr());
+          return 1;
+        })
+        .execute(args));
   }
 }

@@ -1,5 +1,6 @@
 package dev.spool.cli;
 
+import dev.spool.impl.embedded.DatabaseChoice;
 import dev.spool.JobHandlers;
 import dev.spool.Spool;
 import dev.spool.WorkerOptions;
@@ -64,9 +65,9 @@ final class WorkerCommand implements Callable<Integer> {
     for (JobHandlerProvider provider : ServiceLoader.load(JobHandlerProvider.class)) {
       provider.register(handlers);
     }
-    try (Database database = Database.resolve(db, false)) {
+    try (DatabaseChoice database = DatabaseChoice.resolve(db, false, System.out::println)) {
       Vertx vertx = admin.newVertx();
-      Spool spool = admin.listen(Spool.builder(vertx).connectingTo(database.uri).schema(schema)).build();
+      Spool spool = admin.listen(Spool.builder(vertx).connectingTo(database.uri()).schema(schema)).build();
       if (!noMigrate) {
         Await.result(spool.migrate());
       }

@@ -1,6 +1,6 @@
 package dev.spool.testing;
 
-import dev.spool.impl.embedded.EmbeddedDatabase;
+import dev.spool.impl.embedded.DatabaseChoice;
 import io.vertx.core.Future;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -11,23 +11,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TestDatabase {
 
-  private static String uri;
-
   private TestDatabase() {}
 
-  /** The database URI, starting the embedded server on first use when no URL is configured. */
-  public static synchronized String uri() {
-    if (uri == null) {
-      String configured = System.getenv("SPOOL_TEST_DATABASE_URL");
-      if (configured != null && !configured.isBlank()) {
-        uri = configured;
-      } else {
-        EmbeddedDatabase embedded = EmbeddedDatabase.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(embedded::close));
-        uri = embedded.uri();
-      }
-    }
-    return uri;
+  /** {@code SPOOL_TEST_DATABASE_URL}, else one embedded server for the whole JVM, started on first use. */
+  public static String uri() {
+    return DatabaseChoice.shared("SPOOL_TEST_DATABASE_URL");
   }
 
   /** A schema name no other test uses. */
