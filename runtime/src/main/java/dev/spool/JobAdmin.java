@@ -55,6 +55,19 @@ public interface JobAdmin {
   /** Every queue with jobs or settings: pause, jobs per state, age of the oldest due job. */
   Future<List<QueueSummary>> queues();
 
+  /**
+   * Every queue with due, scheduled, running or dead jobs, settings or live workers, read from indexes
+   * only: the dashboard polls it. Counts stop at {@code countLimit}; workers are live when they
+   * heartbeated within {@code liveWithin}.
+   */
+  Future<List<QueueActivity>> activity(int countLimit, Duration liveWithin);
+
+  /** The number of rows of the jobs table as the planner estimates it, without counting them. */
+  Future<Long> estimatedJobs();
+
+  /** The highest job id so far (0 for an empty table): where a {@link JobQuery#setDepth deep} search starts. */
+  Future<Long> newestJobId();
+
   /** Deletes history events older than {@code age}; completes with how many. */
   Future<Long> pruneHistory(Duration age);
 

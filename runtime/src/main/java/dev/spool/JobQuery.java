@@ -3,6 +3,11 @@ package dev.spool;
 /**
  * A filter for {@link JobAdmin#list}: jobs newest first, optionally of one state, queue and task, below an
  * id (to page on from the last id of the previous page), at most {@code limit} of them.
+ *
+ * <p>A filter no index serves (a task that is rare, say, in a table of 10 million jobs) walks the table
+ * from the newest job down until the page is full. {@link #setDepth} bounds that walk to a range of ids, so
+ * each page costs the same however rare the match: a short page then means "none in this range", and
+ * the next one starts below it.
  */
 public class JobQuery {
 
@@ -15,6 +20,7 @@ public class JobQuery {
   private String task;
   private Long beforeId;
   private int limit = DEFAULT_LIMIT;
+  private Long depth;
 
   public JobQuery() {}
 
@@ -24,6 +30,7 @@ public class JobQuery {
     this.task = other.task;
     this.beforeId = other.beforeId;
     this.limit = other.limit;
+    this.depth = other.depth;
   }
 
   public JobState getState() {
@@ -74,6 +81,22 @@ public class JobQuery {
       throw new IllegalArgumentException("limit must be at least 1, got " + limit);
     }
     this.limit = Math.min(limit, MAX_LIMIT);
+    return this;
+  }
+
+  public Long getDepth() {
+    return depth;
+  }
+
+  /**
+   * Only jobs among the {@code depth} ids below the bound ({@link #getBeforeId}, else the newest id); null
+   * (the default) for no such limit.
+   */
+  public JobQuery setDepth(Long depth) {
+    if (depth != null && depth < 1) {
+      throw new IllegalArgumentException("depth must be at least 1, got " + depth);
+    }
+    this.depth = depth;
     return this;
   }
 }

@@ -102,6 +102,11 @@ public final class Spool {
     return stats.recorder(listener);
   }
 
+  /** As {@link #recorder()}, also telling {@code also} (a worker's own tally) of every event. */
+  public SpoolStats.Recorder recorder(SpoolListener also) {
+    return stats.recorder(SpoolListener.both(listener, also));
+  }
+
   /** The pool of the client; usable for the caller's own transactions that enqueue jobs. */
   public Pool pool() {
     return pool;

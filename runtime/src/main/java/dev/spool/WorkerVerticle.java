@@ -9,6 +9,7 @@ import dev.spool.impl.maintenance.Heartbeat;
 import dev.spool.impl.maintenance.Pruner;
 import dev.spool.impl.maintenance.Rescuer;
 import dev.spool.impl.maintenance.Scheduler;
+import dev.spool.impl.maintenance.WorkerActivity;
 import dev.spool.impl.notify.JobNotifier;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -50,6 +51,7 @@ public class WorkerVerticle extends VerticleBase {
   private Completer completer;
   private JobNotifier notifier;
   private Heartbeat heartbeat;
+  private WorkerActivity activity;
   private Elector elector;
   private Rescuer rescuer;
   private Scheduler scheduler;
@@ -78,7 +80,8 @@ public class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    SpoolStats.Recorder stats = spool.recorder();
+    activity = new WorkerActivity(options.getQueues(), System.nanoTime());
+    SpoolStats.Recorder stats = spool.recorder(activity);
     client = PgBuilder.client()
         .with(new PoolOptions().setMaxSize(options.getConnections()))
         .connectingTo(spool.connectOptions()
@@ -105,7 +108,7 @@ public class WorkerVerticle extends VerticleBase {
       }
       producers.put(queue, producer);
     }
-    heartbeat = new Heartbeat(vertx, client, spool.queries(), owner, options.getQueues(), options.getHeartbeatInterval(),
+    heartbeat = new Heartbeat(vertx, client, spool.queries(), owner, options.getQueues(), activity, options.getHeartbeatInterval(),
         options.getLease());
     rescuer = new Rescuer(vertx, client, spool.queries(), options.getRescueInterval(), options.getWorkerTimeout(),
         options.getHeartbeatInterval(), stats);

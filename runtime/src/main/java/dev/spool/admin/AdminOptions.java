@@ -34,6 +34,9 @@ public class AdminOptions {
   public static final Duration DEFAULT_MAX_OLDEST_AVAILABLE = Duration.ofMinutes(5);
   public static final boolean DEFAULT_REQUIRE_LEADER = true;
   public static final Duration DEFAULT_QUEUE_REFRESH = Duration.ofSeconds(10);
+  public static final boolean DEFAULT_DASHBOARD = true;
+  /** Queue counts on the dashboard stop here: each costs an index walk of up to this many entries. */
+  public static final int DEFAULT_DASHBOARD_COUNT_LIMIT = 10_000;
 
   private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|\\[?[0-9a-fA-F:.]*:[0-9a-fA-F:.]*]?");
 
@@ -46,6 +49,8 @@ public class AdminOptions {
   private Duration maxOldestAvailable = DEFAULT_MAX_OLDEST_AVAILABLE;
   private boolean requireLeader = DEFAULT_REQUIRE_LEADER;
   private Duration queueRefresh = DEFAULT_QUEUE_REFRESH;
+  private boolean dashboard = DEFAULT_DASHBOARD;
+  private int dashboardCountLimit = DEFAULT_DASHBOARD_COUNT_LIMIT;
 
   public AdminOptions() {}
 
@@ -59,9 +64,11 @@ public class AdminOptions {
     this.maxOldestAvailable = other.maxOldestAvailable;
     this.requireLeader = other.requireLeader;
     this.queueRefresh = other.queueRefresh;
+    this.dashboard = other.dashboard;
+    this.dashboardCountLimit = other.dashboardCountLimit;
   }
 
-  /** Reads {@code host, port, token, maxFailureRate, rateWindowMs, minRunsForRate, maxOldestAvailableMs, requireLeader, queueRefreshMs}. */
+  /** Reads {@code host, port, token, maxFailureRate, rateWindowMs, minRunsForRate, maxOldestAvailableMs, requireLeader, queueRefreshMs, dashboard, dashboardCountLimit}. */
   public AdminOptions(JsonObject json) {
     setHost(json.getString("host", DEFAULT_HOST));
     setPort(json.getInteger("port", DEFAULT_PORT));
@@ -74,6 +81,8 @@ public class AdminOptions {
     setMaxOldestAvailable(oldest == null ? null : Duration.ofMillis(oldest));
     setRequireLeader(json.getBoolean("requireLeader", DEFAULT_REQUIRE_LEADER));
     setQueueRefresh(Duration.ofMillis(json.getLong("queueRefreshMs", DEFAULT_QUEUE_REFRESH.toMillis())));
+    setDashboard(json.getBoolean("dashboard", DEFAULT_DASHBOARD));
+    setDashboardCountLimit(json.getInteger("dashboardCountLimit", DEFAULT_DASHBOARD_COUNT_LIMIT));
   }
 
   /** The options as JSON, the token left out. */
@@ -81,7 +90,8 @@ public class AdminOptions {
     return new JsonObject().put("host", host).put("port", port).put("maxFailureRate", maxFailureRate)
         .put("rateWindowMs", rateWindow.toMillis()).put("minRunsForRate", minRunsForRate)
         .put("maxOldestAvailableMs", maxOldestAvailable == null ? null : maxOldestAvailable.toMillis())
-        .put("requireLeader", requireLeader).put("queueRefreshMs", queueRefresh.toMillis());
+        .put("requireLeader", requireLeader).put("queueRefreshMs", queueRefresh.toMillis())
+        .put("dashboard", dashboard).put("dashboardCountLimit", dashboardCountLimit);
   }
 
   /**
@@ -214,6 +224,29 @@ public class AdminOptions {
       throw new IllegalArgumentException("queueRefresh must be at least 1 ms, got " + queueRefresh);
     }
     this.queueRefresh = queueRefresh;
+    return this;
+  }
+
+  public boolean isDashboard() {
+    return dashboard;
+  }
+
+  /** Whether {@code /} serves the dashboard page (its data comes from the API, under the same token). */
+  public AdminOptions setDashboard(boolean dashboard) {
+    this.dashboard = dashboard;
+    return this;
+  }
+
+  public int getDashboardCountLimit() {
+    return dashboardCountLimit;
+  }
+
+  /** Where the dashboard stops counting a queue's jobs of one state (it shows "10,000+"); at least 1. */
+  public AdminOptions setDashboardCountLimit(int dashboardCountLimit) {
+    if (dashboardCountLimit < 1) {
+      throw new IllegalArgumentException("dashboardCountLimit must be at least 1, got " + dashboardCountLimit);
+    }
+    this.dashboardCountLimit = dashboardCountLimit;
     return this;
   }
 }

@@ -23,12 +23,17 @@ import io.vertx.core.http.HttpServerOptions;
  *
  * <p>Routes (JSON unless said otherwise):
  * <ul>
+ *   <li>{@code GET /}: the dashboard, a page whose assets ({@code /assets/...}) are in the jar; it reads the
+ *       routes below (asking for the token when they need one). Off with {@link AdminOptions#setDashboard}.
+ *   <li>{@code GET /api/dashboard}: per queue due / scheduled / running / dead counts (capped at
+ *       {@link AdminOptions#getDashboardCountLimit}), live workers' throughput and pickup lag; the newest id.
  *   <li>{@code GET /health}: liveness, always 200 while the process serves; needs no token.
  *   <li>{@code GET /ready}: 200, or 503 with the reasons (database down, no leader, failure rate or
  *       oldest due job over the {@link AdminOptions} thresholds).
  *   <li>{@code GET /metrics}: Prometheus text (with metrics; else 404).
  *   <li>{@code GET /api/stats}: jobs per queue and state, totals, this node's counters and rates.
- *   <li>{@code GET /api/jobs?state=&queue=&task=&limit=&before=}, {@code GET /api/jobs/{id}} (with its history
+ *   <li>{@code GET /api/jobs?state=&queue=&task=&limit=&before=&depth=} (depth: search only that many ids
+ *       below {@code before}, so a rare filter costs a bounded walk), {@code GET /api/jobs/{id}} (with its history
  *       when history is on), {@code DELETE /api/jobs/{id}} (cancel), {@code POST /api/jobs/{id}/retry}.
  *   <li>{@code GET /api/dead?queue=&task=&limit=&before=}, {@code POST /api/dead/retry?queue=&task=},
  *       {@code DELETE /api/dead?queue=&task=} (purge).

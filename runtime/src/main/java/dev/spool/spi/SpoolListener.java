@@ -33,4 +33,45 @@ public interface SpoolListener {
 
   /** A listener that hears nothing. */
   SpoolListener NONE = new SpoolListener() {};
+
+  /** A listener that tells {@code first}, then {@code second}, of every event. */
+  static SpoolListener both(SpoolListener first, SpoolListener second) {
+    if (first == NONE) {
+      return second;
+    }
+    if (second == NONE) {
+      return first;
+    }
+    return new SpoolListener() {
+      @Override
+      public void claimed(String queue, int count) {
+        first.claimed(queue, count);
+        second.claimed(queue, count);
+      }
+
+      @Override
+      public void started(JobContext job, long pickupLagMillis) {
+        first.started(job, pickupLagMillis);
+        second.started(job, pickupLagMillis);
+      }
+
+      @Override
+      public void finished(JobContext job, Outcome outcome, long durationNanos, Throwable failure) {
+        first.finished(job, outcome, durationNanos, failure);
+        second.finished(job, outcome, durationNanos, failure);
+      }
+
+      @Override
+      public void lateAcks(long count) {
+        first.lateAcks(count);
+        second.lateAcks(count);
+      }
+
+      @Override
+      public void rescued(String queue, String state, int count) {
+        first.rescued(queue, state, count);
+        second.rescued(queue, state, count);
+      }
+    };
+  }
 }

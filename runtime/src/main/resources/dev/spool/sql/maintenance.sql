@@ -1,11 +1,12 @@
 -- Queries of the liveness and maintenance services: heartbeats, leader election, rescue.
 
--- Registers the worker (again, if the rescuer reaped it) and extends the lease of its jobs that run long,
--- only those past half their lease, so a busy worker rewrites few rows.
+-- Registers the worker (again, if the rescuer reaped it), records what it did since the last beat ($4,
+-- per queue: finished and failed runs a second, pickup lag; the dashboard sums live workers) and extends
+-- the lease of its jobs that run long, only those past half their lease, so a busy worker rewrites few rows.
 -- name: Heartbeat
 with registered as (
-  insert into {schema}.workers (id, queues, backend_pid) values ($1, $2, pg_backend_pid())
-  on conflict (id) do update set heartbeat_at = now(), backend_pid = pg_backend_pid()
+  insert into {schema}.workers (id, queues, backend_pid, activity) values ($1, $2, pg_backend_pid(), $4::jsonb)
+  on conflict (id) do update set heartbeat_at = now(), backend_pid = pg_backend_pid(), activity = excluded.activity
   returning id),
 extended as (
   update {schema}.jobs

@@ -323,4 +323,79 @@ class AdminApiTest extends SpoolTestBase {
     Spool other = Spool.builder(vertx).connectingTo(TestDatabase.uri()).schema(schema).build();
     assertThat(await(other.client().countByQueueAndState())).containsKey("default");
   }
+
+  @Test
+  void dashboardCountsEachQueueUpToTheLimitAndSumsWhatLiveWorkersReport() {
+    Http http = start(new AdminOptions().setDashboardCountLimit(3));
+    for (int i = 0; i < 5; i++) {
+      enqueue(WORK, new JsonObject(), new EnqueueOptions().setQueue("mail"));
+    }
+    enqueue(WORK, new JsonObject(), new EnqueueOptions().setQueue("mail").setDelay(Duration.ofHours(1)));
+    kill(enqueue(OTHER, new JsonObject(), new EnqueueOptions().setQueue("reports")));
+    await(spool.client().pauseQueue("paused-empty"));
+
+    JsonObject board = http.get("/api/dashboard").json();
+    assertThat(board.getInteger("count_limit")).isEqualTo(3);
+    assertThat(board.getLong("newest_id")).isPositive();
+    JsonObject mail = queue(board, "mail");
+    assertThat(mail.getLong("available")).isEqualTo(3); // 5 due, counted up to the limit
+    assertThat(mail.getLong("scheduled")).isEqualTo(1);
+    assertThat(mail.getDouble("next_wait_seconds")).isNotNull();
+    assertThat(queue(board, "reports").getLong("dead")).isEqualTo(1);
+    assertThat(queue(board, "paused-empty").getBoolean("paused")).isTrue();
+    assertThat(mail.getInteger("workers")).isZero();
+
+    // a worker on "mail" drains it and reports its throughput in its heartbeat
+    await(vertx.deployVerticle(() -> spool.worker(
+        new WorkerOptions().setQueues(List.of("mail")).setHeartbeatInterval(Duration.ofMillis(200)),
+        new JobHandlers().register(WORK, (args, job) -> Future.succeededFuture())), new DeploymentOptions()));
+    eventually(Duration.ofSeconds(10), () -> {
+      JsonObject now = queue(http.get("/api/dashboard").json(), "mail");
+      return now.getLong("available") == 0 && now.getInteger("workers") == 1;
+    });
+    assertThat(count("queue = 'mail' and state = 'available' and run_at <= now()")).isZero();
+    assertError(http.get("/api/dashboard?queue=mail"), 400, "unknown parameter queue");
+  }
+
+  private static JsonObject queue(JsonObject board, String name) {
+    return board.getJsonArray("queues").stream().map(JsonObject.class::cast)
+        .filter(q -> q.getString("name").equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no queue " + name + " in " + board.encode()));
+  }
+
+  @Test
+  void aDeepSearchCoversARangeOfIdsAndSaysWhereTheNextStarts() {
+    Http http = start();
+    long first = enqueue(OTHER, new JsonObject(), new EnqueueOptions());
+    for (int i = 0; i < 9; i++) {
+      enqueue();
+    }
+    // the rare task is only below the newest 5 ids: the first page finds nothing and says where to go on
+    Http.Response near = http.get("/api/jobs?task=other&depth=5");
+    assertThat(ids(near)).isEmpty();
+    long next = near.json().getLong("next_before");
+    assertThat(next).isEqualTo(first + 10 - 5);
+    Http.Response older = http.get("/api/jobs?task=other&depth=5&before=" + next);
+    assertThat(ids(older)).containsExactly(first);
+    assertThat(older.json().getValue("next_before")).isNull(); // the range reached the first id
+    // a full page goes on below its last job, as without a depth
+    assertThat(http.get("/api/jobs?limit=2&depth=100").json().getLong("next_before")).isEqualTo(first + 8);
+    assertError(http.get("/api/jobs?depth=0"), 400, "depth must be a positive integer");
+  }
+
+  @Test
+  void servesTheDashboardPageAndItsAssetsWithoutTheToken() {
+    Http http = start(new AdminOptions().setToken("s3cret"));
+    Http.Response page = http.get("/");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.contentType()).startsWith("text/html");
+    assertThat(page.body()).contains("<script src=\"/assets/dashboard.js\">");
+    assertThat(http.get("/assets/dashboard.js").status()).isEqualTo(200);
+    assertThat(http.get("/assets/dashboard.css").contentType()).startsWith("text/css");
+    assertThat(http.get("/api/dashboard").status()).isEqualTo(401); // the data still needs it
+    assertThat(http.get("/assets/nothing.js").status()).isEqualTo(401); // unknown assets fall to the API's guard
+
+    Http off = start(new AdminOptions().setDashboard(false));
+    assertThat(off.get("/").status()).isEqualTo(404);
+  }
 }

@@ -5,6 +5,7 @@ import dev.spool.Job;
 import dev.spool.JobAdmin;
 import dev.spool.JobQuery;
 import dev.spool.JobState;
+import dev.spool.QueueActivity;
 import dev.spool.QueueSummary;
 import dev.spool.Spool;
 import dev.spool.admin.AdminOptions;
@@ -15,8 +16,11 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -34,8 +38,11 @@ public final class AdminRoutes {
   private static final System.Logger LOG = System.getLogger(AdminRoutes.class.getName());
   private static final String JSON = "application/json; charset=utf-8";
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-  private static final Set<String> JOB_FILTERS = Set.of("state", "queue", "task", "limit", "before");
-  private static final Set<String> DEAD_FILTERS = Set.of("queue", "task", "limit", "before");
+  private static final Set<String> JOB_FILTERS = Set.of("state", "queue", "task", "limit", "before", "depth");
+  private static final Set<String> DEAD_FILTERS = Set.of("queue", "task", "limit", "before", "depth");
+  /** Workers that heartbeated this recently count as live on the dashboard. */
+  private static final Duration LIVE_WITHIN = Duration.ofSeconds(5);
+  private static final String WEB_ROOT = "dev/spool/admin/web";
   private static final Set<String> BULK_FILTERS = Set.of("queue", "task");
 
   private final Spool spool;
@@ -44,6 +51,7 @@ public final class AdminRoutes {
   private final RateWindow rates;
   private final Readiness readiness;
   private final byte[] token;
+  private final AdminOptions options;
 
   /**
    * @param prometheus the registry {@code /metrics} scrapes, or null (then {@code /metrics} answers 404)
@@ -54,6 +62,7 @@ public final class AdminRoutes {
     this.prometheus = prometheus;
     this.rates = new RateWindow(spool.stats(), options.getRateWindow().toNanos());
     this.readiness = new Readiness(spool, options, rates);
+    this.options = options;
     this.token = options.getToken() == null ? null : ("Bearer " + options.getToken()).getBytes(StandardCharsets.UTF_8);
   }
 
@@ -65,11 +74,19 @@ public final class AdminRoutes {
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> send(ctx, 200, new JsonObject().put("status", "up")));
+    if (options.isDashboard()) {
+      // the page and its assets hold no data: they load without the token and ask for it on a 401
+      router.get("/").handler(ctx -> ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+          .sendFile(WEB_ROOT + "/index.html"));
+      router.get("/assets/*").handler(StaticHandler.create(WEB_ROOT).setCachingEnabled(false)
+          .setDirectoryListing(false).setIncludeHidden(false));
+    }
     router.route().handler(this::authorize);
     router.get("/ready").handler(ctx -> respond(ctx, readiness.check().map(answer ->
         new Reply(answer.ready() ? 200 : 503, answer.toJson()))));
     router.get("/metrics").handler(this::metrics);
     router.get("/api/stats").handler(ctx -> respond(ctx, stats(ctx)));
+    router.get("/api/dashboard").handler(ctx -> respond(ctx, dashboard(ctx)));
     router.get("/api/jobs").handler(ctx -> respond(ctx, listJobs(ctx)));
     router.get("/api/jobs/:id").handler(ctx -> respond(ctx, showJob(ctx)));
     router.delete("/api/jobs/:id").handler(ctx -> respond(ctx, cancelJob(ctx)));
@@ -129,21 +146,60 @@ public final class AdminRoutes {
     });
   }
 
+  /** All the overview polls: queues with counts, throughput and lag; the table's size; this node. */
+  private Future<Reply> dashboard(RoutingContext ctx) {
+    return noParams(ctx).compose(v -> Future.all(admin.activity(options.getDashboardCountLimit(), LIVE_WITHIN),
+        admin.estimatedJobs(), admin.newestJobId())).map(all -> {
+          List<QueueActivity> queues = all.resultAt(0);
+          return new Reply(200, new JsonObject()
+              .put("queues", JobJson.activity(queues))
+              .put("count_limit", options.getDashboardCountLimit())
+              .put("estimated_jobs", (Long) all.resultAt(1))
+              .put("newest_id", (Long) all.resultAt(2))
+              .put("node", spool.nodeId())
+              .put("at", Instant.now().toString()));
+        });
+  }
+
   private Future<Reply> listJobs(RoutingContext ctx) {
     return Future.<JobQuery>future(p -> p.complete(query(ctx, JOB_FILTERS).setState(state(ctx))))
-        .compose(admin::list)
-        .map(jobs -> new Reply(200, page(jobs)));
+        .compose(this::bounded)
+        .compose(query -> admin.list(query).map(jobs -> new Reply(200, page(query, jobs))));
   }
 
   private Future<Reply> listDead(RoutingContext ctx) {
     return Future.<JobQuery>future(p -> p.complete(query(ctx, DEAD_FILTERS).setState(JobState.DEAD)))
-        .compose(admin::list)
-        .map(jobs -> new Reply(200, page(jobs)));
+        .compose(this::bounded)
+        .compose(query -> admin.list(query).map(jobs -> new Reply(200, page(query, jobs))));
   }
 
-  private static JsonObject page(List<Job> jobs) {
-    return new JsonObject().put("jobs", JobJson.jobs(jobs))
-        .put("next_before", jobs.isEmpty() ? null : jobs.get(jobs.size() - 1).id());
+  /** A search with a depth and no start starts above the newest job, so its range is known. */
+  private Future<JobQuery> bounded(JobQuery query) {
+    if (query.getDepth() == null || query.getBeforeId() != null) {
+      return Future.succeededFuture(query);
+    }
+    return admin.newestJobId().map(newest -> query.setBeforeId(newest + 1));
+  }
+
+  /**
+   * A page and where the next one starts: below its last job when it is full; below the range searched
+   * when a {@code depth} bounded it (null once that reaches the first id).
+   */
+  private static JsonObject page(JobQuery query, List<Job> jobs) {
+    Long next;
+    if (jobs.size() >= query.getLimit()) {
+      next = jobs.get(jobs.size() - 1).id();
+    } else if (query.getDepth() != null) {
+      long floor = query.getBeforeId() - query.getDepth();
+      next = floor > 1 ? floor : null;
+    } else {
+      next = null;
+    }
+    JsonObject json = new JsonObject().put("jobs", JobJson.jobs(jobs)).put("next_before", next);
+    if (query.getDepth() != null) {
+      json.put("searched_from", query.getBeforeId() - 1).put("searched_to", Math.max(1, query.getBeforeId() - query.getDepth()));
+    }
+    return json;
   }
 
   private Future<Reply> showJob(RoutingContext ctx) {
@@ -240,6 +296,10 @@ public final class AdminRoutes {
     String before = ctx.request().getParam("before");
     if (before != null) {
       query.setBeforeId(parseLong("before", before));
+    }
+    String depth = ctx.request().getParam("depth");
+    if (depth != null) {
+      query.setDepth(parseLong("depth", depth));
     }
     return query;
   }

@@ -3,6 +3,7 @@ package dev.spool.impl.admin;
 import dev.spool.Job;
 import dev.spool.JobEvent;
 import dev.spool.JobState;
+import dev.spool.QueueActivity;
 import dev.spool.QueueSummary;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -97,6 +98,20 @@ public final class JobJson {
   public static JsonArray queues(List<QueueSummary> queues) {
     JsonArray array = new JsonArray();
     queues.forEach(q -> array.add(queue(q)));
+    return array;
+  }
+
+  /** A queue as the dashboard shows it; counts equal to the limit mean "at least". */
+  public static JsonArray activity(List<QueueActivity> queues) {
+    JsonArray array = new JsonArray();
+    for (QueueActivity q : queues) {
+      array.add(new JsonObject().put("name", q.name()).put("paused", q.paused()).put("paused_at", time(q.pausedAt()))
+          .put("available", q.available()).put("scheduled", q.scheduled()).put("running", q.running())
+          .put("dead", q.dead())
+          .put("next_wait_seconds", q.nextWaitSeconds() == null ? null : Math.round(q.nextWaitSeconds() * 10) / 10.0)
+          .put("workers", q.workers()).put("finished_per_s", q.finishedPerSecond())
+          .put("failed_per_s", q.failedPerSecond()).put("lag_ms_avg", q.lagMillisAvg()).put("lag_ms_max", q.lagMillisMax()));
+    }
     return array;
   }
 

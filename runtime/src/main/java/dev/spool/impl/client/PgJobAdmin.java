@@ -5,6 +5,7 @@ import dev.spool.JobAdmin;
 import dev.spool.JobEvent;
 import dev.spool.JobQuery;
 import dev.spool.JobState;
+import dev.spool.QueueActivity;
 import dev.spool.QueueSummary;
 import dev.spool.RetryResult;
 import dev.spool.Spool;
@@ -44,6 +45,9 @@ public final class PgJobAdmin implements JobAdmin {
             // Filters arrive as "$1 is null or state = $1": a generic plan would serve every combination
             // with one scan; a custom plan folds the unused ones away and reaches the state's partial index.
             .addProperty("plan_cache_mode", "force_custom_plan")
+            // the dashboard's queries are many small index probes the planner prices high: compiling
+            // them costs more (hundreds of ms) than running them
+            .addProperty("jit", "off")
             .addProperty("application_name", "spool-admin"))
         .using(spool.vertx())
         .build();
@@ -55,7 +59,7 @@ public final class PgJobAdmin implements JobAdmin {
     String stored = state == null ? null : state == JobState.SCHEDULED ? "available" : state.sqlName();
     Boolean future = state == JobState.SCHEDULED ? Boolean.TRUE : state == JobState.AVAILABLE ? Boolean.FALSE : null;
     Tuple params = Tuple.tuple().addValue(stored).addValue(future).addValue(query.getQueue())
-        .addValue(query.getTask()).addValue(query.getBeforeId()).addValue(query.getLimit());
+        .addValue(query.getTask()).addValue(query.getBeforeId()).addValue(query.getLimit()).addValue(query.getDepth());
     return pool.preparedQuery(queries.get("ListJobs")).execute(params).map(rows -> {
       List<Job> jobs = new ArrayList<>(rows.size());
       for (Row row : rows) {
@@ -115,6 +119,40 @@ public final class PgJobAdmin implements JobAdmin {
   @Override
   public Future<Integer> purgeDead(String queue, String task) {
     return pool.preparedQuery(queries.get("PurgeDeadJobs")).execute(Tuple.of(queue, task)).map(rows -> rows.rowCount());
+  }
+
+  @Override
+  public Future<List<QueueActivity>> activity(int countLimit, Duration liveWithin) {
+    if (countLimit < 1) {
+      throw new IllegalArgumentException("countLimit must be at least 1, got " + countLimit);
+    }
+    Tuple params = Tuple.of(countLimit, (double) liveWithin.toMillis());
+    return pool.preparedQuery(queries.get("DashboardQueues")).execute(params).map(rows -> {
+      List<QueueActivity> queues = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        queues.add(new QueueActivity(row.getString("queue"), row.getBoolean("paused"), Rows.instant(row, "paused_at"),
+            row.getLong("available"), row.getLong("scheduled"), row.getLong("running"), row.getLong("dead"),
+            row.getDouble("next_wait_seconds"), row.getLong("workers").intValue(),
+            orZero(row.getDouble("finished_per_s")), orZero(row.getDouble("failed_per_s")),
+            row.getDouble("lag_ms_avg"), row.getDouble("lag_ms_max")));
+      }
+      return queues;
+    });
+  }
+
+  private static double orZero(Double value) {
+    return value == null ? 0 : value;
+  }
+
+  @Override
+  public Future<Long> estimatedJobs() {
+    return pool.preparedQuery(queries.get("EstimatedJobRows")).execute(Tuple.of(queries.schema()))
+        .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getLong("rows") : 0L);
+  }
+
+  @Override
+  public Future<Long> newestJobId() {
+    return pool.query(queries.get("NewestJobId")).execute().map(rows -> rows.iterator().next().getLong("id"));
   }
 
   @Override

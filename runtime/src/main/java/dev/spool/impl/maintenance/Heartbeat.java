@@ -21,14 +21,16 @@ public final class Heartbeat {
   private final SqlClient client;
   private final String sql;
   private final String deregisterSql;
-  private final Tuple params;
+  private final String[] queues;
+  private final double leaseMs;
+  private final WorkerActivity activity;
   private final String workerId;
   private final long intervalMs;
   private long timer = -1;
   private boolean failing;
 
   public Heartbeat(Vertx vertx, SqlClient client, Queries queries, String workerId, List<String> queues,
-      Duration interval, Duration lease) {
+      WorkerActivity activity, Duration interval, Duration lease) {
     if (interval.toMillis() < 1 || lease.compareTo(interval.multipliedBy(2)) < 0) {
       throw new IllegalArgumentException("the lease (" + lease + ") must be at least twice the heartbeat interval ("
           + interval + ")");
@@ -38,7 +40,9 @@ public final class Heartbeat {
     this.sql = queries.get("Heartbeat");
     this.deregisterSql = queries.get("Deregister");
     this.workerId = workerId;
-    this.params = Tuple.of(workerId, queues.toArray(String[]::new), (double) lease.toMillis());
+    this.queues = queues.toArray(String[]::new);
+    this.leaseMs = lease.toMillis();
+    this.activity = activity;
     this.intervalMs = interval.toMillis();
   }
 
@@ -48,6 +52,7 @@ public final class Heartbeat {
   }
 
   private Future<Void> beat() {
+    Tuple params = Tuple.of(workerId, queues, leaseMs, activity.snapshot(System.nanoTime()));
     return client.preparedQuery(sql).execute(params).<Void>mapEmpty()
         .onSuccess(v -> {
           if (failing) {

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 public final class Queries {
 
-  private static final String[] FILES = {"migrate", "enqueue", "claim", "complete", "inspect", "maintenance", "cancel", "admin", "history", "scheduling"};
+  private static final String[] FILES = {"migrate", "enqueue", "claim", "complete", "inspect", "maintenance", "cancel", "admin", "history", "scheduling", "dashboard"};
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,40}");
   private static final Pattern NAME_LINE = Pattern.compile("(?m)^-- name: *(\\w+) *$");
 
