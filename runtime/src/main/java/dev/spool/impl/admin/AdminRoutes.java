@@ -16,7 +16,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -42,7 +41,6 @@ public final class AdminRoutes {
   private static final Set<String> DEAD_FILTERS = Set.of("queue", "task", "limit", "before", "depth");
   /** Workers that heartbeated this recently count as live on the dashboard. */
   private static final Duration LIVE_WITHIN = Duration.ofSeconds(5);
-  private static final String WEB_ROOT = "dev/spool/admin/web";
   private static final Set<String> BULK_FILTERS = Set.of("queue", "task");
 
   private final Spool spool;
@@ -76,10 +74,9 @@ public final class AdminRoutes {
     router.get("/health").handler(ctx -> send(ctx, 200, new JsonObject().put("status", "up")));
     if (options.isDashboard()) {
       // the page and its assets hold no data: they load without the token and ask for it on a 401
-      router.get("/").handler(ctx -> ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-          .sendFile(WEB_ROOT + "/index.html"));
-      router.get("/assets/*").handler(StaticHandler.create(WEB_ROOT).setCachingEnabled(false)
-          .setDirectoryListing(false).setIncludeHidden(false));
+      DashboardAssets assets = new DashboardAssets();
+      router.get("/").handler(ctx -> assets.serve(ctx, "index.html"));
+      router.get("/assets/:name").handler(ctx -> assets.serve(ctx, ctx.pathParam("name")));
     }
     router.route().handler(this::authorize);
     router.get("/ready").handler(ctx -> respond(ctx, readiness.check().map(answer ->

@@ -134,7 +134,7 @@ function renderOverview(data) {
   $('#total-rate').textContent = num(rate);
   $('#total-failed').textContent = num(failed);
   $('#total-lag').textContent = lag === null ? '–' : num(lag) + ' / ' + num(lagMax, 0) + ' ms';
-  $('#total-rows').textContent = '≈ ' + fmt.format(data.estimated_jobs);
+  $('#total-rows').textContent = data.estimated_jobs > 0 ? '≈ ' + fmt.format(data.estimated_jobs) : '–';
   samples.push({ rate, failed, lag: lag ?? 0 });
   while (samples.length > HISTORY_POINTS) samples.shift();
   drawChart($('#chart-rate'), [['rate', '#1f7a4d'], ['failed', '#b42318']]);
@@ -317,10 +317,10 @@ async function loadDead(append) {
     }
     deadBefore = page.next_before;
     $('#dead-more').hidden = !deadBefore;
-    if (!body.children.length) {
-      $('#dead-message').textContent = 'No dead jobs' + (p.has('queue') || p.has('task') ? ' match' : '')
-        + (deadBefore ? ' among ids down to ' + fmt.format(page.searched_to) + '; try Older.' : '.');
-    }
+    const empty = $('#dead-empty');
+    empty.hidden = body.children.length > 0;
+    empty.textContent = 'No dead jobs' + (p.has('queue') || p.has('task') ? ' match' : '')
+      + (deadBefore ? ' among ids down to ' + fmt.format(page.searched_to) + '; try Older.' : '.');
   } catch (e) {
     $('#dead-message').textContent = e.message;
   }
@@ -362,6 +362,7 @@ function render() {
   for (const v of ['overview', 'jobs', 'job', 'dead']) $('#view-' + v).hidden = v !== r.view;
   document.querySelectorAll('nav a').forEach(a => a.classList.toggle('active',
     a.dataset.nav === r.view || (r.view === 'job' && a.dataset.nav === 'jobs')));
+  if (r.view !== 'overview') setStatus('');
   if (r.view === 'overview') pollOverview();
   else if (r.view === 'jobs') showJobs(r.query);
   else if (r.view === 'job') showJob(r.id);
