@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  */
 final class AdminServerOptions {
 
-  @Option(names = "--admin-port", description = "serve the admin HTTP API and /metrics on this port (off by default)")
+  @Option(names = "--admin-port", description = "serve the dashboard, the admin HTTP API and /metrics on this port (off by default)")
   Integer port;
 
   @Option(names = "--admin-host", defaultValue = AdminOptions.DEFAULT_HOST,
