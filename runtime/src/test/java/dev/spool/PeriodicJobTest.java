@@ -149,6 +149,23 @@ class PeriodicJobTest extends SpoolTestBase {
   }
 
   @Test
+  void aSlotWakesIdleWorkersLongBeforeThePoll() {
+    List<Duration> lateness = new java.util.concurrent.CopyOnWriteArrayList<>();
+    JobHandlers handlers = new JobHandlers().register(TICK, (args, ctx) -> {
+      lateness.add(Duration.between(ctx.runAt(), Instant.now()));
+      return Future.succeededFuture();
+    });
+    Spool node = node(vertx, Clock.systemUTC(), PeriodicJob.every("each-second", Duration.ofSeconds(1), TICK,
+        new JsonObject()).catchUp(PeriodicJob.CatchUp.NONE));
+    await(vertx.deployVerticle(() -> node.worker(new WorkerOptions().setPollInterval(Duration.ofSeconds(10)), handlers),
+        new DeploymentOptions()));
+
+    // the enqueue of each slot notifies its queue: the idle worker does not wait for its 10 s poll
+    eventually(Duration.ofSeconds(8), () -> lateness.size() >= 3);
+    assertThat(lateness).allSatisfy(late -> assertThat(late).isLessThan(Duration.ofSeconds(1)));
+  }
+
+  @Test
   void runOnStartEnqueuesOneRunEachTimeALeaderStarts() throws Exception {
     PeriodicJob<JsonObject> hourly = PeriodicJob.every("hourly", Duration.ofHours(1), TICK, new JsonObject().put("x", 1))
         .options(new EnqueueOptions().setQueue("reports").setPriority(3)).runOnStart(true);
