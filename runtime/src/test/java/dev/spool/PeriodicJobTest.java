@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spool.impl.maintenance.PeriodicPlan;
+import dev.spool.impl.maintenance.Scheduler;
 import dev.spool.testing.SpoolTestBase;
 import dev.spool.testing.TestDatabase;
 import io.vertx.core.DeploymentOptions;
@@ -146,6 +147,63 @@ class PeriodicJobTest extends SpoolTestBase {
     }
     slots.sort(null);
     return slots;
+  }
+
+  @Test
+  void aSlotWakesIdleWorkersLongBeforeThePoll() {
+    List<Duration> lateness = new java.util.concurrent.CopyOnWriteArrayList<>();
+    JobHandlers handlers = new JobHandlers().register(TICK, (args, ctx) -> {
+      lateness.add(Duration.between(ctx.runAt(), Instant.now()));
+      return Future.succeededFuture();
+    });
+    Spool node = node(vertx, Clock.systemUTC(), PeriodicJob.every("each-second", Duration.ofSeconds(1), TICK,
+        new JsonObject()).catchUp(PeriodicJob.CatchUp.NONE));
+    await(vertx.deployVerticle(() -> node.worker(new WorkerOptions().setPollInterval(Duration.ofSeconds(10)), handlers),
+        new DeploymentOptions()));
+
+    // the enqueue of each slot notifies its queue: the idle worker does not wait for its 10 s poll
+    eventually(Duration.ofSeconds(8), () -> lateness.size() >= 3);
+    assertThat(lateness).allSatisfy(late -> assertThat(late).isLessThan(Duration.ofSeconds(1)));
+  }
+
+  @Test
+  void aNewLeadersFirstSlotOnTimeIsNotLoggedAsACatchUpButMissedSlotsAre() throws Exception {
+    java.util.logging.Logger schedulerLog = java.util.logging.Logger.getLogger(Scheduler.class.getName());
+    List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        logged.add(new java.util.logging.SimpleFormatter().formatMessage(record));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    schedulerLog.addHandler(capture);
+    try {
+      MovableClock clock = new MovableClock();
+      // the leader starts 1.5 s before a minute: its last slot recorded is the minute before, not a missed one
+      clock.offsetMillis.set(58_500 - clock.instant().toEpochMilli() % 60_000);
+      PeriodicJob<JsonObject> minutely = PeriodicJob.cron("minutely", "* * * * *", TICK, new JsonObject())
+          .catchUp(PeriodicJob.CatchUp.ALL).catchUpWindow(Duration.ofHours(1));
+      JobHandlers handlers = new JobHandlers().register(OTHER, (args, ctx) -> Future.succeededFuture());
+      Spool node = node(vertx, clock, minutely);
+      String worker = await(vertx.deployVerticle(() -> node.worker(new WorkerOptions(), handlers), new DeploymentOptions()));
+      eventually(Duration.ofSeconds(10), () -> count("task = 'tick'") == 1);
+      await(vertx.undeploy(worker));
+      assertThat(logged).noneMatch(line -> line.contains("minutely"));
+
+      clock.offsetMillis.addAndGet(Duration.ofMinutes(3).toMillis()); // three minutes without a leader
+      await(vertx.deployVerticle(() -> node.worker(new WorkerOptions(), handlers), new DeploymentOptions()));
+      eventually(Duration.ofSeconds(10), () -> count("task = 'tick'") == 4);
+      eventually(Duration.ofSeconds(5), () -> logged.stream().anyMatch(line -> line.contains("minutely")
+          && line.contains("enqueued 3 slot(s)") && line.contains("ALL catch-up")));
+    } finally {
+      schedulerLog.removeHandler(capture);
+    }
   }
 
   @Test

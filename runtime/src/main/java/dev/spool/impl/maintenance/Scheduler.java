@@ -191,8 +191,12 @@ public final class Scheduler {
           .addValue((short) o.getPriority())
           .addValue(o.getMaxAttempts())
           .addValue(o.getTimeout() == null ? null : (int) o.getTimeout().toMillis());
+      // Slots were missed when the one after the last handled came before this leader started (a last slot
+      // merely older than the start is no sign: a daily job's last slot is yesterday's).
+      Instant firstAfterLast = last == null ? null : job.nextSlot(last);
+      boolean missed = firstAfterLast != null && !firstAfterLast.isAfter(onTimeFrom);
       return conn.preparedQuery(enqueueSql).execute(params).map(inserted -> {
-        if (n > 1 || (last != null && last.isBefore(onTimeFrom))) {
+        if (n > 1 || missed) {
           LOG.log(System.Logger.Level.INFO, "{0}: enqueued {1} slot(s) up to {2} ({3} catch-up after {4})",
               job, inserted.size(), plan.advanceTo(), job.catchUp(), last);
         }
