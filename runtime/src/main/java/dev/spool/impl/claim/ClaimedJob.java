@@ -45,7 +45,7 @@ public final class ClaimedJob implements JobContext {
   public static ClaimedJob fromClaimRow(Vertx vertx, Row row) {
     return new ClaimedJob(vertx, row.getLong(0), row.getString(1), row.getString(2), row.getBuffer(3).getBytes(),
         row.getShort(4), row.getInteger(5), row.getInteger(6), row.getInteger(7),
-        Rows.instant(row, "run_at"), Rows.instant(row, "created_at"));
+        Rows.instant(row, 8), Rows.instant(row, 9)); // run_at, created_at (ClaimJobs' RETURNING)
   }
 
   /**

@@ -35,6 +35,12 @@ public final class Rows {
         instant(row, "finished_at"));
   }
 
+  /** By position, for hot paths: a lookup by name searches the row's column names each time. */
+  public static Instant instant(Row row, int column) {
+    OffsetDateTime t = row.getOffsetDateTime(column);
+    return t == null ? null : t.toInstant();
+  }
+
   public static Instant instant(Row row, String column) {
     OffsetDateTime t = row.getOffsetDateTime(column);
     return t == null ? null : t.toInstant();
