@@ -10,6 +10,8 @@ import java.time.Duration;
  *   <li>{@code completed}: {@link Duration#ZERO} (the default) deletes a job the moment it completes,
  *       the fastest way; a positive duration keeps it in state {@code completed} that long; null keeps it.
  *   <li>{@code dead}, {@code cancelled}: kept this long after they ended (7 days by default); null keeps them.
+ *   <li>{@code history}: events of the job history (when it is on) are kept this long (7 days by
+ *       default); null keeps them.
  *   <li>{@code pruneInterval}: how often the leader deletes what is past its window.
  *   <li>{@code pruneBatch}, {@code maxBatchesPerPass}: rows per DELETE and DELETEs per state in one pass, so
  *       a pass never holds many locks or runs long; a backlog goes over several passes.
@@ -25,6 +27,7 @@ public class RetentionOptions {
   public static final Duration DEFAULT_COMPLETED = Duration.ZERO;
   public static final Duration DEFAULT_DEAD = Duration.ofDays(7);
   public static final Duration DEFAULT_CANCELLED = Duration.ofDays(7);
+  public static final Duration DEFAULT_HISTORY = Duration.ofDays(7);
   public static final Duration DEFAULT_PRUNE_INTERVAL = Duration.ofSeconds(10);
   public static final int DEFAULT_PRUNE_BATCH = 1000;
   public static final int DEFAULT_MAX_BATCHES_PER_PASS = 10;
@@ -32,6 +35,7 @@ public class RetentionOptions {
   private Duration completed = DEFAULT_COMPLETED;
   private Duration dead = DEFAULT_DEAD;
   private Duration cancelled = DEFAULT_CANCELLED;
+  private Duration history = DEFAULT_HISTORY;
   private Duration pruneInterval = DEFAULT_PRUNE_INTERVAL;
   private int pruneBatch = DEFAULT_PRUNE_BATCH;
   private int maxBatchesPerPass = DEFAULT_MAX_BATCHES_PER_PASS;
@@ -42,6 +46,7 @@ public class RetentionOptions {
     this.completed = other.completed;
     this.dead = other.dead;
     this.cancelled = other.cancelled;
+    this.history = other.history;
     this.pruneInterval = other.pruneInterval;
     this.pruneBatch = other.pruneBatch;
     this.maxBatchesPerPass = other.maxBatchesPerPass;
@@ -52,6 +57,7 @@ public class RetentionOptions {
     setCompleted(keep(json, "completedMs", DEFAULT_COMPLETED));
     setDead(keep(json, "deadMs", DEFAULT_DEAD));
     setCancelled(keep(json, "cancelledMs", DEFAULT_CANCELLED));
+    setHistory(keep(json, "historyMs", DEFAULT_HISTORY));
     setPruneInterval(Duration.ofMillis(json.getLong("pruneIntervalMs", DEFAULT_PRUNE_INTERVAL.toMillis())));
     setPruneBatch(json.getInteger("pruneBatch", DEFAULT_PRUNE_BATCH));
     setMaxBatchesPerPass(json.getInteger("maxBatchesPerPass", DEFAULT_MAX_BATCHES_PER_PASS));
@@ -70,6 +76,7 @@ public class RetentionOptions {
         .put("completedMs", completed == null ? null : completed.toMillis())
         .put("deadMs", dead == null ? null : dead.toMillis())
         .put("cancelledMs", cancelled == null ? null : cancelled.toMillis())
+        .put("historyMs", history == null ? null : history.toMillis())
         .put("pruneIntervalMs", pruneInterval.toMillis())
         .put("pruneBatch", pruneBatch)
         .put("maxBatchesPerPass", maxBatchesPerPass);
@@ -102,6 +109,16 @@ public class RetentionOptions {
   /** How long cancelled jobs are kept; null keeps them forever. */
   public RetentionOptions setCancelled(Duration cancelled) {
     this.cancelled = window("cancelled", cancelled);
+    return this;
+  }
+
+  public Duration getHistory() {
+    return history;
+  }
+
+  /** How long job history events are kept; null keeps them forever. */
+  public RetentionOptions setHistory(Duration history) {
+    this.history = window("history", history);
     return this;
   }
 

@@ -84,4 +84,20 @@ class SnoozeAndRetentionTest extends SpoolTestBase {
     assertThat(count("state = 'cancelled'")).isZero();
     assertThat(await(pruner.runOnce())).isZero();
   }
+
+  @Test
+  void historyEventsAreKeptForTheirOwnWindow() throws Exception {
+    sql("insert into {schema}.job_events (job_id, from_state, to_state, attempt, at)"
+        + " select g, 'available', 'running', 1, now() - interval '8 days' from generate_series(1, 30) g");
+    sql("insert into {schema}.job_events (job_id, from_state, to_state, attempt, at)"
+        + " select g, 'running', 'completed', 1, now() - interval '1 hour' from generate_series(1, 4) g");
+    Pruner pruner = new Pruner(vertx, spool.pool(), spool.queries(), new RetentionOptions()
+        .setHistory(Duration.ofDays(7)).setPruneBatch(20));
+
+    assertThat(await(pruner.runOnce())).isEqualTo(30);
+    assertThat(sql("select count(*) from {schema}.job_events").iterator().next().getLong(0)).isEqualTo(4);
+    Pruner keepsAll = new Pruner(vertx, spool.pool(), spool.queries(), new RetentionOptions().setHistory(null)
+        .setDead(null).setCancelled(null));
+    assertThat(keepsAll.hasWork()).isFalse();
+  }
 }

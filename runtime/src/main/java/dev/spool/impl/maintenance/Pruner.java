@@ -42,6 +42,8 @@ public final class Pruner {
     add("completed", queries.get("PruneCompleted"), this.options.keepsCompleted() ? this.options.getCompleted() : null);
     add("dead", queries.get("PruneDead"), this.options.getDead());
     add("cancelled", queries.get("PruneCancelled"), this.options.getCancelled());
+    // events exist only while history is on; with it off this deletes nothing, through an index on at
+    add("history events", queries.get("PruneJobEvents"), this.options.getHistory());
   }
 
   private void add(String state, String sql, Duration keep) {
@@ -70,7 +72,7 @@ public final class Pruner {
     return Future.succeededFuture();
   }
 
-  /** Jobs deleted by this pruner so far. */
+  /** Rows (jobs and history events) deleted by this pruner so far. */
   public long pruned() {
     return pruned;
   }
