@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
  *       them at once; deleting is faster and keeps the table small.
  *   <li>{@code retention}: how long completed, dead and cancelled jobs are kept before the leader prunes
  *       them ({@link RetentionOptions}; completed ones are deleted at once by default).
+ *   <li>{@code vacuum}: when the leader vacuums the jobs table itself ({@link VacuumOptions}; on by default).
  *   <li>{@code pipeliningLimit}: statements in flight on one connection.
  *   <li>{@code maxPayloadBytes}: the largest encoded arguments an enqueue accepts.
  *   <li>{@code history}: record every state transition of every job in {@code job_events} (for audit and
@@ -37,6 +38,7 @@ public class SpoolOptions {
   private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
   private Boolean history;
   private RetentionOptions retention = new RetentionOptions();
+  private VacuumOptions vacuum = new VacuumOptions();
 
   public SpoolOptions() {}
 
@@ -48,6 +50,7 @@ public class SpoolOptions {
     this.maxPayloadBytes = other.maxPayloadBytes;
     this.history = other.history;
     this.retention = new RetentionOptions(other.retention);
+    this.vacuum = new VacuumOptions(other.vacuum);
   }
 
   public SpoolOptions(JsonObject json) {
@@ -59,12 +62,15 @@ public class SpoolOptions {
     this.history = json.getBoolean("history");
     JsonObject retentionJson = json.getJsonObject("retention");
     setRetention(retentionJson == null ? new RetentionOptions() : new RetentionOptions(retentionJson));
+    JsonObject vacuumJson = json.getJsonObject("vacuum");
+    setVacuum(vacuumJson == null ? new VacuumOptions() : new VacuumOptions(vacuumJson));
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("schema", schema).put("poolSize", poolSize).put("keepCompleted", keepCompleted)
         .put("pipeliningLimit", pipeliningLimit).put("maxPayloadBytes", maxPayloadBytes).put("history", history)
-        .put("retention", retention.toJson());
+        .put("retention", retention.toJson())
+        .put("vacuum", vacuum.toJson());
   }
 
   public String getSchema() {
@@ -137,6 +143,19 @@ public class SpoolOptions {
       throw new IllegalArgumentException("retention must not be null");
     }
     this.retention = new RetentionOptions(retention);
+    return this;
+  }
+
+  public VacuumOptions getVacuum() {
+    return new VacuumOptions(vacuum);
+  }
+
+  /** When the leader vacuums the jobs table itself (see {@link VacuumOptions}). */
+  public SpoolOptions setVacuum(VacuumOptions vacuum) {
+    if (vacuum == null) {
+      throw new IllegalArgumentException("vacuum must not be null");
+    }
+    this.vacuum = new VacuumOptions(vacuum);
     return this;
   }
 

@@ -9,6 +9,7 @@ import dev.spool.impl.maintenance.Heartbeat;
 import dev.spool.impl.maintenance.Pruner;
 import dev.spool.impl.maintenance.Rescuer;
 import dev.spool.impl.maintenance.Scheduler;
+import dev.spool.impl.maintenance.Vacuumer;
 import dev.spool.impl.maintenance.WorkerActivity;
 import dev.spool.impl.notify.JobNotifier;
 import io.vertx.core.Future;
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * Each instance registers as a worker and heartbeats, has its own pipelined connection for claims and
  * acks and its own LISTEN connection, and per queue a claim loop with a prefetch buffer. Instances also
- * stand for election; the leader runs maintenance (the rescuer, the periodic-job scheduler, the pruner),
+ * stand for election; the leader runs maintenance (the rescuer, the periodic-job scheduler, the pruner, the vacuumer),
  * so any live worker can take over when the leader dies.
  *
  * <p>Undeploying stops claiming, hands prefetched jobs straight back, waits up to the shutdown timeout
@@ -52,6 +53,7 @@ public class WorkerVerticle extends VerticleBase {
   private JobNotifier notifier;
   private Heartbeat heartbeat;
   private WorkerActivity activity;
+  private Vacuumer vacuumer;
   private Elector elector;
   private Rescuer rescuer;
   private Scheduler scheduler;
@@ -115,16 +117,19 @@ public class WorkerVerticle extends VerticleBase {
     scheduler = new Scheduler(vertx, spool.pool(), spool.queries(), spool.clock(), spool.periodicJobs(),
         spool.options().getMaxPayloadBytes(), new Scheduler.Options());
     pruner = new Pruner(vertx, client, spool.queries(), spool.options().getRetention());
+    vacuumer = new Vacuumer(vertx, client, spool.queries(), spool.options().getVacuum(), spool.stats()::claimed);
     elector = new Elector(vertx, client, spool.queries(), Elector.MAINTENANCE, owner, options.getHeartbeatInterval(),
         options.getLeaderTtl(), leader -> {
           if (leader) {
             rescuer.start();
             scheduler.start();
             pruner.start();
+            vacuumer.start();
           } else {
             rescuer.stop();
             scheduler.stop();
             pruner.stop();
+            vacuumer.stop();
           }
         });
     notifier = new JobNotifier(vertx, context, spool.connectOptions(), spool.queries().channel(), this::notified,

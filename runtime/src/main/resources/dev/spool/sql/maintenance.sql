@@ -76,3 +76,12 @@ with rescued as (
 woken as (
   select pg_notify('{channel}', q.queue) from (select distinct queue from rescued where state = 'available') q)
 select r.id, r.queue, r.state, (select count(*) from woken) as woken from rescued r
+
+-- The vacuumer: live and dead row versions of the jobs table, from PostgreSQL's statistics (no scan).
+-- name: JobTableDeadRows
+select coalesce(n_live_tup, 0) as live, coalesce(n_dead_tup, 0) as dead
+  from pg_stat_user_tables where schemaname = $1 and relname = 'jobs'
+
+-- Removes dead row versions and their index entries; skips at once when another vacuum holds the table.
+-- name: VacuumJobs
+vacuum (skip_locked) {schema}.jobs

@@ -1,0 +1,125 @@
+package dev.spool.impl.maintenance;
+
+import dev.spool.VacuumOptions;
+import dev.spool.impl.sql.Queries;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs on the leader only: vacuums the jobs table when PostgreSQL's statistics say dead row versions
+ * have piled up (see {@link VacuumOptions} for why autovacuum is not enough for a queue). It looks every
+ * check interval while this node claims jobs and every idle check interval while it does not, so an idle
+ * cluster pays one statistics read every half minute. A vacuum that fails for want of privilege turns the
+ * vacuumer off with one log line; other failures are retried at the next check.
+ */
+public final class Vacuumer {
+
+  private static final System.Logger LOG = System.getLogger(Vacuumer.class.getName());
+
+  private final Vertx vertx;
+  private final SqlClient client;
+  private final String deadRowsSql;
+  private final String vacuumSql;
+  private final String schema;
+  private final VacuumOptions options;
+  private final LongSupplier activity;
+  private long lastActivity = -1;
+  private long lastCheckNanos;
+  private long timer = -1;
+  private boolean running;
+  private boolean refused;
+  private long vacuums;
+  private long checks;
+
+  /**
+   * @param activity a counter that moves while this node works (jobs claimed): the vacuumer looks often
+   *     only then
+   */
+  public Vacuumer(Vertx vertx, SqlClient client, Queries queries, VacuumOptions options, LongSupplier activity) {
+    this.vertx = vertx;
+    this.client = client;
+    this.deadRowsSql = queries.get("JobTableDeadRows");
+    this.vacuumSql = queries.get("VacuumJobs");
+    this.schema = queries.schema();
+    this.options = new VacuumOptions(options);
+    this.activity = activity;
+  }
+
+  public Future<Void> start() {
+    if (timer < 0 && options.isEnabled() && !refused) {
+      lastCheckNanos = System.nanoTime();
+      timer = vertx.setPeriodic(options.getCheckInterval().toMillis(), t -> tick());
+    }
+    return Future.succeededFuture();
+  }
+
+  public Future<Void> stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+    return Future.succeededFuture();
+  }
+
+  /** Reads of the dead-row count so far (a test signal: an idle node should hardly add any). */
+  public long checks() {
+    return checks;
+  }
+
+  /** Vacuums run by this vacuumer so far. */
+  public long vacuums() {
+    return vacuums;
+  }
+
+  private void tick() {
+    long now = System.nanoTime();
+    long seen = activity.getAsLong();
+    boolean busy = seen != lastActivity;
+    lastActivity = seen;
+    if (!busy && now - lastCheckNanos < options.getIdleCheckInterval().toNanos()) {
+      return;
+    }
+    lastCheckNanos = now;
+    runOnce();
+  }
+
+  /** Reads the dead-row count and vacuums when it is past the thresholds; completes with whether it did. */
+  public Future<Boolean> runOnce() {
+    if (running || refused) {
+      return Future.succeededFuture(false);
+    }
+    running = true;
+    checks++;
+    return client.preparedQuery(deadRowsSql).execute(Tuple.of(schema)).compose(rows -> {
+      if (!rows.iterator().hasNext()) {
+        return Future.succeededFuture(false);
+      }
+      Row row = rows.iterator().next();
+      long live = row.getLong("live");
+      long dead = row.getLong("dead");
+      if (dead < options.getMinDeadRows() || dead < options.getDeadFraction() * live) {
+        return Future.succeededFuture(false);
+      }
+      return client.query(vacuumSql).execute().map(done -> {
+        vacuums++;
+        LOG.log(System.Logger.Level.DEBUG, "vacuumed {0}.jobs ({1} dead row versions, {2} live)", schema, dead, live);
+        return true;
+      });
+    }).recover(e -> {
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("permission") || message.contains("owner") || message.contains("privilege")) {
+        refused = true;
+        stop();
+        LOG.log(System.Logger.Level.WARNING, "cannot vacuum {0}.jobs ({1}); leaving it to autovacuum", schema, message);
+      } else {
+        LOG.log(System.Logger.Level.WARNING, "vacuum check of {0}.jobs failed ({1}); trying again at the next check",
+            schema, message);
+      }
+      return Future.succeededFuture(false);
+    }).onComplete(ar -> running = false);
+  }
+}

@@ -1,0 +1,88 @@
+package dev.spool.impl.maintenance;
+
+import static dev.spool.testing.TestDatabase.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spool.EnqueueOptions;
+import dev.spool.JobHandlers;
+import dev.spool.SpoolOptions;
+import dev.spool.Task;
+import dev.spool.VacuumOptions;
+import dev.spool.WorkerOptions;
+import dev.spool.testing.SpoolTestBase;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class VacuumerTest extends SpoolTestBase {
+
+  static final Task<JsonObject> WORK = Task.json("work");
+
+  private void churn(int rows) {
+    sql("insert into {schema}.jobs (task, args) select 'work', '\\x7b7d'::bytea from generate_series(1, " + rows + ")");
+    sql("delete from {schema}.jobs");
+  }
+
+  private Object lastVacuum() {
+    return sql("select last_vacuum from pg_stat_user_tables where schemaname = '" + schema + "' and relname = 'jobs'")
+        .iterator().next().getValue(0);
+  }
+
+  @Test
+  void vacuumsTheJobsTableOnceDeadRowsPassTheThresholds() {
+    Vacuumer vacuumer = new Vacuumer(vertx, spool.pool(), spool.queries(),
+        new VacuumOptions().setMinDeadRows(5_000), () -> 0);
+    churn(1_000);
+    assertThat(await(vacuumer.runOnce())).isFalse(); // 1,000 dead rows: not worth a vacuum
+    assertThat(lastVacuum()).isNull();
+
+    churn(10_000);
+    // the dead-row count reaches the statistics within a second or so of the deleting transaction
+    eventually(Duration.ofSeconds(10), () -> await(vacuumer.runOnce()));
+    eventually(Duration.ofSeconds(10), () -> lastVacuum() != null); // statistics, like the counts, lag a little
+    assertThat(vacuumer.vacuums()).isEqualTo(1);
+    eventually(Duration.ofSeconds(10), () -> sql("select n_dead_tup from pg_stat_user_tables where schemaname = '"
+        + schema + "' and relname = 'jobs'").iterator().next().getLong(0) == 0);
+    assertThat(await(vacuumer.runOnce())).isFalse(); // nothing left to do
+  }
+
+  @Test
+  void aLeaderKeepsABusyQueueVacuumedAndLooksRarelyWhenIdle() {
+    SpoolOptions options = new SpoolOptions().setSchema(schema)
+        .setVacuum(new VacuumOptions().setMinDeadRows(2_000).setCheckInterval(Duration.ofMillis(200)));
+    spool = newSpool(vertx, options);
+    await(vertx.deployVerticle(() -> spool.worker(new WorkerOptions().setHeartbeatInterval(Duration.ofMillis(200)),
+        new JobHandlers().register(WORK, (args, job) -> Future.succeededFuture())), new DeploymentOptions()));
+    for (int i = 0; i < 5; i++) {
+      await(spool.client().enqueueBatch(WORK, Collections.nCopies(2_000, new JsonObject()), new EnqueueOptions()));
+    }
+    eventually(Duration.ofSeconds(20), () -> count("true") == 0 && lastVacuum() != null);
+  }
+
+  @Test
+  void looksEveryCheckIntervalWhileTheNodeWorksAndHardlyAtAllWhileIdle() {
+    AtomicLong claimed = new AtomicLong();
+    Vacuumer vacuumer = new Vacuumer(vertx, spool.pool(), spool.queries(), new VacuumOptions()
+        .setCheckInterval(Duration.ofMillis(20)).setIdleCheckInterval(Duration.ofHours(1)), claimed::get);
+    await(vacuumer.start());
+    eventually(Duration.ofSeconds(5), () -> vacuumer.checks() == 1); // the first tick always looks
+    sleepMs(300);
+    assertThat(vacuumer.checks()).isEqualTo(1); // fifteen ticks later, idle: not one more read
+    long periodic = vertx.setPeriodic(10, t -> claimed.incrementAndGet()); // the node claims jobs
+    eventually(Duration.ofSeconds(5), () -> vacuumer.checks() >= 5);
+    vertx.cancelTimer(periodic);
+    await(vacuumer.stop());
+  }
+
+  private static void sleepMs(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
