@@ -7,18 +7,20 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
  * Runs on the leader only: vacuums the jobs table when PostgreSQL's statistics say dead row versions
  * have piled up (see {@link VacuumOptions} for why autovacuum is not enough for a queue). It looks every
- * check interval while this node claims jobs and every idle check interval while it does not, so an idle
- * cluster pays one statistics read every half minute. A vacuum that fails for want of privilege turns the
+ * check interval while this node claims jobs (and for a few seconds after) and every idle check interval
+ * otherwise, so an idle cluster pays one statistics read every half minute. A vacuum that fails for want of privilege turns the
  * vacuumer off with one log line; other failures are retried at the next check.
  */
 public final class Vacuumer {
 
   private static final System.Logger LOG = System.getLogger(Vacuumer.class.getName());
+  private static final Duration MIN_BUSY_WINDOW = Duration.ofSeconds(5);
 
   private final Vertx vertx;
   private final SqlClient client;
@@ -27,7 +29,8 @@ public final class Vacuumer {
   private final String schema;
   private final VacuumOptions options;
   private final LongSupplier activity;
-  private long lastActivity = -1;
+  private long lastActivity;
+  private long lastActiveNanos;
   private long lastCheckNanos;
   private long timer = -1;
   private boolean running;
@@ -51,10 +54,22 @@ public final class Vacuumer {
 
   public Future<Void> start() {
     if (timer < 0 && options.isEnabled() && !refused) {
-      lastCheckNanos = System.nanoTime();
+      long now = System.nanoTime();
+      lastActivity = activity.getAsLong();
+      lastActiveNanos = now - busyWindowNanos();
+      lastCheckNanos = now - options.getIdleCheckInterval().toNanos(); // the first tick looks once
       timer = vertx.setPeriodic(options.getCheckInterval().toMillis(), t -> tick());
     }
     return Future.succeededFuture();
+  }
+
+  /**
+   * How long after the node's last claim the vacuumer keeps looking often: the statistics learn of a
+   * burst's last dead rows up to a second or so after its last transaction, and they should not then wait
+   * for the idle check.
+   */
+  private long busyWindowNanos() {
+    return Math.max(MIN_BUSY_WINDOW.toNanos(), 5 * options.getCheckInterval().toNanos());
   }
 
   public Future<Void> stop() {
@@ -78,8 +93,11 @@ public final class Vacuumer {
   private void tick() {
     long now = System.nanoTime();
     long seen = activity.getAsLong();
-    boolean busy = seen != lastActivity;
-    lastActivity = seen;
+    if (seen != lastActivity) {
+      lastActivity = seen;
+      lastActiveNanos = now;
+    }
+    boolean busy = now - lastActiveNanos < busyWindowNanos();
     if (!busy && now - lastCheckNanos < options.getIdleCheckInterval().toNanos()) {
       return;
     }
