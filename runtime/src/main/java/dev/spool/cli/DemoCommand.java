@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
@@ -59,6 +60,10 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "log every retry and dead letter")
   boolean verbose;
 
+  @Option(names = "--stay", description = "after the summary, keep the workers and the dashboard (--admin-port) "
+      + "running until Ctrl-C, to look around")
+  boolean stay;
+
   @Mixin
   AdminServerOptions admin = new AdminServerOptions();
 
@@ -72,19 +77,50 @@ final class DemoCommand implements Callable<Integer> {
       System.err.println("--jobs and --workers must be at least 1");
       return 2;
     }
+    if (stay && !admin.enabled()) {
+      System.err.println("--stay keeps the dashboard up for you to look at: give it --admin-port too");
+      return 2;
+    }
     try {
       admin.validate();
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       return 2;
     }
-    try (DatabaseChoice database = DatabaseChoice.resolve(db, true, System.out::println)) {
-      Vertx vertx = admin.newVertx();
-      try {
-        return run(vertx, database);
-      } finally {
-        Await.result(vertx.close());
-      }
+    DatabaseChoice database = DatabaseChoice.resolve(db, true, System.out::println);
+    Vertx vertx = admin.newVertx();
+    int status;
+    try {
+      status = run(vertx, database);
+    } catch (Exception | Error e) {
+      closeAll(vertx, database);
+      throw e;
+    }
+    if (status != 0 || !stay) {
+      closeAll(vertx, database);
+      return status;
+    }
+    System.out.println("Still running (--stay): the workers and the dashboard stay up; Ctrl-C stops them");
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      closeAll(vertx, database);
+      System.out.println("stopped");
+      System.out.flush();
+      stopped.countDown();
+      Runtime.getRuntime().halt(0); // a Ctrl-C that stops cleanly is a success
+    }, "spool-demo-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /** Stops the workers and the admin server, then the embedded PostgreSQL when there is one. */
+  private static void closeAll(Vertx vertx, DatabaseChoice database) {
+    try {
+      Await.result(vertx.close());
+    } catch (Exception e) {
+      System.err.println("stopping: " + e);
+    } finally {
+      database.close();
     }
   }
 

@@ -27,19 +27,22 @@ class AdminPortTest extends SpoolTestBase {
   private static final Pattern ADMIN_LINE = Pattern.compile("admin API on http://127\\.0\\.0\\.1:(\\d+)");
 
   private Process worker(String... extra) throws Exception {
-    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
-        ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
-        SpoolCommand.class.getName(), "worker", "--db", TestDatabase.uri(), "--schema", schema, "--workers", "1"));
-    command.addAll(java.util.List.of(extra));
-    return new ProcessBuilder(command).redirectErrorStream(true).start();
+    return spool("worker", "--workers", "1", extra);
   }
 
-  @Test
-  void aWorkerServesTheApiAndItsMetrics() throws Exception {
-    Process worker = worker("--admin-port", "0");
+  private Process spool(String command, String option, String value, String... extra) throws Exception {
+    java.util.List<String> line = new java.util.ArrayList<>(java.util.List.of(
+        ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
+        SpoolCommand.class.getName(), command, "--db", TestDatabase.uri(), "--schema", schema, option, value));
+    line.addAll(java.util.List.of(extra));
+    return new ProcessBuilder(line).redirectErrorStream(true).start();
+  }
+
+  /** The lines a process prints, as they come. */
+  private static BlockingQueue<String> lines(Process process) {
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(worker.getInputStream()))) {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream()))) {
         in.lines().forEach(lines::add);
       } catch (Exception ignored) {
         // the process ended
@@ -47,6 +50,13 @@ class AdminPortTest extends SpoolTestBase {
     });
     reader.setDaemon(true);
     reader.start();
+    return lines;
+  }
+
+  @Test
+  void aWorkerServesTheApiAndItsMetrics() throws Exception {
+    Process worker = worker("--admin-port", "0");
+    BlockingQueue<String> lines = lines(worker);
     try {
       int port = -1;
       StringBuilder seen = new StringBuilder();
@@ -89,5 +99,49 @@ class AdminPortTest extends SpoolTestBase {
     assertThat(worker.exitValue()).isEqualTo(2);
     assertThat(out).contains("needs a bearer token");
     assertThat(sql("select count(*) from {schema}.workers").iterator().next().getLong(0)).isZero();
+  }
+
+  @Test
+  void theDemoWithStayKeepsItsDashboardUpUntilStopped() throws Exception {
+    Process demo = spool("demo", "--jobs", "200", "--admin-port", "0", "--stay");
+    BlockingQueue<String> lines = lines(demo);
+    try {
+      int port = -1;
+      boolean staying = false;
+      StringBuilder seen = new StringBuilder();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (!staying && System.nanoTime() < deadline) {
+        String line = lines.poll(1, TimeUnit.SECONDS);
+        if (line != null) {
+          seen.append(line).append('\n');
+          Matcher m = ADMIN_LINE.matcher(line);
+          if (m.find()) {
+            port = Integer.parseInt(m.group(1));
+          }
+          staying |= line.startsWith("Still running (--stay)");
+        }
+      }
+      assertThat(staying).as(seen.toString()).isTrue();
+      Http http = new Http(port);
+      assertThat(http.get("/").status()).isEqualTo(200);
+      JsonObject queue = http.get("/api/dashboard").json().getJsonArray("queues").getJsonObject(0);
+      assertThat(queue.getString("name")).isEqualTo("default");
+      assertThat(queue.getLong("dead")).isPositive(); // the demo's jobs that fail for good
+      assertThat(queue.getInteger("workers")).isEqualTo(2);
+    } finally {
+      demo.toHandle().destroy(); // SIGTERM, as Ctrl-C or a service manager would stop it
+      assertThat(demo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(demo.exitValue()).isZero();
+    assertThat(String.join("\n", lines)).contains("stopped");
+  }
+
+  @Test
+  void theDemoRefusesStayWithoutADashboard() throws Exception {
+    Process demo = spool("demo", "--jobs", "10", "--stay");
+    String out = new String(demo.getInputStream().readAllBytes());
+    assertThat(demo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(demo.exitValue()).isEqualTo(2);
+    assertThat(out).contains("--stay keeps the dashboard up").contains("--admin-port");
   }
 }
