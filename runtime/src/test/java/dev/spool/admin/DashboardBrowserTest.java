@@ -181,6 +181,32 @@ class DashboardBrowserTest extends SpoolTestBase {
     waitFor(() -> textOf("#dead-empty").equals("No dead jobs match."));
   }
 
+  @Test
+  void asksForTheTokenWhenTheApiHasOneAndSaysWhenItIsWrong() {
+    AdminVerticle guarded = new AdminVerticle(spool, new AdminOptions().setPort(0).setToken("s3cret"));
+    await(vertx.deployVerticle(guarded));
+    browser.get("http://127.0.0.1:" + guarded.actualPort() + "/");
+    waitFor(() -> browser.findElement(By.id("login")).isDisplayed());
+    browser.findElement(By.id("token")).sendKeys("guess");
+    browser.findElement(By.cssSelector("#login-form button")).click();
+    waitFor(() -> textOf("#login-error").equals("That token was refused."));
+    WebElement token = browser.findElement(By.id("token"));
+    token.clear();
+    token.sendKeys("s3cret");
+    browser.findElement(By.cssSelector("#login-form button")).click();
+    waitFor(() -> browser.findElement(By.id("view-overview")).isDisplayed() && textOf("#status").startsWith("live"));
+  }
+
+  @Test
+  void aJobIdThatIsNotANumberIsRefusedInPlace() {
+    browser.get(base + "/#/jobs");
+    browser.findElement(By.cssSelector("#search input[name=id]")).sendKeys("12abc");
+    browser.findElement(By.cssSelector("#search button[type=submit]")).click();
+    waitFor(() -> textOf("#search-note").equals("A job id is a positive whole number; got \"12abc\"."));
+    browser.get(base + "/#/jobs/424242");
+    waitFor(() -> textOf("#job-title").equals("No job 424242 (it may have completed and been deleted)"));
+  }
+
   // ---- page helpers ----
 
   private String cell(String queue, String column) {

@@ -383,6 +383,12 @@ $('#login-form').addEventListener('submit', ev => {
 $('#search').addEventListener('submit', ev => {
   ev.preventDefault();
   const id = new FormData(ev.target).get('id').trim();
+  if (id && !/^[1-9][0-9]{0,17}$/.test(id)) {
+    const note = $('#search-note');
+    note.textContent = 'A job id is a positive whole number; got "' + id + '".';
+    note.className = 'error';
+    return;
+  }
   if (id) { location.hash = '#/jobs/' + id; return; }
   const p = searchParams();
   location.hash = '#/jobs' + (p.toString() ? '?' + p : '');
