@@ -18,8 +18,8 @@ import java.time.Duration;
  *   <li>{@code minDeadRows} and {@code deadFraction}: vacuum when dead rows are at least this many and at
  *       least this fraction of the live ones (20,000 and 0.2).
  * </ul>
- * Vacuum needs the table's owner (or, from PostgreSQL 17, the MAINTAIN privilege); without it the leader
- * logs once and leaves the table to autovacuum.
+ * Vacuum needs the table's owner (or a member of the owning role); for any other role the leader logs
+ * once and leaves the table to autovacuum.
  */
 public class VacuumOptions {
 

@@ -20,14 +20,20 @@ dead_queues(queue) as (
   select (select j.queue from {schema}.jobs j where j.state = 'dead' and j.queue > d.queue
            order by j.queue limit 1)
     from dead_queues d where d.queue is not null),
-live as (
-  select a.key as queue, a.value as activity
+reported as (
+  select a.key as queue, count(*) as workers,
+         sum((a.value ->> 'finished_per_s')::float8) as finished_per_s,
+         sum((a.value ->> 'failed_per_s')::float8) as failed_per_s,
+         sum((a.value ->> 'lag_ms_avg')::float8 * (a.value ->> 'started')::float8)
+           / nullif(sum((a.value ->> 'started')::float8), 0) as lag_ms_avg,
+         max((a.value ->> 'lag_ms_max')::float8) as lag_ms_max
     from {schema}.workers w, jsonb_each(coalesce(w.activity, '{}'::jsonb)) a
-   where w.heartbeat_at > now() - $2::float8 * interval '1 millisecond'),
+   where w.heartbeat_at > now() - $2::float8 * interval '1 millisecond'
+   group by a.key),
 names as (
   select queue as name from claim_queues where queue is not null
   union select name from {schema}.queues
-  union select queue from live
+  union select queue from reported
   union select queue from {schema}.jobs where state = 'running'
   union select queue from dead_queues where queue is not null)
 select n.name as queue, coalesce(q.paused, false) as paused, q.paused_at,
@@ -41,13 +47,9 @@ select n.name as queue, coalesce(q.paused, false) as paused, q.paused_at,
        (select extract(epoch from now() - j.run_at)::float8 from {schema}.jobs j
          where j.state = 'available' and j.queue = n.name and j.run_at <= now()
          order by j.priority, j.run_at, j.id limit 1) as next_wait_seconds,
-       (select count(*) from live l where l.queue = n.name) as workers,
-       (select sum((l.activity ->> 'finished_per_s')::float8) from live l where l.queue = n.name) as finished_per_s,
-       (select sum((l.activity ->> 'failed_per_s')::float8) from live l where l.queue = n.name) as failed_per_s,
-       (select sum((l.activity ->> 'lag_ms_avg')::float8 * (l.activity ->> 'started')::float8)
-               / nullif(sum((l.activity ->> 'started')::float8), 0) from live l where l.queue = n.name) as lag_ms_avg,
-       (select max((l.activity ->> 'lag_ms_max')::float8) from live l where l.queue = n.name) as lag_ms_max
+       coalesce(r.workers, 0) as workers, r.finished_per_s, r.failed_per_s, r.lag_ms_avg, r.lag_ms_max
   from names n left join {schema}.queues q on q.name = n.name
+               left join reported r on r.queue = n.name
  order by n.name
 
 -- The table's size as the planner estimates it (no scan): the page's "about N rows".

@@ -77,10 +77,14 @@ woken as (
   select pg_notify('{channel}', q.queue) from (select distinct queue from rescued where state = 'available') q)
 select r.id, r.queue, r.state, (select count(*) from woken) as woken from rescued r
 
--- The vacuumer: live and dead row versions of the jobs table, from PostgreSQL's statistics (no scan).
+-- The vacuumer: live and dead row versions of the jobs table, from PostgreSQL's statistics (no scan), and
+-- whether this role may vacuum it (its owner, or a member of the owning role; superusers are): for any
+-- other role VACUUM only warns and skips the table, which would fail silently at every check.
 -- name: JobTableDeadRows
-select coalesce(n_live_tup, 0) as live, coalesce(n_dead_tup, 0) as dead
-  from pg_stat_user_tables where schemaname = $1 and relname = 'jobs'
+select coalesce(t.n_live_tup, 0) as live, coalesce(t.n_dead_tup, 0) as dead,
+       pg_has_role(current_user, c.relowner, 'USAGE') as may_vacuum
+  from pg_stat_user_tables t join pg_class c on c.oid = t.relid
+ where t.schemaname = $1 and t.relname = 'jobs'
 
 -- Removes dead row versions and their index entries; skips at once when another vacuum holds the table.
 -- name: VacuumJobs

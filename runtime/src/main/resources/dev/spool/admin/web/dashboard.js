@@ -178,12 +178,15 @@ async function pauseQueue(name, pause) {
 
 let searchBefore = null;
 
-function searchParams() {
-  const f = new FormData($('#search'));
+// The filled-in fields of a form, trimmed, as query parameters.
+function formParams(form, names) {
+  const f = new FormData(form);
   const p = new URLSearchParams();
-  for (const k of ['task', 'queue', 'state']) if (f.get(k)) p.set(k, f.get(k).trim());
+  for (const k of names) if (f.get(k) && f.get(k).trim()) p.set(k, f.get(k).trim());
   return p;
 }
+
+function searchParams() { return formParams($('#search'), ['task', 'queue', 'state']); }
 
 async function loadJobs(params, append) {
   const note = $('#search-note');
@@ -284,12 +287,7 @@ async function act(method, path, done, then) {
 
 let deadBefore = null;
 
-function deadFilters() {
-  const f = new FormData($('#dead-filter'));
-  const p = new URLSearchParams();
-  for (const k of ['queue', 'task']) if (f.get(k)) p.set(k, f.get(k).trim());
-  return p;
-}
+function deadFilters() { return formParams($('#dead-filter'), ['queue', 'task']); }
 
 async function loadDead(append) {
   const body = $('#dead tbody');

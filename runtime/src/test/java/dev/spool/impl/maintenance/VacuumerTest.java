@@ -78,6 +78,33 @@ class VacuumerTest extends SpoolTestBase {
     await(vacuumer.stop());
   }
 
+  @Test
+  void aRoleThatDoesNotOwnTheTableTurnsTheVacuumerOffInsteadOfVacuumingInVain() {
+    String role = "spool_reader_" + schema;
+    sql("create role " + role);
+    try {
+      sql("grant usage on schema " + schema + " to " + role);
+      sql("grant select on " + schema + ".jobs to " + role);
+      churn(10_000);
+      // the statistics query as another role: on a dedicated connection, so the pool's others stay as they were
+      io.vertx.sqlclient.SqlConnection connection = await(spool.pool().getConnection());
+      try {
+        await(connection.query("set role " + role).execute());
+        Vacuumer vacuumer = new Vacuumer(vertx, connection, spool.queries(), new VacuumOptions().setMinDeadRows(1), () -> 0);
+        assertThat(await(vacuumer.runOnce())).isFalse();
+        assertThat(await(vacuumer.runOnce())).isFalse();
+        assertThat(vacuumer.checks()).isEqualTo(1); // told once, it does not ask again
+        assertThat(vacuumer.vacuums()).isZero();
+        await(connection.query("reset role").execute());
+      } finally {
+        await(connection.close());
+      }
+    } finally {
+      sql("drop owned by " + role);
+      sql("drop role " + role);
+    }
+  }
+
   private static void sleepMs(long ms) {
     try {
       Thread.sleep(ms);
