@@ -45,6 +45,28 @@ public final class RateLimit {
     return new RateLimit(count, Duration.ofHours(1));
   }
 
+  /**
+   * Reads {@code "COUNT/WINDOW"}, the window a duration such as {@code 1s}, {@code 500ms}, {@code 1m},
+   * {@code 1h} or {@code 1d} (a bare unit means one of it: {@code "30/s"}).
+   */
+  public static RateLimit parse(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\d+)\\s*/\\s*(\\d*)\\s*(ms|s|m|h|d)\\s*")
+        .matcher(text == null ? "" : text);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("a rate limit reads like 10/1s, 100/1m or 5/500ms, got '" + text + "'");
+    }
+    long n = m.group(2).isEmpty() ? 1 : Long.parseLong(m.group(2));
+    Duration per = switch (m.group(3)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
+    };
+    long count = Long.parseLong(m.group(1));
+    return new RateLimit(count > MAX_COUNT ? MAX_COUNT + 1 : (int) count, per);
+  }
+
   /** Reads {@code {"count": N, "perMs": W}}. */
   public static RateLimit fromJson(JsonObject json) {
     return new RateLimit(json.getInteger("count", 0), Duration.ofMillis(json.getLong("perMs", 0L)));

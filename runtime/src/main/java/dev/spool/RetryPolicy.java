@@ -26,6 +26,7 @@ public class RetryPolicy {
   private double factor = DEFAULT_FACTOR;
   private Duration maxDelay = DEFAULT_MAX_DELAY;
   private double jitter = DEFAULT_JITTER;
+  private Integer maxAttempts;
   private final Set<Class<? extends Throwable>> retryOn = new LinkedHashSet<>();
   private final Set<Class<? extends Throwable>> giveUpOn = new LinkedHashSet<>();
 
@@ -36,16 +37,18 @@ public class RetryPolicy {
     this.factor = other.factor;
     this.maxDelay = other.maxDelay;
     this.jitter = other.jitter;
+    this.maxAttempts = other.maxAttempts;
     this.retryOn.addAll(other.retryOn);
     this.giveUpOn.addAll(other.giveUpOn);
   }
 
-  /** Reads {@code baseMs, factor, maxDelayMs, jitter, retryOn[], giveUpOn[]} (class names). */
+  /** Reads {@code baseMs, factor, maxDelayMs, jitter, maxAttempts, retryOn[], giveUpOn[]} (class names). */
   public RetryPolicy(JsonObject json) {
     setBase(Duration.ofMillis(json.getLong("baseMs", DEFAULT_BASE.toMillis())));
     setFactor(json.getDouble("factor", DEFAULT_FACTOR));
     setMaxDelay(Duration.ofMillis(json.getLong("maxDelayMs", DEFAULT_MAX_DELAY.toMillis())));
     setJitter(json.getDouble("jitter", DEFAULT_JITTER));
+    setMaxAttempts(json.getInteger("maxAttempts"));
     json.getJsonArray("retryOn", new JsonArray()).forEach(name -> retryOn(loadThrowable((String) name)));
     json.getJsonArray("giveUpOn", new JsonArray()).forEach(name -> giveUpOn(loadThrowable((String) name)));
   }
@@ -56,7 +59,7 @@ public class RetryPolicy {
     JsonArray giveUp = new JsonArray();
     giveUpOn.forEach(c -> giveUp.add(c.getName()));
     return new JsonObject().put("baseMs", base.toMillis()).put("factor", factor).put("maxDelayMs", maxDelay.toMillis())
-        .put("jitter", jitter).put("retryOn", retry).put("giveUpOn", giveUp);
+        .put("jitter", jitter).put("maxAttempts", maxAttempts).put("retryOn", retry).put("giveUpOn", giveUp);
   }
 
   /**
@@ -69,6 +72,14 @@ public class RetryPolicy {
     ms = Math.min(ms, maxDelay.toMillis());
     ms = ms * (1 + jitter * (2 * random - 1));
     return Duration.ofMillis(Math.max(0, Math.round(ms)));
+  }
+
+  /**
+   * True when attempt {@code attempt} of a job allowed {@code jobMaxAttempts} may be followed by another:
+   * the job's own limit and this policy's {@code maxAttempts}, when set, both allow it.
+   */
+  public boolean allowsAnotherAttempt(int attempt, int jobMaxAttempts) {
+    return attempt < jobMaxAttempts && (maxAttempts == null || attempt < maxAttempts);
   }
 
   /** True when a run that failed with {@code failure} may be tried again (attempts allowing). */
@@ -137,6 +148,22 @@ public class RetryPolicy {
       throw new IllegalArgumentException("jitter must be within [0, 1], got " + jitter);
     }
     this.jitter = jitter;
+    return this;
+  }
+
+  public Integer getMaxAttempts() {
+    return maxAttempts;
+  }
+
+  /**
+   * Caps the attempts of this handler's jobs below their own {@code maxAttempts} (set at enqueue, 20 by
+   * default); null (the default) leaves the job's limit alone.
+   */
+  public RetryPolicy setMaxAttempts(Integer maxAttempts) {
+    if (maxAttempts != null && maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
+    }
+    this.maxAttempts = maxAttempts;
     return this;
   }
 

@@ -136,7 +136,8 @@ public final class Executor {
       return;
     }
     JsonObject error = Errors.describe(failure, job.attempt());
-    if (job.attempt() < job.maxAttempts() && options.getRetryPolicy().isRetryable(failure)) {
+    if (options.getRetryPolicy().allowsAnotherAttempt(job.attempt(), job.maxAttempts())
+        && options.getRetryPolicy().isRetryable(failure)) {
       long delayMs = options.getRetryPolicy().delayAfter(job.attempt(), ThreadLocalRandom.current().nextDouble()).toMillis();
       LOG.log(System.Logger.Level.INFO, "{0} failed, retrying in {1} ms: {2}", job, delayMs, failure.toString());
       stats.finished(job, SpoolListener.Outcome.RETRIED, job.startedNanos(), failure);
