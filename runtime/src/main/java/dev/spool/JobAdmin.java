@@ -1,9 +1,9 @@
 package dev.spool;
 
-import dev.spool.impl.client.PgJobAdmin;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,18 +14,13 @@ import java.util.Optional;
  *
  * <p>It has a small pool of its own (at most {@link #POOL_SIZE} connections, opened on first use) whose
  * statements are planned with their actual filters, so each listing uses the index of the state asked
- * for. {@link #close()} it when done.
+ * for. {@link #close()} it when done. Get one from {@link Spool#admin()}.
  */
 public interface JobAdmin {
 
   int POOL_SIZE = 2;
   /** The most events {@link #history} returns for one job. */
   int MAX_EVENTS = 1000;
-
-  /** An admin on {@code spool}'s database and schema. */
-  static JobAdmin create(Spool spool) {
-    return new PgJobAdmin(spool);
-  }
 
   /** Jobs matching the query, newest first. */
   Future<List<Job>> list(JobQuery query);
@@ -70,6 +65,24 @@ public interface JobAdmin {
 
   /** Deletes history events older than {@code age}; completes with how many. */
   Future<Long> pruneHistory(Duration age);
+
+  /** Completes when the database answers a trivial statement, fails with why it does not. */
+  Future<Void> ping();
+
+  /** The worker that holds the maintenance lease (the leader), or empty when none does. */
+  Future<Optional<String>> leader();
+
+  /**
+   * Per queue that is not paused and has due jobs, how long its oldest due job has waited, longest
+   * first. Reads only available rows (through the claim index).
+   */
+  Future<Map<String, Duration>> oldestDueWaits();
+
+  /** Jobs per queue and state, with their oldest run_at; one scan of the table, for metrics gauges. */
+  Future<List<QueueDepth>> depths();
+
+  /** Jobs whose ids are within {@code [firstId, lastId]}, counted per state (scheduled apart). */
+  Future<Map<JobState, Long>> countByState(long firstId, long lastId);
 
   /** Closes the admin's own connections. */
   Future<Void> close();

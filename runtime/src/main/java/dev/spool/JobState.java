@@ -2,7 +2,14 @@ package dev.spool;
 
 import java.util.Locale;
 
-/** Where a job is in its life. See DESIGN.md for the transitions. */
+/**
+ * Where a job is in its life. A job is enqueued {@code available} (shown as {@code scheduled} until its
+ * run_at); a claim makes it {@code running}; its outcome makes it {@code completed} (or deletes it),
+ * {@code available} again for a retry, or {@code dead}; the rescuer returns a running job whose worker
+ * died to {@code available} (or {@code dead} when its attempts are used up); a cancel makes a job that is
+ * not running {@code cancelled} at once, and a running one when its run ends; a retry of a dead or
+ * cancelled job makes it {@code available}.
+ */
 public enum JobState {
   /** Waiting to be claimed (reported as {@link #SCHEDULED} while its run_at is in the future). */
   AVAILABLE,

@@ -1,8 +1,12 @@
 package dev.spool;
 
+import dev.spool.impl.SpoolInternals;
+import dev.spool.impl.client.PgJobAdmin;
 import dev.spool.impl.client.PgJobClient;
 import dev.spool.impl.sql.Migrator;
 import dev.spool.impl.sql.Queries;
+import dev.spool.impl.stats.Stats;
+import dev.spool.impl.worker.Worker;
 import dev.spool.spi.SpoolListener;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -18,7 +22,8 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * The entry point: one per application and database schema.
+ * The entry point: one per application and database schema, and the one factory of Spool's runtime
+ * (the only class of this package that builds what {@code dev.spool.impl} holds).
  *
  * <pre>{@code
  * Spool spool = Spool.builder(vertx).connectingTo("postgresql://localhost/app").build();
@@ -29,22 +34,12 @@ import java.util.UUID;
  */
 public final class Spool {
 
-  private final Vertx vertx;
-  private final PgConnectOptions connectOptions;
-  private final SpoolOptions options;
-  private final Queries queries;
-  private final Clock clock;
-  private final String nodeId;
-  private final Pool pool;
+  private final SpoolInternals internals;
   private final JobClient client;
-  private final SpoolStats stats = new SpoolStats();
-  private final SpoolListener listener;
-  private final List<PeriodicJob<?>> periodicJobs;
 
   private Spool(Builder builder) {
-    this.vertx = builder.vertx;
-    this.options = new SpoolOptions(builder.options);
-    this.connectOptions = new PgConnectOptions(builder.connectOptions)
+    SpoolOptions options = new SpoolOptions(builder.options);
+    PgConnectOptions connectOptions = new PgConnectOptions(builder.connectOptions)
         .setPipeliningLimit(options.getPipeliningLimit())
         .setCachePreparedStatements(true)
         // NOTICEs such as "schema already exists, skipping" are not worth a log line each
@@ -54,16 +49,15 @@ public final class Spool {
       // lets operators (and tests) tell Spool's connections apart in pg_stat_activity
       connectOptions.addProperty("application_name", "spool");
     }
-    this.queries = new Queries(options.getSchema());
-    this.clock = builder.clock;
-    this.listener = builder.listener;
-    this.periodicJobs = List.copyOf(builder.periodicJobs.values());
-    this.nodeId = builder.nodeId != null ? builder.nodeId : defaultNodeId();
-    this.pool = PgBuilder.pool()
+    Queries queries = new Queries(options.getSchema());
+    Pool pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(options.getPoolSize()))
         .connectingTo(connectOptions)
-        .using(vertx)
+        .using(builder.vertx)
         .build();
+    this.internals = new SpoolInternals(builder.vertx, connectOptions, options, queries, builder.clock,
+        builder.nodeId != null ? builder.nodeId : defaultNodeId(), pool, List.copyOf(builder.periodicJobs.values()),
+        new Stats(), builder.listener);
     this.client = new PgJobClient(pool, queries, options.getMaxPayloadBytes());
   }
 
@@ -74,7 +68,7 @@ public final class Spool {
 
   /** Creates or updates Spool's schema; safe to call from several processes at once. */
   public Future<List<Integer>> migrate() {
-    return new Migrator(queries, options.getHistory()).migrate(pool);
+    return new Migrator(internals.queries(), internals.options().getHistory()).migrate(internals.pool());
   }
 
   /** Enqueues and inspects jobs. */
@@ -82,71 +76,68 @@ public final class Spool {
     return client;
   }
 
+  /**
+   * An operator's view of this Spool's jobs and queues ({@link JobAdmin}), on a small pool of its own:
+   * {@link JobAdmin#close() close} it when done. Each call makes a new one.
+   */
+  public JobAdmin admin() {
+    return new PgJobAdmin(internals);
+  }
+
   /** A new worker verticle, to deploy with {@code vertx.deployVerticle}. */
   public WorkerVerticle worker(WorkerOptions options, JobHandlers handlers) {
-    return new WorkerVerticle(this, options, handlers);
+    return new Worker(internals, options, handlers);
   }
 
   /** Deploys {@code instances} worker verticles; completes with the deployment id. */
   public Future<String> deployWorkers(WorkerOptions options, JobHandlers handlers, int instances) {
-    return vertx.deployVerticle(() -> worker(options, handlers), new DeploymentOptions().setInstances(instances));
+    return internals.vertx().deployVerticle(() -> worker(options, handlers),
+        new DeploymentOptions().setInstances(instances));
   }
 
   /** What this Spool's workers have done since it was built. */
   public SpoolStats stats() {
-    return stats;
-  }
-
-  /** The hooks workers report through: these stats plus the builder's listener. */
-  public SpoolStats.Recorder recorder() {
-    return stats.recorder(listener);
-  }
-
-  /** As {@link #recorder()}, also telling {@code also} (a worker's own tally) of every event. */
-  public SpoolStats.Recorder recorder(SpoolListener also) {
-    return stats.recorder(SpoolListener.both(listener, also));
+    return internals.stats();
   }
 
   /** The pool of the client; usable for the caller's own transactions that enqueue jobs. */
   public Pool pool() {
-    return pool;
+    return internals.pool();
   }
 
+  /** The Vert.x instance this Spool runs on. */
   public Vertx vertx() {
-    return vertx;
+    return internals.vertx();
   }
 
+  /** A copy of this Spool's options. */
   public SpoolOptions options() {
-    return new SpoolOptions(options);
+    return new SpoolOptions(internals.options());
   }
 
+  /** A copy of the options this Spool connects with (its workers add properties of their own). */
   public PgConnectOptions connectOptions() {
-    return new PgConnectOptions(connectOptions);
+    return internals.connectOptions();
   }
 
   /** The clock of time-dependent services (settable for tests). */
   public Clock clock() {
-    return clock;
+    return internals.clock();
   }
 
   /** This process's name in lease owners: host, pid and a random part. */
   public String nodeId() {
-    return nodeId;
+    return internals.nodeId();
   }
 
   /** The periodic jobs declared on this Spool; the elected leader among its workers enqueues them. */
   public List<PeriodicJob<?>> periodicJobs() {
-    return periodicJobs;
-  }
-
-  /** The named SQL of this Spool's schema (for Spool's own services). */
-  public Queries queries() {
-    return queries;
+    return internals.periodicJobs();
   }
 
   /** Closes the client's pool. Undeploy worker verticles first. */
   public Future<Void> close() {
-    return pool.close();
+    return internals.pool().close();
   }
 
   private static String defaultNodeId() {

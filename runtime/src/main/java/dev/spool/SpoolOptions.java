@@ -1,6 +1,5 @@
 package dev.spool;
 
-import dev.spool.impl.sql.Queries;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -30,6 +29,8 @@ public class SpoolOptions {
   public static final int DEFAULT_PIPELINING_LIMIT = 256;
   /** 1 MiB: job arguments are for references and parameters, not for the data itself. */
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
+
+  private static final java.util.regex.Pattern SCHEMA_NAME = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]{0,40}");
 
   private String schema = DEFAULT_SCHEMA;
   private int poolSize = DEFAULT_POOL_SIZE;
@@ -73,13 +74,24 @@ public class SpoolOptions {
         .put("vacuum", vacuum.toJson());
   }
 
+  /**
+   * Returns {@code schema} when it is a lower-case SQL identifier of at most 41 characters, and throws
+   * otherwise: the one check of schema names, which reach Spool's SQL as identifiers.
+   */
+  public static String checkSchemaName(String schema) {
+    if (schema == null || !SCHEMA_NAME.matcher(schema).matches()) {
+      throw new IllegalArgumentException("schema name must match " + SCHEMA_NAME.pattern() + ", got: " + schema);
+    }
+    return schema;
+  }
+
   public String getSchema() {
     return schema;
   }
 
   /** A lower-case SQL identifier. */
   public SpoolOptions setSchema(String schema) {
-    this.schema = Queries.checkSchemaName(schema);
+    this.schema = checkSchemaName(schema);
     return this;
   }
 

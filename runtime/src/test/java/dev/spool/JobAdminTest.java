@@ -22,7 +22,7 @@ class JobAdminTest extends SpoolTestBase {
 
   @BeforeEach
   void openAdmin() {
-    admin = JobAdmin.create(spool);
+    admin = spool.admin();
   }
 
   @AfterEach

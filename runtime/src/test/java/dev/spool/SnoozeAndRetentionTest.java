@@ -1,5 +1,6 @@
 package dev.spool;
 
+import dev.spool.impl.sql.Queries;
 import static dev.spool.testing.TestDatabase.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,7 +73,7 @@ class SnoozeAndRetentionTest extends SpoolTestBase {
         + " select 'work', '\\x7b7d'::bytea, 'cancelled', now() - interval '2 hours' from generate_series(1, 10)");
     sql("insert into {schema}.jobs (task, args, state, finished_at)"
         + " select 'work', '\\x7b7d'::bytea, 'completed', now() from generate_series(1, 5)");
-    Pruner pruner = new Pruner(vertx, spool.pool(), spool.queries(), new RetentionOptions()
+    Pruner pruner = new Pruner(vertx, spool.pool(), new Queries(spool.options().getSchema()), new RetentionOptions()
         .setCompleted(Duration.ofHours(1)).setDead(Duration.ofDays(7)).setCancelled(Duration.ZERO)
         .setPruneBatch(1000).setMaxBatchesPerPass(2));
 
@@ -91,12 +92,12 @@ class SnoozeAndRetentionTest extends SpoolTestBase {
         + " select g, 'available', 'running', 1, now() - interval '8 days' from generate_series(1, 30) g");
     sql("insert into {schema}.job_events (job_id, from_state, to_state, attempt, at)"
         + " select g, 'running', 'completed', 1, now() - interval '1 hour' from generate_series(1, 4) g");
-    Pruner pruner = new Pruner(vertx, spool.pool(), spool.queries(), new RetentionOptions()
+    Pruner pruner = new Pruner(vertx, spool.pool(), new Queries(spool.options().getSchema()), new RetentionOptions()
         .setHistory(Duration.ofDays(7)).setPruneBatch(20));
 
     assertThat(await(pruner.runOnce())).isEqualTo(30);
     assertThat(sql("select count(*) from {schema}.job_events").iterator().next().getLong(0)).isEqualTo(4);
-    Pruner keepsAll = new Pruner(vertx, spool.pool(), spool.queries(), new RetentionOptions().setHistory(null)
+    Pruner keepsAll = new Pruner(vertx, spool.pool(), new Queries(spool.options().getSchema()), new RetentionOptions().setHistory(null)
         .setDead(null).setCancelled(null));
     assertThat(keepsAll.hasWork()).isFalse();
   }

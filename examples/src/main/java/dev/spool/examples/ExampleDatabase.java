@@ -1,6 +1,6 @@
 package dev.spool.examples;
 
-import dev.spool.impl.embedded.EmbeddedDatabase;
+import dev.spool.embedded.EmbeddedDatabase;
 import io.vertx.core.Future;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,7 @@
 package dev.spool.jmh;
 
-import dev.spool.impl.embedded.DatabaseChoice;
+import dev.spool.impl.sql.Queries;
+import dev.spool.embedded.DatabaseChoice;
 import dev.spool.EnqueueOptions;
 import dev.spool.Spool;
 import dev.spool.SpoolOptions;
@@ -90,12 +91,12 @@ public class ClaimAckBenchmark {
     }
     vertx = Vertx.vertx();
     spool = Spool.builder(vertx).connectingTo(DatabaseChoice.shared(DatabaseChoice.ENV)).options(new SpoolOptions().setSchema(SCHEMA)).build();
-    await(spool.pool().query(spool.queries().script(SETUP_SCRIPT).strip()).execute());
+    await(spool.pool().query(new Queries(spool.options().getSchema()).script(SETUP_SCRIPT).strip()).execute());
     await(spool.migrate());
     connection = PgBuilder.client().with(new PoolOptions().setMaxSize(WorkerOptions.DEFAULT_CONNECTIONS))
         .connectingTo(spool.connectOptions().addProperty("synchronous_commit", synchronousCommit)).using(vertx).build();
-    claimSql = spool.queries().get("ClaimJobs");
-    ackSql = spool.queries().get("DeleteCompleted");
+    claimSql = new Queries(spool.options().getSchema()).get("ClaimJobs");
+    ackSql = new Queries(spool.options().getSchema()).get("DeleteCompleted");
     claimParams = Tuple.of(EnqueueOptions.DEFAULT_QUEUE, new String[] {DispatchBenchmark.TASK.name()}, batch, OWNER,
         (double) WorkerOptions.DEFAULT_LEASE.toMillis());
     available = 0;
@@ -149,7 +150,7 @@ public class ClaimAckBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     await(connection.close());
-    await(spool.pool().query(spool.queries().script(SETUP_SCRIPT).strip()).execute());
+    await(spool.pool().query(new Queries(spool.options().getSchema()).script(SETUP_SCRIPT).strip()).execute());
     await(spool.close());
     await(vertx.close());
   }

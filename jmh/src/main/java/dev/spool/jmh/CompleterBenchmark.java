@@ -1,7 +1,7 @@
 package dev.spool.jmh;
 
-import dev.spool.SpoolStats;
-import dev.spool.impl.claim.ClaimedJob;
+import dev.spool.impl.stats.Stats;
+import dev.spool.impl.job.ClaimedJob;
 import dev.spool.impl.complete.Completer;
 import dev.spool.impl.sql.Queries;
 import dev.spool.spi.SpoolListener;
@@ -61,8 +61,8 @@ public class CompleterBenchmark {
     vertx = Vertx.vertx();
     loop = new OnEventLoop(vertx);
     client = new ImmediateSqlClient();
-    completer = new Completer(vertx, client, new Queries("spool"), "jmh", false, Duration.ofHours(1), ackBatchSize,
-        new SpoolStats().recorder(SpoolListener.NONE));
+    completer = new Completer(vertx, client, new Queries("spool"), "jmh", false, Duration.ofHours(1), ackBatchSize, Duration.ZERO,
+        new Stats().recorder(SpoolListener.NONE));
     jobs = jobs(vertx, JOB_POOL);
     // Flushes must complete synchronously on the immediate client, or the buffer would only grow.
     loop.run(() -> {

@@ -1,10 +1,10 @@
 package dev.spool.jmh;
 
+import dev.spool.impl.stats.Stats;
 import dev.spool.JobHandlers;
-import dev.spool.SpoolStats;
 import dev.spool.Task;
 import dev.spool.WorkerOptions;
-import dev.spool.impl.claim.ClaimedJob;
+import dev.spool.impl.job.ClaimedJob;
 import dev.spool.impl.complete.Completer;
 import dev.spool.impl.execute.Executor;
 import dev.spool.impl.sql.Queries;
@@ -65,9 +65,9 @@ public class DispatchBenchmark {
     vertx = Vertx.vertx();
     loop = new OnEventLoop(vertx);
     client = new ImmediateSqlClient();
-    SpoolStats.Recorder stats = new SpoolStats().recorder(SpoolListener.NONE);
+    Stats.Recorder stats = new Stats().recorder(SpoolListener.NONE);
     Completer completer = new Completer(vertx, client, new Queries("spool"), "jmh", false, Duration.ofHours(1),
-        WorkerOptions.DEFAULT_ACK_BATCH_SIZE, stats);
+        WorkerOptions.DEFAULT_ACK_BATCH_SIZE, Duration.ZERO, stats);
     JobHandlers handlers = new JobHandlers().register(TASK, (a, ctx) -> Future.succeededFuture());
     executor = new Executor(vertx, handlers, completer, (job, delayMs) -> { }, stats);
     args = "{\"user\":1234567,\"to\":\"someone@example.com\"}".getBytes(StandardCharsets.UTF_8);

@@ -1,7 +1,6 @@
 package dev.spool.loadtest;
 
 import dev.spool.Spool;
-import dev.spool.impl.sql.Queries;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -25,7 +24,29 @@ final class Checks {
 
   Checks(Spool spool) {
     this.spool = spool;
-    byName.putAll(Queries.parseNamed(spool.queries().script(SCRIPT)));
+    readScript(spool.options().getSchema());
+  }
+
+  /**
+   * Reads {@code checks.sql}: each statement follows its {@code -- name: X} line, comment lines are
+   * dropped, and {@code {schema}} is the scratch schema (a name SpoolOptions has checked).
+   */
+  private void readScript(String schema) {
+    String text;
+    try (var in = Checks.class.getClassLoader().getResourceAsStream(SCRIPT)) {
+      text = new String(java.util.Objects.requireNonNull(in, SCRIPT).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    for (String block : text.split("(?m)^-- name: *")) {
+      int eol = block.indexOf('\n');
+      if (eol < 0 || block.startsWith("--")) {
+        continue; // the file's header, before the first name
+      }
+      String sql = block.substring(eol + 1).lines().filter(l -> !l.startsWith("--"))
+          .collect(java.util.stream.Collectors.joining("\n")).strip().replace("{schema}", schema);
+      byName.put(block.substring(0, eol).strip(), sql);
+    }
   }
 
   String sql(String name) {
@@ -69,7 +90,7 @@ final class Checks {
 
   /** Statements mentioning this schema so far, from pg_stat_statements; fails when it is not loaded. */
   Future<Long> schemaStatements(SqlClient client) {
-    return client.preparedQuery(sql("SchemaStatements")).execute(Tuple.of("%" + spool.queries().schema() + ".%"))
+    return client.preparedQuery(sql("SchemaStatements")).execute(Tuple.of("%" + spool.options().getSchema() + ".%"))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 

@@ -1,6 +1,6 @@
 package dev.spool.loadtest;
 
-import dev.spool.impl.embedded.DatabaseChoice;
+import dev.spool.embedded.DatabaseChoice;
 import dev.spool.Spool;
 import dev.spool.SpoolOptions;
 import io.vertx.core.Vertx;

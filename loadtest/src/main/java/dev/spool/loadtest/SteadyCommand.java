@@ -1,6 +1,6 @@
 package dev.spool.loadtest;
 
-import dev.spool.impl.embedded.DatabaseChoice;
+import dev.spool.embedded.DatabaseChoice;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

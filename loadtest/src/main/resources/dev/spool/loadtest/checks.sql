@@ -1,6 +1,6 @@
 -- SQL of the load tester itself: resetting its scratch schema and looking at the outcome. Job operations
 -- (enqueue, claim, ack) go only through Spool's own named queries; nothing here changes a job.
--- {schema} is filled in by dev.spool.impl.sql.Queries#script from a validated identifier.
+-- {schema} is filled in by Checks with the scratch schema, a name SpoolOptions has validated.
 
 -- name: DropSchema
 drop schema if exists {schema} cascade

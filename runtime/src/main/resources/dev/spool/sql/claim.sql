@@ -1,12 +1,15 @@
 -- Queries of the producer: claim a batch of due jobs of one queue, only of the tasks this worker handles,
 -- unless the queue is paused (one primary-key probe per claim, so a pause holds on every node at once).
 
+-- Both claims return the same ten columns in the same order (ClaimedJob reads them by position, the
+-- fastest way; QueriesTest checks the two stay alike): id, queue, task, args, priority, attempt,
+-- max_attempts, timeout_ms, run_at, created_at.
+
 -- The ids go through an array rather than a join: a prepared statement's generic plan cannot see the
 -- LIMIT, guesses thousands of rows and hashes the whole table for a join; id = any(array) stays on the
--- primary key whatever the guess. UPDATE ... RETURNING gives rows in the table's order, not the claim's,
--- so the batch is sorted again on the way out: the prefetch buffer runs it first to last.
--- UPDATE ... RETURNING hands rows back in table order, not claim order: the producer sorts each batch
--- by (priority, run_at, id) itself, which costs the JVM microseconds and the database nothing.
+-- primary key whatever the guess. UPDATE ... RETURNING hands rows back in table order, not claim order:
+-- the producer sorts each batch by (priority, run_at, id) itself, which costs the JVM microseconds and
+-- the database nothing.
 -- name: ClaimJobs
 update {schema}.jobs j
    set state = 'running', attempt = j.attempt + 1, lease_owner = $4,
@@ -19,3 +22,118 @@ update {schema}.jobs j
     limit $3
     for update skip locked))
 returning j.id, j.queue, j.task, j.args, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.run_at, j.created_at
+
+-- The claim of queues with a cluster-wide concurrency or rate limit: the ten columns of ClaimJobs plus
+-- wait_ms; a row with a null id only carries the wait.
+-- name: ClaimJobsLimited
+select id, queue, task, args, priority, attempt, max_attempts, timeout_ms, run_at, created_at, wait_ms
+  from {schema}.claim_limited($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+
+-- The claim of a queue with a cluster-wide concurrency limit or a rate limit (of the queue or of its
+-- tasks); unlimited queues keep the plain ClaimJobs. It locks the queue's limit rows (in key order, so
+-- claims take turns without deadlocks), then, each statement seeing what the previous claim committed,
+-- counts what the limits still allow, claims at most that in the usual order, and logs the claims.
+-- Returns the claimed jobs like ClaimJobs, plus, when a limit cut the claim short, one row with a null id
+-- whose wait_ms says when to try again (when the oldest logged claim leaves its window, or p_recheck_ms
+-- when the concurrency limit is reached).
+--   p_keys, p_limits, p_windows_ms, p_key_tasks: per limit row, its key, the starts allowed per window
+--   (null: no rate limit, the row only serialises claims), the window, and the task it limits (null: the
+--   whole queue). p_concurrency: running jobs of the queue allowed across all workers, null for no limit.
+-- The migrator (re)defines it after every migration, so this text, not V005's first version, is what runs.
+-- name: ClaimLimitedFunction
+create or replace function {schema}.claim_limited(
+  p_queue text, p_tasks text[], p_batch integer, p_owner text, p_lease_ms float8, p_concurrency integer,
+  p_keys text[], p_limits integer[], p_windows_ms float8[], p_key_tasks text[], p_recheck_ms float8)
+returns table (id bigint, queue text, task text, args bytea, priority smallint, attempt integer,
+               max_attempts integer, timeout_ms integer, run_at timestamptz, created_at timestamptz,
+               wait_ms float8)
+language plpgsql as $$
+#variable_conflict use_column
+declare
+  t             timestamptz;
+  allowance     integer := p_batch;
+  task_names    text[] := '{}';
+  task_allow    integer[] := '{}';
+  claimed_tasks text[] := '{}';
+  n_keys        integer := coalesce(array_length(p_keys, 1), 0);
+  used          integer;
+  oldest        timestamptz;
+  running       integer;
+  wait          float8;
+  r             record;
+begin
+  if exists (select 1 from {schema}.queues q where q.name = p_queue and q.paused) then
+    return;
+  end if;
+  insert into {schema}.rate_limits (key) select k from unnest(p_keys) k order by k on conflict do nothing;
+  perform 1 from {schema}.rate_limits l where l.key = any(p_keys) order by l.key for update;
+  t := clock_timestamp();
+
+  for i in 1 .. n_keys loop
+    continue when p_limits[i] is null;
+    select count(*) into used
+      from {schema}.rate_limits l, unnest(l.starts) s
+     where l.key = p_keys[i] and s > t - p_windows_ms[i] * interval '1 millisecond';
+    if p_key_tasks[i] is null then
+      allowance := least(allowance, greatest(0, p_limits[i] - used));
+    else
+      task_names := task_names || p_key_tasks[i];
+      task_allow := task_allow || greatest(0, p_limits[i] - used);
+    end if;
+  end loop;
+  if p_concurrency is not null then
+    select count(*) into running from {schema}.jobs j where j.state = 'running' and j.queue = p_queue;
+    allowance := least(allowance, greatest(0, p_concurrency - running));
+  end if;
+
+  if allowance > 0 then
+    for r in
+      with claimed as (
+      update {schema}.jobs j
+         set state = 'running', attempt = j.attempt + 1, lease_owner = p_owner,
+             lease_expires_at = t + p_lease_ms * interval '1 millisecond', attempted_at = t
+       where j.id = any(array(
+         select c.id
+           from unnest(p_tasks) as tk(name)
+          cross join lateral (
+            select s.id, s.priority, s.run_at from {schema}.jobs s
+             where s.state = 'available' and s.queue = p_queue and s.run_at <= t and s.task = tk.name
+             order by s.priority, s.run_at, s.id
+             limit coalesce((select u.a from unnest(task_names, task_allow) as u(n, a) where u.n = tk.name), allowance)
+             for update of s skip locked) c
+          order by c.priority, c.run_at, c.id
+          limit allowance))
+      returning j.id, j.queue, j.task, j.args, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.run_at, j.created_at)
+      select * from claimed c order by c.priority, c.run_at, c.id
+    loop
+      claimed_tasks := claimed_tasks || r.task;
+      id := r.id; queue := r.queue; task := r.task; args := r.args; priority := r.priority; attempt := r.attempt;
+      max_attempts := r.max_attempts; timeout_ms := r.timeout_ms; run_at := r.run_at; created_at := r.created_at;
+      wait_ms := null;
+      return next;
+    end loop;
+  end if;
+
+  for i in 1 .. n_keys loop
+    continue when p_limits[i] is null;
+    update {schema}.rate_limits l
+       set starts = array(select s from unnest(l.starts) s
+                           where s > t - p_windows_ms[i] * interval '1 millisecond' order by s)
+                    || array_fill(t, array[(select count(*)::integer from unnest(claimed_tasks) c
+                                             where p_key_tasks[i] is null or c = p_key_tasks[i])])
+     where l.key = p_keys[i]
+    returning cardinality(l.starts), l.starts[1] into used, oldest;
+    if used >= p_limits[i] then
+      wait := least(wait, greatest(1, extract(epoch from oldest + p_windows_ms[i] * interval '1 millisecond' - t) * 1000));
+    end if;
+  end loop;
+  if p_concurrency is not null and running + coalesce(array_length(claimed_tasks, 1), 0) >= p_concurrency then
+    wait := least(wait, p_recheck_ms);
+  end if;
+  if wait is not null then
+    id := null; queue := p_queue; task := null; args := null; priority := null; attempt := null;
+    max_attempts := null; timeout_ms := null; run_at := null; created_at := null;
+    wait_ms := wait;
+    return next;
+  end if;
+end $$

@@ -1,4 +1,4 @@
--- Queries of the liveness and maintenance services: heartbeats, leader election, rescue.
+-- Queries of the liveness and maintenance services: heartbeats, leader election, rescue, vacuum and pruning.
 
 -- Registers the worker (again, if the rescuer reaped it), records what it did since the last beat ($4,
 -- per queue: finished and failed runs a second, pickup lag; the dashboard sums live workers) and extends
@@ -89,3 +89,22 @@ select coalesce(t.n_live_tup, 0) as live, coalesce(t.n_dead_tup, 0) as dead,
 -- Removes dead row versions and their index entries; skips at once when another vacuum holds the table.
 -- name: VacuumJobs
 vacuum (skip_locked) {schema}.jobs
+
+-- The pruner: finished jobs past their retention window, a bounded batch per statement.
+-- name: PruneCompleted
+delete from {schema}.jobs where id = any(array(
+  select id from {schema}.jobs
+   where state = 'completed' and finished_at < now() - $1::float8 * interval '1 millisecond'
+   limit $2))
+
+-- name: PruneDead
+delete from {schema}.jobs where id = any(array(
+  select id from {schema}.jobs
+   where state = 'dead' and finished_at < now() - $1::float8 * interval '1 millisecond'
+   limit $2))
+
+-- name: PruneCancelled
+delete from {schema}.jobs where id = any(array(
+  select id from {schema}.jobs
+   where state = 'cancelled' and finished_at < now() - $1::float8 * interval '1 millisecond'
+   limit $2))

@@ -1,4 +1,4 @@
--- Queries of scheduling and flow control: the periodic scheduler, the pruner, the claim of limited queues.
+-- Queries of the periodic scheduler: slots of periodic jobs, enqueued once each.
 
 -- The scheduler's first statement in its transaction for one periodic job: creates its row when new and
 -- locks it, so a second leader acting at the same moment waits and then sees the slot this one recorded.
@@ -23,27 +23,3 @@ inserted as (
 woken as (
   select pg_notify('{channel}', d.queue) from (select distinct queue from inserted where run_at <= now()) d)
 select id, (select count(*) from woken) as woken from inserted
-
--- The pruner: finished jobs past their retention window, a bounded batch per statement.
--- name: PruneCompleted
-delete from {schema}.jobs where id = any(array(
-  select id from {schema}.jobs
-   where state = 'completed' and finished_at < now() - $1::float8 * interval '1 millisecond'
-   limit $2))
-
--- name: PruneDead
-delete from {schema}.jobs where id = any(array(
-  select id from {schema}.jobs
-   where state = 'dead' and finished_at < now() - $1::float8 * interval '1 millisecond'
-   limit $2))
-
--- name: PruneCancelled
-delete from {schema}.jobs where id = any(array(
-  select id from {schema}.jobs
-   where state = 'cancelled' and finished_at < now() - $1::float8 * interval '1 millisecond'
-   limit $2))
-
--- The claim of queues with a cluster-wide concurrency or rate limit (see claim_limited in V005). Rows
--- are shaped like ClaimJobs', plus wait_ms; a row with a null id only carries the wait.
--- name: ClaimJobsLimited
-select * from {schema}.claim_limited($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)

@@ -1,6 +1,6 @@
 package dev.spool.testing;
 
-import dev.spool.impl.embedded.DatabaseChoice;
+import dev.spool.embedded.DatabaseChoice;
 import io.vertx.core.Future;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;

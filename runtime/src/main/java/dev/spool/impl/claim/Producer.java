@@ -1,8 +1,10 @@
 package dev.spool.impl.claim;
 
-import dev.spool.SpoolStats;
+import dev.spool.impl.stats.Stats;
 import dev.spool.WorkerOptions;
+import dev.spool.impl.Service;
 import dev.spool.impl.complete.Completer;
+import dev.spool.impl.job.ClaimedJob;
 import dev.spool.impl.execute.Executor;
 import dev.spool.impl.sql.Queries;
 import io.vertx.core.Future;
@@ -32,7 +34,7 @@ import java.util.TreeSet;
  *
  * <p>All methods run on the owning verticle's event loop.
  */
-public final class Producer {
+public final class Producer implements Service {
 
   private static final System.Logger LOG = System.getLogger(Producer.class.getName());
   private static final long MAX_CLAIM_BACKOFF_MS = 5_000;
@@ -52,7 +54,7 @@ public final class Producer {
   private final WorkerOptions options;
   private final Executor executor;
   private final Completer completer;
-  private final SpoolStats.Recorder stats;
+  private final Stats.Recorder stats;
 
   private final ArrayDeque<ClaimedJob> buffer = new ArrayDeque<>();
   private final Map<Long, ClaimedJob> running = new HashMap<>();
@@ -77,7 +79,7 @@ public final class Producer {
   private String limitedClaimSql;
 
   public Producer(Vertx vertx, SqlClient client, Queries queries, String queue, Set<String> tasks, String owner,
-      WorkerOptions options, Executor executor, Completer completer, SpoolStats.Recorder stats) {
+      WorkerOptions options, Executor executor, Completer completer, Stats.Recorder stats) {
     this.vertx = vertx;
     this.client = client;
     this.claimSql = queries.get("ClaimJobs");
@@ -100,9 +102,12 @@ public final class Producer {
     this.limitedClaimSql = queries.get("ClaimJobsLimited");
   }
 
-  public void start() {
+  /** Claims at once, then whenever woken, polling as a fallback. */
+  @Override
+  public Future<Void> start() {
     pollTimer = vertx.setPeriodic(options.getPollInterval().toMillis(), t -> wake());
     wake();
+    return Future.succeededFuture();
   }
 
   /** Something may be due: claim if there is room. */
@@ -238,9 +243,11 @@ public final class Producer {
 
   /**
    * Stops claiming, hands prefetched jobs back, and completes when the running handlers have finished
-   * or {@code timeoutMs} has passed; jobs still running then are given up and retried elsewhere.
+   * or the shutdown timeout has passed; jobs still running then are given up and retried elsewhere.
    */
-  public Future<Void> stop(long timeoutMs) {
+  @Override
+  public Future<Void> stop() {
+    long timeoutMs = options.getShutdownTimeout().toMillis();
     stopped = true;
     vertx.cancelTimer(pollTimer);
     if (dueTimer >= 0) {

@@ -6,9 +6,11 @@ import dev.spool.JobEvent;
 import dev.spool.JobQuery;
 import dev.spool.JobState;
 import dev.spool.QueueActivity;
+import dev.spool.QueueDepth;
 import dev.spool.QueueSummary;
 import dev.spool.RetryResult;
-import dev.spool.Spool;
+import dev.spool.impl.SpoolInternals;
+import dev.spool.impl.leader.Elector;
 import dev.spool.impl.sql.Queries;
 import dev.spool.impl.sql.Rows;
 import io.vertx.core.Future;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +40,7 @@ public final class PgJobAdmin implements JobAdmin {
   private final Queries queries;
   private final Pool pool;
 
-  public PgJobAdmin(Spool spool) {
+  public PgJobAdmin(SpoolInternals spool) {
     this.queries = spool.queries();
     this.pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(POOL_SIZE))
@@ -148,6 +151,52 @@ public final class PgJobAdmin implements JobAdmin {
   public Future<Long> estimatedJobs() {
     return pool.preparedQuery(queries.get("EstimatedJobRows")).execute(Tuple.of(queries.schema()))
         .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getLong("rows") : 0L);
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return pool.query(queries.get("Ping")).execute().mapEmpty();
+  }
+
+  @Override
+  public Future<Optional<String>> leader() {
+    return pool.preparedQuery(queries.get("CurrentLeader")).execute(Tuple.of(Elector.MAINTENANCE))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.ofNullable(rows.iterator().next().getString("leader_id")));
+  }
+
+  @Override
+  public Future<Map<String, Duration>> oldestDueWaits() {
+    return pool.query(queries.get("OldestAvailable")).execute().map(rows -> {
+      Map<String, Duration> waits = new LinkedHashMap<>();
+      for (Row row : rows) {
+        waits.put(row.getString("queue"), Duration.ofMillis(Math.round(row.getDouble("age_seconds") * 1000)));
+      }
+      return waits;
+    });
+  }
+
+  @Override
+  public Future<List<QueueDepth>> depths() {
+    return pool.query(queries.get("QueueDepth")).execute().map(rows -> {
+      List<QueueDepth> depths = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        Double oldest = row.getDouble("oldest_seconds");
+        depths.add(new QueueDepth(row.getString("queue"), JobState.fromSql(row.getString("state")), row.getLong("jobs"),
+            Duration.ofMillis(oldest == null ? 0 : Math.round(oldest * 1000))));
+      }
+      return depths;
+    });
+  }
+
+  @Override
+  public Future<Map<JobState, Long>> countByState(long firstId, long lastId) {
+    return pool.preparedQuery(queries.get("CountJobsByStateInRange")).execute(Tuple.of(firstId, lastId)).map(rows -> {
+      Map<JobState, Long> counts = new EnumMap<>(JobState.class);
+      for (Row row : rows) {
+        counts.put(JobState.fromSql(row.getString("state")), row.getLong("jobs"));
+      }
+      return counts;
+    });
   }
 
   @Override

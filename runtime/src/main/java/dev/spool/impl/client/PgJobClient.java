@@ -1,5 +1,6 @@
 package dev.spool.impl.client;
 
+import dev.spool.impl.job.Payloads;
 import dev.spool.CancelResult;
 import dev.spool.EnqueueOptions;
 import dev.spool.Job;
@@ -186,18 +187,7 @@ public final class PgJobClient implements JobClient {
   }
 
   private <A> byte[] encode(Task<A> task, A args) {
-    byte[] bytes;
-    try {
-      bytes = task.codec().encode(args);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("cannot encode the arguments of task " + task.name() + " with codec "
-          + task.codec().name() + ": " + e.getMessage(), e);
-    }
-    if (bytes.length > maxPayloadBytes) {
-      throw new IllegalArgumentException("the arguments of task " + task.name() + " are " + bytes.length
-          + " bytes encoded, more than the limit of " + maxPayloadBytes + " (SpoolOptions.maxPayloadBytes)");
-    }
-    return bytes;
+    return Payloads.encode(task, args, maxPayloadBytes);
   }
 
   private static OffsetDateTime toOffset(EnqueueOptions options) {

@@ -1,7 +1,8 @@
 package dev.spool.impl.complete;
 
-import dev.spool.SpoolStats;
-import dev.spool.impl.claim.ClaimedJob;
+import dev.spool.impl.stats.Stats;
+import dev.spool.impl.Service;
+import dev.spool.impl.job.ClaimedJob;
 import dev.spool.impl.sql.Queries;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -25,7 +26,7 @@ import java.util.List;
  *
  * <p>All methods run on the owning verticle's event loop.
  */
-public final class Completer {
+public final class Completer implements Service {
 
   /** Flushes allowed in flight at once; more outcomes wait in the buffer. */
   public static final int MAX_FLUSHES_IN_FLIGHT = 4;
@@ -42,16 +43,17 @@ public final class Completer {
   private final String snoozeSql;
   private final long flushIntervalMs;
   private final int batchSize;
-  private final SpoolStats.Recorder stats;
+  private final Stats.Recorder stats;
 
   private Batch pending = new Batch();
   private int flushesInFlight;
   private long flushTimer = -1;
   private int failedFlushes;
   private final List<Promise<Void>> drainWaiters = new ArrayList<>();
+  private final long shutdownTimeoutMs;
 
   public Completer(Vertx vertx, SqlClient client, Queries queries, String owner, boolean keepCompleted,
-      Duration flushInterval, int batchSize, SpoolStats.Recorder stats) {
+      Duration flushInterval, int batchSize, Duration shutdownTimeout, Stats.Recorder stats) {
     this.vertx = vertx;
     this.client = client;
     this.owner = owner;
@@ -62,7 +64,20 @@ public final class Completer {
     this.snoozeSql = queries.get("SnoozeJobs");
     this.flushIntervalMs = flushInterval.toMillis();
     this.batchSize = batchSize;
+    this.shutdownTimeoutMs = shutdownTimeout.toMillis();
     this.stats = stats;
+  }
+
+  /** Nothing to start: outcomes are written as they come. */
+  @Override
+  public Future<Void> start() {
+    return Future.succeededFuture();
+  }
+
+  /** Writes every outcome held, waiting at most the shutdown timeout (see {@link #drain}). */
+  @Override
+  public Future<Void> stop() {
+    return drain(shutdownTimeoutMs);
   }
 
   /** The job's handler succeeded. */

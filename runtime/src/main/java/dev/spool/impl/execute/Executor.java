@@ -1,13 +1,13 @@
 package dev.spool.impl.execute;
 
+import dev.spool.impl.stats.Stats;
 import dev.spool.HandlerOptions;
 import dev.spool.JobHandler;
 import dev.spool.JobHandlers;
 import dev.spool.JobTimeoutException;
 import dev.spool.Snooze;
-import dev.spool.SpoolStats;
 import dev.spool.UndecodablePayloadException;
-import dev.spool.impl.claim.ClaimedJob;
+import dev.spool.impl.job.ClaimedJob;
 import dev.spool.impl.complete.Completer;
 import dev.spool.spi.SpoolListener;
 import io.vertx.core.Future;
@@ -29,13 +29,13 @@ public final class Executor {
   private final JobHandlers handlers;
   private final Completer completer;
   private final ObjLongConsumer<ClaimedJob> retryScheduled;
-  private final SpoolStats.Recorder stats;
+  private final Stats.Recorder stats;
 
   /**
    * @param retryScheduled told of each retry and its delay, so the job's queue can wake when it is due
    */
   public Executor(Vertx vertx, JobHandlers handlers, Completer completer, ObjLongConsumer<ClaimedJob> retryScheduled,
-      SpoolStats.Recorder stats) {
+      Stats.Recorder stats) {
     this.vertx = vertx;
     this.handlers = handlers;
     this.completer = completer;

@@ -1,5 +1,6 @@
 package dev.spool.impl.leader;
 
+import dev.spool.impl.Service;
 import dev.spool.impl.sql.Queries;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,7 +16,7 @@ import java.util.function.Consumer;
  * database session ends with it); a leader that cannot reach the database steps down at once, before
  * its lease could run out, so two leaders never act on the same lease.
  */
-public final class Elector {
+public final class Elector implements Service {
 
   private static final System.Logger LOG = System.getLogger(Elector.class.getName());
 
@@ -40,10 +41,6 @@ public final class Elector {
    */
   public Elector(Vertx vertx, SqlClient client, Queries queries, String role, String candidate, Duration interval,
       Duration ttl, Consumer<Boolean> onChange) {
-    if (ttl.compareTo(interval.multipliedBy(2)) < 0) {
-      throw new IllegalArgumentException("the leader TTL (" + ttl + ") must be at least twice the election interval ("
-          + interval + ")");
-    }
     this.vertx = vertx;
     this.client = client;
     this.electSql = queries.get("Elect");
@@ -55,9 +52,12 @@ public final class Elector {
     this.onChange = onChange;
   }
 
-  public void start() {
+  /** Stands for election now and every interval; leadership comes later, through {@code onChange}. */
+  @Override
+  public Future<Void> start() {
     attempt();
     timer = vertx.setPeriodic(intervalMs, t -> attempt());
+    return Future.succeededFuture();
   }
 
   public boolean isLeader() {
@@ -81,6 +81,7 @@ public final class Elector {
   }
 
   /** Stops campaigning and frees the role at once when held, so the next leader need not wait for the TTL. */
+  @Override
   public Future<Void> stop() {
     stopped = true;
     vertx.cancelTimer(timer);

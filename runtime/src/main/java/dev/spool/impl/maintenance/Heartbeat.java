@@ -1,5 +1,6 @@
 package dev.spool.impl.maintenance;
 
+import dev.spool.impl.Service;
 import dev.spool.impl.sql.Queries;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,7 +14,7 @@ import java.util.List;
  * its jobs that have run past half their lease, so long handlers are not rescued while their worker
  * lives. A worker whose heartbeats stop (killed, partitioned) is reaped by the leader's {@link Rescuer}.
  */
-public final class Heartbeat {
+public final class Heartbeat implements Service {
 
   private static final System.Logger LOG = System.getLogger(Heartbeat.class.getName());
 
@@ -31,10 +32,6 @@ public final class Heartbeat {
 
   public Heartbeat(Vertx vertx, SqlClient client, Queries queries, String workerId, List<String> queues,
       WorkerActivity activity, Duration interval, Duration lease) {
-    if (interval.toMillis() < 1 || lease.compareTo(interval.multipliedBy(2)) < 0) {
-      throw new IllegalArgumentException("the lease (" + lease + ") must be at least twice the heartbeat interval ("
-          + interval + ")");
-    }
     this.vertx = vertx;
     this.client = client;
     this.sql = queries.get("Heartbeat");
@@ -47,6 +44,7 @@ public final class Heartbeat {
   }
 
   /** Registers the worker; fails when the database cannot be reached, so the worker does not start blind. */
+  @Override
   public Future<Void> start() {
     return beat().onSuccess(v -> timer = vertx.setPeriodic(intervalMs, t -> beat()));
   }
@@ -70,6 +68,7 @@ public final class Heartbeat {
   }
 
   /** Stops beating and removes the worker's row (its jobs have been acked or handed back by then). */
+  @Override
   public Future<Void> stop() {
     vertx.cancelTimer(timer);
     return client.preparedQuery(deregisterSql).execute(Tuple.of(workerId)).mapEmpty();

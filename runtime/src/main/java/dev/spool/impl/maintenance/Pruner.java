@@ -1,6 +1,7 @@
 package dev.spool.impl.maintenance;
 
 import dev.spool.RetentionOptions;
+import dev.spool.impl.Service;
 import dev.spool.impl.sql.Queries;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,7 +18,7 @@ import java.util.List;
  * few locks and a large backlog is worked off over several passes. Ages are measured on the database's
  * clock ({@code finished_at} against {@code now()}), the one that wrote them.
  */
-public final class Pruner {
+public final class Pruner implements Service {
 
   private static final System.Logger LOG = System.getLogger(Pruner.class.getName());
 
@@ -35,14 +36,10 @@ public final class Pruner {
     this.vertx = vertx;
     this.client = client;
     this.options = new RetentionOptions(options);
-    if (this.options.getPruneInterval().toMillis() < 1 || this.options.getPruneBatch() < 1
-        || this.options.getMaxBatchesPerPass() < 1) {
-      throw new IllegalArgumentException("prune interval, batch and batches per pass must be positive");
-    }
     add("completed", queries.get("PruneCompleted"), this.options.keepsCompleted() ? this.options.getCompleted() : null);
     add("dead", queries.get("PruneDead"), this.options.getDead());
     add("cancelled", queries.get("PruneCancelled"), this.options.getCancelled());
-    // events exist only while history is on; with it off this deletes nothing, through an index on at
+    // events exist only while history is on; with it off this finds nothing, cheaply, through the index on at
     add("history events", queries.get("PruneJobEvents"), this.options.getHistory());
   }
 
@@ -57,6 +54,7 @@ public final class Pruner {
     return !targets.isEmpty();
   }
 
+  @Override
   public Future<Void> start() {
     if (timer < 0 && hasWork()) {
       timer = vertx.setPeriodic(options.getPruneInterval().toMillis(), t -> runOnce());
@@ -64,6 +62,7 @@ public final class Pruner {
     return Future.succeededFuture();
   }
 
+  @Override
   public Future<Void> stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);

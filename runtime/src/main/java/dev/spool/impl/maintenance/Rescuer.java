@@ -1,6 +1,7 @@
 package dev.spool.impl.maintenance;
 
-import dev.spool.SpoolStats;
+import dev.spool.impl.stats.Stats;
+import dev.spool.impl.Service;
 import dev.spool.impl.sql.Queries;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,7 +18,7 @@ import java.util.TreeMap;
  * (the attempt counted), dead when attempts are used up, cancelled when a cancel was requested. The
  * queues of rescued jobs are notified, so idle workers pick them up at once.
  */
-public final class Rescuer {
+public final class Rescuer implements Service {
 
   private static final System.Logger LOG = System.getLogger(Rescuer.class.getName());
   /** Jobs rescued per statement; a larger backlog is taken in several statements at once. */
@@ -30,7 +31,7 @@ public final class Rescuer {
   private final long intervalMs;
   private final double workerTimeoutMs;
   private final double sessionGraceMs;
-  private final SpoolStats.Recorder stats;
+  private final Stats.Recorder stats;
   private long timer = -1;
   private boolean running;
 
@@ -39,10 +40,7 @@ public final class Rescuer {
    *                          heartbeats, well before the worker timeout
    */
   public Rescuer(Vertx vertx, SqlClient client, Queries queries, Duration interval, Duration workerTimeout,
-      Duration heartbeatInterval, SpoolStats.Recorder stats) {
-    if (interval.toMillis() < 1 || workerTimeout.toMillis() < 1) {
-      throw new IllegalArgumentException("rescue interval and worker timeout must be at least 1 ms");
-    }
+      Duration heartbeatInterval, Stats.Recorder stats) {
     this.vertx = vertx;
     this.client = client;
     this.reapSql = queries.get("ReapWorkers");
@@ -53,17 +51,21 @@ public final class Rescuer {
     this.stats = stats;
   }
 
-  public void start() {
+  @Override
+  public Future<Void> start() {
     if (timer < 0) {
       timer = vertx.setPeriodic(intervalMs, t -> runOnce());
     }
+    return Future.succeededFuture();
   }
 
-  public void stop() {
+  @Override
+  public Future<Void> stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
       timer = -1;
     }
+    return Future.succeededFuture();
   }
 
   /** One pass; completes with the number of jobs taken back. Passes never overlap. */

@@ -2,6 +2,8 @@ package dev.spool.impl.maintenance;
 
 import dev.spool.EnqueueOptions;
 import dev.spool.PeriodicJob;
+import dev.spool.impl.Service;
+import dev.spool.impl.job.Payloads;
 import dev.spool.impl.sql.Queries;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,7 +27,7 @@ import java.util.List;
  * the row is locked and the decision is taken on what it holds, two leaders at once (a handover) still
  * enqueue each slot once.
  */
-public final class Scheduler {
+public final class Scheduler implements Service {
 
   private static final System.Logger LOG = System.getLogger(Scheduler.class.getName());
 
@@ -86,15 +88,11 @@ public final class Scheduler {
   }
 
   private static <A> byte[] encode(PeriodicJob<A> job, int maxPayloadBytes) {
-    byte[] bytes = job.task().codec().encode(job.args());
-    if (bytes.length > maxPayloadBytes) {
-      throw new IllegalArgumentException("the arguments of " + job + " are " + bytes.length
-          + " bytes encoded, more than the limit of " + maxPayloadBytes);
-    }
-    return bytes;
+    return Payloads.encode(job.task(), job.args(), maxPayloadBytes);
   }
 
   /** Starts scheduling (on becoming leader): slots before now, less the grace, count as missed. */
+  @Override
   public Future<Void> start() {
     if (running || entries.isEmpty()) {
       return Future.succeededFuture();
@@ -109,6 +107,7 @@ public final class Scheduler {
   }
 
   /** Stops scheduling (on stepping down); completes when a pass under way has finished its transaction. */
+  @Override
   public Future<Void> stop() {
     running = false;
     if (timer >= 0) {

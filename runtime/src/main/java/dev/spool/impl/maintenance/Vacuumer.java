@@ -1,6 +1,7 @@
 package dev.spool.impl.maintenance;
 
 import dev.spool.VacuumOptions;
+import dev.spool.impl.Service;
 import dev.spool.impl.sql.Queries;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,7 +19,7 @@ import java.util.function.LongSupplier;
  * table cannot vacuum it (PostgreSQL would only warn and skip): the vacuumer then turns itself off with
  * one log line. Other failures are retried at the next check.
  */
-public final class Vacuumer {
+public final class Vacuumer implements Service {
 
   private static final System.Logger LOG = System.getLogger(Vacuumer.class.getName());
   private static final Duration MIN_BUSY_WINDOW = Duration.ofSeconds(5);
@@ -53,6 +54,7 @@ public final class Vacuumer {
     this.activity = activity;
   }
 
+  @Override
   public Future<Void> start() {
     if (timer < 0 && options.isEnabled() && !refused) {
       long now = System.nanoTime();
@@ -73,6 +75,7 @@ public final class Vacuumer {
     return Math.max(MIN_BUSY_WINDOW.toNanos(), 5 * options.getCheckInterval().toNanos());
   }
 
+  @Override
   public Future<Void> stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);

@@ -1,5 +1,6 @@
 package dev.spool.impl.notify;
 
+import dev.spool.impl.Service;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,7 +14,7 @@ import java.util.function.Consumer;
  * the worker is told with a {@code null} queue, meaning "notifications may have been missed: look at
  * every queue".
  */
-public final class JobNotifier {
+public final class JobNotifier implements Service {
 
   private static final System.Logger LOG = System.getLogger(JobNotifier.class.getName());
   static final long MAX_RECONNECT_DELAY_MS = 5_000;
@@ -50,11 +51,13 @@ public final class JobNotifier {
    * Connects; the future fails when the first connection cannot be made (later losses reconnect on
    * their own).
    */
+  @Override
   public Future<Void> start() {
     return subscriber.connect();
   }
 
-  public Future<Void> close() {
+  @Override
+  public Future<Void> stop() {
     return subscriber.close();
   }
 }

@@ -1,5 +1,6 @@
 package dev.spool.impl.sql;
 
+import dev.spool.SpoolOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,25 +17,16 @@ import java.util.regex.Pattern;
 public final class Queries {
 
   private static final String[] FILES = {"migrate", "enqueue", "claim", "complete", "inspect", "maintenance", "cancel", "admin", "history", "scheduling", "dashboard"};
-  private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,40}");
   private static final Pattern NAME_LINE = Pattern.compile("(?m)^-- name: *(\\w+) *$");
 
   private final String schema;
   private final Map<String, String> byName = new HashMap<>();
 
   public Queries(String schema) {
-    this.schema = checkSchemaName(schema);
+    this.schema = SpoolOptions.checkSchemaName(schema);
     for (String file : FILES) {
       parse(file, fill(resource("dev/spool/sql/" + file + ".sql")));
     }
-  }
-
-  /** Throws when {@code schema} is not a lower-case SQL identifier of at most 41 characters. */
-  public static String checkSchemaName(String schema) {
-    if (schema == null || !IDENTIFIER.matcher(schema).matches()) {
-      throw new IllegalArgumentException("schema name must match " + IDENTIFIER.pattern() + ", got: " + schema);
-    }
-    return schema;
   }
 
   public String schema() {

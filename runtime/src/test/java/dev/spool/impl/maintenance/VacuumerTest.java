@@ -1,5 +1,6 @@
 package dev.spool.impl.maintenance;
 
+import dev.spool.impl.sql.Queries;
 import static dev.spool.testing.TestDatabase.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,7 +35,7 @@ class VacuumerTest extends SpoolTestBase {
 
   @Test
   void vacuumsTheJobsTableOnceDeadRowsPassTheThresholds() {
-    Vacuumer vacuumer = new Vacuumer(vertx, spool.pool(), spool.queries(),
+    Vacuumer vacuumer = new Vacuumer(vertx, spool.pool(), new Queries(spool.options().getSchema()),
         new VacuumOptions().setMinDeadRows(5_000), () -> 0);
     churn(1_000);
     assertThat(await(vacuumer.runOnce())).isFalse(); // 1,000 dead rows: not worth a vacuum
@@ -66,7 +67,7 @@ class VacuumerTest extends SpoolTestBase {
   @Test
   void looksEveryCheckIntervalWhileTheNodeWorksAndHardlyAtAllWhileIdle() {
     AtomicLong claimed = new AtomicLong();
-    Vacuumer vacuumer = new Vacuumer(vertx, spool.pool(), spool.queries(), new VacuumOptions()
+    Vacuumer vacuumer = new Vacuumer(vertx, spool.pool(), new Queries(spool.options().getSchema()), new VacuumOptions()
         .setCheckInterval(Duration.ofMillis(20)).setIdleCheckInterval(Duration.ofHours(1)), claimed::get);
     await(vacuumer.start());
     eventually(Duration.ofSeconds(5), () -> vacuumer.checks() == 1); // the first tick always looks
@@ -90,7 +91,7 @@ class VacuumerTest extends SpoolTestBase {
       io.vertx.sqlclient.SqlConnection connection = await(spool.pool().getConnection());
       try {
         await(connection.query("set role " + role).execute());
-        Vacuumer vacuumer = new Vacuumer(vertx, connection, spool.queries(), new VacuumOptions().setMinDeadRows(1), () -> 0);
+        Vacuumer vacuumer = new Vacuumer(vertx, connection, new Queries(spool.options().getSchema()), new VacuumOptions().setMinDeadRows(1), () -> 0);
         assertThat(await(vacuumer.runOnce())).isFalse();
         assertThat(await(vacuumer.runOnce())).isFalse();
         assertThat(vacuumer.checks()).isEqualTo(1); // told once, it does not ask again

@@ -1,0 +1,136 @@
+package dev.spool.admin;
+
+import dev.spool.Job;
+import dev.spool.JobEvent;
+import dev.spool.JobState;
+import dev.spool.QueueActivity;
+import dev.spool.QueueSummary;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON shapes of the admin API and the CLI's {@code --json}: snake_case, times in ISO-8601 UTC. */
+public final class JobJson {
+
+  /** In listings, arguments larger than this are left out (their size is always given). */
+  public static final int LIST_ARGS_LIMIT = 4096;
+
+  private JobJson() {}
+
+  /** A job in full: arguments as JSON when they are JSON, else base64. */
+  public static JsonObject job(Job job) {
+    return job(job, Integer.MAX_VALUE);
+  }
+
+  /** A job with its arguments when they are at most {@code argsLimit} bytes. */
+  public static JsonObject job(Job job, int argsLimit) {
+    JsonObject json = new JsonObject()
+        .put("id", job.id())
+        .put("queue", job.queue())
+        .put("task", job.task())
+        .put("state", reportedState(job).sqlName())
+        .put("priority", job.priority())
+        .put("attempt", job.attempt())
+        .put("max_attempts", job.maxAttempts())
+        .put("run_at", time(job.runAt()))
+        .put("created_at", time(job.createdAt()))
+        .put("attempted_at", time(job.attemptedAt()))
+        .put("finished_at", time(job.finishedAt()))
+        .put("timeout_ms", job.timeoutMs())
+        .put("lease_owner", job.leaseOwner())
+        .put("lease_expires_at", time(job.leaseExpiresAt()))
+        .put("unique_key", job.uniqueKey())
+        .put("last_error", job.lastError())
+        .put("args_bytes", job.args().length);
+    if (job.args().length <= argsLimit) {
+      putArgs(json, job.args());
+    }
+    return json;
+  }
+
+  public static JsonArray jobs(List<Job> jobs) {
+    JsonArray array = new JsonArray();
+    jobs.forEach(job -> array.add(job(job, LIST_ARGS_LIMIT)));
+    return array;
+  }
+
+  /** Available jobs due later are reported as scheduled, as everywhere else. */
+  public static JobState reportedState(Job job) {
+    return job.state() == JobState.AVAILABLE && job.runAt() != null && job.runAt().isAfter(Instant.now())
+        ? JobState.SCHEDULED : job.state();
+  }
+
+  public static JsonObject event(JobEvent event) {
+    return new JsonObject().put("from", event.fromState()).put("to", event.toState()).put("attempt", event.attempt())
+        .put("error", event.error()).put("at", time(event.at()));
+  }
+
+  public static JsonArray events(List<JobEvent> events) {
+    JsonArray array = new JsonArray();
+    events.forEach(e -> array.add(event(e)));
+    return array;
+  }
+
+  /** Jobs per state, every state present (0 when none). */
+  public static JsonObject counts(Map<JobState, Long> counts) {
+    JsonObject json = new JsonObject();
+    for (JobState state : JobState.values()) {
+      json.put(state.sqlName(), counts.getOrDefault(state, 0L));
+    }
+    return json;
+  }
+
+  public static JsonObject queue(QueueSummary queue) {
+    return new JsonObject().put("name", queue.name()).put("paused", queue.paused())
+        .put("paused_at", time(queue.pausedAt())).put("counts", counts(queue.counts()))
+        .put("oldest_available_seconds", queue.oldestAvailableSeconds() == null ? null
+            : Math.round(queue.oldestAvailableSeconds() * 10) / 10.0);
+  }
+
+  public static JsonArray queues(List<QueueSummary> queues) {
+    JsonArray array = new JsonArray();
+    queues.forEach(q -> array.add(queue(q)));
+    return array;
+  }
+
+  /** A queue as the dashboard shows it; counts equal to the limit mean "at least". */
+  public static JsonArray activity(List<QueueActivity> queues) {
+    JsonArray array = new JsonArray();
+    for (QueueActivity q : queues) {
+      array.add(new JsonObject().put("name", q.name()).put("paused", q.paused()).put("paused_at", time(q.pausedAt()))
+          .put("available", q.available()).put("scheduled", q.scheduled()).put("running", q.running())
+          .put("dead", q.dead())
+          .put("next_wait_seconds", q.nextWaitSeconds() == null ? null : Math.round(q.nextWaitSeconds() * 10) / 10.0)
+          .put("workers", q.workers()).put("finished_per_s", q.finishedPerSecond())
+          .put("failed_per_s", q.failedPerSecond()).put("lag_ms_avg", q.lagMillisAvg()).put("lag_ms_max", q.lagMillisMax()));
+    }
+    return array;
+  }
+
+  /** Jobs per state over all queues. */
+  public static JsonObject totals(Collection<QueueSummary> queues) {
+    Map<JobState, Long> totals = new EnumMap<>(JobState.class);
+    queues.forEach(q -> q.counts().forEach((state, n) -> totals.merge(state, n, Long::sum)));
+    return counts(totals);
+  }
+
+  private static void putArgs(JsonObject json, byte[] args) {
+    try {
+      json.put("args", Json.decodeValue(Buffer.buffer(args)));
+    } catch (DecodeException e) {
+      json.put("args_base64", Base64.getEncoder().encodeToString(args));
+    }
+  }
+
+  private static String time(Instant t) {
+    return t == null ? null : t.toString();
+  }
+}

@@ -1,0 +1,89 @@
+package dev.spool.admin.impl;
+
+import dev.spool.JobAdmin;
+import dev.spool.admin.AdminOptions;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code GET /ready}: the database answers, a leader holds the maintenance lease, this node's failure
+ * rate is under its threshold, and no due job of a queue that is not paused has waited too long. Each
+ * failed check adds a reason; the checks that could run still report their values.
+ */
+final class Readiness {
+
+  /** The answer: ready or not, why not, and what each check saw. */
+  record Answer(boolean ready, List<String> reasons, JsonObject checks) {
+    JsonObject toJson() {
+      return new JsonObject().put("status", ready ? "ready" : "not_ready").put("reasons", new JsonArray(reasons))
+          .put("checks", checks);
+    }
+  }
+
+  private final JobAdmin admin;
+  private final AdminOptions options;
+  private final RateWindow rates;
+
+  Readiness(JobAdmin admin, AdminOptions options, RateWindow rates) {
+    this.admin = admin;
+    this.options = options;
+    this.rates = rates;
+  }
+
+  Future<Answer> check() {
+    List<String> reasons = new ArrayList<>();
+    JsonObject checks = new JsonObject();
+
+    double failureRate = rates.failureRate();
+    long runs = rates.runs();
+    checks.put("failure_rate", failureRate).put("runs_in_window", runs);
+    if (runs >= options.getMinRunsForRate() && failureRate > options.getMaxFailureRate()) {
+      reasons.add(String.format(Locale.ROOT, "%.0f%% of the last %d runs on this node failed (threshold %.0f%%)",
+          failureRate * 100, runs, options.getMaxFailureRate() * 100));
+    }
+
+    Future<Void> ping = admin.ping();
+    return ping.compose(v -> {
+      checks.put("database", "ok");
+      Future<Void> leader = admin.leader().map(holder -> {
+            String id = holder.orElse(null);
+            checks.put("leader", id);
+            if (id == null && options.isRequireLeader()) {
+              reasons.add("no worker holds the maintenance lease: no worker is running, or none reaches the database");
+            }
+            return null;
+          });
+      Future<Void> oldest = admin.oldestDueWaits().map(waits -> {
+        JsonObject ages = new JsonObject();
+        waits.forEach((queue, wait) -> {
+          double age = wait.toMillis() / 1000.0;
+          ages.put(queue, Math.round(age * 10) / 10.0);
+          if (options.getMaxOldestAvailable() != null && wait.compareTo(options.getMaxOldestAvailable()) > 0) {
+            reasons.add(String.format(Locale.ROOT, "the oldest due job of queue %s has waited %.0f s (threshold %d s)",
+                queue, age, options.getMaxOldestAvailable().toSeconds()));
+          }
+        });
+        checks.put("oldest_available_seconds", ages);
+        return null;
+      });
+      return Future.join(recover(leader, reasons), recover(oldest, reasons)).<Void>mapEmpty();
+    }, e -> {
+      checks.put("database", e.toString());
+      reasons.add("the database does not answer: " + e.getMessage());
+      return Future.succeededFuture();
+    }).map(v -> new Answer(reasons.isEmpty(), reasons, checks));
+  }
+
+  private static Future<Void> recover(Future<Void> check, List<String> reasons) {
+    return check.recover(e -> {
+      reasons.add("a readiness query failed: " + e.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+}

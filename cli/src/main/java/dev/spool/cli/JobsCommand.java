@@ -1,0 +1,156 @@
+package dev.spool.cli;
+
+import dev.spool.CancelResult;
+import dev.spool.Job;
+import dev.spool.JobEvent;
+import dev.spool.JobQuery;
+import dev.spool.JobState;
+import dev.spool.RetryResult;
+import dev.spool.admin.JobJson;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jobs list|show|cancel|retry}. */
+@Command(name = "jobs", mixinStandardHelpOptions = true, description = "List, show, cancel and retry jobs.",
+    subcommands = {JobsCommand.ListJobs.class, JobsCommand.Show.class, JobsCommand.Cancel.class, JobsCommand.Retry.class})
+final class JobsCommand implements java.util.concurrent.Callable<Integer> {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return Operator.USAGE;
+  }
+
+  /** Filters shared by {@code jobs list} and {@code dead list}. */
+  static final class Filters {
+    @Option(names = "--queue", description = "only this queue")
+    String queue;
+
+    @Option(names = "--task", description = "only this task")
+    String task;
+
+    @Option(names = "--limit", defaultValue = "" + JobQuery.DEFAULT_LIMIT,
+        description = "at most this many, newest first (default: ${DEFAULT-VALUE}, at most " + JobQuery.MAX_LIMIT + ")")
+    int limit;
+
+    @Option(names = "--before", description = "only ids below this one (the next page)")
+    Long before;
+
+    JobQuery query() {
+      return new JobQuery().setQueue(queue).setTask(task).setLimit(limit).setBeforeId(before);
+    }
+  }
+
+  static int list(Operator command, Operator.Session session, JobQuery query) throws Exception {
+    List<Job> jobs = Await.result(session.admin.list(query));
+    if (command.json) {
+      return command.printJson(new JsonObject().put("jobs", JobJson.jobs(jobs))
+          .put("next_before", jobs.isEmpty() ? null : jobs.get(jobs.size() - 1).id()), Operator.OK);
+    }
+    Tables.jobs(command.out(), jobs);
+    return Operator.OK;
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List jobs, newest first.")
+  static final class ListJobs extends Operator {
+    @CommandLine.Mixin
+    Filters filters = new Filters();
+
+    @Option(names = "--state", description = "available, scheduled, running, completed, dead or cancelled")
+    String state;
+
+    @Override
+    int run(Session session) throws Exception {
+      JobQuery query = filters.query();
+      if (state != null) {
+        try {
+          query.setState(JobState.fromSql(state));
+        } catch (IllegalArgumentException e) {
+          return fail(USAGE, "--state must be available, scheduled, running, completed, dead or cancelled, got " + state);
+        }
+      }
+      return list(this, session, query);
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a job, its last error and its history.")
+  static final class Show extends Operator {
+    @Parameters(paramLabel = "ID", description = "job id")
+    long id;
+
+    @Override
+    int run(Session session) throws Exception {
+      Optional<Job> job = Await.result(session.admin.find(id));
+      if (job.isEmpty()) {
+        return fail(FAILED, "no job " + id + " (it may have completed and been deleted)");
+      }
+      boolean history = Await.result(session.admin.historyEnabled());
+      List<JobEvent> events = history ? Await.result(session.admin.history(id)) : null;
+      if (json) {
+        JsonObject out = JobJson.job(job.get()).put("history_enabled", history);
+        if (events != null) {
+          out.put("history", JobJson.events(events));
+        }
+        return printJson(out, OK);
+      }
+      Tables.job(out(), job.get(), events);
+      return OK;
+    }
+  }
+
+  @Command(name = "cancel", mixinStandardHelpOptions = true,
+      description = "Cancel a job: at once when waiting, by telling its worker when running.")
+  static final class Cancel extends Operator {
+    @Parameters(paramLabel = "ID", description = "job id")
+    long id;
+
+    @Override
+    int run(Session session) throws Exception {
+      CancelResult result = Await.result(session.spool.client().cancel(id));
+      int code = result == CancelResult.CANCELLED || result == CancelResult.CANCEL_REQUESTED ? OK : FAILED;
+      if (json) {
+        return printJson(new JsonObject().put("id", id).put("result", result.name().toLowerCase(Locale.ROOT)), code);
+      }
+      String text = switch (result) {
+        case CANCELLED -> "job " + id + " cancelled";
+        case CANCEL_REQUESTED -> "job " + id + " is running: its worker was told to stop; it ends cancelled unless it succeeds";
+        case ALREADY_FINISHED -> "job " + id + " had already finished; nothing changed";
+        case NOT_FOUND -> "no job " + id;
+      };
+      (code == OK ? out() : spec.commandLine().getErr()).println(text);
+      return code;
+    }
+  }
+
+  @Command(name = "retry", mixinStandardHelpOptions = true, description = "Run a dead or cancelled job again, now.")
+  static final class Retry extends Operator {
+    @Parameters(paramLabel = "ID", description = "job id")
+    long id;
+
+    @Override
+    int run(Session session) throws Exception {
+      RetryResult result = Await.result(session.admin.retry(id));
+      int code = result == RetryResult.RETRIED ? OK : FAILED;
+      if (json) {
+        return printJson(new JsonObject().put("id", id).put("result", result.name().toLowerCase(Locale.ROOT)), code);
+      }
+      String text = switch (result) {
+        case RETRIED -> "job " + id + " is available again";
+        case NOT_RETRYABLE -> "job " + id + " is not dead or cancelled; nothing changed";
+        case UNIQUE_KEY_HELD -> "another job that may still run holds the unique key of job " + id + "; nothing changed";
+        case NOT_FOUND -> "no job " + id;
+      };
+      (code == OK ? out() : spec.commandLine().getErr()).println(text);
+      return code;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.spool.cli;
+
+import static dev.spool.testing.TestDatabase.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spool.EnqueueOptions;
+import dev.spool.BuiltInTasks;
+import dev.spool.testing.SpoolTestBase;
+import dev.spool.testing.TestDatabase;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class WorkerCommandTest extends SpoolTestBase {
+
+  @Test
+  void sigtermFinishesRunningJobsAndHandsBackTheRest() throws Exception {
+    await(spool.client().enqueueBatch(BuiltInTasks.SLEEP,
+        Collections.nCopies(5, new JsonObject().put("ms", 1500)), new EnqueueOptions()));
+    Process worker = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+        "-cp", System.getProperty("java.class.path"), SpoolCommand.class.getName(),
+        "worker", "--db", TestDatabase.uri(), "--schema", schema, "--workers", "1", "--concurrency", "2")
+        .redirectErrorStream(true).start();
+    eventually(Duration.ofSeconds(30), () -> count("state = 'running'") == 5); // 2 running + 3 prefetched
+
+    worker.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
+    assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String output = new String(worker.getInputStream().readAllBytes()); // a few lines: the pipe never fills
+    assertThat(worker.exitValue()).as(output.toString()).isZero();
+    assertThat(output).contains("stopped; completed 2 jobs");
+    // the two that were running finished and were acked; the three waiting went straight back
+    assertThat(count("true")).isEqualTo(3);
+    assertThat(count("state = 'available' and attempt = 0 and lease_owner is null")).isEqualTo(3);
+    assertThat(sql("select count(*) from {schema}.workers").iterator().next().getLong(0)).isZero();
+  }
+
+  @Test
+  void aWorkerWithoutADatabaseSaysSoAndExitsNonZero() throws Exception {
+    Process worker = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+        "-cp", System.getProperty("java.class.path"), SpoolCommand.class.getName(), "worker")
+        .redirectErrorStream(true).start();
+    String out = new String(worker.getInputStream().readAllBytes());
+    assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(worker.exitValue()).isNotZero();
+    assertThat(out).contains("no database");
+  }
+}

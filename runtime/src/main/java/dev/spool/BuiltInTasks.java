@@ -1,0 +1,57 @@
+package dev.spool;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Diagnostic tasks every Spool worker can run without user code:
+ * <ul>
+ *   <li>{@code spool.noop} does nothing;
+ *   <li>{@code spool.sleep {"ms": N}} finishes after N milliseconds (a timer, not a blocked thread);
+ *   <li>{@code spool.fail {"times": N}} fails its first N attempts, then succeeds.
+ * </ul>
+ */
+public final class BuiltInTasks {
+
+  public static final Task<JsonObject> NOOP = Task.json("spool.noop");
+  public static final Task<JsonObject> SLEEP = Task.json("spool.sleep");
+  public static final Task<JsonObject> FAIL = Task.json("spool.fail");
+
+  private BuiltInTasks() {}
+
+  /** Registers the three tasks with default handler options. */
+  public static JobHandlers register(JobHandlers handlers) {
+    return register(handlers, new HandlerOptions());
+  }
+
+  /** Registers the three tasks, retried and timed out as {@code options} say. */
+  public static JobHandlers register(JobHandlers handlers, HandlerOptions options) {
+    return handlers
+        .register(NOOP, (args, ctx) -> Future.succeededFuture(), options)
+        .register(SLEEP, (args, ctx) -> {
+          long ms = nonNegative(args, "ms");
+          if (ms == 0) {
+            return Future.succeededFuture();
+          }
+          Promise<Void> done = Promise.promise();
+          ctx.vertx().setTimer(ms, t -> done.complete());
+          return done.future();
+        }, options)
+        .register(FAIL, (args, ctx) -> {
+          long times = nonNegative(args, "times");
+          return ctx.attempt() <= times
+              ? Future.failedFuture(new IllegalStateException(
+                  "spool.fail: failing attempt " + ctx.attempt() + " of the first " + times))
+              : Future.succeededFuture();
+        }, options);
+  }
+
+  private static long nonNegative(JsonObject args, String field) {
+    Object value = args.getValue(field, 0);
+    if (!(value instanceof Number n) || n.longValue() < 0) {
+      throw new GiveUpException("\"" + field + "\" must be a non-negative number, got " + value);
+    }
+    return n.longValue();
+  }
+}

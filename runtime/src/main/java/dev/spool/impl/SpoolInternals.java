@@ -1,0 +1,34 @@
+package dev.spool.impl;
+
+import dev.spool.PeriodicJob;
+import dev.spool.SpoolOptions;
+import dev.spool.impl.sql.Queries;
+import dev.spool.impl.stats.Stats;
+import dev.spool.spi.SpoolListener;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * What one Spool's services share, kept behind the public {@code Spool}: its database, named SQL, stats
+ * and settings. {@code Spool} builds it and hands it to the worker verticles and admins it creates.
+ *
+ * @param connectOptions how to connect (a copy is handed out, as services add properties of their own)
+ * @param pool the client's pool, also used by the periodic scheduler
+ */
+public record SpoolInternals(Vertx vertx, PgConnectOptions connectOptions, SpoolOptions options, Queries queries,
+    Clock clock, String nodeId, Pool pool, List<PeriodicJob<?>> periodicJobs, Stats stats, SpoolListener listener) {
+
+  /** A copy of the connect options, for a service to add its own properties to. */
+  @Override
+  public PgConnectOptions connectOptions() {
+    return new PgConnectOptions(connectOptions);
+  }
+
+  /** The hooks a worker counts through: the stats, the builder's listener and {@code also} (its own tally). */
+  public Stats.Recorder recorder(SpoolListener also) {
+    return stats.recorder(SpoolListener.both(listener, also));
+  }
+}

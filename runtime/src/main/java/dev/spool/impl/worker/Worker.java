@@ -1,0 +1,161 @@
+package dev.spool.impl.worker;
+
+import dev.spool.JobHandlers;
+import dev.spool.WorkerOptions;
+import dev.spool.WorkerVerticle;
+import dev.spool.impl.Service;
+import dev.spool.impl.ServiceGroup;
+import dev.spool.impl.SpoolInternals;
+import dev.spool.impl.claim.ClaimLimits;
+import dev.spool.impl.claim.Producer;
+import dev.spool.impl.complete.Completer;
+import dev.spool.impl.execute.Executor;
+import dev.spool.impl.leader.Elector;
+import dev.spool.impl.maintenance.Heartbeat;
+import dev.spool.impl.maintenance.Pruner;
+import dev.spool.impl.maintenance.Rescuer;
+import dev.spool.impl.maintenance.Scheduler;
+import dev.spool.impl.maintenance.Vacuumer;
+import dev.spool.impl.maintenance.WorkerActivity;
+import dev.spool.impl.notify.JobNotifier;
+import dev.spool.impl.sql.Queries;
+import dev.spool.impl.stats.Stats;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlClient;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The worker verticle: builds its services when deployed and runs them under one contract. It starts
+ * the heartbeat (registered before the first claim, so the rescuer never takes this worker's jobs for
+ * orphans), the notifier, the completer, the producers and the elector, in that order, and stops them in
+ * the reverse order. The leader-only services (rescuer, scheduler, pruner, vacuumer) are one group the
+ * elector starts on winning and stops on losing or resigning.
+ */
+public final class Worker extends WorkerVerticle {
+
+  private static final AtomicLong INSTANCES = new AtomicLong();
+
+  private final SpoolInternals spool;
+  private final WorkerOptions options;
+  private final JobHandlers handlers;
+  private final String owner;
+
+  private SqlClient client;
+  private Elector elector;
+  private final Map<String, Producer> producers = new LinkedHashMap<>();
+  private final List<Service> services = new ArrayList<>();
+
+  public Worker(SpoolInternals spool, WorkerOptions options, JobHandlers handlers) {
+    if (handlers.isEmpty()) {
+      throw new IllegalArgumentException("a worker needs at least one handler");
+    }
+    this.spool = spool;
+    this.options = new WorkerOptions(options).validate();
+    this.handlers = new JobHandlers().registerAll(handlers);
+    this.owner = spool.nodeId() + "/" + INSTANCES.incrementAndGet();
+  }
+
+  @Override
+  public String owner() {
+    return owner;
+  }
+
+  @Override
+  public boolean isLeader() {
+    return elector != null && elector.isLeader();
+  }
+
+  @Override
+  public Future<?> start() {
+    Queries queries = spool.queries();
+    WorkerActivity activity = new WorkerActivity(options.getQueues(), System.nanoTime());
+    Stats.Recorder stats = spool.recorder(activity);
+    client = PgBuilder.client()
+        .with(new PoolOptions().setMaxSize(options.getConnections()))
+        .connectingTo(spool.connectOptions()
+            // A worker's writes are claims and outcomes, never enqueues: if PostgreSQL crashes before
+            // flushing one, the job runs again (a lost claim is claimed anew, a lost ack is rescued),
+            // so waiting for the WAL flush on each of them buys nothing that at-least-once needs.
+            .addProperty("synchronous_commit", "off"))
+        .using(vertx)
+        .build();
+    Completer completer = new Completer(vertx, client, queries, owner, spool.options().keepsCompletedJobs(),
+        options.getAckFlushInterval(), options.getAckBatchSize(), options.getShutdownTimeout(), stats);
+    Executor executor = new Executor(vertx, handlers, completer, (job, delayMs) -> {
+      Producer producer = producers.get(job.queue());
+      if (producer != null) {
+        producer.wakeIn(delayMs);
+      }
+    }, stats);
+    for (String queue : options.getQueues()) {
+      Producer producer = new Producer(vertx, client, queries, queue, handlers.taskNames(), owner,
+          options.forQueue(queue), executor, completer, stats);
+      ClaimLimits limits = ClaimLimits.of(options, queue, handlers.taskNames());
+      if (limits != null) {
+        producer.limitBy(limits, queries);
+      }
+      producers.put(queue, producer);
+    }
+    ServiceGroup leaderOnly = new ServiceGroup(List.of(
+        new Rescuer(vertx, client, queries, options.getRescueInterval(), options.getWorkerTimeout(),
+            options.getHeartbeatInterval(), stats),
+        new Scheduler(vertx, spool.pool(), queries, spool.clock(), spool.periodicJobs(),
+            spool.options().getMaxPayloadBytes(), new Scheduler.Options()),
+        new Pruner(vertx, client, queries, spool.options().getRetention()),
+        new Vacuumer(vertx, client, queries, spool.options().getVacuum(), spool.stats()::claimed)));
+    elector = new Elector(vertx, client, queries, Elector.MAINTENANCE, owner, options.getHeartbeatInterval(),
+        options.getLeaderTtl(), leaderOnly::toggle);
+    services.add(new Heartbeat(vertx, client, queries, owner, options.getQueues(), activity,
+        options.getHeartbeatInterval(), options.getLease()));
+    services.add(new JobNotifier(vertx, context, spool.connectOptions(), queries.channel(), this::notified,
+        queries.cancelChannel(), this::cancelRequested));
+    services.add(completer);
+    services.add(new ServiceGroup(new ArrayList<>(producers.values())));
+    services.add(elector);
+    Future<Void> started = Future.succeededFuture();
+    for (Service service : services) {
+      started = started.compose(v -> service.start());
+    }
+    return started;
+  }
+
+  private void notified(String queue) {
+    if (queue == null) {
+      producers.values().forEach(Producer::wake);
+      return;
+    }
+    Producer producer = producers.get(queue);
+    if (producer != null) {
+      producer.wake();
+    }
+  }
+
+  private void cancelRequested(long jobId) {
+    for (Producer producer : producers.values()) {
+      if (producer.cancel(jobId)) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Stops the services in the reverse order: the elector resigns (stopping the leader's services), the
+   * producers stop claiming, hand prefetched jobs back and wait for running handlers, the completer writes
+   * every outcome, then the notifier and the heartbeat (which deregisters) stop.
+   */
+  @Override
+  public Future<?> stop() {
+    Future<Void> stopped = Future.succeededFuture();
+    for (int i = services.size() - 1; i >= 0; i--) {
+      Service service = services.get(i);
+      stopped = stopped.eventually(service::stop);
+    }
+    return stopped.eventually(() -> client.close());
+  }
+}
