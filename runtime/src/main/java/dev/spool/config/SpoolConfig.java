@@ -35,13 +35,17 @@ import java.util.Map;
  */
 public final class SpoolConfig {
 
+  private final Settings settings;
+  private final ClassLoader classLoader;
   private final Binder.Built built;
   private final List<Settings.Item> items;
   private final List<String> unusedEnvironment;
 
-  private SpoolConfig(Binder.Built built, List<Settings.Item> items, List<String> unusedEnvironment) {
-    this.built = built;
-    this.items = items;
+  private SpoolConfig(Settings settings, ClassLoader classLoader, List<String> unusedEnvironment) {
+    this.settings = settings;
+    this.classLoader = classLoader;
+    this.built = Binder.bind(settings, classLoader);
+    this.items = settings.walk();
     this.unusedEnvironment = unusedEnvironment;
   }
 
@@ -114,7 +118,7 @@ public final class SpoolConfig {
     ClassLoader loader = classLoader != null ? classLoader
         : Thread.currentThread().getContextClassLoader() != null ? Thread.currentThread().getContextClassLoader()
         : SpoolConfig.class.getClassLoader();
-    return new SpoolConfig(Binder.bind(settings, loader), settings.walk(), unused);
+    return new SpoolConfig(settings, loader, unused);
   }
 
   /** {@code database.url}: the PostgreSQL URL; null when unset (the CLI then offers an embedded database). */
@@ -154,9 +158,9 @@ public final class SpoolConfig {
     return out;
   }
 
-  /** The {@code periodic} entries as jobs of JSON tasks ({@code Task.json(task)}), in file order. */
+  /** The {@code periodic} entries as jobs of JSON tasks ({@code Task.json(task)}), in file order; new ones each call. */
   public List<PeriodicJob<JsonObject>> periodicJobs() {
-    return built.periodicJobs();
+    return Binder.periodicJobs(settings, classLoader);
   }
 
   /**

@@ -1,7 +1,7 @@
 package dev.spool.config;
 
-import static dev.spool.config.ConfigFiles.load;
-import static dev.spool.config.ConfigFiles.yaml;
+import static dev.spool.config.TestFiles.load;
+import static dev.spool.config.TestFiles.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spool.QueueOptions;
@@ -199,7 +199,7 @@ class ConfigSourcesTest {
 
   @Test
   void aJsonFileIsReadToo() {
-    Path file = ConfigFiles.write(dir.resolve("spool.json"), "{\"worker\": {\"batchSize\": 64}}");
+    Path file = TestFiles.write(dir.resolve("spool.json"), "{\"worker\": {\"batchSize\": 64}}");
     SpoolConfig config = load(file);
     assertThat(config.workerOptions().getBatchSize()).isEqualTo(64);
     assertThat(entry(config, "worker.batchSize").detail()).isEqualTo(file.toString());

@@ -1,7 +1,7 @@
 package dev.spool.config;
 
-import static dev.spool.config.ConfigFiles.load;
-import static dev.spool.config.ConfigFiles.yaml;
+import static dev.spool.config.TestFiles.load;
+import static dev.spool.config.TestFiles.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

@@ -25,7 +25,7 @@ class ExampleConfigTest {
   // surefire runs in the runtime module's folder
   private static final Path EXAMPLE = Path.of("..", "spool.yaml").toAbsolutePath().normalize();
 
-  private final SpoolConfig config = ConfigFiles.load(EXAMPLE);
+  private final SpoolConfig config = TestFiles.load(EXAMPLE);
 
   @Test
   void theExampleLoadsWithoutError() {

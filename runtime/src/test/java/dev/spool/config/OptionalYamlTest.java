@@ -23,8 +23,8 @@ class OptionalYamlTest {
 
   @Test
   void withoutSnakeYamlAYamlFileSaysWhatToAdd() throws Exception {
-    Path yaml = ConfigFiles.yaml(dir, "worker:", "  concurrency: 5");
-    Path json = ConfigFiles.write(dir.resolve("spool.json"), "{\"worker\": {\"concurrency\": 5}}");
+    Path yaml = TestFiles.yaml(dir, "worker:", "  concurrency: 5");
+    Path json = TestFiles.write(dir.resolve("spool.json"), "{\"worker\": {\"concurrency\": 5}}");
     try (URLClassLoader loader = new URLClassLoader(classPathWithoutSnakeYaml(), ClassLoader.getPlatformClassLoader())) {
       Method load = loader.loadClass(SpoolConfig.class.getName())
           .getMethod("load", Path.class, Map.class, Map.class, ClassLoader.class);

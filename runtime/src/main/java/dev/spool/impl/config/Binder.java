@@ -1,6 +1,7 @@
 package dev.spool.impl.config;
 
 import dev.spool.HandlerOptions;
+import dev.spool.PeriodicJob;
 import dev.spool.QueueOptions;
 import dev.spool.RateLimit;
 import dev.spool.RetentionOptions;
@@ -32,8 +33,8 @@ public final class Binder {
 
   /** The options a configuration builds. */
   public record Built(String databaseUrl, SpoolOptions spoolOptions, WorkerOptions workerOptions, int workerInstances,
-      boolean migrate, List<Path> handlerJars, Map<String, HandlerOptions> taskOptions,
-      List<dev.spool.PeriodicJob<JsonObject>> periodicJobs, JsonObject admin, boolean adminEnabled, JsonObject metrics) {}
+      boolean migrate, List<Path> handlerJars, Map<String, HandlerOptions> taskOptions, JsonObject admin,
+      boolean adminEnabled, JsonObject metrics) {}
 
   private static final Pattern ISO_DURATION = Pattern.compile("\\bPT(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?\\b");
 
@@ -50,10 +51,19 @@ public final class Binder {
   /**
    * Builds the options.
    *
-   * @throws ConfigException naming the first value (in schema order) that cannot be used
+   * @throws ConfigException naming the first value found that cannot be used
    */
   public static Built bind(Settings settings, ClassLoader classLoader) {
     return new Binder(settings, classLoader).bind();
+  }
+
+  /**
+   * Builds the {@code periodic} entries again: PeriodicJob is a mutable builder, so each caller gets its own.
+   *
+   * @throws ConfigException as {@link #bind} would
+   */
+  public static List<PeriodicJob<JsonObject>> periodicJobs(Settings settings, ClassLoader classLoader) {
+    return new Periodics(new Binder(settings, classLoader)).build();
   }
 
   private Built bind() {
@@ -69,7 +79,7 @@ public final class Binder {
     if (instances < 1) {
       throw origin("worker.instances").error("worker.instances", "must be at least 1, got " + instances);
     }
-    List<dev.spool.PeriodicJob<JsonObject>> periodic = new Periodics(this).build();
+    new Periodics(this).build(); // checked now; SpoolConfig builds them afresh for each caller
     JsonObject admin = admin();
     Boolean enabled = (Boolean) value("admin.enabled");
     boolean adminEnabled = enabled != null ? enabled : value("admin.port") != null;
@@ -78,7 +88,7 @@ public final class Binder {
     }
     JsonObject metrics = new JsonObject().put("enabled", value("metrics.enabled")).put("jvm", value("metrics.jvm"));
     return new Built((String) value("database.url"), spool, worker, instances, (Boolean) value("worker.migrate"),
-        handlerJars(), tasks, periodic, admin, adminEnabled, metrics);
+        handlerJars(), tasks, admin, adminEnabled, metrics);
   }
 
   private SpoolOptions spoolOptions() {

@@ -39,7 +39,9 @@ final class YamlTree {
       root = new Yaml(new LoaderOptions()).compose(new UnicodeReader(in));
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
-      String problem = e.getProblem() != null ? e.getProblem() : firstLine(e.getMessage());
+      // "while scanning a quoted scalar, found unexpected end of stream": the context makes the problem clear
+      String problem = e.getProblem() == null ? firstLine(e.getMessage())
+          : e.getContext() == null ? e.getProblem() : e.getContext() + ", " + e.getProblem();
       throw new ConfigException(file + ": does not parse: " + problem + " at line " + line, null,
           line == 0 ? null : line, file, e);
     } catch (YAMLException e) {
@@ -51,8 +53,7 @@ final class YamlTree {
   private static ConfigTree.Node convert(Node node, String file, String path, int depth) {
     int line = node.getStartMark().getLine() + 1;
     if (depth > MAX_DEPTH) {
-      throw new ConfigException(file + ":" + line + ": " + path + ": nested too deep (a recursive alias?)",
-          path, line, file);
+      throw new ConfigException(file + ":" + line + ": nested too deep (a recursive alias?)", null, line, file);
     }
     if (node instanceof ScalarNode scalar) {
       boolean plain = scalar.isPlain();

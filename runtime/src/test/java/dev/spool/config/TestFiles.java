@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** Writes a configuration file into a test's folder and loads it, without the process environment. */
-final class ConfigFiles {
+final class TestFiles {
 
-  private ConfigFiles() {}
+  private TestFiles() {}
 
   /** Writes {@code spool.yaml} with these lines. */
   static Path yaml(Path folder, String... lines) {
