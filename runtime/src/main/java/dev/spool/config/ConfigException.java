@@ -1,0 +1,51 @@
+package dev.spool.config;
+
+/**
+ * A configuration that cannot be used. The message is one line that names where the bad value came from,
+ * the key path and the problem, e.g. {@code spool.yaml:12: worker.batchSize: must be at least 1, got -3}
+ * or {@code env SPOOL_WORKER_CONCURRENCY: worker.concurrency: expected an integer, got 'lots'}, so that
+ * {@code spool config check} can print it as it is.
+ */
+public class ConfigException extends IllegalArgumentException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String path;
+  private final Integer line;
+  private final String file;
+
+  /**
+   * Creates the exception.
+   *
+   * @param message the whole one-line message, location included
+   * @param path    the key path, or null when the problem is not one key's (a file that does not parse)
+   * @param line    the line in the file (from 1), or null when the value did not come from a file line
+   * @param file    the file as it was named, or null when the value did not come from a file
+   */
+  public ConfigException(String message, String path, Integer line, String file) {
+    this(message, path, line, file, null);
+  }
+
+  /** Creates the exception with the failure that caused it (a parser's, a setter's). */
+  public ConfigException(String message, String path, Integer line, String file, Throwable cause) {
+    super(message, cause);
+    this.path = path;
+    this.line = line;
+    this.file = file;
+  }
+
+  /** The key path, e.g. {@code worker.batchSize}; null when the problem is the file as a whole. */
+  public String path() {
+    return path;
+  }
+
+  /** The line in the file, from 1; null when the value came from elsewhere or the file has no lines (JSON). */
+  public Integer line() {
+    return line;
+  }
+
+  /** The file as it was named; null when the value came from the environment, a flag or a JsonObject. */
+  public String file() {
+    return file;
+  }
+}
