@@ -1,5 +1,6 @@
 package dev.spool;
 
+import dev.spool.config.SpoolConfig;
 import dev.spool.impl.SpoolInternals;
 import dev.spool.impl.client.PgJobAdmin;
 import dev.spool.impl.client.PgJobClient;
@@ -11,6 +12,7 @@ import dev.spool.spi.SpoolListener;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -173,6 +175,29 @@ public final class Spool {
     public Builder options(SpoolOptions options) {
       this.options = new SpoolOptions(options);
       return this;
+    }
+
+    /**
+     * Takes the database URL (when set), the options and the periodic jobs of a configuration read with
+     * {@link SpoolConfig} — the same file and keys as the CLI's {@code --config}. Worker settings and task
+     * options are the caller's to use: {@code config.workerOptions()}, {@code config.taskOptions()}.
+     */
+    public Builder config(SpoolConfig config) {
+      if (config.databaseUrl() != null) {
+        connectingTo(config.databaseUrl());
+      }
+      options(config.spoolOptions());
+      config.periodicJobs().forEach(this::periodic);
+      return this;
+    }
+
+    /**
+     * {@link #config(SpoolConfig)} of a configuration in the file's shape (read, say, with vertx-config),
+     * with the process's {@code SPOOL_*} variables over it; throws {@link dev.spool.config.ConfigException}
+     * naming the key of a bad value.
+     */
+    public Builder config(JsonObject config) {
+      return config(SpoolConfig.fromJson(config, System.getenv(), null));
     }
 
     /** Shorthand for {@code options(new SpoolOptions().setSchema(schema))} on top of the current options. */

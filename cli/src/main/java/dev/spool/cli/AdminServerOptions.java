@@ -3,55 +3,66 @@ package dev.spool.cli;
 import dev.spool.Spool;
 import dev.spool.admin.AdminOptions;
 import dev.spool.admin.AdminVerticle;
+import dev.spool.config.SpoolConfig;
 import dev.spool.metrics.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --admin-port} and friends of the {@code worker} and {@code demo} commands: with a port, the
- * command's Vert.x reports its own metrics (JVM, HTTP, pools) and Spool's to one Prometheus registry, and
- * the admin API (with {@code /metrics}) listens on that port.
+ * {@code --admin-port} and friends of the {@code worker} and {@code demo} commands, over the {@code admin}
+ * and {@code metrics} sections of the configuration: with a port, the command's Vert.x reports its own
+ * metrics (JVM, HTTP, pools) and Spool's to one Prometheus registry, and the admin API (with
+ * {@code /metrics}) listens on that port.
  */
 final class AdminServerOptions {
 
-  @Option(names = "--admin-port", description = "serve the dashboard, the admin HTTP API and /metrics on this port (off by default)")
+  @Option(names = "--admin-port", description = "serve the dashboard, the admin HTTP API and /metrics on this port (admin.port; off by default)")
   Integer port;
 
-  @Option(names = "--admin-host", defaultValue = AdminOptions.DEFAULT_HOST,
-      description = "address of the admin API (default: ${DEFAULT-VALUE}); any other than loopback needs a token")
+  @Option(names = "--admin-host",
+      description = "address of the admin API (admin.host; default: " + AdminOptions.DEFAULT_HOST + "); any other than loopback needs a token")
   String host;
 
-  @Option(names = "--admin-token", description = "bearer token of the admin API (default: $SPOOL_ADMIN_TOKEN)")
+  @Option(names = "--admin-token", description = "bearer token of the admin API (admin.token, $SPOOL_ADMIN_TOKEN)")
   String token;
 
-  private MicrometerMetrics metrics;
   private AdminOptions options;
+  private boolean metricsOn;
+  private boolean jvmMetrics;
+  private MicrometerMetrics metrics;
 
-  boolean enabled() {
-    return port != null;
+  /** Adds the flags given to the configuration's, where they override the file and the environment. */
+  void addFlags(ConfigOption config) {
+    config.flag("admin.port", port, "--admin-port").flag("admin.host", host, "--admin-host")
+        .flag("admin.token", token, "--admin-token");
   }
 
-  /** Checks the options; throws IllegalArgumentException (a usage error) when they cannot work. */
-  void validate() {
-    if (!enabled()) {
+  /** Takes the admin settings of the effective configuration; throws (a usage error) when they cannot work. */
+  void configure(SpoolConfig config) {
+    if (!config.adminEnabled()) {
       return;
     }
-    String t = token != null ? token : System.getenv("SPOOL_ADMIN_TOKEN");
-    options = new AdminOptions().setHost(host).setPort(port).setToken(t).validate();
+    options = new AdminOptions(config.admin()).validate();
+    metricsOn = config.metrics().getBoolean("enabled", true);
+    jvmMetrics = config.metrics().getBoolean("jvm", true);
   }
 
-  /** The command's Vert.x: with Micrometer metrics in a Prometheus registry when the admin API is on. */
+  boolean enabled() {
+    return options != null;
+  }
+
+  /** The command's Vert.x: with Micrometer metrics in a Prometheus registry when the admin API serves them. */
   Vertx newVertx() {
-    if (!enabled()) {
+    if (!enabled() || !metricsOn) {
       return Vertx.vertx();
     }
     PrometheusMeterRegistry registry = MicrometerMetrics.prometheusRegistry();
     metrics = new MicrometerMetrics(registry);
-    return MicrometerMetrics.vertxWithMetrics(registry);
+    return jvmMetrics ? MicrometerMetrics.vertxWithMetrics(registry) : Vertx.vertx();
   }
 
-  /** Adds the metrics listener to a Spool being built (when the admin API is on). */
+  /** Adds the metrics listener to a Spool being built (when the admin API serves metrics). */
   Spool.Builder listen(Spool.Builder builder) {
     return metrics == null ? builder : builder.listener(metrics);
   }
@@ -61,9 +72,11 @@ final class AdminServerOptions {
     if (!enabled()) {
       return null;
     }
-    AdminVerticle admin = new AdminVerticle(spool, options, metrics);
+    AdminVerticle admin = metrics == null ? new AdminVerticle(spool, options) : new AdminVerticle(spool, options, metrics);
     Await.result(vertx.deployVerticle(admin));
-    return "admin API on http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + admin.actualPort()
-        + " (/health, /ready, /metrics, /api/...)" + (options.getToken() != null ? ", bearer token required" : "");
+    String shownHost = options.getHost().contains(":") ? "[" + options.getHost() + "]" : options.getHost();
+    return "admin API on http://" + shownHost + ":" + admin.actualPort()
+        + " (/health, /ready, " + (metrics != null ? "/metrics, " : "") + "/api/...)"
+        + (options.getToken() != null ? ", bearer token required" : "");
   }
 }

@@ -10,7 +10,8 @@ import dev.spool.JobState;
 import dev.spool.RetryPolicy;
 import dev.spool.Spool;
 import dev.spool.SpoolOptions;
-import dev.spool.WorkerOptions;
+import dev.spool.config.ConfigSource;
+import dev.spool.config.SpoolConfig;
 import dev.spool.BuiltInTasks;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -43,17 +44,22 @@ final class DemoCommand implements Callable<Integer> {
   /** Held so the level set on it is not lost when the logger is garbage collected. */
   private static final Logger SPOOL_LOGGER = Logger.getLogger("dev.spool");
 
-  @Option(names = "--db", description = "postgresql:// URI (default: $SPOOL_DATABASE_URL, else an embedded PostgreSQL)")
+  @Mixin
+  ConfigOption config = new ConfigOption();
+
+  @Option(names = "--db", description = "postgresql:// URI (database.url, $SPOOL_DATABASE_URL; else an embedded PostgreSQL)")
   String db;
 
   @Option(names = "--jobs", defaultValue = "10000", description = "jobs to enqueue (default: ${DEFAULT-VALUE})")
   int jobs;
 
-  @Option(names = "--workers", defaultValue = "2", description = "worker verticles (default: ${DEFAULT-VALUE})")
-  int workers;
+  @Option(names = "--workers", description = "worker verticles (worker.instances; default: 2)")
+  Integer workers;
 
-  @Option(names = "--schema", defaultValue = "spool_demo", description = "schema (default: ${DEFAULT-VALUE})")
+  @Option(names = "--schema", description = "schema (schema; default: spool_demo, not the configuration's default)")
   String schema;
+
+  private SpoolConfig settings;
 
   @Option(names = "--timeout", defaultValue = "300", description = "seconds to wait for the jobs (default: ${DEFAULT-VALUE})")
   int timeoutSeconds;
@@ -74,21 +80,24 @@ final class DemoCommand implements Callable<Integer> {
       // The demo fails jobs on purpose; its progress lines say more than a log line per failure.
       SPOOL_LOGGER.setLevel(Level.SEVERE);
     }
-    if (jobs < 1 || workers < 1) {
-      System.err.println("--jobs and --workers must be at least 1");
+    if (jobs < 1) {
+      System.err.println("--jobs must be at least 1");
+      return 2;
+    }
+    config.flag("database.url", db, "--db").flag("schema", schema, "--schema").flag("worker.instances", workers, "--workers");
+    admin.addFlags(config);
+    try {
+      settings = config.load(HandlerJars.class.getClassLoader());
+      admin.configure(settings);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
       return 2;
     }
     if (stay && !admin.enabled()) {
       System.err.println("--stay keeps the dashboard up for you to look at: give it --admin-port too");
       return 2;
     }
-    try {
-      admin.validate();
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      return 2;
-    }
-    DatabaseChoice database = DatabaseChoice.resolve(db, true, System.out::println);
+    DatabaseChoice database = DatabaseChoice.resolve(settings.databaseUrl(), true, System.out::println);
     Vertx vertx = admin.newVertx();
     int status;
     try {
@@ -127,15 +136,22 @@ final class DemoCommand implements Callable<Integer> {
 
   private int run(Vertx vertx, DatabaseChoice database) throws Exception {
     // Completed jobs are kept so the summary can count them from the table.
-    Spool spool = admin.listen(Spool.builder(vertx).connectingTo(database.uri())
-        .options(new SpoolOptions().setSchema(schema).setKeepCompleted(true))).build();
+    SpoolOptions options = settings.spoolOptions().setKeepCompleted(true);
+    boolean schemaChosen = settings.entries().stream()
+        .anyMatch(e -> e.path().equals("schema") && e.source() != ConfigSource.DEFAULT);
+    if (!schemaChosen) {
+      options.setSchema("spool_demo"); // the demo's own schema, apart from an application's "spool"
+    }
+    String schema = options.getSchema();
+    Spool spool = admin.listen(Spool.builder(vertx).connectingTo(database.uri()).options(options)).build();
     Await.result(spool.migrate());
     System.out.printf("Schema %s ready on %s%n", schema, database.isEmbedded() ? "the embedded PostgreSQL" : database.uri());
 
     HandlerOptions quickRetries = new HandlerOptions().setRetryPolicy(new RetryPolicy()
         .setBase(Duration.ofMillis(200)).setFactor(2).setMaxDelay(Duration.ofSeconds(2)));
     JobHandlers handlers = BuiltInTasks.register(new JobHandlers(), quickRetries);
-    Await.result(spool.deployWorkers(new WorkerOptions(), handlers, workers));
+    int instances = settings.workerInstances();
+    Await.result(spool.deployWorkers(settings.workerOptions(), handlers, instances));
     String adminLine = admin.start(vertx, spool);
     if (adminLine != null) {
       System.out.println(adminLine);
@@ -145,16 +161,16 @@ final class DemoCommand implements Callable<Integer> {
     List<Long> ids = enqueue(spool);
     double enqueueSeconds = (System.nanoTime() - started) / 1e9;
     System.out.printf("Enqueued %,d jobs in %.2f s (%,.0f jobs/s) to %d worker verticles%n",
-        jobs, enqueueSeconds, jobs / enqueueSeconds, workers);
+        jobs, enqueueSeconds, jobs / enqueueSeconds, instances);
     long first = ids.stream().mapToLong(Long::longValue).min().orElseThrow();
     long last = ids.stream().mapToLong(Long::longValue).max().orElseThrow();
 
-    JobAdmin admin = spool.admin(); // its pool closes with Vert.x
+    JobAdmin operator = spool.admin(); // its pool closes with Vert.x
     Map<JobState, Long> counts;
     long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
     while (true) {
       Thread.sleep(500);
-      counts = Await.result(admin.countByState(first, last));
+      counts = Await.result(operator.countByState(first, last));
       long open = counts.getOrDefault(JobState.AVAILABLE, 0L) + counts.getOrDefault(JobState.SCHEDULED, 0L)
           + counts.getOrDefault(JobState.RUNNING, 0L);
       double seconds = (System.nanoTime() - started) / 1e9;

@@ -18,13 +18,14 @@ final class MigrateCommand extends Operator {
   Switch history;
 
   @Override
-  SpoolOptions spoolOptions() {
-    return new SpoolOptions().setHistory(history == null ? null : history == Switch.on);
+  SpoolOptions spoolOptions(SpoolOptions configured) {
+    return history == null ? configured : configured.setHistory(history == Switch.on);
   }
 
   @Override
   int run(Session session) throws Exception {
     List<Integer> applied = Await.result(session.spool.migrate());
+    String schema = session.spool.options().getSchema();
     boolean historyOn = Await.result(session.admin.historyEnabled());
     if (json) {
       return printJson(new JsonObject().put("schema", schema).put("applied", new JsonArray(applied))

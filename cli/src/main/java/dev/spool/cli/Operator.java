@@ -4,11 +4,13 @@ import dev.spool.embedded.DatabaseChoice;
 import dev.spool.JobAdmin;
 import dev.spool.Spool;
 import dev.spool.SpoolOptions;
+import dev.spool.config.SpoolConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -27,10 +29,13 @@ abstract class Operator implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--db", description = "postgresql:// URI (default: $SPOOL_DATABASE_URL)")
+  @Mixin
+  ConfigOption config = new ConfigOption();
+
+  @Option(names = "--db", description = "postgresql:// URI (database.url, $SPOOL_DATABASE_URL)")
   String db;
 
-  @Option(names = "--schema", defaultValue = "spool", description = "schema (default: ${DEFAULT-VALUE})")
+  @Option(names = "--schema", description = "schema (schema; default: spool)")
   String schema;
 
   @Option(names = "--json", description = "print JSON for scripts")
@@ -39,9 +44,9 @@ abstract class Operator implements Callable<Integer> {
   /** What a command does with an open Spool; returns the exit code. */
   abstract int run(Session session) throws Exception;
 
-  /** Options of the command's Spool beyond its schema (the default: none). */
-  SpoolOptions spoolOptions() {
-    return new SpoolOptions();
+  /** The command's Spool options from the configured ones (the default: as configured). */
+  SpoolOptions spoolOptions(SpoolOptions configured) {
+    return configured;
   }
 
   /** An open connection to Spool for one command. */
@@ -58,15 +63,19 @@ abstract class Operator implements Callable<Integer> {
   @Override
   public Integer call() {
     DatabaseChoice database;
+    SpoolOptions options;
     try {
-      database = DatabaseChoice.resolve(db, false, System.out::println);
+      config.flag("database.url", db, "--db").flag("schema", schema, "--schema");
+      SpoolConfig settings = config.load(HandlerJars.loader(config.handlerJars()));
+      options = spoolOptions(settings.spoolOptions());
+      database = DatabaseChoice.resolve(settings.databaseUrl(), false, System.out::println);
     } catch (IllegalArgumentException e) {
       return fail(USAGE, e.getMessage());
     }
     try (database) {
       Vertx vertx = Vertx.vertx();
       try {
-        Spool spool = Spool.builder(vertx).connectingTo(database.uri()).options(spoolOptions().setSchema(schema)).build();
+        Spool spool = Spool.builder(vertx).connectingTo(database.uri()).options(options).build();
         JobAdmin admin = spool.admin();
         try {
           return run(new Session(spool, admin));

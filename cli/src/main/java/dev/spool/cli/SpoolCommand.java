@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** {@code java -jar spool.jar <command>}: the fat jar's entry point. */
 @Command(name = "spool", mixinStandardHelpOptions = true, version = "spool 0.1.0",
     description = "Spool, a reactive job runtime for Vert.x on PostgreSQL.",
-    subcommands = {DemoCommand.class, WorkerCommand.class, MigrateCommand.class, EnqueueCommand.class,
+    subcommands = {DemoCommand.class, WorkerCommand.class, ConfigCommand.class, MigrateCommand.class, EnqueueCommand.class,
         StatsCommand.class, JobsCommand.class, DeadCommand.class, QueuesCommand.class})
 public final class SpoolCommand implements Runnable {
 

@@ -1,14 +1,15 @@
 package dev.spool.cli;
 
-import dev.spool.embedded.DatabaseChoice;
 import dev.spool.JobHandlers;
+import dev.spool.PeriodicJob;
 import dev.spool.Spool;
 import dev.spool.WorkerOptions;
-import dev.spool.BuiltInTasks;
-import dev.spool.spi.JobHandlerProvider;
+import dev.spool.config.SpoolConfig;
+import dev.spool.embedded.DatabaseChoice;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -18,57 +19,75 @@ import picocli.CommandLine.Option;
 /**
  * Runs worker verticles until SIGTERM (or Ctrl-C), then shuts down gracefully: stops claiming, lets
  * running handlers finish up to the shutdown timeout, writes their outcomes and hands the rest back.
+ * Everything it runs with comes from the configuration ({@code --config}, {@code SPOOL_*}), which its
+ * flags override: queues and worker settings, per-queue limits, per-task handler options, periodic jobs,
+ * retention, vacuum, history and the admin API.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true,
-    description = "Run worker verticles with the built-in tasks and every JobHandlerProvider on the class path.")
+    description = "Run worker verticles with the built-in tasks and every JobHandlerProvider of the handler jars.")
 final class WorkerCommand implements Callable<Integer> {
 
-  @Option(names = "--db", description = "postgresql:// URI (default: $SPOOL_DATABASE_URL)")
+  @Mixin
+  ConfigOption config = new ConfigOption();
+
+  @Option(names = "--db", description = "postgresql:// URI (database.url, $SPOOL_DATABASE_URL)")
   String db;
 
-  @Option(names = "--schema", defaultValue = "spool", description = "schema (default: ${DEFAULT-VALUE})")
+  @Option(names = "--schema", description = "schema (schema; default: spool)")
   String schema;
 
-  @Option(names = "--queues", split = ",", defaultValue = "default", description = "queues to work (default: ${DEFAULT-VALUE})")
+  @Option(names = "--queues", split = ",", description = "queues to work (worker.queues; default: default)")
   List<String> queues;
 
-  @Option(names = "--concurrency", description = "handlers at once per queue and verticle (default: "
+  @Option(names = "--concurrency", description = "handlers at once per queue and verticle (worker.concurrency; default: "
       + WorkerOptions.DEFAULT_CONCURRENCY + ")")
   Integer concurrency;
 
-  @Option(names = "--workers", defaultValue = "2", description = "worker verticles (default: ${DEFAULT-VALUE})")
-  int workers;
+  @Option(names = "--workers", description = "worker verticles (worker.instances; default: 2)")
+  Integer workers;
 
-  @Option(names = "--shutdown-timeout", defaultValue = "30", description = "seconds running handlers get at shutdown (default: ${DEFAULT-VALUE})")
-  int shutdownSeconds;
+  @Option(names = "--shutdown-timeout", description = "seconds running handlers get at shutdown (worker.shutdownTimeout; default: 30)")
+  Integer shutdownSeconds;
 
-  @Option(names = "--no-migrate", description = "do not create or update the schema at start")
+  @Option(names = "--no-migrate", description = "do not create or update the schema at start (worker.migrate: false)")
   boolean noMigrate;
+
+  @Option(names = "--handlers", split = ",", paramLabel = "JAR",
+      description = "jars (or folders of jars) with JobHandlerProviders to load (worker.handlerJars)")
+  List<Path> handlerJars;
 
   @Mixin
   AdminServerOptions admin = new AdminServerOptions();
 
   @Override
   public Integer call() throws Exception {
-    try {
-      admin.validate();
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      return 2;
+    config.flag("database.url", db, "--db").flag("schema", schema, "--schema")
+        .flag("worker.queues", queues == null ? null : String.join(",", queues), "--queues")
+        .flag("worker.concurrency", concurrency, "--concurrency").flag("worker.instances", workers, "--workers")
+        .flag("worker.shutdownTimeout", shutdownSeconds == null ? null : shutdownSeconds + "s", "--shutdown-timeout")
+        .flag("worker.migrate", noMigrate ? "false" : null, "--no-migrate");
+    admin.addFlags(config);
+    // Everything that can be wrong with the settings fails here, before anything starts (exit 2).
+    List<Path> jars = new ArrayList<>(config.handlerJars());
+    if (handlerJars != null) {
+      jars.addAll(handlerJars);
     }
-    WorkerOptions options = new WorkerOptions().setQueues(queues)
-        .setShutdownTimeout(java.time.Duration.ofSeconds(shutdownSeconds));
-    if (concurrency != null) {
-      options.setConcurrency(concurrency);
+    ClassLoader loader = HandlerJars.loader(jars);
+    SpoolConfig settings = config.load(loader);
+    admin.configure(settings);
+    JobHandlers handlers = HandlerJars.handlers(loader, settings);
+    WorkerOptions options = settings.workerOptions();
+    for (PeriodicJob<?> job : settings.periodicJobs()) {
+      if (handlers.get(job.task().name()) == null) {
+        System.out.printf("note: periodic job %s enqueues task %s, which this worker does not handle%n", job.name(),
+            job.task().name());
+      }
     }
-    JobHandlers handlers = BuiltInTasks.register(new JobHandlers());
-    for (JobHandlerProvider provider : ServiceLoader.load(JobHandlerProvider.class)) {
-      provider.register(handlers);
-    }
-    try (DatabaseChoice database = DatabaseChoice.resolve(db, false, System.out::println)) {
+
+    try (DatabaseChoice database = DatabaseChoice.resolve(settings.databaseUrl(), false, System.out::println)) {
       Vertx vertx = admin.newVertx();
-      Spool spool = admin.listen(Spool.builder(vertx).connectingTo(database.uri()).schema(schema)).build();
-      if (!noMigrate) {
+      Spool spool = admin.listen(Spool.builder(vertx).connectingTo(database.uri()).config(settings)).build();
+      if (settings.migrate()) {
         Await.result(spool.migrate());
       }
       String adminLine = admin.start(vertx, spool); // before the hook: a port in use fails the command
@@ -87,9 +106,11 @@ final class WorkerCommand implements Callable<Integer> {
         // A clean stop on SIGTERM is a success, not the JVM's default 143.
         Runtime.getRuntime().halt(0);
       }, "spool-shutdown"));
-      Await.result(spool.deployWorkers(options, handlers, workers));
-      System.out.printf("spool worker %s: %d verticles on queues %s, tasks %s%n", spool.nodeId(), workers, queues,
-          handlers.taskNames());
+      int instances = settings.workerInstances();
+      Await.result(spool.deployWorkers(options, handlers, instances));
+      System.out.printf("spool worker %s: %d verticles on queues %s, tasks %s%s%n", spool.nodeId(), instances,
+          options.getQueues(), handlers.taskNames(),
+          spool.periodicJobs().isEmpty() ? "" : ", periodic jobs " + spool.periodicJobs().stream().map(PeriodicJob::name).toList());
       if (adminLine != null) {
         System.out.println(adminLine);
       }

@@ -106,6 +106,26 @@ public final class SpoolConfig {
     return build(settings, env, Map.of(), Map.of(), classLoader);
   }
 
+  /**
+   * Only {@code worker.handlerJars} of this file, environment and flags, read before the rest: the jars
+   * must be on the class path that resolves the exception names of retry policies, and a handler's own
+   * exception classes live in its jar. Throws {@link ConfigException} as {@code load} does.
+   */
+  public static List<Path> handlerJars(Path file, Map<String, String> env, Map<String, String> flags,
+      Map<String, String> flagNames) {
+    Settings settings = new Settings();
+    if (file != null) {
+      settings.readFile(ConfigFiles.read(file), file.toString(), file.toAbsolutePath().getParent());
+    }
+    Overrides.applyEnv(settings, env);
+    Overrides.applyFlags(settings, flags, flagNames);
+    Settings.Setting jars = settings.get("worker.handlerJars");
+    if (jars == null || !(jars.value() instanceof List<?> list)) {
+      return List.of();
+    }
+    return list.stream().map(jar -> Path.of(String.valueOf(jar))).toList();
+  }
+
   /** Spool's defaults: no file, no environment, no flags. */
   public static SpoolConfig defaults() {
     return load(null, Map.of(), Map.of(), null);
