@@ -39,7 +39,7 @@ select id, queue, task, args, priority, attempt, max_attempts, timeout_ms, run_a
 --   p_keys, p_limits, p_windows_ms, p_key_tasks: per limit row, its key, the starts allowed per window
 --   (null: no rate limit, the row only serialises claims), the window, and the task it limits (null: the
 --   whole queue). p_concurrency: running jobs of the queue allowed across all workers, null for no limit.
--- The migrator (re)defines it after every migration, so this text, not V005's first version, is what runs.
+-- The migrator defines it after the migrations on every migrate (create or replace): this is its only text.
 -- name: ClaimLimitedFunction
 create or replace function {schema}.claim_limited(
   p_queue text, p_tasks text[], p_batch integer, p_owner text, p_lease_ms float8, p_concurrency integer,
