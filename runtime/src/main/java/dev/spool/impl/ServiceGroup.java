@@ -13,6 +13,7 @@ public final class ServiceGroup implements Service {
 
   private final List<Service> services;
   private boolean started;
+  private Future<Void> stopping = Future.succeededFuture();
 
   public ServiceGroup(List<? extends Service> services) {
     this.services = List.copyOf(services);
@@ -30,16 +31,20 @@ public final class ServiceGroup implements Service {
     return Future.all(all).mapEmpty();
   }
 
-  /** Stops every service at once; completes when all have stopped, whether or not each succeeded. */
+  /**
+   * Stops every service at once; completes when all have stopped, whether or not each succeeded. Called
+   * again while stopping (or after), it answers the same stop.
+   */
   @Override
   public Future<Void> stop() {
     if (!started) {
-      return Future.succeededFuture();
+      return stopping;
     }
     started = false;
     List<Future<Void>> all = new ArrayList<>();
     services.forEach(s -> all.add(s.stop()));
-    return Future.join(all).mapEmpty();
+    stopping = Future.join(all).mapEmpty();
+    return stopping;
   }
 
   /** Starts the group when {@code on}, stops it when not: the elector's callback for leader-only services. */

@@ -48,6 +48,7 @@ public final class Worker extends WorkerVerticle {
 
   private SqlClient client;
   private Elector elector;
+  private ServiceGroup leaderOnly;
   private final Map<String, Producer> producers = new LinkedHashMap<>();
   private final List<Service> services = new ArrayList<>();
 
@@ -102,7 +103,7 @@ public final class Worker extends WorkerVerticle {
       }
       producers.put(queue, producer);
     }
-    ServiceGroup leaderOnly = new ServiceGroup(List.of(
+    leaderOnly = new ServiceGroup(List.of(
         new Rescuer(vertx, client, queries, options.getRescueInterval(), options.getWorkerTimeout(),
             options.getHeartbeatInterval(), stats),
         new Scheduler(vertx, spool.pool(), queries, spool.clock(), spool.periodicJobs(),
@@ -155,6 +156,9 @@ public final class Worker extends WorkerVerticle {
     for (int i = services.size() - 1; i >= 0; i--) {
       Service service = services.get(i);
       stopped = stopped.eventually(service::stop);
+      if (service == elector) {
+        stopped = stopped.eventually(leaderOnly::stop); // resigning stops them: wait until they have stopped
+      }
     }
     return stopped.eventually(() -> client.close());
   }
