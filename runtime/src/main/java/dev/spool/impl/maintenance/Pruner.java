@@ -24,16 +24,15 @@ public final class Pruner implements Service {
 
   private record Target(String state, String sql, double keepMs) {}
 
-  private final Vertx vertx;
+  private final Ticker ticker;
   private final SqlClient client;
   private final RetentionOptions options;
   private final List<Target> targets = new ArrayList<>();
-  private long timer = -1;
   private boolean running;
   private long pruned;
 
   public Pruner(Vertx vertx, SqlClient client, Queries queries, RetentionOptions options) {
-    this.vertx = vertx;
+    this.ticker = new Ticker(vertx);
     this.client = client;
     this.options = new RetentionOptions(options);
     add("completed", queries.get("PruneCompleted"), this.options.keepsCompleted() ? this.options.getCompleted() : null);
@@ -56,19 +55,15 @@ public final class Pruner implements Service {
 
   @Override
   public Future<Void> start() {
-    if (timer < 0 && hasWork()) {
-      timer = vertx.setPeriodic(options.getPruneInterval().toMillis(), t -> runOnce());
+    if (hasWork()) {
+      ticker.start(options.getPruneInterval().toMillis(), this::runOnce);
     }
     return Future.succeededFuture();
   }
 
   @Override
   public Future<Void> stop() {
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-      timer = -1;
-    }
-    return Future.succeededFuture();
+    return ticker.stop();
   }
 
   /** Rows (jobs and history events) deleted by this pruner so far. */

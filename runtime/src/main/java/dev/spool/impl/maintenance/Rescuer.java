@@ -24,7 +24,7 @@ public final class Rescuer implements Service {
   /** Jobs rescued per statement; a larger backlog is taken in several statements at once. */
   public static final int BATCH = 1000;
 
-  private final Vertx vertx;
+  private final Ticker ticker;
   private final SqlClient client;
   private final String reapSql;
   private final String rescueSql;
@@ -32,7 +32,6 @@ public final class Rescuer implements Service {
   private final double workerTimeoutMs;
   private final double sessionGraceMs;
   private final Stats.Recorder stats;
-  private long timer = -1;
   private boolean running;
 
   /**
@@ -41,7 +40,7 @@ public final class Rescuer implements Service {
    */
   public Rescuer(Vertx vertx, SqlClient client, Queries queries, Duration interval, Duration workerTimeout,
       Duration heartbeatInterval, Stats.Recorder stats) {
-    this.vertx = vertx;
+    this.ticker = new Ticker(vertx);
     this.client = client;
     this.reapSql = queries.get("ReapWorkers");
     this.rescueSql = queries.get("RescueJobs");
@@ -53,19 +52,13 @@ public final class Rescuer implements Service {
 
   @Override
   public Future<Void> start() {
-    if (timer < 0) {
-      timer = vertx.setPeriodic(intervalMs, t -> runOnce());
-    }
+    ticker.start(intervalMs, this::runOnce);
     return Future.succeededFuture();
   }
 
   @Override
   public Future<Void> stop() {
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-      timer = -1;
-    }
-    return Future.succeededFuture();
+    return ticker.stop();
   }
 
   /** One pass; completes with the number of jobs taken back. Passes never overlap. */

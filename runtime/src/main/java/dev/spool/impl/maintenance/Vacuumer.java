@@ -24,7 +24,7 @@ public final class Vacuumer implements Service {
   private static final System.Logger LOG = System.getLogger(Vacuumer.class.getName());
   private static final Duration MIN_BUSY_WINDOW = Duration.ofSeconds(5);
 
-  private final Vertx vertx;
+  private final Ticker ticker;
   private final SqlClient client;
   private final String deadRowsSql;
   private final String vacuumSql;
@@ -34,7 +34,6 @@ public final class Vacuumer implements Service {
   private long lastActivity;
   private long lastActiveNanos;
   private long lastCheckNanos;
-  private long timer = -1;
   private boolean running;
   private boolean refused;
   private long vacuums;
@@ -45,7 +44,7 @@ public final class Vacuumer implements Service {
    *     only then
    */
   public Vacuumer(Vertx vertx, SqlClient client, Queries queries, VacuumOptions options, LongSupplier activity) {
-    this.vertx = vertx;
+    this.ticker = new Ticker(vertx);
     this.client = client;
     this.deadRowsSql = queries.get("JobTableDeadRows");
     this.vacuumSql = queries.get("VacuumJobs");
@@ -56,12 +55,12 @@ public final class Vacuumer implements Service {
 
   @Override
   public Future<Void> start() {
-    if (timer < 0 && options.isEnabled() && !refused) {
+    if (!ticker.running() && options.isEnabled() && !refused) {
       long now = System.nanoTime();
       lastActivity = activity.getAsLong();
       lastActiveNanos = now - busyWindowNanos();
       lastCheckNanos = now - options.getIdleCheckInterval().toNanos(); // the first tick looks once
-      timer = vertx.setPeriodic(options.getCheckInterval().toMillis(), t -> tick());
+      ticker.start(options.getCheckInterval().toMillis(), this::tick);
     }
     return Future.succeededFuture();
   }
@@ -77,11 +76,7 @@ public final class Vacuumer implements Service {
 
   @Override
   public Future<Void> stop() {
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-      timer = -1;
-    }
-    return Future.succeededFuture();
+    return ticker.stop();
   }
 
   /** Reads of the dead-row count so far (a test signal: an idle node should hardly add any). */
