@@ -98,4 +98,14 @@ final class Checks {
   Future<Long> databaseTransactions(SqlClient client) {
     return client.query(sql("DatabaseTransactions")).execute().map(rows -> rows.iterator().next().getLong(0));
   }
+
+  /** The cost meter's counters now: WAL position ({@code lsn}), {@code checkpoints}, backend {@code pid}. */
+  Future<Row> costSnapshot() {
+    return spool.pool().query(sql("CostSnapshot")).execute().map(rows -> rows.iterator().next());
+  }
+
+  /** WAL bytes written since {@code lsn}. */
+  Future<Long> walBytesSince(String lsn) {
+    return spool.pool().preparedQuery(sql("WalBytesSince")).execute(Tuple.of(lsn)).map(rows -> rows.iterator().next().getLong(0));
+  }
 }

@@ -96,18 +96,22 @@ final class CompareCommand implements Callable<Integer> {
             .options(new SpoolOptions().setSchema(DrainSettings.DEFAULT_SCHEMA).setPoolSize(1)).build();
         Checks checks = new Checks(spool);
         String url = database.uri();
-        String floor = bench.resolve("floor.sh").toString();
+        Floor floor = new Floor(url, new CostMeter(checks), progress);
+        Path graphile = bench.resolve("peers/graphile-worker/run.sh");
+        boolean withGraphile = !skipGraphile && java.nio.file.Files.isRegularFile(graphile);
+        if (!skipGraphile && !withGraphile) {
+          progress.line("no peer benchmarks at %s (pass --bench-dir): Graphile Worker left out", bench);
+        }
         for (int round = 1; round <= rounds; round++) {
           progress.line("round %d of %d", round, rounds);
           JsonObject r = new JsonObject().put("round", round);
           failed |= step(progress, checks, r, "floor_delete", "floor_jobs_per_s", () ->
-              Scripts.run(Path.of(floor), url, str(jobs), str(floorBatch), str(floorClients), "delete"));
+              floor.run(jobs, floorBatch, floorClients, "delete"));
           failed |= step(progress, checks, r, "floor_keep", "floor_jobs_per_s", () ->
-              Scripts.run(Path.of(floor), url, str(jobs), str(floorBatch), str(floorClients), "keep"));
-          if (!skipGraphile) {
+              floor.run(jobs, floorBatch, floorClients, "keep"));
+          if (withGraphile) {
             failed |= step(progress, checks, r, "graphile", "drained_jobs_per_s", () ->
-                Scripts.run(bench.resolve("peers/graphile-worker/run.sh"), url, str(graphileJobs),
-                    str(graphileConcurrency), "1"));
+                Scripts.run(graphile, url, str(graphileJobs), str(graphileConcurrency), "1"));
           }
           failed |= step(progress, checks, r, "drain", "drain_jobs_per_s", () -> drain(url, false, progress));
           failed |= step(progress, checks, r, "drain_keep", "drain_jobs_per_s", () -> drain(url, true, progress));
@@ -138,11 +142,13 @@ final class CompareCommand implements Callable<Integer> {
     }
     figures.put("lost", perRound.stream().mapToLong(r -> r.getLong("lost")).sum())
         .put("duplicates", perRound.stream().mapToLong(r -> r.getLong("duplicates")).sum());
+    CostTable.medians(perRound, figures);
     figures.put("settings", workers.toJson());
     figures.put("per_round", new JsonArray(new ArrayList<>(perRound)));
     failed |= figures.getLong("lost") > 0 || figures.getLong("duplicates") > 0;
     if (!json) {
       printTable(spec.commandLine().getOut(), figures, perRound);
+      CostTable.print(spec.commandLine().getOut(), figures, perRound.size());
     }
     spec.commandLine().getOut().println(figures.encode());
     spec.commandLine().getOut().flush();
@@ -175,6 +181,10 @@ final class CompareCommand implements Callable<Integer> {
       JsonObject result = step.run();
       progress.line("%s: %s", name, result.encode());
       figures.put(name + "_jobs_per_s", result.getLong(rateField));
+      JsonObject cost = result.getJsonObject("cost");
+      if (cost != null) {
+        cost.forEach(e -> figures.put(name + "_" + e.getKey(), e.getValue()));
+      }
       if (name.startsWith("drain")) {
         figures.put(name + "_run", result);
       }

@@ -87,6 +87,8 @@ final class Drain {
       ledger.executed(ctx.id());
       return Future.succeededFuture();
     });
+    CostMeter meter = new CostMeter(checks);
+    CostMeter.Snapshot costStart = meter.snapshot();
     long drainStart = System.nanoTime();
     Future<String> deployment = spool.deployWorkers(settings.workers.toWorkerOptions(), handlers, settings.workers.workers);
     long deadline = drainStart + TimeUnit.SECONDS.toNanos(settings.timeoutSeconds);
@@ -94,6 +96,7 @@ final class Drain {
     long[] counts = timedOut ? Blocking.await(checks.countJobs()) : awaitAcked(checks, deadline);
     timedOut |= counts[0] > 0;
     double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+    JsonObject cost = meter.since(costStart, settings.jobs);
 
     List<Long> open = Blocking.await(checks.openJobIds());
     long lost = ledger.lost(open);
@@ -118,7 +121,8 @@ final class Drain {
         .put("unexpected", ledger.unexpected())
         .put("timed_out", timedOut)
         .put("keep", settings.keep)
-        .put("enqueue_batch", settings.enqueueBatch);
+        .put("enqueue_batch", settings.enqueueBatch)
+        .put("cost", cost);
     settings.workers.toJson().forEach(e -> result.put(e.getKey(), e.getValue()));
     return result;
   }

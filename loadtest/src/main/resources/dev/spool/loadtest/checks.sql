@@ -75,3 +75,12 @@ select max(extract(epoch from (select min(r.started_at) from {schema}.chaos_runs
        count(*) filter (where not exists (select 1 from {schema}.chaos_runs r
                                            where r.job_id = h.id and r.started_at > $2::timestamptz)) as never_rerun
   from unnest($1::bigint[]) as h(id)
+
+-- The cost meter's counters: where the WAL is, how many checkpoints ran, and this backend's pid (its
+-- parent is the postmaster when the server runs on this machine).
+-- name: CostSnapshot
+select pg_current_wal_lsn()::text as lsn, (select checkpoints_timed + checkpoints_req from pg_stat_bgwriter) as checkpoints,
+       pg_backend_pid() as pid
+
+-- name: WalBytesSince
+select pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::bigint

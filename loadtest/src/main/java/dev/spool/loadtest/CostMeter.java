@@ -1,0 +1,116 @@
+package dev.spool.loadtest;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * What a stretch of a benchmark costs per job, which moves far less from run to run than jobs/s on a
+ * shared machine: CPU of the PostgreSQL server (the postmaster's process tree, backends that exited
+ * included, when the server runs on this machine), CPU of the client (this JVM, plus child processes it
+ * reaped, such as pgbench), and WAL bytes (from {@code pg_current_wal_lsn()}; a checkpoint in between is
+ * flagged, as its full-page images inflate the figure).
+ */
+final class CostMeter {
+
+  /** Linux's clock tick for /proc CPU times; the kernel's USER_HZ is 100 on every common configuration. */
+  private static final long TICK_NANOS = 10_000_000L;
+
+  private final Checks checks;
+  private final Long postmaster;
+
+  /** A meter of the server {@code checks} talks to; finds its postmaster when it runs on this machine. */
+  CostMeter(Checks checks) {
+    this.checks = checks;
+    Row row = Blocking.await(checks.costSnapshot());
+    this.postmaster = parentOf(row.getInteger("pid"));
+  }
+
+  /** The counters now. */
+  Snapshot snapshot() {
+    Row row = Blocking.await(checks.costSnapshot());
+    return new Snapshot(serverCpuNanos(), clientCpuNanos(), row.getString("lsn"), row.getLong("checkpoints"));
+  }
+
+  /** {@code pg_cpu_us_per_job}, {@code client_cpu_us_per_job}, {@code wal_bytes_per_job} since {@code start}. */
+  JsonObject since(Snapshot start, long jobs) {
+    Snapshot end = snapshot();
+    long walBytes = Blocking.await(checks.walBytesSince(start.lsn));
+    JsonObject cost = new JsonObject()
+        .put("pg_cpu_us_per_job", start.serverCpuNanos < 0 || end.serverCpuNanos < 0 ? null
+            : round((end.serverCpuNanos - start.serverCpuNanos) / 1000.0 / jobs))
+        .put("client_cpu_us_per_job", round((end.clientCpuNanos - start.clientCpuNanos) / 1000.0 / jobs))
+        .put("wal_bytes_per_job", round((double) walBytes / jobs))
+        .put("checkpoint_during", end.checkpoints != start.checkpoints);
+    return cost;
+  }
+
+  /** Counters at one moment; a server CPU of -1 means the server is not on this machine. */
+  record Snapshot(long serverCpuNanos, long clientCpuNanos, String lsn, long checkpoints) {}
+
+  private long serverCpuNanos() {
+    if (postmaster == null) {
+      return -1;
+    }
+    long[] own = stat(postmaster);
+    if (own == null) {
+      return -1;
+    }
+    // the postmaster's own time and its reaped children's (backends that exited), plus its live children
+    long ticks = own[0] + own[1] + own[2] + own[3];
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+        long pid = Long.parseLong(proc.getFileName().toString());
+        Long parent = parentOf(pid);
+        if (parent != null && parent.equals(postmaster)) {
+          long[] child = stat(pid);
+          if (child != null) {
+            ticks += child[0] + child[1];
+          }
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return ticks * TICK_NANOS;
+  }
+
+  private static long clientCpuNanos() {
+    long jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    long[] self = stat(ProcessHandle.current().pid());
+    return jvm + (self == null ? 0 : (self[2] + self[3]) * TICK_NANOS); // plus reaped children: pgbench
+  }
+
+  /** utime, stime, cutime, cstime of a process from /proc/PID/stat, or null when it cannot be read. */
+  private static long[] stat(long pid) {
+    String[] fields = statFields(pid);
+    if (fields == null) {
+      return null;
+    }
+    // after "pid (comm)": state is field 0, utime field 11, stime 12, cutime 13, cstime 14
+    return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12]), Long.parseLong(fields[13]),
+        Long.parseLong(fields[14])};
+  }
+
+  private static Long parentOf(long pid) {
+    String[] fields = statFields(pid);
+    return fields == null ? null : Long.valueOf(fields[1]);
+  }
+
+  private static String[] statFields(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    } catch (IOException | RuntimeException e) {
+      return null; // not on this machine, gone, or not Linux
+    }
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 10) / 10.0;
+  }
+}
