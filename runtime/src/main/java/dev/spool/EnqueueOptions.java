@@ -12,6 +12,8 @@ public class EnqueueOptions {
 
   public static final String DEFAULT_QUEUE = "default";
   public static final int DEFAULT_PRIORITY = 0;
+  /** The longest job key (the jobs table holds it to this too). */
+  public static final int MAX_KEY_LENGTH = 255;
   public static final int DEFAULT_MAX_ATTEMPTS = 20;
   /** The longest queue name or unique key accepted. */
   public static final int MAX_NAME_LENGTH = 200;
@@ -23,6 +25,7 @@ public class EnqueueOptions {
   private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
   private Duration timeout;
   private String uniqueKey;
+  private String key;
 
   public EnqueueOptions() {}
 
@@ -34,9 +37,10 @@ public class EnqueueOptions {
     this.maxAttempts = other.maxAttempts;
     this.timeout = other.timeout;
     this.uniqueKey = other.uniqueKey;
+    this.key = other.key;
   }
 
-  /** Reads {@code queue, priority, runAt (ISO-8601), delayMs, maxAttempts, timeoutMs, uniqueKey}. */
+  /** Reads {@code queue, priority, runAt (ISO-8601), delayMs, maxAttempts, timeoutMs, uniqueKey, key}. */
   public EnqueueOptions(JsonObject json) {
     setQueue(json.getString("queue", DEFAULT_QUEUE));
     setPriority(json.getInteger("priority", DEFAULT_PRIORITY));
@@ -49,6 +53,7 @@ public class EnqueueOptions {
       setTimeout(Duration.ofMillis(json.getLong("timeoutMs")));
     }
     setUniqueKey(json.getString("uniqueKey"));
+    setKey(json.getString("key"));
   }
 
   public JsonObject toJson() {
@@ -59,6 +64,9 @@ public class EnqueueOptions {
     }
     if (timeout != null) {
       json.put("timeoutMs", timeout.toMillis());
+    }
+    if (key != null) {
+      json.put("key", key);
     }
     if (uniqueKey != null) {
       json.put("uniqueKey", uniqueKey);
@@ -148,6 +156,23 @@ public class EnqueueOptions {
    */
   public EnqueueOptions setUniqueKey(String uniqueKey) {
     this.uniqueKey = uniqueKey == null ? null : checkName("uniqueKey", uniqueKey);
+    return this;
+  }
+
+  public String getKey() {
+    return key;
+  }
+
+  /**
+   * The job's key: a tenant, an account, a document — any string of 1 to {@value #MAX_KEY_LENGTH}
+   * characters. A queue can limit running jobs and starts per key, share itself fairly between keys, or
+   * run a key's jobs one at a time in order ({@link QueueOptions}). Null (the default) means no key.
+   */
+  public EnqueueOptions setKey(String key) {
+    if (key != null && (key.isEmpty() || key.length() > MAX_KEY_LENGTH)) {
+      throw new IllegalArgumentException("key must be 1.." + MAX_KEY_LENGTH + " characters, got " + key.length());
+    }
+    this.key = key;
     return this;
   }
 

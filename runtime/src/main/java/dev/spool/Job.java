@@ -8,6 +8,7 @@ import java.time.Instant;
  * with the task's codec.
  *
  * @param lastError {@code {class, message, stack, attempt, at}} of the latest failure, or null
+ * @param key the job's key ({@link EnqueueOptions#setKey}), or null
  */
 public record Job(
     long id,
@@ -26,4 +27,5 @@ public record Job(
     String uniqueKey,
     Instant createdAt,
     Instant attemptedAt,
-    Instant finishedAt) {}
+    Instant finishedAt,
+    String key) {}

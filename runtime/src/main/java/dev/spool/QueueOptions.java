@@ -1,6 +1,7 @@
 package dev.spool;
 
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 
 /**
  * Settings of one queue that override a worker's defaults ({@link WorkerOptions#setQueueOptions}):
@@ -11,7 +12,17 @@ import io.vertx.core.json.JsonObject;
  *       with a cluster-wide limit defaults to 0, so that claimed means started.
  *   <li>{@code globalConcurrency}: jobs of this queue running at once across all workers.
  *   <li>{@code rateLimit}: job starts of this queue per window across all workers.
+ *   <li>{@code fair}: serve the queue's keys ({@link EnqueueOptions#setKey}) in round robin, each taking
+ *       its share of every claim (times its weight in {@code keyWeights}), so a key with a backlog of a
+ *       million jobs does not delay a key with ten. Within a key, the usual order.
+ *   <li>{@code keyConcurrency}: jobs of one key running at once across all workers.
+ *   <li>{@code keyRateLimit}: job starts of one key per window across all workers.
+ *   <li>{@code serial}: a key's jobs run one at a time, in enqueue (id) order; a job waiting for its retry
+ *       holds its key's place unless {@code serialHoldOnRetry} is false; a dead job frees the key.
  * </ul>
+ * A queue with any of the last four is keyed: its keys are served in round robin by a claim of its own
+ * ({@code ClaimJobsKeyed}), whatever {@code fair} says; jobs without a key share one bucket, served after
+ * the keys. A keyed queue takes {@code globalConcurrency} but not a queue or task rate limit.
  *
  * Unset fields (null) take the worker's defaults; the cluster-wide limits are enforced in the database
  * by the claim, with the figures of the claiming worker, so give every worker of the queue the same ones.
@@ -23,6 +34,12 @@ public class QueueOptions {
   private Integer prefetch;
   private Integer globalConcurrency;
   private RateLimit rateLimit;
+  private boolean fair;
+  private Integer keyConcurrency;
+  private RateLimit keyRateLimit;
+  private boolean serial;
+  private boolean serialHoldOnRetry = true;
+  private Map<String, Integer> keyWeights = Map.of();
 
   public QueueOptions() {}
 
@@ -31,6 +48,12 @@ public class QueueOptions {
     this.prefetch = other.prefetch;
     this.globalConcurrency = other.globalConcurrency;
     this.rateLimit = other.rateLimit;
+    this.fair = other.fair;
+    this.keyConcurrency = other.keyConcurrency;
+    this.keyRateLimit = other.keyRateLimit;
+    this.serial = other.serial;
+    this.serialHoldOnRetry = other.serialHoldOnRetry;
+    this.keyWeights = other.keyWeights;
   }
 
   public QueueOptions(JsonObject json) {
@@ -39,6 +62,15 @@ public class QueueOptions {
     setGlobalConcurrency(json.getInteger("globalConcurrency"));
     JsonObject rate = json.getJsonObject("rateLimit");
     setRateLimit(rate == null ? null : RateLimit.fromJson(rate));
+    setFair(json.getBoolean("fair", false));
+    setKeyConcurrency(json.getInteger("keyConcurrency"));
+    JsonObject keyRate = json.getJsonObject("keyRateLimit");
+    setKeyRateLimit(keyRate == null ? null : RateLimit.fromJson(keyRate));
+    setSerial(json.getBoolean("serial", false));
+    setSerialHoldOnRetry(json.getBoolean("serialHoldOnRetry", true));
+    Map<String, Integer> weights = new java.util.TreeMap<>();
+    json.getJsonObject("keyWeights", new JsonObject()).forEach(e -> weights.put(e.getKey(), ((Number) e.getValue()).intValue()));
+    setKeyWeights(weights);
   }
 
   public JsonObject toJson() {
@@ -54,6 +86,11 @@ public class QueueOptions {
     }
     if (rateLimit != null) {
       json.put("rateLimit", rateLimit.toJson());
+    }
+    if (isKeyed()) {
+      json.put("fair", fair).put("serial", serial).put("serialHoldOnRetry", serialHoldOnRetry)
+          .put("keyConcurrency", keyConcurrency).put("keyRateLimit", keyRateLimit == null ? null : keyRateLimit.toJson())
+          .put("keyWeights", new JsonObject(new java.util.TreeMap<String, Object>(keyWeights)));
     }
     return json;
   }
@@ -107,8 +144,87 @@ public class QueueOptions {
     return this;
   }
 
+  public boolean isFair() {
+    return fair;
+  }
+
+  /** Serves the queue's keys in round robin (see the class comment). */
+  public QueueOptions setFair(boolean fair) {
+    this.fair = fair;
+    return this;
+  }
+
+  public Integer getKeyConcurrency() {
+    return keyConcurrency;
+  }
+
+  /** Jobs of one key running at once across all workers; null for no such limit. */
+  public QueueOptions setKeyConcurrency(Integer keyConcurrency) {
+    if (keyConcurrency != null && keyConcurrency < 1) {
+      throw new IllegalArgumentException("keyConcurrency must be at least 1, got " + keyConcurrency);
+    }
+    this.keyConcurrency = keyConcurrency;
+    return this;
+  }
+
+  public RateLimit getKeyRateLimit() {
+    return keyRateLimit;
+  }
+
+  /** Job starts of one key per window across all workers; null for no such limit. */
+  public QueueOptions setKeyRateLimit(RateLimit keyRateLimit) {
+    this.keyRateLimit = keyRateLimit;
+    return this;
+  }
+
+  public boolean isSerial() {
+    return serial;
+  }
+
+  /** Runs each key's jobs one at a time, in enqueue order. */
+  public QueueOptions setSerial(boolean serial) {
+    this.serial = serial;
+    return this;
+  }
+
+  public boolean isSerialHoldOnRetry() {
+    return serialHoldOnRetry;
+  }
+
+  /**
+   * With {@code serial}: true (the default) keeps a key's next job waiting while the job before it waits
+   * for a retry; false lets the next job overtake it.
+   */
+  public QueueOptions setSerialHoldOnRetry(boolean serialHoldOnRetry) {
+    this.serialHoldOnRetry = serialHoldOnRetry;
+    return this;
+  }
+
+  public Map<String, Integer> getKeyWeights() {
+    return keyWeights;
+  }
+
+  /** Shares of keys other than 1 in a keyed queue's round robin (a key of weight 3 takes three shares). */
+  public QueueOptions setKeyWeights(Map<String, Integer> keyWeights) {
+    Map<String, Integer> copy = new java.util.TreeMap<>();
+    keyWeights.forEach((key, weight) -> {
+      new EnqueueOptions().setKey(key);
+      if (weight == null || weight < 1) {
+        throw new IllegalArgumentException("the weight of key " + key + " must be at least 1, got " + weight);
+      }
+      copy.put(key, weight);
+    });
+    this.keyWeights = Map.copyOf(copy);
+    return this;
+  }
+
+  /** True when the queue is served key by key (fair, a per-key limit, or serial). */
+  public boolean isKeyed() {
+    return fair || serial || keyConcurrency != null || keyRateLimit != null;
+  }
+
   /** True when the queue has a limit that only the database can enforce. */
   public boolean hasClusterLimits() {
-    return globalConcurrency != null || rateLimit != null;
+    return globalConcurrency != null || rateLimit != null || isKeyed();
   }
 }

@@ -48,6 +48,7 @@ public final class JobJson {
         .put("lease_owner", job.leaseOwner())
         .put("lease_expires_at", time(job.leaseExpiresAt()))
         .put("unique_key", job.uniqueKey())
+        .put("key", job.key())
         .put("last_error", job.lastError())
         .put("args_bytes", job.args().length);
     if (job.args().length <= argsLimit) {

@@ -12,8 +12,9 @@ import java.util.TreeMap;
 
 /**
  * The cluster-wide limits of one queue's claims: its concurrency across all workers, its rate limit and
- * the rate limits of the tasks this worker claims in it. Only queues that have some use the limited
- * claim ({@code ClaimJobsLimited}); the others keep the plain one.
+ * the rate limits of the tasks this worker claims in it, or its per-key limits. Only queues that have
+ * some use a claim of their own ({@code ClaimJobsLimited}, or {@code ClaimJobsKeyed} for keyed queues); the
+ * others keep the plain one.
  */
 public final class ClaimLimits {
 
@@ -26,8 +27,9 @@ public final class ClaimLimits {
   private final Double[] windowsMs;
   private final String[] keyTasks;
   private final double recheckMs;
+  private final QueueOptions keyed;
 
-  private ClaimLimits(Integer concurrency, String[] keys, Integer[] limits, Double[] windowsMs, String[] keyTasks,
+  private ClaimLimits(QueueOptions keyed, Integer concurrency, String[] keys, Integer[] limits, Double[] windowsMs, String[] keyTasks,
       double recheckMs) {
     this.concurrency = concurrency;
     this.keys = keys;
@@ -35,6 +37,7 @@ public final class ClaimLimits {
     this.windowsMs = windowsMs;
     this.keyTasks = keyTasks;
     this.recheckMs = recheckMs;
+    this.keyed = keyed;
   }
 
   /** The limits of {@code queue} for a worker claiming {@code tasks}, or null when it has none. */
@@ -44,6 +47,14 @@ public final class ClaimLimits {
     taskLimits.keySet().retainAll(tasks);
     if ((q == null || !q.hasClusterLimits()) && taskLimits.isEmpty()) {
       return null;
+    }
+    if (q != null && q.isKeyed()) {
+      if (q.getRateLimit() != null || !taskLimits.isEmpty()) {
+        throw new IllegalArgumentException("queue " + queue + " is keyed (fair, per-key limits or serial): it takes "
+            + "globalConcurrency, keyConcurrency and keyRateLimit, but not a queue rateLimit or task rate limits "
+            + taskLimits.keySet());
+      }
+      return new ClaimLimits(new QueueOptions(q), null, null, null, null, null, DEFAULT_RECHECK_MS);
     }
     // Keys in sorted order, so that workers lock them in the same order. The queue's own key is always
     // there: it serialises the claims of the queue even when only its concurrency is limited.
@@ -62,13 +73,28 @@ public final class ClaimLimits {
       windows.add(limit == null ? null : (double) limit.per().toMillis());
       keyTasks.add((String) row[1]);
     });
-    return new ClaimLimits(q == null ? null : q.getGlobalConcurrency(), keys.toArray(String[]::new),
+    return new ClaimLimits(null, q == null ? null : q.getGlobalConcurrency(), keys.toArray(String[]::new),
         limits.toArray(Integer[]::new), windows.toArray(Double[]::new), keyTasks.toArray(String[]::new),
         DEFAULT_RECHECK_MS);
   }
 
-  /** The parameters of {@code ClaimJobsLimited}. */
+  /** The name of the claim statement: {@code ClaimJobsKeyed} for keyed queues, else {@code ClaimJobsLimited}. */
+  public String statement() {
+    return keyed != null ? "ClaimJobsKeyed" : "ClaimJobsLimited";
+  }
+
+  /** The parameters of {@link #statement()}. */
   public Tuple params(String queue, String[] tasks, int batch, String owner, double leaseMs) {
+    if (keyed != null) {
+      RateLimit rate = keyed.getKeyRateLimit();
+      return Tuple.tuple().addValue(queue).addValue(tasks).addValue(batch).addValue(owner).addValue(leaseMs)
+          .addValue(keyed.getGlobalConcurrency()).addValue(keyed.getKeyConcurrency())
+          .addValue(rate == null ? null : rate.count()).addValue(rate == null ? null : (double) rate.per().toMillis())
+          .addValue(keyed.isSerial()).addValue(keyed.isSerialHoldOnRetry())
+          .addValue(keyed.getKeyWeights().keySet().toArray(String[]::new))
+          .addValue(keyed.getKeyWeights().values().toArray(Integer[]::new))
+          .addValue(recheckMs);
+    }
     return Tuple.tuple().addValue(queue).addValue(tasks).addValue(batch).addValue(owner).addValue(leaseMs)
         .addValue(concurrency).addValue(keys).addValue(limits).addValue(windowsMs).addValue(keyTasks)
         .addValue(recheckMs);

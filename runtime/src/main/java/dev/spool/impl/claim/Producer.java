@@ -96,10 +96,13 @@ public final class Producer implements Service {
     return queue;
   }
 
-  /** From now on claims through {@code ClaimJobsLimited}, for a queue with cluster-wide limits; call before start. */
+  /**
+   * From now on claims through the limits' own statement ({@code ClaimJobsLimited} or {@code ClaimJobsKeyed}),
+   * for a queue with cluster-wide limits; call before start.
+   */
   public void limitBy(ClaimLimits limits, Queries queries) {
     this.limits = limits;
-    this.limitedClaimSql = queries.get("ClaimJobsLimited");
+    this.limitedClaimSql = queries.get(limits.statement());
   }
 
   /** Claims at once, then whenever woken, polling as a fallback. */
@@ -236,7 +239,10 @@ public final class Producer implements Service {
       return;
     }
     dispatch();
-    if (queueHasMore && !dispatching) {
+    // A limited or keyed claim may stop short of the batch with work left (a key at its limit, a serial
+    // key's next job waiting for this one): a freed slot is worth a claim there. Plain queues claim again
+    // only while their last claim came back full.
+    if ((queueHasMore || limits != null) && !dispatching) {
       wake();
     }
   }

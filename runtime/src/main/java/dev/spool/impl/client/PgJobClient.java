@@ -56,7 +56,8 @@ public final class PgJobClient implements JobClient {
               (short) options.getPriority(), toOffset(options), (double) options.getDelay().toMillis(),
               options.getMaxAttempts())
           .addValue(timeoutMs(options))
-          .addValue(options.getUniqueKey());
+          .addValue(options.getUniqueKey())
+          .addValue(options.getKey());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -100,6 +101,7 @@ public final class PgJobClient implements JobClient {
     Double[] delayMs = new Double[n];
     Integer[] maxAttempts = new Integer[n];
     Integer[] timeoutMs = new Integer[n];
+    String[] key = new String[n];
     try {
       for (int i = 0; i < n; i++) {
         JobRequest<?> job = jobs.get(i);
@@ -115,11 +117,12 @@ public final class PgJobClient implements JobClient {
         delayMs[i] = (double) o.getDelay().toMillis();
         maxAttempts[i] = o.getMaxAttempts();
         timeoutMs[i] = timeoutMs(o);
+        key[i] = o.getKey();
       }
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    Tuple params = Tuple.of(queue, task, args, priority, runAt, delayMs, maxAttempts, timeoutMs);
+    Tuple params = Tuple.of(queue, task, args, priority, runAt, delayMs, maxAttempts, timeoutMs).addValue(key);
     return connection.preparedQuery(queries.get("InsertJobs")).execute(params).map(rows -> {
       List<Long> ids = new ArrayList<>(rows.size());
       for (Row row : rows) {

@@ -78,6 +78,7 @@ public final class Migrator {
         // Functions are defined by their current text on every migrate, like repeatable migrations, so the
         // named SQL file is the one place a function's body is kept.
         .compose(done -> conn.query(queries.get("ClaimLimitedFunction")).execute().map(done))
+        .compose(done -> conn.query(queries.get("ClaimKeyedFunction")).execute().map(done))
         .compose(done -> history == null ? Future.succeededFuture(done)
             : conn.query(queries.get(history ? "EnableHistory" : "DisableHistory")).execute().map(done)));
   }

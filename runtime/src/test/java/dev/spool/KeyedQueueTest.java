@@ -1,0 +1,162 @@
+package dev.spool;
+
+import static dev.spool.testing.TestDatabase.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spool.testing.SpoolTestBase;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keyed queues: per-key limits that hold across workers (counted from the handlers' own log, not from
+ * Spool's tables), fair share between keys, and serial order per key with retries.
+ */
+class KeyedQueueTest extends SpoolTestBase {
+
+  static final Task<JsonObject> WORK = Task.json("work");
+
+  @Override
+  protected SpoolOptions spoolOptions() {
+    // completed jobs stay, so the tests can read when each one started on the database clock
+    return new SpoolOptions().setRetention(new RetentionOptions().setCompleted(Duration.ofHours(1)));
+  }
+
+  @Test
+  void keyConcurrencyHoldsAcrossThreeWorkers() {
+    for (String key : List.of("a", "b", "c")) {
+      await(spool.client().enqueueAll(Collections.nCopies(30, new JobRequest<>(WORK, new JsonObject().put("key", key),
+          new EnqueueOptions().setQueue("tenants").setKey(key)))));
+    }
+    Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
+    Map<String, Integer> mostAtOnce = new ConcurrentHashMap<>();
+    AtomicInteger done = new AtomicInteger();
+    WorkerOptions options = new WorkerOptions().setQueues("tenants").setConcurrency(10)
+        .setQueueOptions("tenants", new QueueOptions().setKeyConcurrency(2));
+    for (int worker = 0; worker < 3; worker++) {
+      Vertx node = worker == 0 ? vertx : otherVertx();
+      Spool spoolOfNode = worker == 0 ? spool : newSpool(node, spoolOptions().setSchema(schema));
+      await(node.deployVerticle(spoolOfNode.worker(options, new JobHandlers().register(WORK, (args, ctx) -> {
+        String key = args.getString("key");
+        int now = running.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        mostAtOnce.merge(key, now, Math::max);
+        Promise<Void> finished = Promise.promise();
+        node.setTimer(20, t -> {
+          running.get(key).decrementAndGet();
+          done.incrementAndGet();
+          finished.complete();
+        });
+        return finished.future();
+      }))));
+    }
+    eventually(Duration.ofSeconds(60), () -> done.get() == 90);
+    assertThat(mostAtOnce).containsOnlyKeys("a", "b", "c");
+    assertThat(mostAtOnce.values()).as("most runs of one key at once").allSatisfy(n -> assertThat(n).isEqualTo(2));
+  }
+
+  @Test
+  void aFairQueueServesASmallKeyWhileABigOneHasABacklog() {
+    await(spool.client().enqueueAll(Collections.nCopies(2000, new JobRequest<>(WORK, new JsonObject().put("key", "big"),
+        new EnqueueOptions().setQueue("fair").setKey("big")))));
+    await(spool.client().enqueueAll(Collections.nCopies(10, new JobRequest<>(WORK, new JsonObject().put("key", "small"),
+        new EnqueueOptions().setQueue("fair").setKey("small")))));
+    List<String> order = new CopyOnWriteArrayList<>();
+    await(vertx.deployVerticle(spool.worker(new WorkerOptions().setQueues("fair").setConcurrency(4)
+        .setQueueOptions("fair", new QueueOptions().setFair(true)), new JobHandlers().register(WORK, (args, ctx) -> {
+          order.add(args.getString("key"));
+          return Future.succeededFuture();
+        }))));
+    eventually(Duration.ofSeconds(60), () -> order.size() == 2010);
+    int lastSmall = order.lastIndexOf("small");
+    assertThat(lastSmall).as("position of the small key's last run among 2,010").isLessThan(40);
+  }
+
+  @Test
+  void aSerialKeyRunsOneAtATimeInOrderAndARetryHoldsItsPlace() {
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      ids.add(await(spool.client().enqueue(WORK, new JsonObject().put("i", i).put("failOnce", i == 3),
+          new EnqueueOptions().setQueue("docs").setKey("doc-1"))));
+    }
+    // another key runs meanwhile: serial is per key, not per queue
+    for (int i = 0; i < 5; i++) {
+      await(spool.client().enqueue(WORK, new JsonObject().put("i", 100 + i), new EnqueueOptions().setQueue("docs").setKey("doc-2")));
+    }
+    List<Integer> started = new CopyOnWriteArrayList<>();
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger overlap = new AtomicInteger();
+    HandlerOptions quickRetry = new HandlerOptions().setRetryPolicy(new RetryPolicy().setBase(Duration.ofMillis(300)).setJitter(0));
+    WorkerOptions options = new WorkerOptions().setQueues("docs").setConcurrency(8)
+        .setQueueOptions("docs", new QueueOptions().setSerial(true));
+    for (int worker = 0; worker < 2; worker++) {
+      Vertx node = worker == 0 ? vertx : otherVertx();
+      Spool spoolOfNode = worker == 0 ? spool : newSpool(node, spoolOptions().setSchema(schema));
+      await(node.deployVerticle(spoolOfNode.worker(options, new JobHandlers().register(WORK, (args, ctx) -> {
+        int i = args.getInteger("i");
+        if (i >= 100) {
+          return Future.succeededFuture();
+        }
+        started.add(i);
+        if (running.incrementAndGet() > 1) {
+          overlap.incrementAndGet();
+        }
+        Promise<Void> finished = Promise.promise();
+        node.setTimer(15, t -> {
+          running.decrementAndGet();
+          if (args.getBoolean("failOnce") && ctx.attempt() == 1) {
+            finished.fail(new IllegalStateException("first attempt fails"));
+          } else {
+            finished.complete();
+          }
+        });
+        return finished.future();
+      }, quickRetry))));
+    }
+    eventually(Duration.ofSeconds(60), () -> count("state = 'completed'") == 17);
+    assertThat(overlap.get()).as("runs of doc-1 that overlapped another").isZero();
+    assertThat(started).containsExactly(0, 1, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+  }
+
+  @Test
+  void aKeyRateLimitHoldsInEveryWindowOfTheDatabaseClock() {
+    await(spool.client().enqueueAll(Collections.nCopies(25, new JobRequest<>(WORK, new JsonObject(),
+        new EnqueueOptions().setQueue("api").setKey("account-9")))));
+    await(vertx.deployVerticle(spool.worker(new WorkerOptions().setQueues("api")
+        .setQueueOptions("api", new QueueOptions().setKeyRateLimit(RateLimit.perSecond(10))),
+        new JobHandlers().register(WORK, (args, ctx) -> Future.succeededFuture()))));
+    eventually(Duration.ofSeconds(30), () -> count("state = 'completed'") == 25);
+    List<Row> starts = new ArrayList<>();
+    sql("select attempted_at from {schema}.jobs order by attempted_at").forEach(starts::add);
+    long mostInOneSecond = 0;
+    for (Row from : starts) {
+      var begin = from.getOffsetDateTime("attempted_at");
+      mostInOneSecond = Math.max(mostInOneSecond, starts.stream().map(r -> r.getOffsetDateTime("attempted_at"))
+          .filter(t -> !t.isBefore(begin) && t.isBefore(begin.plusSeconds(1))).count());
+    }
+    assertThat(mostInOneSecond).isEqualTo(10);
+  }
+
+  @Test
+  void badKeysAndLimitsAreRefusedBeforeAnythingIsStored() {
+    assertThatThrownBy(() -> new EnqueueOptions().setKey("k".repeat(256))).hasMessageContaining("key must be 1..255");
+    assertThatThrownBy(() -> new EnqueueOptions().setKey("")).hasMessageContaining("key must be 1..255");
+    assertThatThrownBy(() -> new QueueOptions().setKeyConcurrency(0)).hasMessageContaining("keyConcurrency must be at least 1");
+    assertThatThrownBy(() -> new QueueOptions().setKeyWeights(Map.of("vip", 0))).hasMessageContaining("weight of key vip");
+    assertThatThrownBy(() -> sql("insert into {schema}.jobs (task, args, key) values ('t', ''::bytea, repeat('k', 256))"))
+        .hasMessageContaining("jobs_key_length");
+    assertThat(count("true")).isZero();
+  }
+}
