@@ -84,6 +84,9 @@ public interface JobAdmin {
   /** Jobs whose ids are within {@code [firstId, lastId]}, counted per state (scheduled apart). */
   Future<Map<JobState, Long>> countByState(long firstId, long lastId);
 
+  /** The keys of {@code queue} with work: how many, and the {@code limit} busiest with their running jobs. */
+  Future<QueueKeys> keys(String queue, int limit);
+
   /** Closes the admin's own connections. */
   Future<Void> close();
 }

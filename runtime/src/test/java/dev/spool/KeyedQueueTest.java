@@ -150,6 +150,24 @@ class KeyedQueueTest extends SpoolTestBase {
   }
 
   @Test
+  void anOperatorSeesAQueuesKeysWithWorkBusiestFirst() {
+    for (String key : List.of("a", "a", "a", "a", "a", "b", "b")) {
+      await(spool.client().enqueue(WORK, new JsonObject(), new EnqueueOptions().setQueue("tenants").setKey(key)));
+    }
+    await(spool.client().enqueue(WORK, new JsonObject(), new EnqueueOptions().setQueue("other").setKey("c")));
+    JobAdmin admin = spool.admin();
+    try {
+      QueueKeys keys = await(admin.keys("tenants", 1));
+      assertThat(keys.keysWithWork()).isEqualTo(2);
+      assertThat(keys.busiest()).containsExactly(new QueueKeys.Key("a", 5, 0, 0));
+      assertThat(await(spool.client().find(await(spool.client().enqueue(WORK, new JsonObject(),
+          new EnqueueOptions().setKey("shown")))))).get().extracting(Job::key).isEqualTo("shown");
+    } finally {
+      await(admin.close());
+    }
+  }
+
+  @Test
   void badKeysAndLimitsAreRefusedBeforeAnythingIsStored() {
     assertThatThrownBy(() -> new EnqueueOptions().setKey("k".repeat(256))).hasMessageContaining("key must be 1..255");
     assertThatThrownBy(() -> new EnqueueOptions().setKey("")).hasMessageContaining("key must be 1..255");

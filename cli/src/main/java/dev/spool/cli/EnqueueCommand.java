@@ -45,6 +45,9 @@ final class EnqueueCommand extends Operator {
   @Option(names = "--unique-key", description = "no second job with this key while one may still run")
   String uniqueKey;
 
+  @Option(names = "--key", description = "the job's key (a tenant, an account, a document) for keyed queues")
+  String key;
+
   @Option(names = "--count", defaultValue = "1", description = "copies to enqueue (default: ${DEFAULT-VALUE})")
   int count;
 
@@ -64,7 +67,7 @@ final class EnqueueCommand extends Operator {
     }
     Task<JsonObject> t = Task.json(task);
     EnqueueOptions options = new EnqueueOptions().setQueue(queue).setPriority(priority).setMaxAttempts(maxAttempts)
-        .setUniqueKey(uniqueKey);
+        .setUniqueKey(uniqueKey).setKey(key);
     if (delay != null) {
       options.setDelay(delay);
     }

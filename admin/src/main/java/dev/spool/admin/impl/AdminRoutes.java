@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -94,6 +95,7 @@ public final class AdminRoutes {
     router.delete("/api/dead").handler(ctx -> respond(ctx, bulk(ctx, admin::purgeDead, "purged")));
     router.get("/api/queues").handler(ctx -> respond(ctx, noParams(ctx).compose(v -> admin.queues())
         .map(queues -> new Reply(200, new JsonObject().put("queues", JobJson.queues(queues))))));
+    router.get("/api/queues/:queue/keys").handler(ctx -> respond(ctx, queueKeys(ctx)));
     router.post("/api/queues/:queue/pause").handler(ctx -> respond(ctx, queueCommand(ctx, true)));
     router.post("/api/queues/:queue/resume").handler(ctx -> respond(ctx, queueCommand(ctx, false)));
     router.errorHandler(404, ctx -> error(ctx, 404, "no route " + ctx.request().method() + " " + ctx.request().path()));
@@ -255,6 +257,22 @@ public final class AdminRoutes {
   @FunctionalInterface
   private interface Bulk {
     Future<Integer> run(String queue, String task);
+  }
+
+  /** {@code GET /api/queues/{q}/keys?limit=}: keys with work in a keyed queue, busiest first (20 by default). */
+  private Future<Reply> queueKeys(RoutingContext ctx) {
+    String queue = ctx.pathParam("queue");
+    return Future.<Integer>future(p -> {
+      checkParams(ctx, Set.of("limit"));
+      String limit = ctx.request().getParam("limit");
+      p.complete(limit == null ? 20 : parseInt("limit", limit, 1));
+    }).compose(limit -> admin.keys(queue, Math.min(limit, 1000))).map(keys -> {
+      JsonArray busiest = new JsonArray();
+      keys.busiest().forEach(k -> busiest.add(new JsonObject().put("key", k.key()).put("available", k.available())
+          .put("running", k.running()).put("recent_starts", k.recentStarts())));
+      return new Reply(200, new JsonObject().put("queue", queue).put("keys_with_work", keys.keysWithWork())
+          .put("busiest", busiest));
+    });
   }
 
   private Future<Reply> queueCommand(RoutingContext ctx, boolean pause) {

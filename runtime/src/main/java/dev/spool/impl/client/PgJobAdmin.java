@@ -7,6 +7,7 @@ import dev.spool.JobQuery;
 import dev.spool.JobState;
 import dev.spool.QueueActivity;
 import dev.spool.QueueDepth;
+import dev.spool.QueueKeys;
 import dev.spool.QueueSummary;
 import dev.spool.RetryResult;
 import dev.spool.impl.SpoolInternals;
@@ -151,6 +152,20 @@ public final class PgJobAdmin implements JobAdmin {
   public Future<Long> estimatedJobs() {
     return pool.preparedQuery(queries.get("EstimatedJobRows")).execute(Tuple.of(queries.schema()))
         .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getLong("rows") : 0L);
+  }
+
+  @Override
+  public Future<QueueKeys> keys(String queue, int limit) {
+    return pool.preparedQuery(queries.get("QueueKeys")).execute(Tuple.of(queue, limit)).map(rows -> {
+      List<QueueKeys.Key> busiest = new ArrayList<>(rows.size());
+      long keys = 0;
+      for (Row row : rows) {
+        keys = row.getLong("keys_with_work");
+        busiest.add(new QueueKeys.Key(row.getString("key"), row.getLong("available"), row.getLong("running"),
+            row.getInteger("recent_starts")));
+      }
+      return new QueueKeys(queue, keys, busiest);
+    });
   }
 
   @Override

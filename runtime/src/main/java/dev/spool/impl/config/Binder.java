@@ -141,6 +141,12 @@ public final class Binder {
       set(p + ".prefetch", q::setPrefetch);
       set(p + ".globalConcurrency", q::setGlobalConcurrency);
       set(p + ".rateLimit", q::setRateLimit);
+      this.<Boolean>set(p + ".fair", q::setFair);
+      set(p + ".keyConcurrency", q::setKeyConcurrency);
+      set(p + ".keyRateLimit", q::setKeyRateLimit);
+      this.<Boolean>set(p + ".serial", q::setSerial);
+      this.<Boolean>set(p + ".serialHoldOnRetry", q::setSerialHoldOnRetry);
+      this.<JsonObject>set(p + ".keyWeights", weights -> q.setKeyWeights(weights(weights)));
       call(p, () -> w.setQueueOptions(name, q));
     }
     return w;
@@ -315,5 +321,17 @@ public final class Binder {
   private static String withoutKeyName(String path, String message) {
     String key = path.substring(Math.max(path.lastIndexOf('.'), path.lastIndexOf(']')) + 1);
     return message != null && message.startsWith(key + " ") ? message.substring(key.length() + 1) : message;
+  }
+
+  /** {@code keyWeights}: a mapping of key to a whole number of shares. */
+  private static Map<String, Integer> weights(JsonObject json) {
+    Map<String, Integer> weights = new LinkedHashMap<>();
+    json.forEach(e -> {
+      if (!(e.getValue() instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+        throw new IllegalArgumentException("the weight of key " + e.getKey() + " must be a whole number, got " + e.getValue());
+      }
+      weights.put(e.getKey(), n.intValue());
+    });
+    return weights;
   }
 }

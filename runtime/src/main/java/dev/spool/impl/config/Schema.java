@@ -72,7 +72,13 @@ public final class Schema {
       "concurrency", leaf(INT, null),
       "prefetch", leaf(INT, null),
       "globalConcurrency", leaf(INT, null),
-      "rateLimit", leaf(RATE, null));
+      "rateLimit", leaf(RATE, null),
+      "fair", leaf(BOOLEAN, false),
+      "keyConcurrency", leaf(INT, null),
+      "keyRateLimit", leaf(RATE, null),
+      "serial", leaf(BOOLEAN, false),
+      "serialHoldOnRetry", leaf(BOOLEAN, true),
+      "keyWeights", leaf(OBJECT, null));
 
   /** The keys of one entry of {@code tasks}. */
   public static final Group TASK = group(
