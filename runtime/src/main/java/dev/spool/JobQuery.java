@@ -18,6 +18,7 @@ public class JobQuery {
   private JobState state;
   private String queue;
   private String task;
+  private String key;
   private Long beforeId;
   private int limit = DEFAULT_LIMIT;
   private Long depth;
@@ -28,6 +29,7 @@ public class JobQuery {
     this.state = other.state;
     this.queue = other.queue;
     this.task = other.task;
+    this.key = other.key;
     this.beforeId = other.beforeId;
     this.limit = other.limit;
     this.depth = other.depth;
@@ -58,6 +60,16 @@ public class JobQuery {
 
   public JobQuery setTask(String task) {
     this.task = task;
+    return this;
+  }
+
+  public String getKey() {
+    return key;
+  }
+
+  /** Only jobs of this key ({@link EnqueueOptions#setKey}); null for any. */
+  public JobQuery setKey(String key) {
+    this.key = key;
     return this;
   }
 

@@ -160,6 +160,7 @@ class KeyedQueueTest extends SpoolTestBase {
       QueueKeys keys = await(admin.keys("tenants", 1));
       assertThat(keys.keysWithWork()).isEqualTo(2);
       assertThat(keys.busiest()).containsExactly(new QueueKeys.Key("a", 5, 0, 0));
+      assertThat(await(admin.list(new JobQuery().setKey("a")))).hasSize(5).allSatisfy(j -> assertThat(j.key()).isEqualTo("a"));
       assertThat(await(spool.client().find(await(spool.client().enqueue(WORK, new JsonObject(),
           new EnqueueOptions().setKey("shown")))))).get().extracting(Job::key).isEqualTo("shown");
     } finally {

@@ -38,6 +38,9 @@ final class JobsCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--task", description = "only this task")
     String task;
 
+    @Option(names = "--key", description = "only jobs of this key")
+    String key;
+
     @Option(names = "--limit", defaultValue = "" + JobQuery.DEFAULT_LIMIT,
         description = "at most this many, newest first (default: ${DEFAULT-VALUE}, at most " + JobQuery.MAX_LIMIT + ")")
     int limit;
@@ -46,7 +49,7 @@ final class JobsCommand implements java.util.concurrent.Callable<Integer> {
     Long before;
 
     JobQuery query() {
-      return new JobQuery().setQueue(queue).setTask(task).setLimit(limit).setBeforeId(before);
+      return new JobQuery().setQueue(queue).setTask(task).setKey(key).setLimit(limit).setBeforeId(before);
     }
   }
 

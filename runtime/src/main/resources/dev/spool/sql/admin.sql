@@ -6,7 +6,7 @@
 
 -- Newest first; $1 stored state, $2 due filter (true: run_at in the future, i.e. scheduled; false: due),
 -- $3 queue, $4 task, $5 only ids below it (paging), $6 limit, $7 only the $7 ids below $5 (else below the
--- newest id): a bound on the walk down the primary key when the filters match rarely.
+-- newest id): a bound on the walk down the primary key when the filters match rarely; $8 key.
 -- name: ListJobs
 select id, queue, task, args, priority, run_at, state::text as state, attempt, max_attempts, timeout_ms,
        lease_owner, lease_expires_at, last_error, unique_key, created_at, attempted_at, finished_at, key
@@ -15,6 +15,7 @@ select id, queue, task, args, priority, run_at, state::text as state, attempt, m
    and ($2::boolean is null or (run_at > now()) = $2::boolean)
    and ($3::text is null or queue = $3::text)
    and ($4::text is null or task = $4::text)
+   and ($8::text is null or key = $8::text)
    and ($5::bigint is null or id < $5::bigint) and id > 0 -- lets state 'dead' use jobs_dead_id (see V007)
    and ($7::bigint is null or id >= coalesce($5::bigint, (select max(id) + 1 from {schema}.jobs)) - $7::bigint)
  order by id desc

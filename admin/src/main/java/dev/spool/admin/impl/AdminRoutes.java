@@ -39,7 +39,7 @@ public final class AdminRoutes {
   private static final System.Logger LOG = System.getLogger(AdminRoutes.class.getName());
   private static final String JSON = "application/json; charset=utf-8";
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-  private static final Set<String> JOB_FILTERS = Set.of("state", "queue", "task", "limit", "before", "depth");
+  private static final Set<String> JOB_FILTERS = Set.of("state", "queue", "task", "key", "limit", "before", "depth");
   private static final Set<String> DEAD_FILTERS = Set.of("queue", "task", "limit", "before", "depth");
   /** Workers that heartbeated this recently count as live on the dashboard. */
   private static final Duration LIVE_WITHIN = Duration.ofSeconds(5);
@@ -305,6 +305,9 @@ public final class AdminRoutes {
   private static JobQuery query(RoutingContext ctx, Set<String> allowed) {
     checkParams(ctx, allowed);
     JobQuery query = new JobQuery().setQueue(name(ctx, "queue")).setTask(name(ctx, "task"));
+    if (allowed.contains("key")) {
+      query.setKey(ctx.request().getParam("key"));
+    }
     String limit = ctx.request().getParam("limit");
     if (limit != null) {
       query.setLimit(parseInt("limit", limit, 1));

@@ -63,7 +63,8 @@ public final class PgJobAdmin implements JobAdmin {
     String stored = state == null ? null : state == JobState.SCHEDULED ? "available" : state.sqlName();
     Boolean future = state == JobState.SCHEDULED ? Boolean.TRUE : state == JobState.AVAILABLE ? Boolean.FALSE : null;
     Tuple params = Tuple.tuple().addValue(stored).addValue(future).addValue(query.getQueue())
-        .addValue(query.getTask()).addValue(query.getBeforeId()).addValue(query.getLimit()).addValue(query.getDepth());
+        .addValue(query.getTask()).addValue(query.getBeforeId()).addValue(query.getLimit()).addValue(query.getDepth())
+        .addValue(query.getKey());
     return pool.preparedQuery(queries.get("ListJobs")).execute(params).map(rows -> {
       List<Job> jobs = new ArrayList<>(rows.size());
       for (Row row : rows) {
