@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spool.testing.SpoolTestBase;
+import dev.spool.testing.WorkerProcess;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -128,6 +129,35 @@ class KeyedQueueTest extends SpoolTestBase {
     eventually(Duration.ofSeconds(60), () -> count("state = 'completed'") == 17);
     assertThat(overlap.get()).as("runs of doc-1 that overlapped another").isZero();
     assertThat(started).containsExactly(0, 1, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+  }
+
+  @Test
+  void aSerialKeyWhoseWorkerWasKilledRunsNothingElseUntilTheRescueAndThenInOrder() throws Exception {
+    Task<JsonObject> hold = Task.json("hold");
+    long first = await(spool.client().enqueue(hold, new JsonObject(), new EnqueueOptions().setQueue("docs").setKey("doc-9")));
+    long second = await(spool.client().enqueue(WORK, new JsonObject(), new EnqueueOptions().setQueue("docs").setKey("doc-9")));
+    WorkerProcess.Started victim = WorkerProcess.start(dev.spool.testing.TestDatabase.uri(), schema, "docs");
+    eventually(Duration.ofSeconds(30), () -> count("id = " + first + " and state = 'running'") == 1);
+
+    List<String> ran = new CopyOnWriteArrayList<>();
+    WorkerOptions options = WorkerProcess.fastLiveness().setQueues("docs")
+        .setQueueOptions("docs", new QueueOptions().setSerial(true));
+    await(vertx.deployVerticle(spool.worker(options, new JobHandlers()
+        .register(hold, (args, ctx) -> {
+          ran.add("hold#" + ctx.attempt());
+          return Future.succeededFuture();
+        })
+        .register(WORK, (args, ctx) -> {
+          ran.add("work");
+          return Future.succeededFuture();
+        }))));
+    Thread.sleep(1_500); // the survivor claims on: the key's first job is still running on the victim
+    assertThat(ran).isEmpty();
+
+    victim.process().destroyForcibly(); // kill -9
+    eventually(Duration.ofSeconds(30), () -> ran.size() == 2);
+    assertThat(ran).containsExactly("hold#2", "work");
+    assertThat(count("id in (" + first + ", " + second + ") and state = 'completed'")).isEqualTo(2);
   }
 
   @Test

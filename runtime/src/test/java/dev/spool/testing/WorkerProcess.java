@@ -3,7 +3,9 @@ package dev.spool.testing;
 import dev.spool.JobHandlers;
 import dev.spool.Spool;
 import dev.spool.Task;
+import dev.spool.QueueOptions;
 import dev.spool.WorkerOptions;
+import java.util.List;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -11,7 +13,7 @@ import java.time.Duration;
 /**
  * A worker in a process of its own, for tests that kill it with SIGKILL: it claims jobs of the task
  * {@code hold}, never finishes them, and prints {@code READY <worker id>} once deployed.
- * Arguments: database URI, schema.
+ * Arguments: database URI, schema, and optionally a queue to work as a serial keyed queue.
  */
 public final class WorkerProcess {
 
@@ -19,7 +21,11 @@ public final class WorkerProcess {
     Vertx vertx = Vertx.vertx();
     Spool spool = Spool.builder(vertx).connectingTo(args[0]).schema(args[1]).build();
     JobHandlers handlers = new JobHandlers().register(Task.json("hold"), (a, ctx) -> Promise.promise().future());
-    var worker = spool.worker(fastLiveness(), handlers);
+    WorkerOptions options = fastLiveness();
+    if (args.length > 2) {
+      options.setQueues(args[2]).setQueueOptions(args[2], new QueueOptions().setSerial(true));
+    }
+    var worker = spool.worker(options, handlers);
     vertx.deployVerticle(worker).onComplete(ar -> {
       if (ar.succeeded()) {
         System.out.println("READY " + worker.owner());
@@ -40,9 +46,11 @@ public final class WorkerProcess {
   }
 
   /** Starts this class in a child JVM and waits for its READY line; returns the process and worker id. */
-  public static Started start(String uri, String schema) throws Exception {
-    Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), WorkerProcess.class.getName(), uri, schema)
+  public static Started start(String uri, String schema, String... serialQueue) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        "-cp", System.getProperty("java.class.path"), WorkerProcess.class.getName(), uri, schema));
+    command.addAll(List.of(serialQueue));
+    Process process = new ProcessBuilder(command)
         .redirectErrorStream(true).start();
     var out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()));
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
