@@ -99,7 +99,11 @@ public final class PgJobAdmin implements JobAdmin {
 
   @Override
   public Future<RetryResult> retry(long id) {
-    return pool.preparedQuery(queries.get("RetryJob")).execute(Tuple.of(id)).map(rows -> {
+    // the retry and the return of the dependents it had cancelled are one transaction
+    return pool.withTransaction(conn -> conn.preparedQuery(queries.get("RetryJob")).execute(Tuple.of(id))
+        .compose(rows -> rows.size() == 1 && rows.iterator().next().getLong("retried") > 0
+            ? conn.preparedQuery(queries.get("ReviveDependents")).execute(Tuple.of((Object) new Long[] {id})).map(rows)
+            : Future.succeededFuture(rows))).map(rows -> {
       if (rows.size() == 0) {
         return RetryResult.NOT_FOUND;
       }

@@ -36,11 +36,30 @@ public final class Pruner implements Service {
     this.vertx = vertx;
     this.client = client;
     this.options = new RetentionOptions(options);
-    add("completed", queries.get("PruneCompleted"), this.options.keepsCompleted() ? this.options.getCompleted() : null);
+    add("completed", queries.get("PruneCompleted"), completedWindow(this.options));
     add("dead", queries.get("PruneDead"), this.options.getDead());
     add("cancelled", queries.get("PruneCancelled"), this.options.getCancelled());
     // events exist only while history is on; with it off this finds nothing, cheaply, through the index on at
     add("history events", queries.get("PruneJobEvents"), this.options.getHistory());
+    // edges whose child is gone (no window: an edge is useless once its child was pruned)
+    add("dependency edges", queries.get("PruneDeps"), Duration.ZERO);
+  }
+
+  /**
+   * Completed rows exist when completed jobs are kept or when a job was kept for its result (or its
+   * dependents, or an awaiter): they go once past the longer of the two windows; null when either keeps
+   * them forever.
+   */
+  static Duration completedWindow(RetentionOptions options) {
+    Duration results = options.getResults();
+    if (!options.keepsCompleted()) {
+      return results;
+    }
+    Duration completed = options.getCompleted();
+    if (completed == null || results == null) {
+      return null;
+    }
+    return completed.compareTo(results) >= 0 ? completed : results;
   }
 
   private void add(String state, String sql, Duration keep) {
