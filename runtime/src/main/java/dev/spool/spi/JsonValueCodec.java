@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Any JSON value (object, array, string, number, boolean) as the UTF-8 text of its JSON document: the
  * default codec of the results of JSON tasks, so a result reads in SQL as {@code convert_from(result, 'UTF8')::jsonb}.
+ * As the result codec of a task it stores JSON objects and arrays only ({@link #accepts}): a handler whose
+ * future happens to carry a string or a number (a timer id, a Reactor tick) did not mean it as a result, and
+ * storing it would keep every such job's row.
  */
 public final class JsonValueCodec implements JobCodec<Object> {
 
@@ -16,10 +19,9 @@ public final class JsonValueCodec implements JobCodec<Object> {
 
   private JsonValueCodec() {}
 
-  /** True for the values this codec stores. */
+  /** True for the values stored as results of JSON tasks: objects and arrays. */
   public static boolean accepts(Object value) {
-    return value instanceof JsonObject || value instanceof JsonArray || value instanceof String
-        || value instanceof Number || value instanceof Boolean;
+    return value instanceof JsonObject || value instanceof JsonArray;
   }
 
   @Override
@@ -29,7 +31,7 @@ public final class JsonValueCodec implements JobCodec<Object> {
 
   @Override
   public byte[] encode(Object value) {
-    if (!accepts(value)) {
+    if (!(accepts(value) || value instanceof String || value instanceof Number || value instanceof Boolean)) {
       throw new IllegalArgumentException("not a JSON value: " + (value == null ? "null" : value.getClass().getName()));
     }
     return Json.encode(value).getBytes(StandardCharsets.UTF_8);

@@ -36,13 +36,19 @@ public final class Pruner implements Service {
     this.vertx = vertx;
     this.client = client;
     this.options = new RetentionOptions(options);
-    add("completed", queries.get("PruneCompleted"), completedWindow(this.options));
+    // completed jobs kept for their result or as workflow steps go by the results window; others (kept
+    // because completed jobs are, or because they were awaited) by the completed window
+    add("completed", queries.get("PruneCompleted"),
+        this.options.keepsCompleted() ? this.options.getCompleted() : this.options.getResults());
+    add("results", queries.get("PruneResults"), completedWindow(this.options));
     add("dead", queries.get("PruneDead"), this.options.getDead());
     add("cancelled", queries.get("PruneCancelled"), this.options.getCancelled());
     // events exist only while history is on; with it off this finds nothing, cheaply, through the index on at
     add("history events", queries.get("PruneJobEvents"), this.options.getHistory());
-    // edges whose child is gone (no window: an edge is useless once its child was pruned)
-    add("dependency edges", queries.get("PruneDeps"), Duration.ZERO);
+    if (hasWork()) {
+      // edges whose child is gone (no window: an edge is useless once its child was pruned)
+      add("dependency edges", queries.get("PruneDeps"), Duration.ZERO);
+    }
   }
 
   /**
