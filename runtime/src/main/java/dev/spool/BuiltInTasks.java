@@ -9,7 +9,8 @@ import io.vertx.core.json.JsonObject;
  * <ul>
  *   <li>{@code spool.noop} does nothing;
  *   <li>{@code spool.sleep {"ms": N}} finishes after N milliseconds (a timer, not a blocked thread);
- *   <li>{@code spool.fail {"times": N}} fails its first N attempts, then succeeds.
+ *   <li>{@code spool.fail {"times": N}} fails its first N attempts, then succeeds;
+ *   <li>{@code spool.echo} completes with its arguments as its result.
  * </ul>
  */
 public final class BuiltInTasks {
@@ -17,15 +18,16 @@ public final class BuiltInTasks {
   public static final Task<JsonObject> NOOP = Task.json("spool.noop");
   public static final Task<JsonObject> SLEEP = Task.json("spool.sleep");
   public static final Task<JsonObject> FAIL = Task.json("spool.fail");
+  public static final Task<JsonObject> ECHO = Task.json("spool.echo");
 
   private BuiltInTasks() {}
 
-  /** Registers the three tasks with default handler options. */
+  /** Registers the built-in tasks with default handler options. */
   public static JobHandlers register(JobHandlers handlers) {
     return register(handlers, new HandlerOptions());
   }
 
-  /** Registers the three tasks, retried and timed out as {@code options} say. */
+  /** Registers the built-in tasks, retried and timed out as {@code options} say. */
   public static JobHandlers register(JobHandlers handlers, HandlerOptions options) {
     return handlers
         .register(NOOP, (args, ctx) -> Future.succeededFuture(), options)
@@ -44,7 +46,8 @@ public final class BuiltInTasks {
               ? Future.failedFuture(new IllegalStateException(
                   "spool.fail: failing attempt " + ctx.attempt() + " of the first " + times))
               : Future.succeededFuture();
-        }, options);
+        }, options)
+        .register(ECHO, (args, ctx) -> Future.succeededFuture(args), options);
   }
 
   private static long nonNegative(JsonObject args, String field) {

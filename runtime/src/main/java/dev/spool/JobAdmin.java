@@ -1,6 +1,7 @@
 package dev.spool;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -89,4 +90,13 @@ public interface JobAdmin {
 
   /** Closes the admin's own connections. */
   Future<Void> close();
+
+  /** The job's state, result (or error) and progress, with its parents' and children's ids; empty when unknown. */
+  Future<Optional<JsonObject>> outcome(long id);
+
+  /** A workflow's steps and their states; empty when there is no such workflow. */
+  Future<Optional<WorkflowStatus>> workflow(long workflowId);
+
+  /** Cancels a workflow's unfinished steps (see {@link JobClient#cancelWorkflow}). */
+  Future<Integer> cancelWorkflow(long workflowId);
 }

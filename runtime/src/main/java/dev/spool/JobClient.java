@@ -3,6 +3,7 @@ package dev.spool;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,6 +67,41 @@ public interface JobClient {
 
   /** The job with this id, if it is (still) stored. Completed jobs are deleted unless kept. */
   Future<Optional<Job>> find(long id);
+
+  /**
+   * The job's state and, once it finished, its result (completed) or error (dead, cancelled); fails with
+   * {@link NoSuchJobException} when no such job is stored. Results are kept for
+   * {@link RetentionOptions#setResults}.
+   */
+  Future<JobResult> result(long id);
+
+  /**
+   * Completes when the job reaches a final state — completed with its result, dead with its error, or
+   * cancelled — from whichever process runs it: woken by LISTEN/NOTIFY, every await of this Spool sharing
+   * one connection. Fails with {@link AwaitTimeoutException} after {@code timeout} (the job goes on) and
+   * with {@link NoSuchJobException} for an id that is not stored.
+   */
+  Future<JobResult> await(long id, Duration timeout);
+
+  /**
+   * Enqueues every step of a workflow in one statement: all or nothing. Steps without parents are available
+   * at once; the others wait. Completes with the workflow's id and its steps' job ids.
+   */
+  default Future<WorkflowRun> enqueueWorkflow(Workflow workflow) {
+    return enqueueWorkflow(null, workflow);
+  }
+
+  /** {@link #enqueueWorkflow(Workflow)} on the caller's connection (inside its transaction when one is open). */
+  Future<WorkflowRun> enqueueWorkflow(SqlClient connection, Workflow workflow);
+
+  /** The workflow's steps and their states, or empty when there is no such workflow. */
+  Future<Optional<WorkflowStatus>> workflow(long workflowId);
+
+  /**
+   * Cancels a workflow's unfinished steps: waiting and available ones at once, running ones through their
+   * worker (see {@link #cancel}); completes with how many steps were cancelled or told to stop.
+   */
+  Future<Integer> cancelWorkflow(long workflowId);
 
   /** Jobs per queue and state; available jobs due later are counted as {@link JobState#SCHEDULED}. */
   Future<Map<String, Map<JobState, Long>>> countByQueueAndState();

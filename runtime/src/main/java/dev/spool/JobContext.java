@@ -2,7 +2,11 @@ package dev.spool;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** What a handler knows of the run it is in. */
 public interface JobContext {
@@ -38,6 +42,46 @@ public interface JobContext {
   /** True once {@link #cancellation()} has completed. */
   default boolean isCancelled() {
     return cancellation().isComplete();
+  }
+
+  /**
+   * Reports how far the run got: a number (a percentage, a count) and/or a small JSON object. Cheap to call
+   * often: the latest value is written with the worker's next heartbeat (at most once a heartbeat per job),
+   * and shows in {@link JobClient#result}, the admin API, the CLI and the dashboard as
+   * {@code {"value": ..., "details": {...}}}.
+   */
+  default void progress(Number value, JsonObject details) {
+  }
+
+  /** {@link #progress(Number, JsonObject)} of a number. */
+  default void progress(Number value) {
+    progress(value, null);
+  }
+
+  /** {@link #progress(Number, JsonObject)} of a JSON object. */
+  default void progress(JsonObject details) {
+    progress(null, details);
+  }
+
+  /**
+   * This job's parents (workflow steps it depends on) with their states and results, in id order: one query,
+   * made when asked. Empty for a job without parents.
+   */
+  default Future<List<JobResult>> parents() {
+    return Future.succeededFuture(List.of());
+  }
+
+  /**
+   * How many of this job's parents ended in each state: a batch callback's tally of completed, dead and
+   * cancelled jobs. One query, made when asked.
+   */
+  default Future<Map<JobState, Long>> parentStates() {
+    return Future.succeededFuture(Map.of());
+  }
+
+  /** The parent that is step {@code step} of this job's workflow, if it is one of its parents. */
+  default Future<Optional<JobResult>> parent(String step) {
+    return parents().map(all -> all.stream().filter(p -> step.equals(p.step())).findFirst());
   }
 
   /** True when a failure of this run sends the job to {@code dead}. */

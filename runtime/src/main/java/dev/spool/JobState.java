@@ -22,7 +22,14 @@ public enum JobState {
   /** Attempts used up, or failed in a way that retrying cannot fix; kept with its last error. */
   DEAD,
   /** Cancelled before it finished. */
-  CANCELLED;
+  CANCELLED,
+  /** Waiting for its parents (see {@link Workflow}): claimable once every parent finished. */
+  WAITING;
+
+  /** True for the states a job never leaves by itself: completed, dead, cancelled. */
+  public boolean isFinal() {
+    return this == COMPLETED || this == DEAD || this == CANCELLED;
+  }
 
   /** The lower-case name used in SQL and JSON. */
   public String sqlName() {

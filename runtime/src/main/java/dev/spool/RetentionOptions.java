@@ -9,6 +9,9 @@ import java.time.Duration;
  * <ul>
  *   <li>{@code completed}: {@link Duration#ZERO} (the default) deletes a job the moment it completes,
  *       the fastest way; a positive duration keeps it in state {@code completed} that long; null keeps it.
+ *   <li>{@code results}: a completed job that has a result, dependents or was awaited is kept (state
+ *       {@code completed}, with its result) at least this long (1 day by default), even when completed jobs
+ *       are otherwise deleted at once; null keeps them.
  *   <li>{@code dead}, {@code cancelled}: kept this long after they ended (7 days by default); null keeps them.
  *   <li>{@code history}: events of the job history (when it is on) are kept this long (7 days by
  *       default); null keeps them.
@@ -25,6 +28,7 @@ import java.time.Duration;
 public class RetentionOptions {
 
   public static final Duration DEFAULT_COMPLETED = Duration.ZERO;
+  public static final Duration DEFAULT_RESULTS = Duration.ofDays(1);
   public static final Duration DEFAULT_DEAD = Duration.ofDays(7);
   public static final Duration DEFAULT_CANCELLED = Duration.ofDays(7);
   public static final Duration DEFAULT_HISTORY = Duration.ofDays(7);
@@ -33,6 +37,7 @@ public class RetentionOptions {
   public static final int DEFAULT_MAX_BATCHES_PER_PASS = 10;
 
   private Duration completed = DEFAULT_COMPLETED;
+  private Duration results = DEFAULT_RESULTS;
   private Duration dead = DEFAULT_DEAD;
   private Duration cancelled = DEFAULT_CANCELLED;
   private Duration history = DEFAULT_HISTORY;
@@ -44,6 +49,7 @@ public class RetentionOptions {
 
   public RetentionOptions(RetentionOptions other) {
     this.completed = other.completed;
+    this.results = other.results;
     this.dead = other.dead;
     this.cancelled = other.cancelled;
     this.history = other.history;
@@ -55,6 +61,7 @@ public class RetentionOptions {
   /** Reads the fields of {@link #toJson()}: durations in ms, a null or absent-but-named one keeps forever. */
   public RetentionOptions(JsonObject json) {
     setCompleted(keep(json, "completedMs", DEFAULT_COMPLETED));
+    setResults(keep(json, "resultsMs", DEFAULT_RESULTS));
     setDead(keep(json, "deadMs", DEFAULT_DEAD));
     setCancelled(keep(json, "cancelledMs", DEFAULT_CANCELLED));
     setHistory(keep(json, "historyMs", DEFAULT_HISTORY));
@@ -74,12 +81,26 @@ public class RetentionOptions {
   public JsonObject toJson() {
     return new JsonObject()
         .put("completedMs", completed == null ? null : completed.toMillis())
+        .put("resultsMs", results == null ? null : results.toMillis())
         .put("deadMs", dead == null ? null : dead.toMillis())
         .put("cancelledMs", cancelled == null ? null : cancelled.toMillis())
         .put("historyMs", history == null ? null : history.toMillis())
         .put("pruneIntervalMs", pruneInterval.toMillis())
         .put("pruneBatch", pruneBatch)
         .put("maxBatchesPerPass", maxBatchesPerPass);
+  }
+
+  public Duration getResults() {
+    return results;
+  }
+
+  /** How long completed jobs with a result (or dependents, or an awaiter) are kept; null keeps them. */
+  public RetentionOptions setResults(Duration results) {
+    if (results != null && results.isNegative()) {
+      throw new IllegalArgumentException("results retention must not be negative, got " + results);
+    }
+    this.results = results;
+    return this;
   }
 
   public Duration getCompleted() {

@@ -3,6 +3,7 @@ package dev.spool;
 import dev.spool.config.SpoolConfig;
 import dev.spool.impl.SpoolInternals;
 import dev.spool.impl.client.PgJobAdmin;
+import dev.spool.impl.await.Awaiter;
 import dev.spool.impl.client.PgJobClient;
 import dev.spool.impl.sql.Migrator;
 import dev.spool.impl.sql.Queries;
@@ -38,6 +39,7 @@ public final class Spool {
 
   private final SpoolInternals internals;
   private final JobClient client;
+  private final Awaiter awaiter;
 
   private Spool(Builder builder) {
     SpoolOptions options = new SpoolOptions(builder.options);
@@ -60,7 +62,8 @@ public final class Spool {
     this.internals = new SpoolInternals(builder.vertx, connectOptions, options, queries, builder.clock,
         builder.nodeId != null ? builder.nodeId : defaultNodeId(), pool, List.copyOf(builder.periodicJobs.values()),
         new Stats(), builder.listener);
-    this.client = new PgJobClient(pool, queries, options.getMaxPayloadBytes());
+    this.awaiter = new Awaiter(builder.vertx, pool, queries, connectOptions, Awaiter.DEFAULT_FALLBACK_POLL);
+    this.client = new PgJobClient(pool, queries, options.getMaxPayloadBytes(), awaiter);
   }
 
   /** Starts building a Spool on this Vert.x instance. */
@@ -137,9 +140,9 @@ public final class Spool {
     return internals.periodicJobs();
   }
 
-  /** Closes the client's pool. Undeploy worker verticles first. */
+  /** Closes the client's pool and the awaits' LISTEN connection. Undeploy worker verticles first. */
   public Future<Void> close() {
-    return internals.pool().close();
+    return awaiter.stop().eventually(() -> internals.pool().close());
   }
 
   private static String defaultNodeId() {

@@ -15,6 +15,8 @@ import io.vertx.core.json.JsonObject;
  *   <li>{@code vacuum}: when the leader vacuums the jobs table itself ({@link VacuumOptions}; on by default).
  *   <li>{@code pipeliningLimit}: statements in flight on one connection.
  *   <li>{@code maxPayloadBytes}: the largest encoded arguments an enqueue accepts.
+ *   <li>{@code maxResultBytes}: the largest encoded result a handler may complete with; a larger one sends
+ *       its job to {@code dead} with an error saying so.
  *   <li>{@code history}: record every state transition of every job in {@code job_events} (for audit and
  *       the admin API's job view). A property of the schema, set when this Spool migrates: {@code true}
  *       turns it on, {@code false} off, unset (the default) leaves it as it is — so workers started with
@@ -29,6 +31,8 @@ public class SpoolOptions {
   public static final int DEFAULT_PIPELINING_LIMIT = 256;
   /** 1 MiB: job arguments are for references and parameters, not for the data itself. */
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
+  /** 1 MiB, like arguments: a result is an answer or a reference, not a data set. */
+  public static final int DEFAULT_MAX_RESULT_BYTES = 1 << 20;
 
   private static final java.util.regex.Pattern SCHEMA_NAME = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]{0,40}");
 
@@ -37,6 +41,7 @@ public class SpoolOptions {
   private boolean keepCompleted = DEFAULT_KEEP_COMPLETED;
   private int pipeliningLimit = DEFAULT_PIPELINING_LIMIT;
   private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+  private int maxResultBytes = DEFAULT_MAX_RESULT_BYTES;
   private Boolean history;
   private RetentionOptions retention = new RetentionOptions();
   private VacuumOptions vacuum = new VacuumOptions();
@@ -49,6 +54,7 @@ public class SpoolOptions {
     this.keepCompleted = other.keepCompleted;
     this.pipeliningLimit = other.pipeliningLimit;
     this.maxPayloadBytes = other.maxPayloadBytes;
+    this.maxResultBytes = other.maxResultBytes;
     this.history = other.history;
     this.retention = new RetentionOptions(other.retention);
     this.vacuum = new VacuumOptions(other.vacuum);
@@ -60,6 +66,7 @@ public class SpoolOptions {
     setKeepCompleted(json.getBoolean("keepCompleted", DEFAULT_KEEP_COMPLETED));
     setPipeliningLimit(json.getInteger("pipeliningLimit", DEFAULT_PIPELINING_LIMIT));
     setMaxPayloadBytes(json.getInteger("maxPayloadBytes", DEFAULT_MAX_PAYLOAD_BYTES));
+    setMaxResultBytes(json.getInteger("maxResultBytes", DEFAULT_MAX_RESULT_BYTES));
     this.history = json.getBoolean("history");
     JsonObject retentionJson = json.getJsonObject("retention");
     setRetention(retentionJson == null ? new RetentionOptions() : new RetentionOptions(retentionJson));
@@ -69,7 +76,8 @@ public class SpoolOptions {
 
   public JsonObject toJson() {
     return new JsonObject().put("schema", schema).put("poolSize", poolSize).put("keepCompleted", keepCompleted)
-        .put("pipeliningLimit", pipeliningLimit).put("maxPayloadBytes", maxPayloadBytes).put("history", history)
+        .put("pipeliningLimit", pipeliningLimit).put("maxPayloadBytes", maxPayloadBytes)
+        .put("maxResultBytes", maxResultBytes).put("history", history)
         .put("retention", retention.toJson())
         .put("vacuum", vacuum.toJson());
   }
@@ -138,6 +146,18 @@ public class SpoolOptions {
       throw new IllegalArgumentException("maxPayloadBytes must be at least 1, got " + maxPayloadBytes);
     }
     this.maxPayloadBytes = maxPayloadBytes;
+    return this;
+  }
+
+  public int getMaxResultBytes() {
+    return maxResultBytes;
+  }
+
+  public SpoolOptions setMaxResultBytes(int maxResultBytes) {
+    if (maxResultBytes < 1) {
+      throw new IllegalArgumentException("maxResultBytes must be at least 1, got " + maxResultBytes);
+    }
+    this.maxResultBytes = maxResultBytes;
     return this;
   }
 

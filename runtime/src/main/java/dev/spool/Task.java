@@ -2,6 +2,7 @@ package dev.spool;
 
 import dev.spool.spi.JobCodec;
 import dev.spool.spi.JsonCodec;
+import dev.spool.spi.JsonValueCodec;
 import io.vertx.core.json.JsonObject;
 import java.util.Objects;
 
@@ -16,10 +17,18 @@ import java.util.Objects;
  * }</pre>
  *
  * @param name  the task name, not empty, at most 200 characters
- * @param codec the codec of its arguments
- * @param <A>   the type of the arguments
+ * <p>A handler may complete its future with a value: the job's <em>result</em>, stored with the finished
+ * job and read with {@link JobClient#result}, {@link JobClient#await} or by its dependents. It is encoded by
+ * {@code resultCodec}: for JSON tasks any JSON value ({@link JsonValueCodec}), for others the task's own
+ * codec unless {@link #withResultCodec} says otherwise. A value the codec does not take (a handler that
+ * completes with some object of its own, as many did before results existed) is not stored.
+ *
+ * @param name        the task name, not empty, at most 200 characters
+ * @param codec       the codec of its arguments
+ * @param resultCodec the codec of its handler's result
+ * @param <A>         the type of the arguments
  */
-public record Task<A>(String name, JobCodec<A> codec) {
+public record Task<A>(String name, JobCodec<A> codec, JobCodec<?> resultCodec) {
 
   /** The longest task name accepted. */
   public static final int MAX_NAME_LENGTH = 200;
@@ -27,12 +36,18 @@ public record Task<A>(String name, JobCodec<A> codec) {
   public Task {
     Objects.requireNonNull(name, "task name");
     Objects.requireNonNull(codec, "codec");
+    Objects.requireNonNull(resultCodec, "resultCodec");
     if (name.isBlank() || name.length() > MAX_NAME_LENGTH) {
       throw new IllegalArgumentException("task name must be 1.." + MAX_NAME_LENGTH + " characters, got: '" + name + "'");
     }
   }
 
-  /** A task whose arguments are a JSON object (the default codec). */
+  /** A task whose arguments use {@code codec}, and so do its results. */
+  public Task(String name, JobCodec<A> codec) {
+    this(name, codec, codec instanceof JsonCodec ? JsonValueCodec.INSTANCE : codec);
+  }
+
+  /** A task whose arguments are a JSON object (the default codec) and whose results are any JSON value. */
   public static Task<JsonObject> json(String name) {
     return new Task<>(name, JsonCodec.INSTANCE);
   }
@@ -40,5 +55,10 @@ public record Task<A>(String name, JobCodec<A> codec) {
   /** A task whose arguments use {@code codec}. */
   public static <A> Task<A> of(String name, JobCodec<A> codec) {
     return new Task<>(name, codec);
+  }
+
+  /** This task with its results encoded by {@code resultCodec}. */
+  public Task<A> withResultCodec(JobCodec<?> resultCodec) {
+    return new Task<>(name, codec, resultCodec);
   }
 }

@@ -157,7 +157,7 @@ class KeyedQueueTest extends SpoolTestBase {
     victim.process().destroyForcibly(); // kill -9
     eventually(Duration.ofSeconds(30), () -> ran.size() == 2);
     assertThat(ran).containsExactly("hold#2", "work");
-    assertThat(count("id in (" + first + ", " + second + ") and state = 'completed'")).isEqualTo(2);
+    eventually(Duration.ofSeconds(10), () -> count("id in (" + first + ", " + second + ") and state = 'completed'") == 2);
   }
 
   @Test

@@ -98,7 +98,7 @@ class SnoozeAndRetentionTest extends SpoolTestBase {
     assertThat(await(pruner.runOnce())).isEqualTo(30);
     assertThat(sql("select count(*) from {schema}.job_events").iterator().next().getLong(0)).isEqualTo(4);
     Pruner keepsAll = new Pruner(vertx, spool.pool(), new Queries(spool.options().getSchema()), new RetentionOptions().setHistory(null)
-        .setDead(null).setCancelled(null));
+        .setDead(null).setCancelled(null).setResults(null));
     assertThat(keepsAll.hasWork()).isFalse();
   }
 }

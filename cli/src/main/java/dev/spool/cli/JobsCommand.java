@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code jobs list|show|cancel|retry}. */
 @Command(name = "jobs", mixinStandardHelpOptions = true, description = "List, show, cancel and retry jobs.",
-    subcommands = {JobsCommand.ListJobs.class, JobsCommand.Show.class, JobsCommand.Cancel.class, JobsCommand.Retry.class})
+    subcommands = {JobsCommand.ListJobs.class, JobsCommand.Show.class, JobsCommand.Cancel.class, JobsCommand.Retry.class,
+        JobsCommand.AwaitJob.class})
 final class JobsCommand implements java.util.concurrent.Callable<Integer> {
 
   @CommandLine.Spec
@@ -100,6 +101,10 @@ final class JobsCommand implements java.util.concurrent.Callable<Integer> {
       List<JobEvent> events = history ? Await.result(session.admin.history(id)) : null;
       if (json) {
         JsonObject out = JobJson.job(job.get()).put("history_enabled", history);
+        Await.result(session.admin.outcome(id)).ifPresent(o -> out.put("result", o.getValue("result"))
+            .put("progress", o.getValue("progress")).put("parents", o.getValue("parents"))
+            .put("children", o.getValue("children")).put("workflow_id", o.getValue("workflow_id"))
+            .put("step", o.getValue("step")));
         if (events != null) {
           out.put("history", JobJson.events(events));
         }
@@ -107,6 +112,40 @@ final class JobsCommand implements java.util.concurrent.Callable<Integer> {
       }
       Tables.job(out(), job.get(), events);
       return OK;
+    }
+  }
+
+  /** Exit code of {@code jobs await} when the job did not finish in time. */
+  static final int TIMED_OUT = 3;
+
+  @Command(name = "await", mixinStandardHelpOptions = true,
+      description = "Wait until a job finishes: exit 0 completed, 1 dead or cancelled (or unknown), 3 on timeout.")
+  static final class AwaitJob extends Operator {
+    @Parameters(paramLabel = "ID", description = "job id")
+    long id;
+
+    @picocli.CommandLine.Option(names = "--timeout", defaultValue = "30s", converter = DurationConverter.class,
+        description = "how long to wait (default: 30s)")
+    java.time.Duration timeout;
+
+    @Override
+    int run(Session session) throws Exception {
+      dev.spool.JobResult result;
+      try {
+        result = Await.result(session.spool.client().await(id, timeout));
+      } catch (dev.spool.AwaitTimeoutException e) {
+        return json ? printJson(new JsonObject().put("id", id).put("state", "timeout"), TIMED_OUT) : fail(TIMED_OUT, e.getMessage());
+      } catch (dev.spool.NoSuchJobException e) {
+        return fail(FAILED, e.getMessage());
+      }
+      int code = result.isCompleted() ? OK : FAILED;
+      if (json) {
+        return printJson(result.toJson(), code);
+      }
+      out().println("job " + id + " " + result.state().sqlName()
+          + (result.bytes() != null ? ": " + result.toJson().getValue("result") : "")
+          + (result.error() != null && !result.isCompleted() ? ": " + result.error().getString("message") : ""));
+      return code;
     }
   }
 

@@ -4,6 +4,9 @@ import dev.spool.CancelResult;
 import dev.spool.EnqueueOptions;
 import dev.spool.Job;
 import dev.spool.JobClient;
+import dev.spool.JobResult;
+import dev.spool.Workflow;
+import dev.spool.WorkflowRun;
 import dev.spool.JobRequest;
 import dev.spool.JobState;
 import dev.spool.Task;
@@ -128,6 +131,21 @@ public final class ReactorJobClient {
         .buffer(batchSize)
         .flatMapSequential(this::enqueueAll, batchesInFlight, 1)
         .flatMapIterable(ids -> ids);
+  }
+
+  /** {@link JobClient#result}: the job's state and result or error. */
+  public Mono<JobResult> result(long id) {
+    return mono(() -> client.result(id));
+  }
+
+  /** {@link JobClient#await}: completes when the job reaches a final state; errors on timeout or an unknown id. */
+  public Mono<JobResult> await(long id, java.time.Duration timeout) {
+    return mono(() -> client.await(id, timeout));
+  }
+
+  /** {@link JobClient#enqueueWorkflow(Workflow)}. */
+  public Mono<WorkflowRun> enqueueWorkflow(Workflow workflow) {
+    return mono(() -> client.enqueueWorkflow(workflow));
   }
 
   /** {@link JobClient#cancel}: at once when the job has not started, by telling its worker when it runs. */

@@ -9,7 +9,7 @@ now_cancelled as (
   update {schema}.jobs j
      set state = 'cancelled', finished_at = now(), cancel_requested_at = now()
     from target t
-   where j.id = t.id and t.state = 'available'
+   where j.id = t.id and t.state in ('available', 'waiting')
   returning j.id),
 requested as (
   update {schema}.jobs j

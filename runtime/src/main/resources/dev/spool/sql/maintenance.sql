@@ -95,6 +95,15 @@ vacuum (skip_locked) {schema}.jobs
 delete from {schema}.jobs where id = any(array(
   select id from {schema}.jobs
    where state = 'completed' and finished_at < now() - $1::float8 * interval '1 millisecond'
+     and result is null and workflow_id is null
+   limit $2))
+
+-- Completed jobs kept for their result, or as steps of a workflow (RetentionOptions.results).
+-- name: PruneResults
+delete from {schema}.jobs where id = any(array(
+  select id from {schema}.jobs
+   where state = 'completed' and finished_at < now() - $1::float8 * interval '1 millisecond'
+     and (result is not null or workflow_id is not null)
    limit $2))
 
 -- name: PruneDead

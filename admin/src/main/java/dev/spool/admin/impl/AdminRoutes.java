@@ -90,6 +90,11 @@ public final class AdminRoutes {
     router.get("/api/jobs/:id").handler(ctx -> respond(ctx, showJob(ctx)));
     router.delete("/api/jobs/:id").handler(ctx -> respond(ctx, cancelJob(ctx)));
     router.post("/api/jobs/:id/retry").handler(ctx -> respond(ctx, retryJob(ctx)));
+    router.get("/api/workflows/:id").handler(ctx -> respond(ctx, id(ctx).compose(id -> admin.workflow(id)
+        .compose(wf -> wf.isPresent() ? Future.succeededFuture(new Reply(200, wf.get().toJson()))
+            : Future.failedFuture(notFound(id))))));
+    router.delete("/api/workflows/:id").handler(ctx -> respond(ctx, id(ctx).compose(id -> admin.cancelWorkflow(id)
+        .map(n -> new Reply(200, new JsonObject().put("id", id).put("cancelled", n))))));
     router.get("/api/dead").handler(ctx -> respond(ctx, listDead(ctx)));
     router.post("/api/dead/retry").handler(ctx -> respond(ctx, bulk(ctx, admin::retryDead, "retried")));
     router.delete("/api/dead").handler(ctx -> respond(ctx, bulk(ctx, admin::purgeDead, "purged")));
@@ -203,12 +208,19 @@ public final class AdminRoutes {
   }
 
   private Future<Reply> showJob(RoutingContext ctx) {
-    return id(ctx).compose(id -> Future.all(admin.find(id), admin.historyEnabled()).compose(both -> {
+    return id(ctx).compose(id -> Future.all(admin.find(id), admin.historyEnabled(), admin.outcome(id)).compose(both -> {
       Optional<Job> job = both.resultAt(0);
       if (job.isEmpty()) {
         return Future.failedFuture(notFound(id));
       }
       JsonObject json = JobJson.job(job.get());
+      Optional<JsonObject> outcome = both.resultAt(2);
+      // result, progress and the links of a workflow step: parents, children, workflow_id, step
+      outcome.ifPresent(o -> o.forEach(e -> {
+        if (!json.containsKey(e.getKey()) || e.getKey().equals("result")) {
+          json.put(e.getKey(), e.getValue());
+        }
+      }));
       if (!(Boolean) both.resultAt(1)) {
         return Future.succeededFuture(new Reply(200, json.put("history_enabled", false)));
       }

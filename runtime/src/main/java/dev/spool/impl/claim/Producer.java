@@ -5,6 +5,7 @@ import dev.spool.WorkerOptions;
 import dev.spool.impl.Service;
 import dev.spool.impl.complete.Completer;
 import dev.spool.impl.job.ClaimedJob;
+import dev.spool.impl.sql.Lineage;
 import dev.spool.impl.execute.Executor;
 import dev.spool.impl.sql.Queries;
 import io.vertx.core.Future;
@@ -58,6 +59,7 @@ public final class Producer implements Service {
 
   private final ArrayDeque<ClaimedJob> buffer = new ArrayDeque<>();
   private final Map<Long, ClaimedJob> running = new HashMap<>();
+  private Lineage lineage = Lineage.NONE;
   /**
    * Claims on their way. While a queue keeps returning full batches a second claim is pipelined behind
    * the first, so the database starts on it while this loop is still busy with the previous answer
@@ -196,7 +198,7 @@ public final class Producer implements Service {
           wakeIn((long) Math.ceil(row.getDouble("wait_ms")));
           continue;
         }
-        claimedJobs.add(ClaimedJob.fromClaimRow(vertx, row));
+        claimedJobs.add(ClaimedJob.fromClaimRow(vertx, row, lineage));
       }
       claimedJobs.sort(CLAIM_ORDER);
       for (ClaimedJob job : claimedJobs) {
@@ -302,6 +304,42 @@ public final class Producer implements Service {
       }
     }
     return false;
+  }
+
+  /**
+   * Somebody now awaits this job (the claim read its row before): its ack must tell them. Returns false when
+   * this queue does not hold it.
+   */
+  public boolean flag(long id) {
+    ClaimedJob job = running.get(id);
+    if (job == null) {
+      for (ClaimedJob waiting : buffer) {
+        if (waiting.id() == id) {
+          job = waiting;
+          break;
+        }
+      }
+    }
+    if (job == null) {
+      return false;
+    }
+    job.flag();
+    return true;
+  }
+
+  /** Where the jobs this producer claims read their parents. */
+  public void lineage(Lineage lineage) {
+    this.lineage = lineage;
+  }
+
+  /** Running jobs that reported progress since the last call, with it (for the heartbeat). */
+  public void takeProgress(java.util.function.BiConsumer<ClaimedJob, io.vertx.core.json.JsonObject> sink) {
+    for (ClaimedJob job : running.values()) {
+      io.vertx.core.json.JsonObject progress = job.takeProgress();
+      if (progress != null) {
+        sink.accept(job, progress);
+      }
+    }
   }
 
   /** Jobs held in the prefetch buffer (a test and metrics signal). */

@@ -1,5 +1,8 @@
 package dev.spool.impl.client;
 
+import io.vertx.core.json.JsonArray;
+import dev.spool.impl.sql.Outcomes;
+import dev.spool.WorkflowStatus;
 import dev.spool.Job;
 import dev.spool.JobAdmin;
 import dev.spool.JobEvent;
@@ -101,7 +104,11 @@ public final class PgJobAdmin implements JobAdmin {
 
   @Override
   public Future<RetryResult> retry(long id) {
-    return pool.preparedQuery(queries.get("RetryJob")).execute(Tuple.of(id)).map(rows -> {
+    // the retry and the return of the dependents it had cancelled are one transaction
+    return pool.withTransaction(conn -> conn.preparedQuery(queries.get("RetryJob")).execute(Tuple.of(id))
+        .compose(rows -> rows.size() == 1 && rows.iterator().next().getLong("retried") > 0
+            ? conn.preparedQuery(queries.get("ReviveDependents")).execute(Tuple.of((Object) new Long[] {id})).map(rows)
+            : Future.succeededFuture(rows))).map(rows -> {
       if (rows.size() == 0) {
         return RetryResult.NOT_FOUND;
       }
@@ -113,6 +120,36 @@ public final class PgJobAdmin implements JobAdmin {
       return before.equals("dead") || before.equals("cancelled") ? RetryResult.UNIQUE_KEY_HELD
           : RetryResult.NOT_RETRYABLE;
     }).recover(e -> isUniqueViolation(e) ? Future.succeededFuture(RetryResult.UNIQUE_KEY_HELD) : Future.failedFuture(e));
+  }
+
+  @Override
+  public Future<Optional<JsonObject>> outcome(long id) {
+    return pool.preparedQuery(queries.get("FindOutcomes")).execute(Tuple.of((Object) new Long[] {id})).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture(Optional.<JsonObject>empty());
+      }
+      JsonObject json = Outcomes.result(rows.iterator().next()).toJson();
+      return pool.preparedQuery(queries.get("JobLinks")).execute(Tuple.of(id)).map(links -> {
+        Row row = links.iterator().next();
+        return Optional.of(json.put("parents", new JsonArray(java.util.Arrays.asList(row.getArrayOfLongs("parents"))))
+            .put("children", new JsonArray(java.util.Arrays.asList(row.getArrayOfLongs("children"))))
+            .put("workflow_id", row.getLong("workflow_id")).put("step", row.getString("step")));
+      });
+    });
+  }
+
+  @Override
+  public Future<Optional<WorkflowStatus>> workflow(long workflowId) {
+    return WorkflowParams.status(pool, queries, workflowId);
+  }
+
+  @Override
+  public Future<Integer> cancelWorkflow(long workflowId) {
+    return pool.preparedQuery(queries.get("CancelWorkflow")).execute(Tuple.of(workflowId)).compose(rows -> {
+      Row row = rows.iterator().next();
+      int n = (int) (row.getLong("cancelled") + row.getLong("requested"));
+      return pool.preparedQuery(queries.get("SettleJobs")).execute(Tuple.of((Object) row.getArrayOfLongs("ids"))).map(n);
+    });
   }
 
   @Override

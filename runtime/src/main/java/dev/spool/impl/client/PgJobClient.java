@@ -1,5 +1,16 @@
 package dev.spool.impl.client;
 
+import dev.spool.JobResult;
+import dev.spool.NoSuchJobException;
+import dev.spool.Workflow;
+import dev.spool.WorkflowRun;
+import dev.spool.WorkflowStatus;
+import dev.spool.impl.await.Awaiter;
+import dev.spool.impl.sql.Outcomes;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+
 import dev.spool.impl.job.Payloads;
 import dev.spool.CancelResult;
 import dev.spool.EnqueueOptions;
@@ -36,11 +47,66 @@ public final class PgJobClient implements JobClient {
   private final Queries queries;
 
   private final int maxPayloadBytes;
+  private final Awaiter awaiter;
 
-  public PgJobClient(Pool pool, Queries queries, int maxPayloadBytes) {
+  public PgJobClient(Pool pool, Queries queries, int maxPayloadBytes, Awaiter awaiter) {
     this.pool = pool;
     this.queries = queries;
     this.maxPayloadBytes = maxPayloadBytes;
+    this.awaiter = awaiter;
+  }
+
+  @Override
+  public Future<JobResult> result(long id) {
+    return pool.preparedQuery(queries.get("FindOutcomes")).execute(Tuple.of(new Long[] {id})).compose(rows ->
+        rows.size() == 0 ? Future.failedFuture(new NoSuchJobException(id))
+            : Future.succeededFuture(Outcomes.result(rows.iterator().next())));
+  }
+
+  @Override
+  public Future<JobResult> await(long id, Duration timeout) {
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      return Future.failedFuture(new IllegalArgumentException("await needs a positive timeout, got " + timeout));
+    }
+    return awaiter.await(id, timeout);
+  }
+
+  @Override
+  public Future<WorkflowRun> enqueueWorkflow(SqlClient connection, Workflow workflow) {
+    List<Workflow.Step> steps;
+    Tuple params;
+    try {
+      steps = workflow.steps();
+      params = WorkflowParams.of(workflow.name(), steps, maxPayloadBytes);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    SqlClient client = connection != null ? connection : pool;
+    return client.preparedQuery(queries.get("EnqueueWorkflow")).execute(params).map(rows -> {
+      Row row = rows.iterator().next();
+      Long[] ids = row.getArrayOfLongs("ids");
+      Map<String, Long> byStep = new LinkedHashMap<>();
+      for (int i = 0; i < steps.size(); i++) {
+        byStep.put(steps.get(i).name(), ids[i]);
+      }
+      return new WorkflowRun(row.getLong("workflow_id"), Collections.unmodifiableMap(byStep));
+    });
+  }
+
+  @Override
+  public Future<Optional<WorkflowStatus>> workflow(long workflowId) {
+    return WorkflowParams.status(pool, queries, workflowId);
+  }
+
+  @Override
+  public Future<Integer> cancelWorkflow(long workflowId) {
+    return pool.preparedQuery(queries.get("CancelWorkflow")).execute(Tuple.of(workflowId)).compose(rows -> {
+      Row row = rows.iterator().next();
+      int n = (int) (row.getLong("cancelled") + row.getLong("requested"));
+      // tell the awaiters of the cancelled steps now rather than at the leader's next sweep
+      return pool.preparedQuery(queries.get("SettleJobs")).execute(Tuple.of((Object) row.getArrayOfLongs("ids")))
+          .map(n);
+    });
   }
 
   @Override
@@ -134,15 +200,17 @@ public final class PgJobClient implements JobClient {
 
   @Override
   public Future<CancelResult> cancel(long id) {
-    return pool.preparedQuery(queries.get("CancelJob")).execute(Tuple.of(id)).map(rows -> {
+    return pool.preparedQuery(queries.get("CancelJob")).execute(Tuple.of(id)).compose(rows -> {
       if (rows.size() == 0) {
-        return CancelResult.NOT_FOUND;
+        return Future.succeededFuture(CancelResult.NOT_FOUND);
       }
-      return switch (rows.iterator().next().getString("state_before")) {
-        case "available" -> CancelResult.CANCELLED;
-        case "running" -> CancelResult.CANCEL_REQUESTED;
-        default -> CancelResult.ALREADY_FINISHED;
-      };
+      String before = rows.iterator().next().getString("state_before");
+      if (!before.equals("available") && !before.equals("waiting")) {
+        return Future.succeededFuture(before.equals("running") ? CancelResult.CANCEL_REQUESTED : CancelResult.ALREADY_FINISHED);
+      }
+      // its dependents and awaiters learn now rather than at the leader's next sweep
+      return pool.preparedQuery(queries.get("SettleJobs")).execute(Tuple.of((Object) new Long[] {id}))
+          .map(CancelResult.CANCELLED);
     });
   }
 

@@ -7,6 +7,7 @@ import dev.spool.impl.sql.Queries;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -23,6 +24,13 @@ import java.util.List;
  * <p>An outcome is never dropped: when a flush fails (the database went away), its outcomes return to
  * the buffer and are written again after a backoff. Writing twice is harmless, because each statement
  * only touches a row still running the same attempt under this worker's lease.
+ *
+ * <p>Jobs that have dependents or awaiters (flagged by their claim, or told since) or a result go
+ * through statements of their own ({@code CompleteFlagged}, {@code KillFlagged}: the functions
+ * {@code complete_jobs} and {@code kill_jobs}) that release or cancel the dependents and notify the awaiters
+ * in the same statement as the ack, so no crash can leave a child waiting; every other job keeps the
+ * plain statements, unchanged. A completion that someone waits for is written at once when no flush is in
+ * flight (a chain's next step must not wait for the flush interval), batched like the rest otherwise.
  *
  * <p>All methods run on the owning verticle's event loop.
  */
@@ -41,6 +49,8 @@ public final class Completer implements Service {
   private final String killSql;
   private final String releaseSql;
   private final String snoozeSql;
+  private final String completeFlaggedSql;
+  private final String killFlaggedSql;
   private final long flushIntervalMs;
   private final int batchSize;
   private final Stats.Recorder stats;
@@ -62,6 +72,8 @@ public final class Completer implements Service {
     this.killSql = queries.get("KillJobs");
     this.releaseSql = queries.get("ReleaseJobs");
     this.snoozeSql = queries.get("SnoozeJobs");
+    this.completeFlaggedSql = queries.get("CompleteFlagged");
+    this.killFlaggedSql = queries.get("KillFlagged");
     this.flushIntervalMs = flushInterval.toMillis();
     this.batchSize = batchSize;
     this.shutdownTimeoutMs = shutdownTimeout.toMillis();
@@ -82,8 +94,42 @@ public final class Completer implements Service {
 
   /** The job's handler succeeded. */
   public void completed(ClaimedJob job) {
-    pending.completed.add(job);
+    if (job.needsTelling()) {
+      pending.completedTold.add(job);
+      if (job.isFlagged() && flushesInFlight == 0) {
+        flush();
+        return;
+      }
+    } else {
+      pending.completed.add(job);
+    }
     added();
+  }
+
+  /**
+   * Somebody now awaits this job, whose outcome may be held here not yet written: its ack must tell them.
+   * Returns false when no outcome of it is held.
+   */
+  public boolean flag(long id) {
+    for (int i = 0; i < pending.completed.size(); i++) {
+      ClaimedJob job = pending.completed.get(i);
+      if (job.id() == id) {
+        job.flag();
+        pending.completed.remove(i);
+        pending.completedTold.add(job);
+        return true;
+      }
+    }
+    for (int i = 0; i < pending.killed.size(); i++) {
+      Failure f = pending.killed.get(i);
+      if (f.job.id() == id) {
+        f.job.flag();
+        pending.killed.remove(i);
+        pending.killedTold.add(f);
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The run failed; the job becomes available again after {@code delayMs}. */
@@ -94,7 +140,12 @@ public final class Completer implements Service {
 
   /** The job goes to {@code dead} with this error. */
   public void kill(ClaimedJob job, JsonObject error) {
-    pending.killed.add(new Failure(job, 0, error.encode()));
+    Failure failure = new Failure(job, 0, error.encode());
+    if (job.isFlagged()) {
+      pending.killedTold.add(failure);
+    } else {
+      pending.killed.add(failure);
+    }
     added();
   }
 
@@ -192,6 +243,20 @@ public final class Completer implements Service {
       writes.add(counted(batch.completed.size(),
           client.preparedQuery(completeSql).execute(idsAndAttempts(batch.completed).addString(owner))));
     }
+    if (!batch.completedTold.isEmpty()) {
+      int n = batch.completedTold.size();
+      Long[] ids = new Long[n];
+      Integer[] attempts = new Integer[n];
+      Buffer[] results = new Buffer[n];
+      for (int i = 0; i < n; i++) {
+        ClaimedJob job = batch.completedTold.get(i);
+        ids[i] = job.id();
+        attempts[i] = job.attempt();
+        results[i] = job.result() == null ? null : Buffer.buffer(job.result());
+      }
+      writes.add(client.preparedQuery(completeFlaggedSql).execute(Tuple.of(ids, attempts, results, owner))
+          .onSuccess(rows -> stats.lateAcks(n - rows.iterator().next().getInteger(0))));
+    }
     if (!batch.released.isEmpty()) {
       writes.add(counted(batch.released.size(),
           client.preparedQuery(releaseSql).execute(idsAndAttempts(batch.released).addString(owner))));
@@ -223,6 +288,20 @@ public final class Completer implements Service {
         errors[i] = f.error;
       }
       writes.add(counted(n, client.preparedQuery(killSql).execute(Tuple.of(ids, attempts, errors, owner))));
+    }
+    if (!batch.killedTold.isEmpty()) {
+      int n = batch.killedTold.size();
+      Long[] ids = new Long[n];
+      Integer[] attempts = new Integer[n];
+      String[] errors = new String[n];
+      for (int i = 0; i < n; i++) {
+        Failure f = batch.killedTold.get(i);
+        ids[i] = f.job.id();
+        attempts[i] = f.job.attempt();
+        errors[i] = f.error;
+      }
+      writes.add(client.preparedQuery(killFlaggedSql).execute(Tuple.of(ids, attempts, errors, owner))
+          .onSuccess(rows -> stats.lateAcks(n - rows.iterator().next().getInteger(0))));
     }
     if (!batch.snoozed.isEmpty()) {
       int n = batch.snoozed.size();
@@ -260,17 +339,22 @@ public final class Completer implements Service {
 
   private static final class Batch {
     final List<ClaimedJob> completed = new ArrayList<>();
+    final List<ClaimedJob> completedTold = new ArrayList<>(0);
+    final List<Failure> killedTold = new ArrayList<>(0);
     final List<ClaimedJob> released = new ArrayList<>();
     final List<Failure> retried = new ArrayList<>();
     final List<Failure> killed = new ArrayList<>();
     final List<Failure> snoozed = new ArrayList<>(0);
 
     int size() {
-      return completed.size() + released.size() + retried.size() + killed.size() + snoozed.size();
+      return completed.size() + completedTold.size() + released.size() + retried.size() + killed.size()
+          + killedTold.size() + snoozed.size();
     }
 
     void absorb(Batch other) {
       completed.addAll(other.completed);
+      completedTold.addAll(other.completedTold);
+      killedTold.addAll(other.killedTold);
       released.addAll(other.released);
       retried.addAll(other.retried);
       killed.addAll(other.killed);

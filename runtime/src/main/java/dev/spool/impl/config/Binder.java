@@ -96,9 +96,11 @@ public final class Binder {
     set("database.poolSize", spool::setPoolSize);
     set("database.pipeliningLimit", spool::setPipeliningLimit);
     set("database.maxPayloadBytes", spool::setMaxPayloadBytes);
+    set("database.maxResultBytes", spool::setMaxResultBytes);
     set("schema", spool::setSchema);
     RetentionOptions retention = new RetentionOptions();
     set("retention.completed", retention::setCompleted);
+    set("retention.results", retention::setResults);
     set("retention.dead", retention::setDead);
     set("retention.cancelled", retention::setCancelled);
     set("retention.history", retention::setHistory);

@@ -116,7 +116,8 @@ public final class Schema {
           "poolSize", leaf(INT, SpoolOptions.DEFAULT_POOL_SIZE),
           "workerConnections", leaf(INT, WorkerOptions.DEFAULT_CONNECTIONS),
           "pipeliningLimit", leaf(INT, SpoolOptions.DEFAULT_PIPELINING_LIMIT),
-          "maxPayloadBytes", leaf(INT, SpoolOptions.DEFAULT_MAX_PAYLOAD_BYTES)),
+          "maxPayloadBytes", leaf(INT, SpoolOptions.DEFAULT_MAX_PAYLOAD_BYTES),
+          "maxResultBytes", leaf(INT, SpoolOptions.DEFAULT_MAX_RESULT_BYTES)),
       "schema", leaf(STRING, SpoolOptions.DEFAULT_SCHEMA),
       "worker", group(
           "queues", leaf(LIST, WorkerOptions.DEFAULT_QUEUES),
@@ -140,6 +141,7 @@ public final class Schema {
       "periodic", new ListOf(PERIODIC),
       "retention", group(
           "completed", leaf(DURATION_OR_FOREVER, RetentionOptions.DEFAULT_COMPLETED),
+          "results", leaf(DURATION_OR_FOREVER, RetentionOptions.DEFAULT_RESULTS),
           "dead", leaf(DURATION_OR_FOREVER, RetentionOptions.DEFAULT_DEAD),
           "cancelled", leaf(DURATION_OR_FOREVER, RetentionOptions.DEFAULT_CANCELLED),
           "history", leaf(DURATION_OR_FOREVER, RetentionOptions.DEFAULT_HISTORY),

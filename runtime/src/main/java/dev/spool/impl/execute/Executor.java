@@ -5,7 +5,12 @@ import dev.spool.HandlerOptions;
 import dev.spool.JobHandler;
 import dev.spool.JobHandlers;
 import dev.spool.JobTimeoutException;
+import dev.spool.GiveUpException;
 import dev.spool.Snooze;
+import dev.spool.SpoolOptions;
+import dev.spool.Task;
+import dev.spool.spi.JobCodec;
+import dev.spool.spi.JsonValueCodec;
 import dev.spool.UndecodablePayloadException;
 import dev.spool.impl.job.ClaimedJob;
 import dev.spool.impl.complete.Completer;
@@ -30,13 +35,20 @@ public final class Executor {
   private final Completer completer;
   private final ObjLongConsumer<ClaimedJob> retryScheduled;
   private final Stats.Recorder stats;
+  private final int maxResultBytes;
+
+  public Executor(Vertx vertx, JobHandlers handlers, Completer completer, ObjLongConsumer<ClaimedJob> retryScheduled,
+      Stats.Recorder stats) {
+    this(vertx, handlers, completer, retryScheduled, stats, SpoolOptions.DEFAULT_MAX_RESULT_BYTES);
+  }
 
   /**
    * @param retryScheduled told of each retry and its delay, so the job's queue can wake when it is due
    */
   public Executor(Vertx vertx, JobHandlers handlers, Completer completer, ObjLongConsumer<ClaimedJob> retryScheduled,
-      Stats.Recorder stats) {
+      Stats.Recorder stats, int maxResultBytes) {
     this.vertx = vertx;
+    this.maxResultBytes = maxResultBytes;
     this.handlers = handlers;
     this.completer = completer;
     this.retryScheduled = retryScheduled;
@@ -69,7 +81,7 @@ public final class Executor {
     Future<?> result = invoke(registration.handler(), args, job);
     if (result.isComplete()) {
       // Handlers that answer at once need no timer.
-      settle(job, options, result);
+      settle(job, registration.task(), options, result);
       return Future.succeededFuture();
     }
     long timeoutMs = job.timeoutMs() != null ? job.timeoutMs() : options.getTimeout().toMillis();
@@ -85,7 +97,7 @@ public final class Executor {
     });
     result.onComplete(ar -> {
       vertx.cancelTimer(timer);
-      settle(job, options, result);
+      settle(job, registration.task(), options, result);
       decided.tryComplete();
     });
     return decided.future();
@@ -115,16 +127,52 @@ public final class Executor {
     }
   }
 
-  private void settle(ClaimedJob job, HandlerOptions options, Future<?> result) {
+  private void settle(ClaimedJob job, Task<?> task, HandlerOptions options, Future<?> result) {
     if (!job.settle()) {
       return;
     }
     if (result.succeeded()) {
+      try {
+        job.result(encodeResult(task, result.result()));
+      } catch (IllegalArgumentException e) {
+        fail(job, options, new GiveUpException(e.getMessage()));
+        return;
+      }
       stats.finished(job, SpoolListener.Outcome.COMPLETED, job.startedNanos(), null);
       completer.completed(job);
     } else {
       fail(job, options, result.cause());
     }
+  }
+
+  /**
+   * The value a handler completed with, encoded by its task's result codec; null for no value or one the
+   * codec does not take (not every handler's value is meant as a result). Throws
+   * {@link IllegalArgumentException} when the codec fails on it or it is over the size limit.
+   */
+  @SuppressWarnings("unchecked")
+  private byte[] encodeResult(Task<?> task, Object value) {
+    if (value == null) {
+      return null;
+    }
+    JobCodec<Object> codec = (JobCodec<Object>) task.resultCodec();
+    if (codec == JsonValueCodec.INSTANCE && !JsonValueCodec.accepts(value)) {
+      return null;
+    }
+    byte[] bytes;
+    try {
+      bytes = codec.encode(value);
+    } catch (ClassCastException notItsType) {
+      return null;
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("cannot encode the result of task " + task.name() + " with codec "
+          + codec.name() + ": " + e.getMessage(), e);
+    }
+    if (bytes.length > maxResultBytes) {
+      throw new IllegalArgumentException("the result of task " + task.name() + " is " + bytes.length
+          + " bytes encoded, more than the limit of " + maxResultBytes + " (SpoolOptions.maxResultBytes)");
+    }
+    return bytes;
   }
 
   private void fail(ClaimedJob job, HandlerOptions options, Throwable failure) {

@@ -1,5 +1,11 @@
 package dev.spool.impl.maintenance;
 
+import dev.spool.impl.job.ClaimedJob;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
 import dev.spool.impl.Service;
 import dev.spool.impl.sql.Queries;
 import io.vertx.core.Future;
@@ -28,6 +34,8 @@ public final class Heartbeat implements Service {
   private final String workerId;
   private final long intervalMs;
   private long timer = -1;
+  private Consumer<BiConsumer<ClaimedJob, JsonObject>> progress = sink -> { };
+  private String progressSql;
   private boolean failing;
 
   public Heartbeat(Vertx vertx, SqlClient client, Queries queries, String workerId, List<String> queues,
@@ -43,6 +51,17 @@ public final class Heartbeat implements Service {
     this.intervalMs = interval.toMillis();
   }
 
+  /**
+   * Each beat also writes the progress that running jobs reported since the last one ({@code source} hands
+   * it over), in one statement, and none when there is none: however often a handler reports, its job's
+   * row is written at most once a beat.
+   */
+  public Heartbeat progressFrom(Consumer<BiConsumer<ClaimedJob, JsonObject>> source, Queries queries) {
+    this.progress = source;
+    this.progressSql = queries.get("WriteProgress");
+    return this;
+  }
+
   /** Registers the worker; fails when the database cannot be reached, so the worker does not start blind. */
   @Override
   public Future<Void> start() {
@@ -50,6 +69,7 @@ public final class Heartbeat implements Service {
   }
 
   private Future<Void> beat() {
+    writeProgress();
     Tuple params = Tuple.of(workerId, queues, leaseMs, activity.snapshot(System.nanoTime()));
     return client.preparedQuery(sql).execute(params).<Void>mapEmpty()
         .onSuccess(v -> {
@@ -65,6 +85,23 @@ public final class Heartbeat implements Service {
                 workerId, e.toString(), intervalMs);
           }
         });
+  }
+
+  private void writeProgress() {
+    List<Long> ids = new ArrayList<>();
+    List<Integer> attempts = new ArrayList<>();
+    List<String> values = new ArrayList<>();
+    progress.accept((job, value) -> {
+      ids.add(job.id());
+      attempts.add(job.attempt());
+      values.add(value.encode());
+    });
+    if (ids.isEmpty()) {
+      return;
+    }
+    client.preparedQuery(progressSql)
+        .execute(Tuple.of(ids.toArray(Long[]::new), attempts.toArray(Integer[]::new), values.toArray(String[]::new), workerId))
+        .onFailure(e -> LOG.log(System.Logger.Level.DEBUG, "progress not written: {0}", e.toString()));
   }
 
   /** Stops beating and removes the worker's row (its jobs have been acked or handed back by then). */

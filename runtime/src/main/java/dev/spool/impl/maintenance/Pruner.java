@@ -35,11 +35,36 @@ public final class Pruner implements Service {
     this.ticker = new Ticker(vertx);
     this.client = client;
     this.options = new RetentionOptions(options);
-    add("completed", queries.get("PruneCompleted"), this.options.keepsCompleted() ? this.options.getCompleted() : null);
+    // completed jobs kept for their result or as workflow steps go by the results window; others (kept
+    // because completed jobs are, or because they were awaited) by the completed window
+    add("completed", queries.get("PruneCompleted"),
+        this.options.keepsCompleted() ? this.options.getCompleted() : this.options.getResults());
+    add("results", queries.get("PruneResults"), completedWindow(this.options));
     add("dead", queries.get("PruneDead"), this.options.getDead());
     add("cancelled", queries.get("PruneCancelled"), this.options.getCancelled());
     // events exist only while history is on; with it off this finds nothing, cheaply, through the index on at
     add("history events", queries.get("PruneJobEvents"), this.options.getHistory());
+    if (hasWork()) {
+      // edges whose child is gone (no window: an edge is useless once its child was pruned)
+      add("dependency edges", queries.get("PruneDeps"), Duration.ZERO);
+    }
+  }
+
+  /**
+   * Completed rows exist when completed jobs are kept or when a job was kept for its result (or its
+   * dependents, or an awaiter): they go once past the longer of the two windows; null when either keeps
+   * them forever.
+   */
+  static Duration completedWindow(RetentionOptions options) {
+    Duration results = options.getResults();
+    if (!options.keepsCompleted()) {
+      return results;
+    }
+    Duration completed = options.getCompleted();
+    if (completed == null || results == null) {
+      return null;
+    }
+    return completed.compareTo(results) >= 0 ? completed : results;
   }
 
   private void add(String state, String sql, Duration keep) {

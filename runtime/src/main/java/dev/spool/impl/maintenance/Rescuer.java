@@ -28,6 +28,7 @@ public final class Rescuer implements Service {
   private final SqlClient client;
   private final String reapSql;
   private final String rescueSql;
+  private final String sweepSql;
   private final long intervalMs;
   private final double workerTimeoutMs;
   private final double sessionGraceMs;
@@ -44,6 +45,7 @@ public final class Rescuer implements Service {
     this.client = client;
     this.reapSql = queries.get("ReapWorkers");
     this.rescueSql = queries.get("RescueJobs");
+    this.sweepSql = queries.get("SweepWorkflows");
     this.intervalMs = interval.toMillis();
     this.workerTimeoutMs = workerTimeout.toMillis();
     this.sessionGraceMs = 2.0 * heartbeatInterval.toMillis();
@@ -71,6 +73,9 @@ public final class Rescuer implements Service {
         .onSuccess(reaped -> reaped.forEach(row -> LOG.log(System.Logger.Level.WARNING,
             "worker {0} stopped heartbeating; its jobs will be rescued", row.getString(0))))
         .compose(reaped -> rescue(0))
+        // then tell the dependents and awaiters of jobs that ended some other way than an ack (a rescue, a
+        // cancel, a retry that ended cancelled): two probes of indexes that are almost always empty
+        .compose(rescued -> client.preparedQuery(sweepSql).execute(Tuple.of(BATCH)).map(rescued))
         .onComplete(ar -> {
           running = false;
           if (ar.failed()) {

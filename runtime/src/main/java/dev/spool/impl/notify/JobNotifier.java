@@ -48,6 +48,22 @@ public final class JobNotifier implements Service {
   }
 
   /**
+   * Also tells {@code onAwait} the id of each job somebody began to await while it ran (its claim had read
+   * the row before the flag was set).
+   */
+  public JobNotifier awaits(Context context, String awaitChannel, Consumer<Long> onAwait) {
+    subscriber.channel(awaitChannel)
+        .handler(id -> context.runOnContext(v -> {
+          try {
+            onAwait.accept(Long.parseLong(id));
+          } catch (NumberFormatException e) {
+            LOG.log(System.Logger.Level.WARNING, "ignoring an await notification that is not a job id: {0}", id);
+          }
+        }));
+    return this;
+  }
+
+  /**
    * Connects; the future fails when the first connection cannot be made (later losses reconnect on
    * their own).
    */

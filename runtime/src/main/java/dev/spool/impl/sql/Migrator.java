@@ -77,10 +77,17 @@ public final class Migrator {
         })
         // Functions are defined by their current text on every migrate, like repeatable migrations, so the
         // named SQL file is the one place a function's body is kept.
-        .compose(done -> conn.query(queries.get("ClaimLimitedFunction")).execute().map(done))
-        .compose(done -> conn.query(queries.get("ClaimKeyedFunction")).execute().map(done))
+        .compose(done -> defineFunctions(conn).map(done))
         .compose(done -> history == null ? Future.succeededFuture(done)
             : conn.query(queries.get(history ? "EnableHistory" : "DisableHistory")).execute().map(done)));
+  }
+
+  private Future<Void> defineFunctions(SqlConnection conn) {
+    Future<Void> chain = Future.succeededFuture();
+    for (String function : Queries.FUNCTIONS) {
+      chain = chain.compose(v -> conn.query(queries.get(function)).execute().mapEmpty());
+    }
+    return chain;
   }
 
   private Future<List<Integer>> applyPending(SqlConnection conn, Set<Integer> applied) {

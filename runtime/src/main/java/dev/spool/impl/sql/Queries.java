@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  */
 public final class Queries {
 
-  private static final String[] FILES = {"migrate", "enqueue", "claim", "complete", "inspect", "maintenance", "cancel", "admin", "history", "scheduling", "dashboard"};
+  private static final String[] FILES = {"migrate", "enqueue", "claim", "complete", "inspect", "maintenance", "cancel", "admin", "history", "scheduling", "dashboard", "workflow"};
   private static final Pattern NAME_LINE = Pattern.compile("(?m)^-- name: *(\\w+) *$");
 
   private final String schema;
@@ -52,13 +52,29 @@ public final class Queries {
     return schema + "_cancel";
   }
 
+  /** The channel that announces finished awaited jobs, with their ids (comma-separated) as payload. */
+  public String doneChannel() {
+    return schema + "_done";
+  }
+
+  /** The channel that tells workers a job they may hold is now awaited, with the job id as payload. */
+  public String awaitChannel() {
+    return schema + "_await";
+  }
+
+  /** The functions the migrator defines after the migrations, in this order (later ones call earlier ones). */
+  public static final java.util.List<String> FUNCTIONS = java.util.List.of("ClaimLimitedFunction", "ClaimKeyedFunction",
+      "ParentFailedFunction", "SettleFunction", "RecountFunction", "AddParentsFunction", "EnqueueWorkflowFunction",
+      "CompleteJobsFunction", "KillJobsFunction", "SweepFunction", "ReviveFunction");
+
   /** A whole SQL script (such as a migration) from the class path, placeholders filled in. */
   public String script(String path) {
     return fill(resource(path));
   }
 
   private String fill(String sql) {
-    return sql.replace("{schema}", schema).replace("{channel}", channel()).replace("{cancel_channel}", cancelChannel());
+    return sql.replace("{schema}", schema).replace("{channel}", channel()).replace("{cancel_channel}", cancelChannel())
+        .replace("{done_channel}", doneChannel()).replace("{await_channel}", awaitChannel());
   }
 
   private void parse(String file, String text) {

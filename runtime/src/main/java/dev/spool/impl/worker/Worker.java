@@ -18,6 +18,7 @@ import dev.spool.impl.maintenance.Scheduler;
 import dev.spool.impl.maintenance.Vacuumer;
 import dev.spool.impl.maintenance.WorkerActivity;
 import dev.spool.impl.notify.JobNotifier;
+import dev.spool.impl.sql.Outcomes;
 import dev.spool.impl.sql.Queries;
 import dev.spool.impl.stats.Stats;
 import io.vertx.core.Future;
@@ -93,7 +94,8 @@ public final class Worker extends WorkerVerticle {
       if (producer != null) {
         producer.wakeIn(delayMs);
       }
-    }, stats);
+    }, stats, spool.options().getMaxResultBytes());
+    Outcomes lineage = new Outcomes(client, queries);
     for (String queue : options.getQueues()) {
       Producer producer = new Producer(vertx, client, queries, queue, handlers.taskNames(), owner,
           options.forQueue(queue), executor, completer, stats);
@@ -101,6 +103,7 @@ public final class Worker extends WorkerVerticle {
       if (limits != null) {
         producer.limitBy(limits, queries);
       }
+      producer.lineage(lineage);
       producers.put(queue, producer);
     }
     leaderOnly = new ServiceGroup(List.of(
@@ -113,9 +116,11 @@ public final class Worker extends WorkerVerticle {
     elector = new Elector(vertx, client, queries, Elector.MAINTENANCE, owner, options.getHeartbeatInterval(),
         options.getLeaderTtl(), leaderOnly::toggle);
     services.add(new Heartbeat(vertx, client, queries, owner, options.getQueues(), activity,
-        options.getHeartbeatInterval(), options.getLease()));
+        options.getHeartbeatInterval(), options.getLease())
+        .progressFrom(sink -> producers.values().forEach(p -> p.takeProgress(sink)), queries));
     services.add(new JobNotifier(vertx, context, spool.connectOptions(), queries.channel(), this::notified,
-        queries.cancelChannel(), this::cancelRequested));
+        queries.cancelChannel(), this::cancelRequested)
+        .awaits(context, queries.awaitChannel(), id -> awaitRequested(completer, id)));
     services.add(completer);
     services.add(new ServiceGroup(new ArrayList<>(producers.values())));
     services.add(elector);
@@ -135,6 +140,15 @@ public final class Worker extends WorkerVerticle {
     if (producer != null) {
       producer.wake();
     }
+  }
+
+  private void awaitRequested(Completer completer, long jobId) {
+    for (Producer producer : producers.values()) {
+      if (producer.flag(jobId)) {
+        return;
+      }
+    }
+    completer.flag(jobId);
   }
 
   private void cancelRequested(long jobId) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ClaimStatementsTest extends SpoolTestBase {
 
   @Test
-  void bothClaimsReturnTheSameColumnsInTheSameOrder() {
+  void everyClaimReturnsTheSameColumnsInTheSameOrder() {
     Queries queries = new Queries(schema);
     String[] tasks = {"t"};
     List<String> plain = await(spool.pool().preparedQuery(queries.get("ClaimJobs"))
@@ -22,10 +22,15 @@ class ClaimStatementsTest extends SpoolTestBase {
         .execute(Tuple.tuple(java.util.Arrays.asList("q", tasks, 10, "owner", 30_000.0, 4,
             new String[0], new Integer[0], new Double[0], new String[0], 100.0)))).columnsNames();
 
+    List<String> keyed = await(spool.pool().preparedQuery(queries.get("ClaimJobsKeyed"))
+        .execute(Tuple.tuple(java.util.Arrays.asList("q", tasks, 10, "owner", 30_000.0, null, 2, null, null, false, true,
+            new String[0], new Integer[0], 100.0)))).columnsNames();
+
     assertThat(plain).containsExactly("id", "queue", "task", "args", "priority", "attempt", "max_attempts",
-        "timeout_ms", "run_at", "created_at");
+        "timeout_ms", "run_at", "created_at", "flagged");
     assertThat(limited.subList(0, plain.size())).isEqualTo(plain);
     assertThat(limited).endsWith("wait_ms");
+    assertThat(keyed).isEqualTo(limited);
   }
 
   @Test

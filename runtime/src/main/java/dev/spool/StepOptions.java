@@ -1,0 +1,86 @@
+package dev.spool;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a {@link Workflow} step runs: the {@link EnqueueOptions} of its job (queue, priority, delay, retries,
+ * timeout), the steps it waits for, and whether it runs when a parent ends dead or cancelled (false by
+ * default: it is cancelled, naming the parent).
+ */
+public class StepOptions {
+
+  public static final boolean DEFAULT_RUN_ON_PARENT_FAILURE = false;
+
+  private EnqueueOptions enqueueOptions = new EnqueueOptions();
+  private final List<String> dependsOn = new ArrayList<>();
+  private boolean runOnParentFailure = DEFAULT_RUN_ON_PARENT_FAILURE;
+
+  public StepOptions() {}
+
+  public StepOptions(StepOptions other) {
+    this.enqueueOptions = new EnqueueOptions(other.enqueueOptions);
+    this.dependsOn.addAll(other.dependsOn);
+    this.runOnParentFailure = other.runOnParentFailure;
+  }
+
+  /** Reads {@code dependsOn} (names), {@code runOnParentFailure} and {@code enqueue} (EnqueueOptions' JSON). */
+  public StepOptions(JsonObject json) {
+    JsonObject enqueue = json.getJsonObject("enqueue");
+    if (enqueue != null) {
+      setEnqueueOptions(new EnqueueOptions(enqueue));
+    }
+    json.getJsonArray("dependsOn", new JsonArray()).forEach(n -> dependsOn(String.valueOf(n)));
+    setRunOnParentFailure(json.getBoolean("runOnParentFailure", DEFAULT_RUN_ON_PARENT_FAILURE));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("enqueue", enqueueOptions.toJson()).put("dependsOn", new JsonArray(dependsOn))
+        .put("runOnParentFailure", runOnParentFailure);
+  }
+
+  public EnqueueOptions getEnqueueOptions() {
+    return enqueueOptions;
+  }
+
+  public StepOptions setEnqueueOptions(EnqueueOptions enqueueOptions) {
+    this.enqueueOptions = new EnqueueOptions(Objects.requireNonNull(enqueueOptions, "enqueueOptions"));
+    return this;
+  }
+
+  public List<String> getDependsOn() {
+    return List.copyOf(dependsOn);
+  }
+
+  /** Adds parents: steps of the same workflow, by name. */
+  public StepOptions dependsOn(String... steps) {
+    return dependsOn(Arrays.asList(steps));
+  }
+
+  /** Adds parents: steps of the same workflow, by name. */
+  public StepOptions dependsOn(List<String> steps) {
+    for (String step : steps) {
+      if (step == null) {
+        throw new IllegalArgumentException("a step cannot depend on null");
+      }
+      if (!dependsOn.contains(step)) {
+        dependsOn.add(step);
+      }
+    }
+    return this;
+  }
+
+  public boolean isRunOnParentFailure() {
+    return runOnParentFailure;
+  }
+
+  /** True: the step runs once its parents finished, however they ended (a parent dead or cancelled too). */
+  public StepOptions setRunOnParentFailure(boolean runOnParentFailure) {
+    this.runOnParentFailure = runOnParentFailure;
+    return this;
+  }
+}
