@@ -208,4 +208,10 @@ class KeyedQueueTest extends SpoolTestBase {
         .hasMessageContaining("jobs_key_length");
     assertThat(count("true")).isZero();
   }
+
+  @Test
+  void plainSqlEnqueuesAKeyedJob() {
+    long id = sql("select {schema}.enqueue('work', '{}'::jsonb, queue => 'tenants', key => 'acct-7')").iterator().next().getLong(0);
+    assertThat(await(spool.client().find(id)).orElseThrow().key()).isEqualTo("acct-7");
+  }
 }

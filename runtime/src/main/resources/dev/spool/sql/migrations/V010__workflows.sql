@@ -44,57 +44,8 @@ create index jobs_unsettled on {schema}.jobs (id)
 -- knowing it has dependents, so the rescuer recounts their parents.
 create index jobs_watched on {schema}.jobs (id) where watched;
 
--- enqueue gains depends_on and run_on_parent_failure (the rest of its definition is unchanged): a job
--- with parents waits until every parent finished. Its body calls add_parents (workflow.sql).
-drop function {schema}.enqueue(text, jsonb, text, smallint, timestamptz, integer, integer, text);
-
-create function {schema}.enqueue(
-  task text,
-  args jsonb default '{}'::jsonb,
-  queue text default 'default',
-  priority smallint default 0,
-  run_at timestamptz default now(),
-  max_attempts integer default 20,
-  timeout_ms integer default null,
-  unique_key text default null,
-  depends_on bigint[] default null,
-  run_on_parent_failure boolean default false
-) returns bigint language plpgsql as $$
-#variable_conflict use_column
-declare
-  new_id bigint;
-begin
-  if task is null or length(task) = 0 then
-    raise exception 'spool: task name must not be empty' using errcode = '22023';
-  end if;
-  if depends_on is not null and cardinality(depends_on) > 0 then
-    if unique_key is not null then
-      raise exception 'spool: a job with parents cannot have a unique key' using errcode = 'SP400';
-    end if;
-    new_id := nextval(pg_get_serial_sequence('{schema}.jobs', 'id'));
-    insert into {schema}.jobs (id, queue, task, args, priority, run_at, max_attempts, timeout_ms, state,
-                               pending_parents, run_on_parent_failure)
-      values (new_id, coalesce(enqueue.queue, 'default'), enqueue.task,
-              convert_to(coalesce(enqueue.args, '{}'::jsonb)::text, 'UTF8'),
-              coalesce(enqueue.priority, 0), coalesce(enqueue.run_at, now()), coalesce(enqueue.max_attempts, 20),
-              enqueue.timeout_ms, 'waiting', 0, nullif(coalesce(enqueue.run_on_parent_failure, false), false));
-    perform {schema}.add_parents(array_fill(new_id, array[cardinality(depends_on)]), depends_on);
-    return new_id;
-  end if;
-  insert into {schema}.jobs (queue, task, args, priority, run_at, max_attempts, timeout_ms, unique_key)
-    values (coalesce(enqueue.queue, 'default'), enqueue.task, convert_to(coalesce(enqueue.args, '{}'::jsonb)::text, 'UTF8'),
-            coalesce(enqueue.priority, 0), coalesce(enqueue.run_at, now()), coalesce(enqueue.max_attempts, 20),
-            enqueue.timeout_ms, enqueue.unique_key)
-    on conflict (unique_key) where unique_key is not null and state in ('available', 'running') do nothing
-    returning id into new_id;
-  if new_id is null then
-    select j.id into new_id from {schema}.jobs j
-      where j.unique_key = enqueue.unique_key and j.state in ('available', 'running');
-  elsif coalesce(enqueue.run_at, now()) <= now() then
-    perform pg_notify('{channel}', coalesce(enqueue.queue, 'default'));
-  end if;
-  return new_id;
-end $$;
+-- enqueue gains depends_on and run_on_parent_failure in V011, which defines the function with every
+-- parameter this release adds.
 
 -- claim_limited returns the claim's new column (flagged); the migrator defines it again after the migrations.
 drop function if exists {schema}.claim_limited(text, text[], integer, text, float8, integer, text[], integer[],
