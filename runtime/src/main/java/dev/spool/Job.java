@@ -8,6 +8,8 @@ import java.time.Instant;
  * with the task's codec.
  *
  * @param lastError {@code {class, message, stack, attempt, at}} of the latest failure, or null
+ * @param cancelRequestedAt when a cancel was asked for (a running job ends cancelled unless its run
+ *     succeeds), or null
  */
 public record Job(
     long id,
@@ -26,4 +28,5 @@ public record Job(
     String uniqueKey,
     Instant createdAt,
     Instant attemptedAt,
-    Instant finishedAt) {}
+    Instant finishedAt,
+    Instant cancelRequestedAt) {}

@@ -15,21 +15,19 @@ import java.util.Objects;
  * handlers.register(SEND_EMAIL, (args, ctx) -> mailer.send(args.getString("to")));
  * }</pre>
  *
- * @param name  the task name, not empty, at most 200 characters
+ * @param name  the task name, not blank, at most 200 characters, no control characters
  * @param codec the codec of its arguments
  * @param <A>   the type of the arguments
  */
 public record Task<A>(String name, JobCodec<A> codec) {
 
   /** The longest task name accepted. */
-  public static final int MAX_NAME_LENGTH = 200;
+  public static final int MAX_NAME_LENGTH = Names.MAX_LENGTH;
 
   public Task {
     Objects.requireNonNull(name, "task name");
     Objects.requireNonNull(codec, "codec");
-    if (name.isBlank() || name.length() > MAX_NAME_LENGTH) {
-      throw new IllegalArgumentException("task name must be 1.." + MAX_NAME_LENGTH + " characters, got: '" + name + "'");
-    }
+    Names.check("task name", name);
   }
 
   /** A task whose arguments are a JSON object (the default codec). */

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -13,6 +14,9 @@ import java.util.regex.Pattern;
  *   <li>{@code host}, {@code port}: loopback by default. Bound to any other address the API requires a
  *       {@code token} (callers send {@code Authorization: Bearer <token>}) and refuses to start without
  *       one. With a token set, every route but {@code /health} requires it, on loopback too.
+ *   <li>{@code allowedHosts}: bound to loopback, the API answers only requests whose {@code Host} is a
+ *       loopback name or address, the bound host, or one of these (say, the name a reverse proxy on this
+ *       machine passes on); any other {@code Host} is a DNS-rebinding attempt and gets a 403.
  *   <li>{@code maxFailureRate}: {@code /ready} fails when more than this share of the runs of this node's
  *       workers failed (retried or dead) in the last {@code rateWindow}, once at least
  *       {@code minRunsForRate} ran in it (1 or more turns the check off).
@@ -28,6 +32,7 @@ public class AdminOptions {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 7317;
   public static final String DEFAULT_TOKEN = null;
+  public static final List<String> DEFAULT_ALLOWED_HOSTS = List.of();
   public static final double DEFAULT_MAX_FAILURE_RATE = 0.5;
   public static final Duration DEFAULT_RATE_WINDOW = Duration.ofMinutes(1);
   public static final int DEFAULT_MIN_RUNS_FOR_RATE = 20;
@@ -43,6 +48,7 @@ public class AdminOptions {
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
   private String token = DEFAULT_TOKEN;
+  private List<String> allowedHosts = DEFAULT_ALLOWED_HOSTS;
   private double maxFailureRate = DEFAULT_MAX_FAILURE_RATE;
   private Duration rateWindow = DEFAULT_RATE_WINDOW;
   private int minRunsForRate = DEFAULT_MIN_RUNS_FOR_RATE;
@@ -58,6 +64,7 @@ public class AdminOptions {
     this.host = other.host;
     this.port = other.port;
     this.token = other.token;
+    this.allowedHosts = other.allowedHosts;
     this.maxFailureRate = other.maxFailureRate;
     this.rateWindow = other.rateWindow;
     this.minRunsForRate = other.minRunsForRate;
@@ -68,11 +75,14 @@ public class AdminOptions {
     this.dashboardCountLimit = other.dashboardCountLimit;
   }
 
-  /** Reads {@code host, port, token, maxFailureRate, rateWindowMs, minRunsForRate, maxOldestAvailableMs, requireLeader, queueRefreshMs, dashboard, dashboardCountLimit}. */
+  /** Reads {@code host, port, token, allowedHosts (an array), maxFailureRate, rateWindowMs, minRunsForRate, maxOldestAvailableMs, requireLeader, queueRefreshMs, dashboard, dashboardCountLimit}. */
   public AdminOptions(JsonObject json) {
     setHost(json.getString("host", DEFAULT_HOST));
     setPort(json.getInteger("port", DEFAULT_PORT));
     setToken(json.getString("token", DEFAULT_TOKEN));
+    if (json.getJsonArray("allowedHosts") != null) {
+      setAllowedHosts(json.getJsonArray("allowedHosts").stream().map(String::valueOf).toList());
+    }
     setMaxFailureRate(json.getDouble("maxFailureRate", DEFAULT_MAX_FAILURE_RATE));
     setRateWindow(Duration.ofMillis(json.getLong("rateWindowMs", DEFAULT_RATE_WINDOW.toMillis())));
     setMinRunsForRate(json.getInteger("minRunsForRate", DEFAULT_MIN_RUNS_FOR_RATE));
@@ -87,7 +97,8 @@ public class AdminOptions {
 
   /** The options as JSON, the token left out. */
   public JsonObject toJson() {
-    return new JsonObject().put("host", host).put("port", port).put("maxFailureRate", maxFailureRate)
+    return new JsonObject().put("host", host).put("port", port)
+        .put("allowedHosts", new io.vertx.core.json.JsonArray(allowedHosts)).put("maxFailureRate", maxFailureRate)
         .put("rateWindowMs", rateWindow.toMillis()).put("minRunsForRate", minRunsForRate)
         .put("maxOldestAvailableMs", maxOldestAvailable == null ? null : maxOldestAvailable.toMillis())
         .put("requireLeader", requireLeader).put("queueRefreshMs", queueRefresh.toMillis())
@@ -155,6 +166,21 @@ public class AdminOptions {
 
   public AdminOptions setToken(String token) {
     this.token = token == null || token.isEmpty() ? null : token;
+    return this;
+  }
+
+  public List<String> getAllowedHosts() {
+    return allowedHosts;
+  }
+
+  /** Host names (besides loopback ones) a loopback-bound API answers; each a bare name, no port. */
+  public AdminOptions setAllowedHosts(List<String> allowedHosts) {
+    for (String h : allowedHosts) {
+      if (h == null || h.isBlank() || h.contains(":") && !h.startsWith("[") || h.contains("/")) {
+        throw new IllegalArgumentException("allowedHosts takes host names without port or scheme, got " + h);
+      }
+    }
+    this.allowedHosts = List.copyOf(allowedHosts);
     return this;
   }
 

@@ -44,6 +44,7 @@ public final class JobJson {
         .put("created_at", time(job.createdAt()))
         .put("attempted_at", time(job.attemptedAt()))
         .put("finished_at", time(job.finishedAt()))
+        .put("cancel_requested_at", time(job.cancelRequestedAt()))
         .put("timeout_ms", job.timeoutMs())
         .put("lease_owner", job.leaseOwner())
         .put("lease_expires_at", time(job.leaseExpiresAt()))

@@ -182,8 +182,23 @@ class OperatorCommandsTest extends SpoolTestBase {
     assertThat(queues.getJsonObject(0).getJsonObject("counts").getLong("available")).isEqualTo(1);
 
     assertThat(spool("queues", "resume", "mail").out()).contains("queue mail resumed");
-    assertThat(sql("select paused from {schema}.queues where name = 'mail'").iterator().next().getBoolean(0)).isFalse();
+    // resumed, the queue keeps no row of settings: one paused by mistake leaves no trace
+    assertThat(sql("select count(*) from {schema}.queues where name = 'mail'").iterator().next().getLong(0)).isZero();
     assertThat(spool("queues", "pause", "q".repeat(201)).code()).isEqualTo(2);
+
+    // a queue paused by mistake goes away again when resumed
+    assertThat(spool("queues", "pause", "typo").code()).isZero();
+    assertThat(spool("queues", "resume", "typo").code()).isZero();
+    assertThat(spool("queues", "list", "--json").json().getJsonArray("queues").stream()
+        .map(q -> ((JsonObject) q).getString("name")).toList()).containsExactly("mail");
+  }
+
+  @Test
+  void listLimitsOverTheMaximumAreRefusedNotCut() {
+    Result result = spool("jobs", "list", "--limit", "5000", "--json");
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.json().getString("error")).contains("limit must be 1..1000");
+    assertThat(spool("jobs", "list", "--queue", "a\u0000b").code()).isEqualTo(2);
   }
 
   @Test

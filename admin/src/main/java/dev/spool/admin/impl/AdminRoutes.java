@@ -1,7 +1,6 @@
 package dev.spool.admin.impl;
 
 import dev.spool.admin.JobJson;
-import dev.spool.EnqueueOptions;
 import dev.spool.Job;
 import dev.spool.JobAdmin;
 import dev.spool.JobQuery;
@@ -42,7 +41,7 @@ public final class AdminRoutes {
   private static final Set<String> DEAD_FILTERS = Set.of("queue", "task", "limit", "before", "depth");
   /** Workers that heartbeated this recently count as live on the dashboard. */
   private static final Duration LIVE_WITHIN = Duration.ofSeconds(5);
-  private static final Set<String> BULK_FILTERS = Set.of("queue", "task");
+  private static final Set<String> BULK_FILTERS = Set.of("queue", "task", "all");
 
   private final Spool spool;
   private final JobAdmin admin;
@@ -51,6 +50,7 @@ public final class AdminRoutes {
   private final Readiness readiness;
   private final byte[] token;
   private final AdminOptions options;
+  private final RequestGuard guard;
 
   /**
    * @param prometheus the registry {@code /metrics} scrapes, or null (then {@code /metrics} answers 404)
@@ -62,7 +62,13 @@ public final class AdminRoutes {
     this.rates = new RateWindow(spool.stats(), options.getRateWindow().toNanos());
     this.readiness = new Readiness(admin, options, rates);
     this.options = options;
+    this.guard = new RequestGuard(options);
     this.token = options.getToken() == null ? null : ("Bearer " + options.getToken()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Answers a request Vert.x could not parse (too long a URI, broken HTTP) in the API's JSON shape. */
+  public static void invalidRequest(io.vertx.core.http.HttpServerRequest request) {
+    RequestGuard.invalidRequest(request);
   }
 
   /** Samples this node's counters for the rates; the verticle calls it once a second. */
@@ -72,6 +78,7 @@ public final class AdminRoutes {
 
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
+    router.route().handler(guard::handle);
     router.get("/health").handler(ctx -> send(ctx, 200, new JsonObject().put("status", "up")));
     if (options.isDashboard()) {
       // the page and its assets hold no data: they load without the token and ask for it on a 401
@@ -90,8 +97,8 @@ public final class AdminRoutes {
     router.delete("/api/jobs/:id").handler(ctx -> respond(ctx, cancelJob(ctx)));
     router.post("/api/jobs/:id/retry").handler(ctx -> respond(ctx, retryJob(ctx)));
     router.get("/api/dead").handler(ctx -> respond(ctx, listDead(ctx)));
-    router.post("/api/dead/retry").handler(ctx -> respond(ctx, bulk(ctx, admin::retryDead, "retried")));
-    router.delete("/api/dead").handler(ctx -> respond(ctx, bulk(ctx, admin::purgeDead, "purged")));
+    router.post("/api/dead/retry").handler(ctx -> respond(ctx, bulk(ctx, false, admin::retryDead, "retried")));
+    router.delete("/api/dead").handler(ctx -> respond(ctx, bulk(ctx, true, admin::purgeDead, "purged")));
     router.get("/api/queues").handler(ctx -> respond(ctx, noParams(ctx).compose(v -> admin.queues())
         .map(queues -> new Reply(200, new JsonObject().put("queues", JobJson.queues(queues))))));
     router.post("/api/queues/:queue/pause").handler(ctx -> respond(ctx, queueCommand(ctx, true)));
@@ -99,6 +106,11 @@ public final class AdminRoutes {
     router.errorHandler(404, ctx -> error(ctx, 404, "no route " + ctx.request().method() + " " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "method " + ctx.request().method() + " not allowed on "
         + ctx.request().path()));
+    // what vertx-web itself refuses (no or a malformed Host, an unreadable path) in the same shape
+    for (int status : new int[] {400, 406, 413, 414, 415, 431, 501}) {
+      router.errorHandler(status, ctx -> error(ctx, status, ctx.failure() != null && ctx.failure().getMessage() != null
+          ? ctx.failure().getMessage() : "bad request (" + status + ")"));
+    }
     router.errorHandler(500, ctx -> {
       LOG.log(System.Logger.Level.ERROR, "admin API: " + ctx.request().path(), ctx.failure());
       error(ctx, 500, "internal error: " + ctx.failure());
@@ -244,10 +256,20 @@ public final class AdminRoutes {
     }));
   }
 
-  private Future<Reply> bulk(RoutingContext ctx, Bulk action, String field) {
+  /**
+   * A bulk action over dead jobs. One that destroys (purge) takes {@code all=true} when it has no filter, as
+   * the CLI takes {@code --all}: a bare {@code DELETE /api/dead} is a 400, never "every dead job".
+   */
+  private Future<Reply> bulk(RoutingContext ctx, boolean destructive, Bulk action, String field) {
     return Future.<String[]>future(p -> {
       checkParams(ctx, BULK_FILTERS);
-      p.complete(new String[] {name(ctx, "queue"), name(ctx, "task")});
+      String queue = name(ctx, "queue");
+      String task = name(ctx, "task");
+      boolean all = all(ctx);
+      if (destructive && !all && queue == null && task == null) {
+        throw ApiError.badRequest("which dead jobs? give queue and/or task, or all=true for every one");
+      }
+      p.complete(new String[] {queue, task});
     }).compose(f -> action.run(f[0], f[1]).map(n -> new Reply(200, new JsonObject().put(field, n)
         .put("queue", f[0]).put("task", f[1]))));
   }
@@ -315,13 +337,29 @@ public final class AdminRoutes {
     }
   }
 
-  /** A queue or task filter: absent, or a non-empty name of at most {@link EnqueueOptions#MAX_NAME_LENGTH}. */
+  /** A queue or task filter: absent, or a name as {@link JobQuery} takes it (the rule of every name). */
   private static String name(RoutingContext ctx, String param) {
     String value = ctx.request().getParam(param);
-    if (value != null && (value.isEmpty() || value.length() > EnqueueOptions.MAX_NAME_LENGTH)) {
-      throw ApiError.badRequest(param + " must be 1 to " + EnqueueOptions.MAX_NAME_LENGTH + " characters");
+    if (value != null) {
+      if (param.equals("task")) {
+        new JobQuery().setTask(value);
+      } else {
+        new JobQuery().setQueue(value);
+      }
     }
     return value;
+  }
+
+  /** {@code all=true} (or absent: false); any other value is a 400. */
+  static boolean all(RoutingContext ctx) {
+    String value = ctx.request().getParam("all");
+    if (value == null || value.equals("false")) {
+      return false;
+    }
+    if (value.equals("true")) {
+      return true;
+    }
+    throw ApiError.badRequest("all must be true or false, got " + value);
   }
 
   /** The job id of the path; the routes that take one take no parameters. */
@@ -353,7 +391,7 @@ public final class AdminRoutes {
       }
       return value;
     } catch (NumberFormatException e) {
-      // too large for an int is still a number: cap it like any large limit
+      // too large for an int is still a number, over any maximum: the setter says what the range is
       if (text.matches("[0-9]{10,}")) {
         return Integer.MAX_VALUE;
       }

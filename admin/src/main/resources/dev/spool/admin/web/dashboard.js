@@ -244,7 +244,7 @@ async function showJob(id) {
   $('#job-title').replaceChildren('Job ' + job.id + ' · ' + job.task + ' · ', el('span', { class: 'state state-' + job.state, id: 'job-state' }, job.state));
   const fields = [['Queue', job.queue], ['Priority', job.priority], ['Attempt', job.attempt + ' of ' + job.max_attempts],
     ['Run at', when(job.run_at)], ['Created', when(job.created_at)], ['Last attempt', when(job.attempted_at)],
-    ['Finished', when(job.finished_at)], ['Timeout', job.timeout_ms ? job.timeout_ms + ' ms' : 'handler default'],
+    ['Finished', when(job.finished_at)], ['Cancel requested', when(job.cancel_requested_at)], ['Timeout', job.timeout_ms ? job.timeout_ms + ' ms' : 'handler default'],
     ['Worker', job.lease_owner ?? '–'], ['Lease until', when(job.lease_expires_at)], ['Unique key', job.unique_key ?? '–'],
     ['Arguments', fmt.format(job.args_bytes) + ' bytes']];
   $('#job-fields tbody').replaceChildren(...fields.map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, String(v)))));
@@ -326,7 +326,10 @@ async function loadDead(append) {
 
 async function bulkDead(method, path, field) {
   try {
-    const r = await api(method, path + '?' + deadFilters());
+    const p = deadFilters();
+    // with no filter the API asks to be told "all" explicitly, as the CLI's --all
+    if (!p.has('queue') && !p.has('task')) p.set('all', 'true');
+    const r = await api(method, path + '?' + p);
     $('#dead-message').textContent = fmt.format(r[field]) + ' dead job' + (r[field] === 1 ? '' : 's') + ' ' + field + '.';
   } catch (e) {
     $('#dead-message').textContent = e.message;

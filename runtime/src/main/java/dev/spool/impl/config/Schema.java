@@ -154,6 +154,7 @@ public final class Schema {
           "host", leaf(STRING, "127.0.0.1"),
           "port", leaf(INT, null),
           "token", new Leaf(STRING, null, true),
+          "allowedHosts", leaf(LIST, List.of()),
           "maxFailureRate", leaf(DOUBLE, 0.5),
           "rateWindow", leaf(DURATION, Duration.ofMinutes(1)),
           "minRunsForRate", leaf(INT, 20),

@@ -32,7 +32,8 @@ public final class Rows {
         row.getString("unique_key"),
         instant(row, "created_at"),
         instant(row, "attempted_at"),
-        instant(row, "finished_at"));
+        instant(row, "finished_at"),
+        instant(row, "cancel_requested_at"));
   }
 
   /** By position, for hot paths: a lookup by name searches the row's column names each time. */
