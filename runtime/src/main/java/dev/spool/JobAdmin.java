@@ -21,6 +21,12 @@ public interface JobAdmin {
   int POOL_SIZE = 2;
   /** The most events {@link #history} returns for one job. */
   int MAX_EVENTS = 1000;
+  /** {@link #explain} counts jobs ahead (and running ones) up to this. */
+  int EXPLAIN_COUNT_LIMIT = 10_000;
+  /** {@link #unserved} looks at this many due jobs per queue. */
+  int UNSERVED_SAMPLE = 500;
+  /** Workers that heartbeated this recently are live for {@link #explain}. */
+  Duration LIVE_WITHIN = Duration.ofSeconds(5);
 
   /** Jobs matching the query, newest first. */
   Future<List<Job>> list(JobQuery query);
@@ -83,6 +89,20 @@ public interface JobAdmin {
 
   /** Jobs whose ids are within {@code [firstId, lastId]}, counted per state (scheduled apart). */
   Future<Map<JobState, Long>> countByState(long firstId, long lastId);
+
+  /**
+   * Why this job is not running, from the database's state: due later, queue paused, a rate window full
+   * until T, cluster-wide concurrency saturated, N due jobs ahead of it, no live worker for its queue or task,
+   * running on a worker that is gone. Empty when there is no such job. Reads a bounded number of index
+   * entries whatever the table's size (jobs ahead are counted up to {@link #EXPLAIN_COUNT_LIMIT}).
+   */
+  Future<Optional<JobExplanation>> explain(long id);
+
+  /**
+   * Due jobs no live worker (one that heartbeated within {@code liveWithin}) can claim, per queue that is not
+   * paused and task; each queue's first {@link #UNSERVED_SAMPLE} due jobs in claim order are looked at.
+   */
+  Future<List<Unserved>> unserved(Duration liveWithin);
 
   /** Closes the admin's own connections. */
   Future<Void> close();

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  *       waited longer than this (null turns the check off).
  *   <li>{@code requireLeader}: {@code /ready} fails when no worker holds the maintenance lease (nothing
  *       would rescue jobs of dead workers).
+ *   <li>{@code requireServedQueues}: {@code /ready} fails when due jobs of a queue that is not paused have no
+ *       live worker that can claim them (none serves the queue, or none of its workers handles the task).
  *   <li>{@code queueRefresh}: how often the queue gauges of {@code /metrics} are refreshed from the database.
  * </ul>
  */
@@ -38,6 +40,7 @@ public class AdminOptions {
   public static final int DEFAULT_MIN_RUNS_FOR_RATE = 20;
   public static final Duration DEFAULT_MAX_OLDEST_AVAILABLE = Duration.ofMinutes(5);
   public static final boolean DEFAULT_REQUIRE_LEADER = true;
+  public static final boolean DEFAULT_REQUIRE_SERVED_QUEUES = true;
   public static final Duration DEFAULT_QUEUE_REFRESH = Duration.ofSeconds(10);
   public static final boolean DEFAULT_DASHBOARD = true;
   /** Queue counts on the dashboard stop here: each costs an index walk of up to this many entries. */
@@ -54,6 +57,7 @@ public class AdminOptions {
   private int minRunsForRate = DEFAULT_MIN_RUNS_FOR_RATE;
   private Duration maxOldestAvailable = DEFAULT_MAX_OLDEST_AVAILABLE;
   private boolean requireLeader = DEFAULT_REQUIRE_LEADER;
+  private boolean requireServedQueues = DEFAULT_REQUIRE_SERVED_QUEUES;
   private Duration queueRefresh = DEFAULT_QUEUE_REFRESH;
   private boolean dashboard = DEFAULT_DASHBOARD;
   private int dashboardCountLimit = DEFAULT_DASHBOARD_COUNT_LIMIT;
@@ -70,12 +74,13 @@ public class AdminOptions {
     this.minRunsForRate = other.minRunsForRate;
     this.maxOldestAvailable = other.maxOldestAvailable;
     this.requireLeader = other.requireLeader;
+    this.requireServedQueues = other.requireServedQueues;
     this.queueRefresh = other.queueRefresh;
     this.dashboard = other.dashboard;
     this.dashboardCountLimit = other.dashboardCountLimit;
   }
 
-  /** Reads {@code host, port, token, allowedHosts (an array), maxFailureRate, rateWindowMs, minRunsForRate, maxOldestAvailableMs, requireLeader, queueRefreshMs, dashboard, dashboardCountLimit}. */
+  /** Reads {@code host, port, token, allowedHosts (an array), maxFailureRate, rateWindowMs, minRunsForRate, maxOldestAvailableMs, requireLeader, requireServedQueues, queueRefreshMs, dashboard, dashboardCountLimit}. */
   public AdminOptions(JsonObject json) {
     setHost(json.getString("host", DEFAULT_HOST));
     setPort(json.getInteger("port", DEFAULT_PORT));
@@ -90,6 +95,7 @@ public class AdminOptions {
         : DEFAULT_MAX_OLDEST_AVAILABLE.toMillis();
     setMaxOldestAvailable(oldest == null ? null : Duration.ofMillis(oldest));
     setRequireLeader(json.getBoolean("requireLeader", DEFAULT_REQUIRE_LEADER));
+    setRequireServedQueues(json.getBoolean("requireServedQueues", DEFAULT_REQUIRE_SERVED_QUEUES));
     setQueueRefresh(Duration.ofMillis(json.getLong("queueRefreshMs", DEFAULT_QUEUE_REFRESH.toMillis())));
     setDashboard(json.getBoolean("dashboard", DEFAULT_DASHBOARD));
     setDashboardCountLimit(json.getInteger("dashboardCountLimit", DEFAULT_DASHBOARD_COUNT_LIMIT));
@@ -101,7 +107,7 @@ public class AdminOptions {
         .put("allowedHosts", new io.vertx.core.json.JsonArray(allowedHosts)).put("maxFailureRate", maxFailureRate)
         .put("rateWindowMs", rateWindow.toMillis()).put("minRunsForRate", minRunsForRate)
         .put("maxOldestAvailableMs", maxOldestAvailable == null ? null : maxOldestAvailable.toMillis())
-        .put("requireLeader", requireLeader).put("queueRefreshMs", queueRefresh.toMillis())
+        .put("requireLeader", requireLeader).put("requireServedQueues", requireServedQueues).put("queueRefreshMs", queueRefresh.toMillis())
         .put("dashboard", dashboard).put("dashboardCountLimit", dashboardCountLimit);
   }
 
@@ -238,6 +244,16 @@ public class AdminOptions {
 
   public AdminOptions setRequireLeader(boolean requireLeader) {
     this.requireLeader = requireLeader;
+    return this;
+  }
+
+  public boolean isRequireServedQueues() {
+    return requireServedQueues;
+  }
+
+  /** Whether {@code /ready} fails while due jobs have no live worker that can claim them. */
+  public AdminOptions setRequireServedQueues(boolean requireServedQueues) {
+    this.requireServedQueues = requireServedQueues;
     return this;
   }
 

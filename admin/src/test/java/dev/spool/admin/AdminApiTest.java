@@ -273,6 +273,18 @@ class AdminApiTest extends SpoolTestBase {
     Http.Response stale = http.get("/ready");
     assertThat(stale.status()).isEqualTo(503);
     assertThat(stale.json().getJsonArray("reasons").encode()).contains("the oldest due job of queue orphans has waited");
+    assertThat(stale.json().getJsonArray("reasons").encode()).contains("no live worker serves queue orphans");
+    // a job of a task the worker does not handle would wait forever: /ready says so, as explain does
+    long lost = enqueue(OTHER, new JsonObject(), new EnqueueOptions());
+    Http.Response unserved = http.get("/ready");
+    assertThat(unserved.json().getJsonArray("reasons").encode()).contains("no live worker of queue default handles task other");
+    Http.Response explained = http.get("/api/jobs/" + lost + "/explain");
+    assertThat(explained.status()).isEqualTo(200);
+    assertThat(explained.json().getJsonArray("reasons").getJsonObject(0).getString("code")).isEqualTo("no_worker_for_task");
+    assertError(http.get("/api/jobs/987654321/explain"), 404, "no job");
+    JsonObject board = http.get("/api/dashboard").json();
+    assertThat(queue(board, "default").getJsonArray("warnings").encode()).contains("handles task other");
+    sql("update {schema}.jobs set state = 'cancelled', finished_at = now() where id = $1", lost);
     // paused, its jobs wait by design
     await(spool.client().pauseQueue("orphans"));
     assertThat(http.get("/ready").status()).isEqualTo(200);

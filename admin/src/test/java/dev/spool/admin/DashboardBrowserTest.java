@@ -182,6 +182,16 @@ class DashboardBrowserTest extends SpoolTestBase {
   }
 
   @Test
+  void warnsOfJobsNoLiveWorkerCanRunAndExplainsWhyOneWaits() {
+    long lost = await(spool.client().enqueue(Task.json("nobody-handles-this"), new JsonObject(),
+        new EnqueueOptions().setQueue("mail")));
+    browser.get(base + "/");
+    waitFor(() -> textOf("span[data-warning=mail]").contains("handles task nobody-handles-this"));
+    browser.get(base + "/#/jobs/" + lost);
+    waitFor(() -> textOf("#job-explain").startsWith("Why it is not running: none of the 1 live workers of queue mail"));
+  }
+
+  @Test
   void asksForTheTokenWhenTheApiHasOneAndSaysWhenItIsWrong() {
     AdminVerticle guarded = new AdminVerticle(spool, new AdminOptions().setPort(0).setToken("s3cret"));
     await(vertx.deployVerticle(guarded));

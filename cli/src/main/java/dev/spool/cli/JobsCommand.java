@@ -3,6 +3,7 @@ package dev.spool.cli;
 import dev.spool.CancelResult;
 import dev.spool.Job;
 import dev.spool.JobEvent;
+import dev.spool.JobExplanation;
 import dev.spool.JobQuery;
 import dev.spool.JobState;
 import dev.spool.RetryResult;
@@ -16,9 +17,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code jobs list|show|cancel|retry}. */
-@Command(name = "jobs", mixinStandardHelpOptions = true, description = "List, show, cancel and retry jobs.",
-    subcommands = {JobsCommand.ListJobs.class, JobsCommand.Show.class, JobsCommand.Cancel.class, JobsCommand.Retry.class})
+/** {@code jobs list|show|explain|cancel|retry}. */
+@Command(name = "jobs", mixinStandardHelpOptions = true, description = "List, show, explain, cancel and retry jobs.",
+    subcommands = {JobsCommand.ListJobs.class, JobsCommand.Show.class, JobsCommand.Explain.class, JobsCommand.Cancel.class,
+        JobsCommand.Retry.class})
 final class JobsCommand implements java.util.concurrent.Callable<Integer> {
 
   @CommandLine.Spec
@@ -103,6 +105,31 @@ final class JobsCommand implements java.util.concurrent.Callable<Integer> {
         return printJson(out, OK);
       }
       Tables.job(out(), job.get(), events);
+      return OK;
+    }
+  }
+
+  @Command(name = "explain", mixinStandardHelpOptions = true,
+      description = "Why is this job not running? Each reason that applies, with its figures.")
+  static final class Explain extends Operator {
+    @Parameters(paramLabel = "ID", description = "job id")
+    long id;
+
+    @Override
+    int run(Session session) throws Exception {
+      Optional<JobExplanation> found = Await.result(session.admin.explain(id));
+      if (found.isEmpty()) {
+        return fail(FAILED, "no job " + id + " (it may have completed and been deleted)");
+      }
+      if (json) {
+        return printJson(JobJson.explanation(found.get()), OK);
+      }
+      JobExplanation e = found.get();
+      out().println("job " + id + " is " + e.state().sqlName() + (e.reasons().isEmpty()
+          ? ": nothing holds it back; it runs when a worker of its queue next claims" : ":"));
+      for (JobExplanation.Reason r : e.reasons()) {
+        out().println("  - " + r.message());
+      }
       return OK;
     }
   }

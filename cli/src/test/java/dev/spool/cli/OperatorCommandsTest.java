@@ -194,6 +194,18 @@ class OperatorCommandsTest extends SpoolTestBase {
   }
 
   @Test
+  void jobsExplainSaysWhyAJobWaits() {
+    long id = enqueue(new EnqueueOptions().setQueue("mail").setDelay(java.time.Duration.ofHours(1)));
+    Result text = spool("jobs", "explain", String.valueOf(id));
+    assertThat(text.code()).as(text.err()).isZero();
+    assertThat(text.out()).contains("job " + id + " is scheduled:", "it is due at", "no live worker serves queue mail");
+    Result json = spool("jobs", "explain", String.valueOf(id), "--json");
+    assertThat(json.json().getJsonArray("reasons").stream().map(r -> ((JsonObject) r).getString("code")).toList())
+        .contains("due_later", "no_worker_for_queue");
+    assertThat(spool("jobs", "explain", "987654321").code()).isEqualTo(1);
+  }
+
+  @Test
   void listLimitsOverTheMaximumAreRefusedNotCut() {
     Result result = spool("jobs", "list", "--limit", "5000", "--json");
     assertThat(result.code()).isEqualTo(2);

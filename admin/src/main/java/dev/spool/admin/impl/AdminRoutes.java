@@ -8,6 +8,8 @@ import dev.spool.JobState;
 import dev.spool.QueueActivity;
 import dev.spool.QueueSummary;
 import dev.spool.Spool;
+import dev.spool.Unserved;
+import io.vertx.core.json.JsonArray;
 import dev.spool.admin.AdminOptions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -94,6 +96,9 @@ public final class AdminRoutes {
     router.get("/api/dashboard").handler(ctx -> respond(ctx, dashboard(ctx)));
     router.get("/api/jobs").handler(ctx -> respond(ctx, listJobs(ctx)));
     router.get("/api/jobs/:id").handler(ctx -> respond(ctx, showJob(ctx)));
+    router.get("/api/jobs/:id/explain").handler(ctx -> respond(ctx, id(ctx).compose(id -> admin.explain(id)
+        .compose(found -> found.isEmpty() ? Future.failedFuture(notFound(id))
+            : Future.succeededFuture(new Reply(200, JobJson.explanation(found.get())))))));
     router.delete("/api/jobs/:id").handler(ctx -> respond(ctx, cancelJob(ctx)));
     router.post("/api/jobs/:id/retry").handler(ctx -> respond(ctx, retryJob(ctx)));
     router.get("/api/dead").handler(ctx -> respond(ctx, listDead(ctx)));
@@ -159,10 +164,18 @@ public final class AdminRoutes {
   /** All the overview polls: queues with counts, throughput and lag; the table's size; this node. */
   private Future<Reply> dashboard(RoutingContext ctx) {
     return noParams(ctx).compose(v -> Future.all(admin.activity(options.getDashboardCountLimit(), LIVE_WITHIN),
-        admin.estimatedJobs(), admin.newestJobId())).map(all -> {
+        admin.estimatedJobs(), admin.newestJobId(), admin.unserved(LIVE_WITHIN))).map(all -> {
           List<QueueActivity> queues = all.resultAt(0);
+          List<Unserved> unserved = all.resultAt(3);
+          JsonArray withWarnings = JobJson.activity(queues);
+          for (Object q : withWarnings) {
+            JsonObject queue = (JsonObject) q;
+            queue.put("warnings", new JsonArray(unserved.stream().filter(u -> u.queue().equals(queue.getString("name")))
+                .map(Unserved::message).toList()));
+          }
           return new Reply(200, new JsonObject()
-              .put("queues", JobJson.activity(queues))
+              .put("queues", withWarnings)
+              .put("unserved", JobJson.unserved(unserved))
               .put("count_limit", options.getDashboardCountLimit())
               .put("estimated_jobs", (Long) all.resultAt(1))
               .put("newest_id", (Long) all.resultAt(2))

@@ -115,7 +115,8 @@ function renderOverview(data) {
     const button = el('button', { 'data-queue': q.name, class: q.paused ? 'resume' : 'pause',
       onclick: () => pauseQueue(q.name, !q.paused) }, q.paused ? 'Resume' : 'Pause');
     body.append(el('tr', { 'data-queue': q.name, class: q.paused ? 'paused' : '' },
-      el('td', {}, el('a', { href: '#/jobs?queue=' + encodeURIComponent(q.name) }, q.name)),
+      el('td', {}, el('a', { href: '#/jobs?queue=' + encodeURIComponent(q.name) }, q.name),
+        ...(q.warnings || []).map(w => el('span', { class: 'warning', 'data-warning': q.name }, '⚠ ' + w))),
       el('td', { class: 'num', 'data-count': 'available' }, count(q.available)),
       el('td', { class: 'num', 'data-count': 'scheduled' }, count(q.scheduled)),
       el('td', { class: 'num', 'data-count': 'running' }, count(q.running)),
@@ -264,10 +265,26 @@ async function showJob(id) {
     $('#job-history-note').textContent = 'Job history is off, so only the last error is kept; turn it on with '
       + '"spool migrate --history on".';
   }
+  explainJob(job);
   $('#job-retry').hidden = !['dead', 'cancelled'].includes(job.state);
   $('#job-cancel').hidden = !['available', 'scheduled', 'running'].includes(job.state);
   $('#job-retry').onclick = () => act('POST', '/api/jobs/' + job.id + '/retry', 'retried', () => showJob(job.id));
   $('#job-cancel').onclick = () => act('DELETE', '/api/jobs/' + job.id, 'cancel sent', () => showJob(job.id));
+}
+
+// Why a job that is not running waits: one line from /api/jobs/{id}/explain.
+async function explainJob(job) {
+  const line = $('#job-explain');
+  line.textContent = '';
+  if (!['available', 'scheduled', 'running'].includes(job.state)) return;
+  try {
+    const e = await api('GET', '/api/jobs/' + job.id + '/explain');
+    const reasons = e.reasons.filter(r => r.code !== 'running').map(r => r.message);
+    line.textContent = reasons.length ? 'Why it is not running: ' + reasons.join('; ') + '.'
+      : (job.state === 'running' ? '' : 'Nothing holds it back: it runs at its queue\'s next claim.');
+  } catch (err) {
+    line.textContent = '';
+  }
 }
 
 async function act(method, path, done, then) {

@@ -3,6 +3,8 @@ package dev.spool.impl.client;
 import dev.spool.Job;
 import dev.spool.JobAdmin;
 import dev.spool.JobEvent;
+import dev.spool.JobExplanation;
+import dev.spool.Unserved;
 import dev.spool.JobQuery;
 import dev.spool.JobState;
 import dev.spool.QueueActivity;
@@ -39,6 +41,7 @@ public final class PgJobAdmin implements JobAdmin {
 
   private final Queries queries;
   private final Pool pool;
+  private final Explainer explainer;
 
   public PgJobAdmin(SpoolInternals spool) {
     this.queries = spool.queries();
@@ -54,6 +57,17 @@ public final class PgJobAdmin implements JobAdmin {
             .addProperty("application_name", "spool-admin"))
         .using(spool.vertx())
         .build();
+    this.explainer = new Explainer(pool, queries);
+  }
+
+  @Override
+  public Future<Optional<JobExplanation>> explain(long id) {
+    return explainer.explain(id);
+  }
+
+  @Override
+  public Future<List<Unserved>> unserved(Duration liveWithin) {
+    return explainer.unserved(liveWithin);
   }
 
   @Override

@@ -227,7 +227,8 @@ public final class Binder {
         .put("allowedHosts", new io.vertx.core.json.JsonArray(allowedHosts))
         .put("maxFailureRate", rate).put("rateWindowMs", window.toMillis()).put("minRunsForRate", minRuns)
         .put("maxOldestAvailableMs", oldest == null ? null : oldest.toMillis())
-        .put("requireLeader", value("admin.requireLeader")).put("queueRefreshMs", refresh.toMillis())
+        .put("requireLeader", value("admin.requireLeader")).put("requireServedQueues", value("admin.requireServedQueues"))
+        .put("queueRefreshMs", refresh.toMillis())
         .put("dashboard", value("admin.dashboard")).put("dashboardCountLimit", countLimit);
   }
 

@@ -160,6 +160,7 @@ public final class Schema {
           "minRunsForRate", leaf(INT, 20),
           "maxOldestAvailable", leaf(DURATION_OR_OFF, Duration.ofMinutes(5)),
           "requireLeader", leaf(BOOLEAN, true),
+          "requireServedQueues", leaf(BOOLEAN, true),
           "queueRefresh", leaf(DURATION, Duration.ofSeconds(10)),
           "dashboard", leaf(BOOLEAN, true),
           "dashboardCountLimit", leaf(INT, 10_000)),

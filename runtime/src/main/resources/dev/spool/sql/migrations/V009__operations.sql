@@ -80,5 +80,9 @@ begin
 end $$;
 
 -- Workers register the tasks they handle beside their queues, so explain can tell a job whose task no
--- live worker serves (it would wait forever) from one that merely waits its turn.
+-- live worker serves (it would wait forever) from one that merely waits its turn; and their cluster-wide
+-- limits ({"queue:<q>": {"rate": n, "window_ms": w, "concurrency": c}, "task:<t>": {"rate": n, "window_ms": w}}),
+-- which live in the workers' options, so explain can say a rate window is full and until when. Both are
+-- written when the worker registers, not at each heartbeat.
 alter table {schema}.workers add column tasks text[];
+alter table {schema}.workers add column limits jsonb;
