@@ -25,6 +25,8 @@ public interface JobAdmin {
   int EXPLAIN_COUNT_LIMIT = 10_000;
   /** {@link #unserved} looks at this many due jobs per queue. */
   int UNSERVED_SAMPLE = 500;
+  /** The most jobs one statement of a bulk action changes. */
+  int BULK_BATCH = 5_000;
   /** Workers that heartbeated this recently are live for {@link #explain}. */
   Duration LIVE_WITHIN = Duration.ofSeconds(5);
 
@@ -103,6 +105,26 @@ public interface JobAdmin {
    * paused and task; each queue's first {@link #UNSERVED_SAMPLE} due jobs in claim order are looked at.
    */
   Future<List<Unserved>> unserved(Duration liveWithin);
+
+  /** Pending jobs matching the filter, counted (the dry run of a bulk action). */
+  Future<Long> countPending(BulkFilter filter);
+
+  /**
+   * Cancels the pending jobs matching the filter, in statements of at most {@link #BULK_BATCH} jobs each (its
+   * own transaction), so a million-job purge never holds one long lock; jobs a worker is claiming at that
+   * moment are skipped. Completes with how many; 0 when none match. Fails with an
+   * {@link IllegalArgumentException} for a filter without conditions that does not say {@code all}.
+   */
+  Future<Long> cancelPending(BulkFilter filter);
+
+  /** Deletes the pending jobs matching the filter, as {@link #cancelPending} does (batches, refusal). */
+  Future<Long> deletePending(BulkFilter filter);
+
+  /**
+   * Moves the pending jobs matching the filter to queue {@code toQueue} (a valid queue name), in batches as
+   * {@link #cancelPending}; wakes its workers. Jobs already in {@code toQueue} are left alone.
+   */
+  Future<Long> movePending(BulkFilter filter, String toQueue);
 
   /** Closes the admin's own connections. */
   Future<Void> close();

@@ -209,6 +209,38 @@ class AdminApiTest extends SpoolTestBase {
   }
 
   @Test
+  void bulkActionsTakePendingJobsByFilterInBatchesAndSayHowMany() {
+    Http http = start();
+    for (int i = 0; i < 3; i++) {
+      enqueue(WORK, new JsonObject(), new EnqueueOptions().setQueue("mail"));
+    }
+    enqueue(OTHER, new JsonObject(), new EnqueueOptions().setQueue("mail").setDelay(Duration.ofHours(1)));
+    enqueue(WORK, new JsonObject(), new EnqueueOptions().setQueue("reports"));
+
+    Http.Response dry = http.post("/api/jobs/bulk/cancel?queue=mail&state=available&dry_run=true");
+    assertThat(dry.status()).isEqualTo(200);
+    assertThat(dry.json().getLong("jobs")).isEqualTo(3);
+    assertThat(dry.json().getBoolean("dry_run")).isTrue();
+    assertThat(count("state = 'cancelled'")).isZero();
+    assertThat(http.post("/api/jobs/bulk/cancel?queue=mail&state=available").json().getLong("jobs")).isEqualTo(3);
+    assertThat(count("state = 'cancelled'")).isEqualTo(3);
+    assertThat(http.post("/api/jobs/bulk/cancel?queue=nothing").json().getLong("jobs")).isZero();
+
+    assertThat(http.post("/api/jobs/bulk/move?task=other&to=later").json().getLong("jobs")).isEqualTo(1);
+    assertThat(count("queue = 'later'")).isEqualTo(1);
+    assertThat(http.post("/api/queues/reports/purge").json().getLong("jobs")).isEqualTo(1);
+    assertThat(count("queue = 'reports'")).isZero();
+
+    assertError(http.post("/api/jobs/bulk/cancel"), 400, "with no filter takes every pending job");
+    assertError(http.post("/api/jobs/bulk/delete?state=dead"), 400, "available or scheduled");
+    assertError(http.post("/api/jobs/bulk/move?queue=mail&to=" + "q".repeat(201)), 400, "target queue");
+    assertError(http.post("/api/jobs/bulk/move?queue=mail"), 400, "move needs to=");
+    assertError(http.post("/api/jobs/bulk/cancel?created_before=yesterday"), 400, "ISO-8601");
+    assertError(http.post("/api/jobs/bulk/explode?all=true"), 404, "no bulk action explode");
+    assertThat(http.post("/api/jobs/bulk/delete?all=true&dry_run=true").json().getLong("jobs")).isEqualTo(1);
+  }
+
+  @Test
   void pausesResumesAndListsQueues() {
     Http http = start();
     enqueue();

@@ -206,6 +206,34 @@ class OperatorCommandsTest extends SpoolTestBase {
   }
 
   @Test
+  void bulkCancelMoveAndPurgeTakePendingJobsByFilterAfterADryRun() {
+    for (int i = 0; i < 3; i++) {
+      enqueue(new EnqueueOptions().setQueue("mail"));
+    }
+    enqueue(new EnqueueOptions().setQueue("mail").setDelay(java.time.Duration.ofHours(1)));
+    enqueue(new EnqueueOptions().setQueue("reports"));
+
+    Result dry = spool("jobs", "cancel", "--queue", "mail", "--state", "available", "--dry-run");
+    assertThat(dry.code()).as(dry.err()).isZero();
+    assertThat(dry.out()).contains("3 pending jobs match; nothing changed");
+    assertThat(count("state = 'cancelled'")).isZero();
+    Result cancelled = spool("jobs", "cancel", "--queue", "mail", "--state", "available", "--json");
+    assertThat(cancelled.json().getLong("jobs")).isEqualTo(3);
+    assertThat(count("state = 'cancelled'")).isEqualTo(3);
+    assertThat(spool("jobs", "cancel", "--queue", "nothing-here").out()).contains("0 pending jobs cancelled");
+
+    assertThat(spool("jobs", "cancel").code()).isEqualTo(2); // no id, no filter, no --all
+    assertThat(spool("jobs", "cancel", "--state", "dead").code()).isEqualTo(2);
+    assertThat(spool("jobs", "move", "--queue", "mail", "--to", "").code()).isEqualTo(2);
+    assertThat(spool("jobs", "move", "--queue", "mail", "--to", "later").out()).contains("1 pending jobs moved to queue later");
+    assertThat(count("queue = 'later' and state = 'available'")).isEqualTo(1);
+
+    assertThat(spool("queues", "purge", "reports", "--dry-run").out()).contains("1 pending jobs match");
+    assertThat(spool("queues", "purge", "reports").out()).contains("1 pending jobs deleted");
+    assertThat(count("queue = 'reports'")).isZero();
+  }
+
+  @Test
   void listLimitsOverTheMaximumAreRefusedNotCut() {
     Result result = spool("jobs", "list", "--limit", "5000", "--json");
     assertThat(result.code()).isEqualTo(2);

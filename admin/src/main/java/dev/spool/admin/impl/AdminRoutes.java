@@ -1,6 +1,7 @@
 package dev.spool.admin.impl;
 
 import dev.spool.admin.JobJson;
+import dev.spool.BulkFilter;
 import dev.spool.Job;
 import dev.spool.JobAdmin;
 import dev.spool.JobQuery;
@@ -44,6 +45,8 @@ public final class AdminRoutes {
   /** Workers that heartbeated this recently count as live on the dashboard. */
   private static final Duration LIVE_WITHIN = Duration.ofSeconds(5);
   private static final Set<String> BULK_FILTERS = Set.of("queue", "task", "all");
+  private static final Set<String> PENDING_FILTERS = Set.of("queue", "task", "state", "created_before", "all", "dry_run");
+  private static final Set<String> MOVE_FILTERS = Set.of("queue", "task", "state", "created_before", "all", "dry_run", "to");
 
   private final Spool spool;
   private final JobAdmin admin;
@@ -95,6 +98,8 @@ public final class AdminRoutes {
     router.get("/api/stats").handler(ctx -> respond(ctx, stats(ctx)));
     router.get("/api/dashboard").handler(ctx -> respond(ctx, dashboard(ctx)));
     router.get("/api/jobs").handler(ctx -> respond(ctx, listJobs(ctx)));
+    router.post("/api/jobs/bulk/:action").handler(ctx -> respond(ctx, bulkPending(ctx, ctx.pathParam("action"), null)));
+    router.post("/api/queues/:queue/purge").handler(ctx -> respond(ctx, bulkPending(ctx, "delete", ctx.pathParam("queue"))));
     router.get("/api/jobs/:id").handler(ctx -> respond(ctx, showJob(ctx)));
     router.get("/api/jobs/:id/explain").handler(ctx -> respond(ctx, id(ctx).compose(id -> admin.explain(id)
         .compose(found -> found.isEmpty() ? Future.failedFuture(notFound(id))
@@ -287,6 +292,60 @@ public final class AdminRoutes {
         .put("queue", f[0]).put("task", f[1]))));
   }
 
+  /**
+   * {@code POST /api/jobs/bulk/{cancel|delete|move}?queue=&task=&state=&created_before=&all=&dry_run=&to=} and
+   * {@code POST /api/queues/{q}/purge?dry_run=} (delete the queue's pending jobs): the dry run counts.
+   */
+  private Future<Reply> bulkPending(RoutingContext ctx, String action, String purgedQueue) {
+    return Future.<BulkFilter>future(p -> {
+      if (!Set.of("cancel", "delete", "move").contains(action)) {
+        throw ApiError.notFound("no bulk action " + action + "; there are cancel, delete and move");
+      }
+      checkParams(ctx, purgedQueue != null ? Set.of("dry_run") : action.equals("move") ? MOVE_FILTERS : PENDING_FILTERS);
+      BulkFilter filter = new BulkFilter();
+      if (purgedQueue != null) {
+        filter.setQueue(purgedQueue);
+      } else {
+        filter.setQueue(ctx.request().getParam("queue")).setTask(ctx.request().getParam("task")).setAll(all(ctx));
+        String state = ctx.request().getParam("state");
+        filter.setState(state == null ? null : state(ctx));
+        String before = ctx.request().getParam("created_before");
+        if (before != null) {
+          try {
+            filter.setCreatedBefore(Instant.parse(before));
+          } catch (java.time.format.DateTimeParseException e) {
+            throw ApiError.badRequest("created_before must be an ISO-8601 instant like 2026-01-31T00:00:00Z, got " + before);
+          }
+        }
+      }
+      p.complete(filter.validate());
+    }).compose(filter -> {
+      boolean dryRun = flag(ctx, "dry_run");
+      String to = ctx.request().getParam("to");
+      if (action.equals("move") && to == null) {
+        return Future.failedFuture(ApiError.badRequest("move needs to=<queue>"));
+      }
+      Future<Long> done = dryRun ? admin.countPending(filter) : switch (action) {
+        case "cancel" -> admin.cancelPending(filter);
+        case "delete" -> admin.deletePending(filter);
+        default -> admin.movePending(filter, to);
+      };
+      return done.map(n -> new Reply(200, new JsonObject().put("action", action).put("dry_run", dryRun).put("jobs", n)
+          .put("filter", filter.toJson()).put("to", to)));
+    });
+  }
+
+  private static boolean flag(RoutingContext ctx, String name) {
+    String value = ctx.request().getParam(name);
+    if (value == null || value.equals("false")) {
+      return false;
+    }
+    if (value.equals("true")) {
+      return true;
+    }
+    throw ApiError.badRequest(name + " must be true or false, got " + value);
+  }
+
   @FunctionalInterface
   private interface Bulk {
     Future<Integer> run(String queue, String task);
@@ -365,14 +424,7 @@ public final class AdminRoutes {
 
   /** {@code all=true} (or absent: false); any other value is a 400. */
   static boolean all(RoutingContext ctx) {
-    String value = ctx.request().getParam("all");
-    if (value == null || value.equals("false")) {
-      return false;
-    }
-    if (value.equals("true")) {
-      return true;
-    }
-    throw ApiError.badRequest("all must be true or false, got " + value);
+    return flag(ctx, "all");
   }
 
   /** The job id of the path; the routes that take one take no parameters. */

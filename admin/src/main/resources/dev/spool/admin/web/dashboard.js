@@ -418,6 +418,24 @@ $('#dead-filter').addEventListener('submit', ev => {
   location.hash = '#/dead' + (p.toString() ? '?' + p : '');
 });
 $('#dead-more').addEventListener('click', () => loadDead(true));
+// Bulk actions on the pending jobs the search's task, queue and state select (the API refuses other states;
+// with no filter at all it takes all=true, said here only after the second click). The API works in batches.
+async function bulkPending(action) {
+  const msg = $('#bulk-message');
+  const p = searchParams();
+  if (![...p.keys()].length) p.set('all', 'true');
+  try {
+    const r = await api('POST', '/api/jobs/bulk/' + action + '?' + p);
+    msg.textContent = fmt.format(r.jobs) + ' pending job' + (r.jobs === 1 ? '' : 's') + ' ' + action + (action === 'cancel' ? 'led.' : 'd.');
+    msg.className = 'muted';
+  } catch (e) {
+    msg.textContent = e.message;
+    msg.className = 'error';
+  }
+  loadJobs(searchParams(), false);
+}
+confirmClick($('#jobs-cancel-pending'), 'cancel all matching', () => bulkPending('cancel'));
+confirmClick($('#jobs-delete-pending'), 'delete all matching', () => bulkPending('delete'));
 confirmClick($('#dead-retry-all'), 'retry all matching', () => bulkDead('POST', '/api/dead/retry', 'retried'));
 confirmClick($('#dead-purge-all'), 'purge all matching', () => bulkDead('DELETE', '/api/dead', 'purged'));
 document.addEventListener('visibilitychange', () => {

@@ -1,5 +1,6 @@
 package dev.spool.impl.client;
 
+import dev.spool.BulkFilter;
 import dev.spool.Job;
 import dev.spool.JobAdmin;
 import dev.spool.JobEvent;
@@ -42,6 +43,7 @@ public final class PgJobAdmin implements JobAdmin {
   private final Queries queries;
   private final Pool pool;
   private final Explainer explainer;
+  private final BulkActions bulk;
 
   public PgJobAdmin(SpoolInternals spool) {
     this.queries = spool.queries();
@@ -58,6 +60,27 @@ public final class PgJobAdmin implements JobAdmin {
         .using(spool.vertx())
         .build();
     this.explainer = new Explainer(pool, queries);
+    this.bulk = new BulkActions(pool, queries, BULK_BATCH);
+  }
+
+  @Override
+  public Future<Long> countPending(BulkFilter filter) {
+    return bulk.count(filter);
+  }
+
+  @Override
+  public Future<Long> cancelPending(BulkFilter filter) {
+    return bulk.cancel(filter);
+  }
+
+  @Override
+  public Future<Long> deletePending(BulkFilter filter) {
+    return bulk.delete(filter);
+  }
+
+  @Override
+  public Future<Long> movePending(BulkFilter filter, String toQueue) {
+    return bulk.move(filter, toQueue);
   }
 
   @Override
