@@ -16,7 +16,7 @@ public class EnqueueOptions {
   public static final int MAX_KEY_LENGTH = 255;
   public static final int DEFAULT_MAX_ATTEMPTS = 20;
   /** The longest queue name or unique key accepted. */
-  public static final int MAX_NAME_LENGTH = 200;
+  public static final int MAX_NAME_LENGTH = Names.MAX_LENGTH;
 
   private String queue = DEFAULT_QUEUE;
   private int priority = DEFAULT_PRIORITY;
@@ -78,7 +78,7 @@ public class EnqueueOptions {
     return queue;
   }
 
-  /** The queue the job goes to; workers claim per queue. */
+  /** The queue the job goes to; workers claim per queue. 1 to 200 characters, no control characters. */
   public EnqueueOptions setQueue(String queue) {
     this.queue = checkName("queue", queue);
     return this;
@@ -177,9 +177,6 @@ public class EnqueueOptions {
   }
 
   private static String checkName(String what, String value) {
-    if (value == null || value.isBlank() || value.length() > MAX_NAME_LENGTH) {
-      throw new IllegalArgumentException(what + " must be 1.." + MAX_NAME_LENGTH + " characters, got: '" + value + "'");
-    }
-    return value;
+    return Names.check(what, value);
   }
 }

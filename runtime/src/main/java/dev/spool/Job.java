@@ -9,6 +9,8 @@ import java.time.Instant;
  *
  * @param lastError {@code {class, message, stack, attempt, at}} of the latest failure, or null
  * @param key the job's key ({@link EnqueueOptions#setKey}), or null
+ * @param cancelRequestedAt when a cancel was asked for (a running job ends cancelled unless its run
+ *     succeeds), or null
  */
 public record Job(
     long id,
@@ -28,4 +30,5 @@ public record Job(
     Instant createdAt,
     Instant attemptedAt,
     Instant finishedAt,
-    String key) {}
+    String key,
+    Instant cancelRequestedAt) {}

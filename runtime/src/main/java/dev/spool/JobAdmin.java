@@ -22,6 +22,14 @@ public interface JobAdmin {
   int POOL_SIZE = 2;
   /** The most events {@link #history} returns for one job. */
   int MAX_EVENTS = 1000;
+  /** {@link #explain} counts jobs ahead (and running ones) up to this. */
+  int EXPLAIN_COUNT_LIMIT = 10_000;
+  /** {@link #unserved} looks at this many due jobs per queue. */
+  int UNSERVED_SAMPLE = 500;
+  /** The most jobs one statement of a bulk action changes. */
+  int BULK_BATCH = 5_000;
+  /** Workers that heartbeated this recently are live for {@link #explain}. */
+  Duration LIVE_WITHIN = Duration.ofSeconds(5);
 
   /** Jobs matching the query, newest first. */
   Future<List<Job>> list(JobQuery query);
@@ -87,6 +95,40 @@ public interface JobAdmin {
 
   /** The keys of {@code queue} with work: how many, and the {@code limit} busiest with their running jobs. */
   Future<QueueKeys> keys(String queue, int limit);
+
+  /**
+   * Why this job is not running, from the database's state: due later, queue paused, a rate window full
+   * until T, cluster-wide concurrency saturated, N due jobs ahead of it, no live worker for its queue or task,
+   * running on a worker that is gone. Empty when there is no such job. Reads a bounded number of index
+   * entries whatever the table's size (jobs ahead are counted up to {@link #EXPLAIN_COUNT_LIMIT}).
+   */
+  Future<Optional<JobExplanation>> explain(long id);
+
+  /**
+   * Due jobs no live worker (one that heartbeated within {@code liveWithin}) can claim, per queue that is not
+   * paused and task; each queue's first {@link #UNSERVED_SAMPLE} due jobs in claim order are looked at.
+   */
+  Future<List<Unserved>> unserved(Duration liveWithin);
+
+  /** Pending jobs matching the filter, counted (the dry run of a bulk action). */
+  Future<Long> countPending(BulkFilter filter);
+
+  /**
+   * Cancels the pending jobs matching the filter, in statements of at most {@link #BULK_BATCH} jobs each (its
+   * own transaction), so a million-job purge never holds one long lock; jobs a worker is claiming at that
+   * moment are skipped. Completes with how many; 0 when none match. Fails with an
+   * {@link IllegalArgumentException} for a filter without conditions that does not say {@code all}.
+   */
+  Future<Long> cancelPending(BulkFilter filter);
+
+  /** Deletes the pending jobs matching the filter, as {@link #cancelPending} does (batches, refusal). */
+  Future<Long> deletePending(BulkFilter filter);
+
+  /**
+   * Moves the pending jobs matching the filter to queue {@code toQueue} (a valid queue name), in batches as
+   * {@link #cancelPending}; wakes its workers. Jobs already in {@code toQueue} are left alone.
+   */
+  Future<Long> movePending(BulkFilter filter, String toQueue);
 
   /** Closes the admin's own connections. */
   Future<Void> close();

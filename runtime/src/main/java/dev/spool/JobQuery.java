@@ -12,7 +12,7 @@ package dev.spool;
 public class JobQuery {
 
   public static final int DEFAULT_LIMIT = 50;
-  /** Larger limits are lowered to this: a page is for people and scripts, not for exports. */
+  /** The largest page: a page is for people and scripts, not for exports (page on with {@link #setBeforeId}). */
   public static final int MAX_LIMIT = 1000;
 
   private JobState state;
@@ -49,8 +49,9 @@ public class JobQuery {
     return queue;
   }
 
+  /** Only jobs of this queue (null for any); a name as {@link EnqueueOptions#setQueue} takes. */
   public JobQuery setQueue(String queue) {
-    this.queue = queue;
+    this.queue = queue == null ? null : Names.check("queue", queue);
     return this;
   }
 
@@ -58,8 +59,9 @@ public class JobQuery {
     return task;
   }
 
+  /** Only jobs of this task (null for any); a name as {@link Task} takes. */
   public JobQuery setTask(String task) {
-    this.task = task;
+    this.task = task == null ? null : Names.check("task", task);
     return this;
   }
 
@@ -77,8 +79,11 @@ public class JobQuery {
     return beforeId;
   }
 
-  /** Only jobs with a smaller id (null for no bound). */
+  /** Only jobs with a smaller id (null for no bound); at least 1. */
   public JobQuery setBeforeId(Long beforeId) {
+    if (beforeId != null && beforeId < 1) {
+      throw new IllegalArgumentException("before must be at least 1, got " + beforeId);
+    }
     this.beforeId = beforeId;
     return this;
   }
@@ -87,12 +92,12 @@ public class JobQuery {
     return limit;
   }
 
-  /** At least 1; values above {@link #MAX_LIMIT} are lowered to it. */
+  /** From 1 to {@link #MAX_LIMIT}; a larger one is refused rather than quietly lowered. */
   public JobQuery setLimit(int limit) {
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT + ", got " + limit);
     }
-    this.limit = Math.min(limit, MAX_LIMIT);
+    this.limit = limit;
     return this;
   }
 

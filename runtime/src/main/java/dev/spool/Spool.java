@@ -73,7 +73,8 @@ public final class Spool {
 
   /** Creates or updates Spool's schema; safe to call from several processes at once. */
   public Future<List<Integer>> migrate() {
-    return new Migrator(internals.queries(), internals.options().getHistory()).migrate(internals.pool());
+    return new Migrator(internals.queries(), internals.options().getHistory(),
+        internals.options().getMaxPayloadBytes()).migrate(internals.pool());
   }
 
   /** Enqueues and inspects jobs. */

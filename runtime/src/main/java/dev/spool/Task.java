@@ -16,14 +16,13 @@ import java.util.Objects;
  * handlers.register(SEND_EMAIL, (args, ctx) -> mailer.send(args.getString("to")));
  * }</pre>
  *
- * @param name  the task name, not empty, at most 200 characters
  * <p>A handler may complete its future with a value: the job's <em>result</em>, stored with the finished
  * job and read with {@link JobClient#result}, {@link JobClient#await} or by its dependents. It is encoded by
  * {@code resultCodec}: for JSON tasks any JSON value ({@link JsonValueCodec}), for others the task's own
  * codec unless {@link #withResultCodec} says otherwise. A value the codec does not take (a handler that
  * completes with some object of its own, as many did before results existed) is not stored.
  *
- * @param name        the task name, not empty, at most 200 characters
+ * @param name        the task name, not blank, at most 200 characters, no control characters
  * @param codec       the codec of its arguments
  * @param resultCodec the codec of its handler's result
  * @param <A>         the type of the arguments
@@ -31,15 +30,13 @@ import java.util.Objects;
 public record Task<A>(String name, JobCodec<A> codec, JobCodec<?> resultCodec) {
 
   /** The longest task name accepted. */
-  public static final int MAX_NAME_LENGTH = 200;
+  public static final int MAX_NAME_LENGTH = Names.MAX_LENGTH;
 
   public Task {
     Objects.requireNonNull(name, "task name");
     Objects.requireNonNull(codec, "codec");
     Objects.requireNonNull(resultCodec, "resultCodec");
-    if (name.isBlank() || name.length() > MAX_NAME_LENGTH) {
-      throw new IllegalArgumentException("task name must be 1.." + MAX_NAME_LENGTH + " characters, got: '" + name + "'");
-    }
+    Names.check("task name", name);
   }
 
   /** A task whose arguments use {@code codec}, and so do its results. */

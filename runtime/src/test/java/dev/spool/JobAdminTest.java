@@ -2,6 +2,7 @@ package dev.spool;
 
 import static dev.spool.testing.TestDatabase.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spool.testing.SpoolTestBase;
 import io.vertx.core.DeploymentOptions;
@@ -65,7 +66,11 @@ class JobAdminTest extends SpoolTestBase {
       assertThat(ids(new JobQuery().setState(JobState.DEAD))).containsExactly(dead);
       assertThat(ids(new JobQuery())).hasSize(6);
     }
-    assertThat(new JobQuery().setLimit(5000).getLimit()).isEqualTo(JobQuery.MAX_LIMIT);
+    assertThat(new JobQuery().setLimit(JobQuery.MAX_LIMIT).getLimit()).isEqualTo(JobQuery.MAX_LIMIT);
+    // a larger page is refused, not quietly cut to the maximum
+    assertThatThrownBy(() -> new JobQuery().setLimit(JobQuery.MAX_LIMIT + 1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("limit must be 1..1000");
+    assertThatThrownBy(() -> new JobQuery().setQueue("mail\u0000")).hasMessageContaining("control characters");
   }
 
   private List<Long> ids(JobQuery query) {

@@ -93,6 +93,37 @@ class JobClientTest extends SpoolTestBase {
   }
 
   @Test
+  void theSqlEnqueueTakesAnIntegerPriorityAndRefusesWhatNoWorkerCouldRun() {
+    long id = sql("select {schema}.enqueue('t', '{}'::jsonb, priority => 5)").iterator().next().getLong(0);
+    assertThat(await(spool.client().find(id)).orElseThrow().priority()).isEqualTo(5);
+
+    assertThatThrownBy(() -> sql("select {schema}.enqueue('t', priority => 40000)"))
+        .hasMessageContaining("priority must be between -32768 and 32767, got 40000");
+    assertThatThrownBy(() -> sql("select {schema}.enqueue('t', queue => '')")).hasMessageContaining("queue must not be empty");
+    assertThatThrownBy(() -> sql("select {schema}.enqueue('t', queue => '   ')")).hasMessageContaining("queue must not be empty");
+    assertThatThrownBy(() -> sql("select {schema}.enqueue('t', queue => repeat('q', 300))"))
+        .hasMessageContaining("queue must be at most 200 characters, got 300");
+    assertThatThrownBy(() -> sql("select {schema}.enqueue(repeat('t', 300))"))
+        .hasMessageContaining("task name must be at most 200 characters");
+    assertThatThrownBy(() -> sql("select {schema}.enqueue('t', queue => 'a' || chr(1))"))
+        .hasMessageContaining("queue must not contain control characters");
+    assertThatThrownBy(() -> sql("select {schema}.enqueue('t', max_attempts => 0)")).hasMessageContaining("max_attempts must be at least 1");
+    assertThatThrownBy(() -> sql("select {schema}.enqueue('t', timeout_ms => 0)")).hasMessageContaining("timeout_ms must be at least 1");
+    // over SpoolOptions.maxPayloadBytes (1 MiB by default) it is refused at once, not dead later
+    assertThatThrownBy(() -> sql("select {schema}.enqueue('t', jsonb_build_object('blob', repeat('x', 2000000)))"))
+        .hasMessageContaining("over the limit of 1048576");
+    assertThat(count("true")).isEqualTo(1);
+  }
+
+  @Test
+  void theSqlEnqueueReadsThePayloadLimitOfTheLastMigrate() {
+    await(newSpool(vertx, new SpoolOptions().setSchema(schema).setMaxPayloadBytes(100)).migrate());
+    assertThatThrownBy(() -> sql("select {schema}.enqueue('t', jsonb_build_object('blob', repeat('x', 200)))"))
+        .hasMessageContaining("over the limit of 100");
+    assertThat(sql("select {schema}.enqueue('t', '{\"small\":1}'::jsonb)").iterator().next().getLong(0)).isPositive();
+  }
+
+  @Test
   void aHeldUniqueKeyAnswersWithTheExistingJob() throws Exception {
     EnqueueOptions once = new EnqueueOptions().setUniqueKey("report:2026-11-22");
     long first = await(spool.client().enqueue(EMAIL, new JsonObject(), once));

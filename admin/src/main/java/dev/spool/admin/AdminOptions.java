@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -13,6 +14,9 @@ import java.util.regex.Pattern;
  *   <li>{@code host}, {@code port}: loopback by default. Bound to any other address the API requires a
  *       {@code token} (callers send {@code Authorization: Bearer <token>}) and refuses to start without
  *       one. With a token set, every route but {@code /health} requires it, on loopback too.
+ *   <li>{@code allowedHosts}: bound to loopback, the API answers only requests whose {@code Host} is a
+ *       loopback name or address, the bound host, or one of these (say, the name a reverse proxy on this
+ *       machine passes on); any other {@code Host} is a DNS-rebinding attempt and gets a 403.
  *   <li>{@code maxFailureRate}: {@code /ready} fails when more than this share of the runs of this node's
  *       workers failed (retried or dead) in the last {@code rateWindow}, once at least
  *       {@code minRunsForRate} ran in it (1 or more turns the check off).
@@ -20,6 +24,8 @@ import java.util.regex.Pattern;
  *       waited longer than this (null turns the check off).
  *   <li>{@code requireLeader}: {@code /ready} fails when no worker holds the maintenance lease (nothing
  *       would rescue jobs of dead workers).
+ *   <li>{@code requireServedQueues}: {@code /ready} fails when due jobs of a queue that is not paused have no
+ *       live worker that can claim them (none serves the queue, or none of its workers handles the task).
  *   <li>{@code queueRefresh}: how often the queue gauges of {@code /metrics} are refreshed from the database.
  * </ul>
  */
@@ -28,11 +34,13 @@ public class AdminOptions {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 7317;
   public static final String DEFAULT_TOKEN = null;
+  public static final List<String> DEFAULT_ALLOWED_HOSTS = List.of();
   public static final double DEFAULT_MAX_FAILURE_RATE = 0.5;
   public static final Duration DEFAULT_RATE_WINDOW = Duration.ofMinutes(1);
   public static final int DEFAULT_MIN_RUNS_FOR_RATE = 20;
   public static final Duration DEFAULT_MAX_OLDEST_AVAILABLE = Duration.ofMinutes(5);
   public static final boolean DEFAULT_REQUIRE_LEADER = true;
+  public static final boolean DEFAULT_REQUIRE_SERVED_QUEUES = true;
   public static final Duration DEFAULT_QUEUE_REFRESH = Duration.ofSeconds(10);
   public static final boolean DEFAULT_DASHBOARD = true;
   /** Queue counts on the dashboard stop here: each costs an index walk of up to this many entries. */
@@ -43,11 +51,13 @@ public class AdminOptions {
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
   private String token = DEFAULT_TOKEN;
+  private List<String> allowedHosts = DEFAULT_ALLOWED_HOSTS;
   private double maxFailureRate = DEFAULT_MAX_FAILURE_RATE;
   private Duration rateWindow = DEFAULT_RATE_WINDOW;
   private int minRunsForRate = DEFAULT_MIN_RUNS_FOR_RATE;
   private Duration maxOldestAvailable = DEFAULT_MAX_OLDEST_AVAILABLE;
   private boolean requireLeader = DEFAULT_REQUIRE_LEADER;
+  private boolean requireServedQueues = DEFAULT_REQUIRE_SERVED_QUEUES;
   private Duration queueRefresh = DEFAULT_QUEUE_REFRESH;
   private boolean dashboard = DEFAULT_DASHBOARD;
   private int dashboardCountLimit = DEFAULT_DASHBOARD_COUNT_LIMIT;
@@ -58,21 +68,26 @@ public class AdminOptions {
     this.host = other.host;
     this.port = other.port;
     this.token = other.token;
+    this.allowedHosts = other.allowedHosts;
     this.maxFailureRate = other.maxFailureRate;
     this.rateWindow = other.rateWindow;
     this.minRunsForRate = other.minRunsForRate;
     this.maxOldestAvailable = other.maxOldestAvailable;
     this.requireLeader = other.requireLeader;
+    this.requireServedQueues = other.requireServedQueues;
     this.queueRefresh = other.queueRefresh;
     this.dashboard = other.dashboard;
     this.dashboardCountLimit = other.dashboardCountLimit;
   }
 
-  /** Reads {@code host, port, token, maxFailureRate, rateWindowMs, minRunsForRate, maxOldestAvailableMs, requireLeader, queueRefreshMs, dashboard, dashboardCountLimit}. */
+  /** Reads {@code host, port, token, allowedHosts (an array), maxFailureRate, rateWindowMs, minRunsForRate, maxOldestAvailableMs, requireLeader, requireServedQueues, queueRefreshMs, dashboard, dashboardCountLimit}. */
   public AdminOptions(JsonObject json) {
     setHost(json.getString("host", DEFAULT_HOST));
     setPort(json.getInteger("port", DEFAULT_PORT));
     setToken(json.getString("token", DEFAULT_TOKEN));
+    if (json.getJsonArray("allowedHosts") != null) {
+      setAllowedHosts(json.getJsonArray("allowedHosts").stream().map(String::valueOf).toList());
+    }
     setMaxFailureRate(json.getDouble("maxFailureRate", DEFAULT_MAX_FAILURE_RATE));
     setRateWindow(Duration.ofMillis(json.getLong("rateWindowMs", DEFAULT_RATE_WINDOW.toMillis())));
     setMinRunsForRate(json.getInteger("minRunsForRate", DEFAULT_MIN_RUNS_FOR_RATE));
@@ -80,6 +95,7 @@ public class AdminOptions {
         : DEFAULT_MAX_OLDEST_AVAILABLE.toMillis();
     setMaxOldestAvailable(oldest == null ? null : Duration.ofMillis(oldest));
     setRequireLeader(json.getBoolean("requireLeader", DEFAULT_REQUIRE_LEADER));
+    setRequireServedQueues(json.getBoolean("requireServedQueues", DEFAULT_REQUIRE_SERVED_QUEUES));
     setQueueRefresh(Duration.ofMillis(json.getLong("queueRefreshMs", DEFAULT_QUEUE_REFRESH.toMillis())));
     setDashboard(json.getBoolean("dashboard", DEFAULT_DASHBOARD));
     setDashboardCountLimit(json.getInteger("dashboardCountLimit", DEFAULT_DASHBOARD_COUNT_LIMIT));
@@ -87,10 +103,11 @@ public class AdminOptions {
 
   /** The options as JSON, the token left out. */
   public JsonObject toJson() {
-    return new JsonObject().put("host", host).put("port", port).put("maxFailureRate", maxFailureRate)
+    return new JsonObject().put("host", host).put("port", port)
+        .put("allowedHosts", new io.vertx.core.json.JsonArray(allowedHosts)).put("maxFailureRate", maxFailureRate)
         .put("rateWindowMs", rateWindow.toMillis()).put("minRunsForRate", minRunsForRate)
         .put("maxOldestAvailableMs", maxOldestAvailable == null ? null : maxOldestAvailable.toMillis())
-        .put("requireLeader", requireLeader).put("queueRefreshMs", queueRefresh.toMillis())
+        .put("requireLeader", requireLeader).put("requireServedQueues", requireServedQueues).put("queueRefreshMs", queueRefresh.toMillis())
         .put("dashboard", dashboard).put("dashboardCountLimit", dashboardCountLimit);
   }
 
@@ -158,6 +175,21 @@ public class AdminOptions {
     return this;
   }
 
+  public List<String> getAllowedHosts() {
+    return allowedHosts;
+  }
+
+  /** Host names (besides loopback ones) a loopback-bound API answers; each a bare name, no port. */
+  public AdminOptions setAllowedHosts(List<String> allowedHosts) {
+    for (String h : allowedHosts) {
+      if (h == null || h.isBlank() || h.contains(":") && !h.startsWith("[") || h.contains("/")) {
+        throw new IllegalArgumentException("allowedHosts takes host names without port or scheme, got " + h);
+      }
+    }
+    this.allowedHosts = List.copyOf(allowedHosts);
+    return this;
+  }
+
   public double getMaxFailureRate() {
     return maxFailureRate;
   }
@@ -212,6 +244,16 @@ public class AdminOptions {
 
   public AdminOptions setRequireLeader(boolean requireLeader) {
     this.requireLeader = requireLeader;
+    return this;
+  }
+
+  public boolean isRequireServedQueues() {
+    return requireServedQueues;
+  }
+
+  /** Whether {@code /ready} fails while due jobs have no live worker that can claim them. */
+  public AdminOptions setRequireServedQueues(boolean requireServedQueues) {
+    this.requireServedQueues = requireServedQueues;
     return this;
   }
 

@@ -36,10 +36,11 @@ import io.vertx.core.http.HttpServerOptions;
  *       below {@code before}, so a rare filter costs a bounded walk), {@code GET /api/jobs/{id}} (with its history
  *       when history is on), {@code DELETE /api/jobs/{id}} (cancel), {@code POST /api/jobs/{id}/retry}.
  *   <li>{@code GET /api/dead?queue=&task=&limit=&before=}, {@code POST /api/dead/retry?queue=&task=},
- *       {@code DELETE /api/dead?queue=&task=} (purge).
+ *       {@code DELETE /api/dead?queue=&task=&all=} (purge; with no filter only when {@code all=true}).
  *   <li>{@code GET /api/queues}, {@code POST /api/queues/{q}/pause}, {@code POST /api/queues/{q}/resume}.
  * </ul>
- * Bad input answers 400, an unknown id 404, a state that forbids the action 409, always with
+ * Bound to loopback, requests with a {@code Host} that is not a loopback name are refused (DNS rebinding),
+ * and so are state changes with another site's {@code Origin} (cross-site forms): 403. Bad input answers 400, an unknown id 404, a state that forbids the action 409, always with
  * {@code {"error": ..., "status": ...}}.
  */
 public class AdminVerticle extends VerticleBase {
@@ -84,6 +85,7 @@ public class AdminVerticle extends VerticleBase {
     }
     return vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort()))
         .requestHandler(routes.router(vertx))
+        .invalidRequestHandler(AdminRoutes::invalidRequest)
         .listen()
         .onSuccess(s -> server = s);
   }

@@ -2,6 +2,8 @@ package dev.spool.admin;
 
 import dev.spool.Job;
 import dev.spool.JobEvent;
+import dev.spool.JobExplanation;
+import dev.spool.Unserved;
 import dev.spool.JobState;
 import dev.spool.QueueActivity;
 import dev.spool.QueueSummary;
@@ -44,6 +46,7 @@ public final class JobJson {
         .put("created_at", time(job.createdAt()))
         .put("attempted_at", time(job.attemptedAt()))
         .put("finished_at", time(job.finishedAt()))
+        .put("cancel_requested_at", time(job.cancelRequestedAt()))
         .put("timeout_ms", job.timeoutMs())
         .put("lease_owner", job.leaseOwner())
         .put("lease_expires_at", time(job.leaseExpiresAt()))
@@ -113,6 +116,25 @@ public final class JobJson {
           .put("workers", q.workers()).put("finished_per_s", q.finishedPerSecond())
           .put("failed_per_s", q.failedPerSecond()).put("lag_ms_avg", q.lagMillisAvg()).put("lag_ms_max", q.lagMillisMax()));
     }
+    return array;
+  }
+
+  /** Why a job is not running: {@code {id, state, at, reasons: [{code, message, figures}]}}, codes in snake_case. */
+  public static JsonObject explanation(JobExplanation explanation) {
+    JsonArray reasons = new JsonArray();
+    for (JobExplanation.Reason r : explanation.reasons()) {
+      reasons.add(new JsonObject().put("code", r.code().name().toLowerCase(java.util.Locale.ROOT))
+          .put("message", r.message()).put("figures", r.figures()));
+    }
+    return new JsonObject().put("id", explanation.id()).put("state", explanation.state().sqlName())
+        .put("at", time(explanation.at())).put("reasons", reasons);
+  }
+
+  /** Due jobs no live worker can claim: {@code [{queue, task, queue_served, jobs, message}]}. */
+  public static JsonArray unserved(List<Unserved> unserved) {
+    JsonArray array = new JsonArray();
+    unserved.forEach(u -> array.add(new JsonObject().put("queue", u.queue()).put("task", u.task())
+        .put("queue_served", u.queueServed()).put("jobs", u.jobs()).put("message", u.message())));
     return array;
   }
 

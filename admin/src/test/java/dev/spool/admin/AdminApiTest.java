@@ -85,7 +85,8 @@ class AdminApiTest extends SpoolTestBase {
     Http.Response page = http.get("/api/jobs?limit=2");
     assertThat(ids(page)).containsExactly(dead, later);
     assertThat(ids(http.get("/api/jobs?limit=2&before=" + page.json().getLong("next_before")))).containsExactly(c, b);
-    assertThat(ids(http.get("/api/jobs?limit=99999999999"))).hasSize(5); // capped, not refused
+    assertThat(ids(http.get("/api/jobs?limit=1000"))).hasSize(5);
+    assertError(http.get("/api/jobs?limit=99999999999"), 400, "limit must be 1..1000"); // refused, not quietly cut
     JsonObject first = http.get("/api/jobs?state=available&limit=1&queue=default").json().getJsonArray("jobs").getJsonObject(0);
     assertThat(first.getString("state")).isEqualTo("available");
     assertThat(first.getJsonObject("args")).isEqualTo(new JsonObject().put("n", 1));
@@ -94,7 +95,7 @@ class AdminApiTest extends SpoolTestBase {
     assertError(http.get("/api/jobs?limit=0"), 400, "limit must be at least 1");
     assertError(http.get("/api/jobs?limit=ten"), 400, "limit must be an integer");
     assertError(http.get("/api/jobs?before=-3"), 400, "before must be a positive integer");
-    assertError(http.get("/api/jobs?queue="), 400, "queue must be 1 to 200 characters");
+    assertError(http.get("/api/jobs?queue="), 400, "queue must be 1..200 characters");
     assertError(http.get("/api/jobs?stat=dead"), 400, "unknown parameter stat");
     assertError(http.get("/api/jobs?state=dead&state=available"), 400, "more than once");
   }
@@ -201,9 +202,42 @@ class AdminApiTest extends SpoolTestBase {
     Http.Response purged = http.delete("/api/dead?task=work");
     assertThat(purged.status()).isEqualTo(200);
     assertThat(purged.json().getInteger("purged")).isEqualTo(3);
-    assertThat(http.delete("/api/dead").json().getInteger("purged")).isZero();
+    assertError(http.delete("/api/dead"), 400, "all=true"); // as the CLI's --all, "every dead job" is said explicitly
+    assertThat(http.delete("/api/dead?all=true").json().getInteger("purged")).isZero();
     assertThat(count("true")).isEqualTo(4);
-    assertError(http.delete("/api/dead?task="), 400, "task must be 1 to 200 characters");
+    assertError(http.delete("/api/dead?task="), 400, "task must be 1..200 characters");
+  }
+
+  @Test
+  void bulkActionsTakePendingJobsByFilterInBatchesAndSayHowMany() {
+    Http http = start();
+    for (int i = 0; i < 3; i++) {
+      enqueue(WORK, new JsonObject(), new EnqueueOptions().setQueue("mail"));
+    }
+    enqueue(OTHER, new JsonObject(), new EnqueueOptions().setQueue("mail").setDelay(Duration.ofHours(1)));
+    enqueue(WORK, new JsonObject(), new EnqueueOptions().setQueue("reports"));
+
+    Http.Response dry = http.post("/api/jobs/bulk/cancel?queue=mail&state=available&dry_run=true");
+    assertThat(dry.status()).isEqualTo(200);
+    assertThat(dry.json().getLong("jobs")).isEqualTo(3);
+    assertThat(dry.json().getBoolean("dry_run")).isTrue();
+    assertThat(count("state = 'cancelled'")).isZero();
+    assertThat(http.post("/api/jobs/bulk/cancel?queue=mail&state=available").json().getLong("jobs")).isEqualTo(3);
+    assertThat(count("state = 'cancelled'")).isEqualTo(3);
+    assertThat(http.post("/api/jobs/bulk/cancel?queue=nothing").json().getLong("jobs")).isZero();
+
+    assertThat(http.post("/api/jobs/bulk/move?task=other&to=later").json().getLong("jobs")).isEqualTo(1);
+    assertThat(count("queue = 'later'")).isEqualTo(1);
+    assertThat(http.post("/api/queues/reports/purge").json().getLong("jobs")).isEqualTo(1);
+    assertThat(count("queue = 'reports'")).isZero();
+
+    assertError(http.post("/api/jobs/bulk/cancel"), 400, "with no filter takes every pending job");
+    assertError(http.post("/api/jobs/bulk/delete?state=dead"), 400, "available or scheduled");
+    assertError(http.post("/api/jobs/bulk/move?queue=mail&to=" + "q".repeat(201)), 400, "target queue");
+    assertError(http.post("/api/jobs/bulk/move?queue=mail"), 400, "move needs to=");
+    assertError(http.post("/api/jobs/bulk/cancel?created_before=yesterday"), 400, "ISO-8601");
+    assertError(http.post("/api/jobs/bulk/explode?all=true"), 404, "no bulk action explode");
+    assertThat(http.post("/api/jobs/bulk/delete?all=true&dry_run=true").json().getLong("jobs")).isEqualTo(1);
   }
 
   @Test
@@ -223,7 +257,8 @@ class AdminApiTest extends SpoolTestBase {
     assertThat(queues.getJsonObject(0).getJsonObject("counts").getLong("available")).isEqualTo(1);
 
     assertThat(http.post("/api/queues/mail/resume").json().getBoolean("paused")).isFalse();
-    assertThat(sql("select paused from {schema}.queues where name = 'mail'").iterator().next().getBoolean(0)).isFalse();
+    // resumed, the queue keeps no row of settings: one paused by mistake leaves no trace
+    assertThat(sql("select count(*) from {schema}.queues where name = 'mail'").iterator().next().getLong(0)).isZero();
     assertError(http.post("/api/queues/" + "q".repeat(201) + "/pause"), 400, "queue");
     assertError(http.post("/api/queues/mail/pause?now=1"), 400, "unknown parameter now");
     assertError(http.get("/api/queues/mail/pause"), 405, "not allowed");
@@ -270,6 +305,18 @@ class AdminApiTest extends SpoolTestBase {
     Http.Response stale = http.get("/ready");
     assertThat(stale.status()).isEqualTo(503);
     assertThat(stale.json().getJsonArray("reasons").encode()).contains("the oldest due job of queue orphans has waited");
+    assertThat(stale.json().getJsonArray("reasons").encode()).contains("no live worker serves queue orphans");
+    // a job of a task the worker does not handle would wait forever: /ready says so, as explain does
+    long lost = enqueue(OTHER, new JsonObject(), new EnqueueOptions());
+    Http.Response unserved = http.get("/ready");
+    assertThat(unserved.json().getJsonArray("reasons").encode()).contains("no live worker of queue default handles task other");
+    Http.Response explained = http.get("/api/jobs/" + lost + "/explain");
+    assertThat(explained.status()).isEqualTo(200);
+    assertThat(explained.json().getJsonArray("reasons").getJsonObject(0).getString("code")).isEqualTo("no_worker_for_task");
+    assertError(http.get("/api/jobs/987654321/explain"), 404, "no job");
+    JsonObject board = http.get("/api/dashboard").json();
+    assertThat(queue(board, "default").getJsonArray("warnings").encode()).contains("handles task other");
+    sql("update {schema}.jobs set state = 'cancelled', finished_at = now() where id = $1", lost);
     // paused, its jobs wait by design
     await(spool.client().pauseQueue("orphans"));
     assertThat(http.get("/ready").status()).isEqualTo(200);

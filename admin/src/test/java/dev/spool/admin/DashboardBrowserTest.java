@@ -182,6 +182,32 @@ class DashboardBrowserTest extends SpoolTestBase {
   }
 
   @Test
+  void warnsOfJobsNoLiveWorkerCanRunAndExplainsWhyOneWaits() {
+    long lost = await(spool.client().enqueue(Task.json("nobody-handles-this"), new JsonObject(),
+        new EnqueueOptions().setQueue("mail")));
+    browser.get(base + "/");
+    waitFor(() -> textOf("span[data-warning=mail]").contains("handles task nobody-handles-this"));
+    browser.get(base + "/#/jobs/" + lost);
+    waitFor(() -> textOf("#job-explain").startsWith("Why it is not running: none of the 1 live workers of queue mail"));
+  }
+
+  @Test
+  void cancelsMatchingPendingJobsAfterASecondClick() {
+    for (int i = 0; i < 3; i++) {
+      await(spool.client().enqueue(REPORT, new JsonObject(), new EnqueueOptions().setQueue("reports").setDelay(Duration.ofHours(1))));
+    }
+    browser.get(base + "/#/jobs?queue=reports&state=scheduled");
+    waitFor(() -> browser.findElements(By.cssSelector("#jobs tbody tr")).size() == 3);
+    WebElement cancel = browser.findElement(By.id("jobs-cancel-pending"));
+    cancel.click();
+    assertThat(cancel.getText()).startsWith("Click again");
+    assertThat(count("state = 'cancelled'")).isZero(); // one click changes nothing
+    cancel.click();
+    waitFor(() -> textOf("#bulk-message").equals("3 pending jobs cancelled."));
+    assertThat(count("queue = 'reports' and state = 'cancelled'")).isEqualTo(3);
+  }
+
+  @Test
   void asksForTheTokenWhenTheApiHasOneAndSaysWhenItIsWrong() {
     AdminVerticle guarded = new AdminVerticle(spool, new AdminOptions().setPort(0).setToken("s3cret"));
     await(vertx.deployVerticle(guarded));

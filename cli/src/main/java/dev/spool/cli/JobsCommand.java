@@ -1,8 +1,10 @@
 package dev.spool.cli;
 
+import dev.spool.BulkFilter;
 import dev.spool.CancelResult;
 import dev.spool.Job;
 import dev.spool.JobEvent;
+import dev.spool.JobExplanation;
 import dev.spool.JobQuery;
 import dev.spool.JobState;
 import dev.spool.RetryResult;
@@ -16,10 +18,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code jobs list|show|cancel|retry}. */
-@Command(name = "jobs", mixinStandardHelpOptions = true, description = "List, show, cancel and retry jobs.",
-    subcommands = {JobsCommand.ListJobs.class, JobsCommand.Show.class, JobsCommand.Cancel.class, JobsCommand.Retry.class,
-        JobsCommand.AwaitJob.class})
+/** {@code jobs list|show|explain|await|cancel|delete|move|retry}. */
+@Command(name = "jobs", mixinStandardHelpOptions = true, description = "List, show, explain, await, cancel and retry jobs.",
+    subcommands = {JobsCommand.ListJobs.class, JobsCommand.Show.class, JobsCommand.Explain.class, JobsCommand.AwaitJob.class,
+        JobsCommand.Cancel.class, JobsCommand.Delete.class, JobsCommand.Move.class, JobsCommand.Retry.class})
 final class JobsCommand implements java.util.concurrent.Callable<Integer> {
 
   @CommandLine.Spec
@@ -149,14 +151,132 @@ final class JobsCommand implements java.util.concurrent.Callable<Integer> {
     }
   }
 
-  @Command(name = "cancel", mixinStandardHelpOptions = true,
-      description = "Cancel a job: at once when waiting, by telling its worker when running.")
-  static final class Cancel extends Operator {
+  @Command(name = "explain", mixinStandardHelpOptions = true,
+      description = "Why is this job not running? Each reason that applies, with its figures.")
+  static final class Explain extends Operator {
     @Parameters(paramLabel = "ID", description = "job id")
     long id;
 
     @Override
     int run(Session session) throws Exception {
+      Optional<JobExplanation> found = Await.result(session.admin.explain(id));
+      if (found.isEmpty()) {
+        return fail(FAILED, "no job " + id + " (it may have completed and been deleted)");
+      }
+      if (json) {
+        return printJson(JobJson.explanation(found.get()), OK);
+      }
+      JobExplanation e = found.get();
+      out().println("job " + id + " is " + e.state().sqlName() + (e.reasons().isEmpty()
+          ? ": nothing holds it back; it runs when a worker of its queue next claims" : ":"));
+      for (JobExplanation.Reason r : e.reasons()) {
+        out().println("  - " + r.message());
+      }
+      return OK;
+    }
+  }
+
+  /** The filter of the bulk actions: {@code --queue --task --state --created-before --all --dry-run}. */
+  static final class Pending {
+    @Option(names = "--queue", description = "only pending jobs of this queue")
+    String queue;
+
+    @Option(names = "--task", description = "only pending jobs of this task")
+    String task;
+
+    @Option(names = "--state", description = "available (due now) or scheduled (due later); default both")
+    String state;
+
+    @Option(names = "--created-before", description = "only jobs created before this instant (2026-01-31T00:00:00Z)")
+    java.time.Instant createdBefore;
+
+    @Option(names = "--all", description = "every pending job (required when no other filter is given)")
+    boolean all;
+
+    @Option(names = "--dry-run", description = "count the matching jobs, change nothing")
+    boolean dryRun;
+
+    boolean given() {
+      return queue != null || task != null || state != null || createdBefore != null || all;
+    }
+
+    BulkFilter filter() {
+      return new BulkFilter().setQueue(queue).setTask(task).setState(state == null ? null : JobState.fromSql(state))
+          .setCreatedBefore(createdBefore).setAll(all).validate();
+    }
+  }
+
+  /** Runs a bulk action (or its dry run) and prints how many jobs it took. */
+  static int bulk(Operator command, Operator.Session session, BulkFilter filter, boolean dryRun, String action,
+      String to) throws Exception {
+    long n = Await.result(dryRun ? session.admin.countPending(filter) : switch (action) {
+      case "cancel" -> session.admin.cancelPending(filter);
+      case "delete" -> session.admin.deletePending(filter);
+      default -> session.admin.movePending(filter, to);
+    });
+    if (command.json) {
+      return command.printJson(new JsonObject().put("action", action).put("dry_run", dryRun).put("jobs", n)
+          .put("filter", filter.toJson()).put("to", to), Operator.OK);
+    }
+    String done = switch (action) {
+      case "cancel" -> "cancelled";
+      case "delete" -> "deleted";
+      default -> "moved to queue " + to;
+    };
+    command.out().println(dryRun ? n + " pending jobs match; nothing changed (without --dry-run they would be " + done + ")"
+        : n + " pending jobs " + done);
+    return Operator.OK;
+  }
+
+  @Command(name = "delete", mixinStandardHelpOptions = true,
+      description = "Delete pending jobs by filter, in bounded batches (--dry-run counts them).")
+  static final class Delete extends Operator {
+    @CommandLine.Mixin
+    Pending pending = new Pending();
+
+    @Override
+    int run(Session session) throws Exception {
+      return bulk(this, session, pending.filter(), pending.dryRun, "delete", null);
+    }
+  }
+
+  @Command(name = "move", mixinStandardHelpOptions = true,
+      description = "Move pending jobs by filter to another queue, in bounded batches (--dry-run counts them).")
+  static final class Move extends Operator {
+    @CommandLine.Mixin
+    Pending pending = new Pending();
+
+    @Option(names = "--to", required = true, description = "the queue to move them to")
+    String to;
+
+    @Override
+    int run(Session session) throws Exception {
+      new dev.spool.EnqueueOptions().setQueue(to); // a bad target is a usage error before anything moves
+      return bulk(this, session, pending.filter(), pending.dryRun, "move", to);
+    }
+  }
+
+  @Command(name = "cancel", mixinStandardHelpOptions = true,
+      description = "Cancel a job (at once when waiting, by telling its worker when running), or pending jobs by "
+          + "filter in bounded batches (--dry-run counts them).")
+  static final class Cancel extends Operator {
+    @Parameters(paramLabel = "ID", arity = "0..1", description = "job id")
+    Long id;
+
+    @CommandLine.Mixin
+    Pending pending = new Pending();
+
+    @Override
+    int run(Session session) throws Exception {
+      if (id != null && (pending.given() || pending.dryRun)) {
+        return fail(USAGE, "give a job id or filters, not both");
+      }
+      if (id == null) {
+        if (!pending.given()) {
+          return fail(USAGE, "cancel which jobs? give an ID, or --queue/--task/--state/--created-before, or --all");
+        }
+        return bulk(this, session, pending.filter(), pending.dryRun, "cancel", null);
+      }
       CancelResult result = Await.result(session.spool.client().cancel(id));
       int code = result == CancelResult.CANCELLED || result == CancelResult.CANCEL_REQUESTED ? OK : FAILED;
       if (json) {

@@ -8,7 +8,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code queues list|pause|resume}. */
 @Command(name = "queues", mixinStandardHelpOptions = true, description = "List, pause and resume queues.",
-    subcommands = {QueuesCommand.ListQueues.class, QueuesCommand.Pause.class, QueuesCommand.Resume.class})
+    subcommands = {QueuesCommand.ListQueues.class, QueuesCommand.Pause.class, QueuesCommand.Resume.class,
+        QueuesCommand.Purge.class})
 final class QueuesCommand implements java.util.concurrent.Callable<Integer> {
 
   @CommandLine.Spec
@@ -48,6 +49,21 @@ final class QueuesCommand implements java.util.concurrent.Callable<Integer> {
     private int done(String what) {
       out().println("queue " + queue + " " + what);
       return OK;
+    }
+  }
+
+  @Command(name = "purge", mixinStandardHelpOptions = true,
+      description = "Delete a queue's pending jobs (available and scheduled) in bounded batches; --dry-run counts them.")
+  static final class Purge extends Operator {
+    @Parameters(paramLabel = "QUEUE")
+    String queue;
+
+    @picocli.CommandLine.Option(names = "--dry-run", description = "count them, change nothing")
+    boolean dryRun;
+
+    @Override
+    int run(Session session) throws Exception {
+      return JobsCommand.bulk(this, session, new dev.spool.BulkFilter().setQueue(queue), dryRun, "delete", null);
     }
   }
 

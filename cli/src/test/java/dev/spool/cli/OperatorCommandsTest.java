@@ -182,8 +182,63 @@ class OperatorCommandsTest extends SpoolTestBase {
     assertThat(queues.getJsonObject(0).getJsonObject("counts").getLong("available")).isEqualTo(1);
 
     assertThat(spool("queues", "resume", "mail").out()).contains("queue mail resumed");
-    assertThat(sql("select paused from {schema}.queues where name = 'mail'").iterator().next().getBoolean(0)).isFalse();
+    // resumed, the queue keeps no row of settings: one paused by mistake leaves no trace
+    assertThat(sql("select count(*) from {schema}.queues where name = 'mail'").iterator().next().getLong(0)).isZero();
     assertThat(spool("queues", "pause", "q".repeat(201)).code()).isEqualTo(2);
+
+    // a queue paused by mistake goes away again when resumed
+    assertThat(spool("queues", "pause", "typo").code()).isZero();
+    assertThat(spool("queues", "resume", "typo").code()).isZero();
+    assertThat(spool("queues", "list", "--json").json().getJsonArray("queues").stream()
+        .map(q -> ((JsonObject) q).getString("name")).toList()).containsExactly("mail");
+  }
+
+  @Test
+  void jobsExplainSaysWhyAJobWaits() {
+    long id = enqueue(new EnqueueOptions().setQueue("mail").setDelay(java.time.Duration.ofHours(1)));
+    Result text = spool("jobs", "explain", String.valueOf(id));
+    assertThat(text.code()).as(text.err()).isZero();
+    assertThat(text.out()).contains("job " + id + " is scheduled:", "it is due at", "no live worker serves queue mail");
+    Result json = spool("jobs", "explain", String.valueOf(id), "--json");
+    assertThat(json.json().getJsonArray("reasons").stream().map(r -> ((JsonObject) r).getString("code")).toList())
+        .contains("due_later", "no_worker_for_queue");
+    assertThat(spool("jobs", "explain", "987654321").code()).isEqualTo(1);
+  }
+
+  @Test
+  void bulkCancelMoveAndPurgeTakePendingJobsByFilterAfterADryRun() {
+    for (int i = 0; i < 3; i++) {
+      enqueue(new EnqueueOptions().setQueue("mail"));
+    }
+    enqueue(new EnqueueOptions().setQueue("mail").setDelay(java.time.Duration.ofHours(1)));
+    enqueue(new EnqueueOptions().setQueue("reports"));
+
+    Result dry = spool("jobs", "cancel", "--queue", "mail", "--state", "available", "--dry-run");
+    assertThat(dry.code()).as(dry.err()).isZero();
+    assertThat(dry.out()).contains("3 pending jobs match; nothing changed");
+    assertThat(count("state = 'cancelled'")).isZero();
+    Result cancelled = spool("jobs", "cancel", "--queue", "mail", "--state", "available", "--json");
+    assertThat(cancelled.json().getLong("jobs")).isEqualTo(3);
+    assertThat(count("state = 'cancelled'")).isEqualTo(3);
+    assertThat(spool("jobs", "cancel", "--queue", "nothing-here").out()).contains("0 pending jobs cancelled");
+
+    assertThat(spool("jobs", "cancel").code()).isEqualTo(2); // no id, no filter, no --all
+    assertThat(spool("jobs", "cancel", "--state", "dead").code()).isEqualTo(2);
+    assertThat(spool("jobs", "move", "--queue", "mail", "--to", "").code()).isEqualTo(2);
+    assertThat(spool("jobs", "move", "--queue", "mail", "--to", "later").out()).contains("1 pending jobs moved to queue later");
+    assertThat(count("queue = 'later' and state = 'available'")).isEqualTo(1);
+
+    assertThat(spool("queues", "purge", "reports", "--dry-run").out()).contains("1 pending jobs match");
+    assertThat(spool("queues", "purge", "reports").out()).contains("1 pending jobs deleted");
+    assertThat(count("queue = 'reports'")).isZero();
+  }
+
+  @Test
+  void listLimitsOverTheMaximumAreRefusedNotCut() {
+    Result result = spool("jobs", "list", "--limit", "5000", "--json");
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.json().getString("error")).contains("limit must be 1..1000");
+    assertThat(spool("jobs", "list", "--queue", "a\u0000b").code()).isEqualTo(2);
   }
 
   @Test

@@ -8,7 +8,9 @@ import dev.spool.BuiltInTasks;
 import dev.spool.testing.SpoolTestBase;
 import dev.spool.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Collections;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,15 @@ class WorkerCommandTest extends SpoolTestBase {
     // the two that were running finished and were acked; the three waiting went straight back
     assertThat(count("true")).isEqualTo(3);
     assertThat(count("state = 'available' and attempt = 0 and lease_owner is null")).isEqualTo(3);
+    assertThat(sql("select count(*) from {schema}.workers").iterator().next().getLong(0)).isZero();
+  }
+
+  @Test
+  void aWorkerWithZeroVerticlesIsABadUsageAndStartsNothing() throws Exception {
+    CliProcess.Result result = CliProcess.run(Path.of("."), Map.of(), "worker", "--db", TestDatabase.uri(),
+        "--schema", schema, "--workers", "0");
+    assertThat(result.exit()).as(result.output()).isEqualTo(2);
+    assertThat(result.output()).contains("worker.instances", "must be at least 1, got 0");
     assertThat(sql("select count(*) from {schema}.workers").iterator().next().getLong(0)).isZero();
   }
 

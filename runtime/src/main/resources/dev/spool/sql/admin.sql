@@ -9,7 +9,8 @@
 -- newest id): a bound on the walk down the primary key when the filters match rarely; $8 key.
 -- name: ListJobs
 select id, queue, task, args, priority, run_at, state::text as state, attempt, max_attempts, timeout_ms,
-       lease_owner, lease_expires_at, last_error, unique_key, created_at, attempted_at, finished_at, key
+       lease_owner, lease_expires_at, last_error, unique_key, created_at, attempted_at, finished_at, key,
+       cancel_requested_at
   from {schema}.jobs
  where ($1::{schema}.job_state is null or state = $1::{schema}.job_state)
    and ($2::boolean is null or (run_at > now()) = $2::boolean)
@@ -117,3 +118,53 @@ select k.key, k.available, k.running, count(*) over () as keys_with_work,
   from per_key k
  order by k.available + k.running desc, k.key
  limit $2
+
+-- Bulk actions on pending jobs. The filter: $1 queue, $2 task, $3 due (true: due now, false: due later,
+-- null: both), $4 created before; each null for any. One statement handles at most $5 jobs (its own
+-- transaction), skipping rows a claim holds, and the caller repeats it until a batch comes back short: a
+-- million-job purge is many short statements, never one long lock. Cancelled and moved jobs leave the
+-- pending state or the queue's range of the claim index, so each batch starts where the matches are.
+-- name: CountPending
+select count(*) as jobs from {schema}.jobs
+ where state = 'available' and ($1::text is null or queue = $1::text) and ($2::text is null or task = $2::text)
+   and ($3::boolean is null or (run_at <= now()) = $3::boolean)
+   and ($4::timestamptz is null or created_at < $4::timestamptz)
+
+-- name: CancelPendingBatch
+update {schema}.jobs
+   set state = 'cancelled', finished_at = now(), cancel_requested_at = now()
+ where id = any(array(
+   select id from {schema}.jobs
+    where state = 'available' and ($1::text is null or queue = $1::text) and ($2::text is null or task = $2::text)
+      and ($3::boolean is null or (run_at <= now()) = $3::boolean)
+      and ($4::timestamptz is null or created_at < $4::timestamptz)
+    limit $5
+    for update skip locked))
+
+-- name: DeletePendingBatch
+delete from {schema}.jobs
+ where id = any(array(
+   select id from {schema}.jobs
+    where state = 'available' and ($1::text is null or queue = $1::text) and ($2::text is null or task = $2::text)
+      and ($3::boolean is null or (run_at <= now()) = $3::boolean)
+      and ($4::timestamptz is null or created_at < $4::timestamptz)
+    limit $5
+    for update skip locked))
+
+-- Moves to queue $6 (jobs already there are not taken, so the loop ends) and wakes it when a moved job is due.
+-- name: MovePendingBatch
+with moved as (
+  update {schema}.jobs
+     set queue = $6::text
+   where id = any(array(
+     select id from {schema}.jobs
+      where state = 'available' and ($1::text is null or queue = $1::text) and ($2::text is null or task = $2::text)
+        and ($3::boolean is null or (run_at <= now()) = $3::boolean)
+        and ($4::timestamptz is null or created_at < $4::timestamptz)
+        and queue <> $6::text
+      limit $5
+      for update skip locked))
+  returning run_at),
+woken as (
+  select pg_notify('{channel}', $6::text) where exists (select 1 from moved where run_at <= now()))
+select (select count(*) from moved) as moved, (select count(*) from woken) as woken

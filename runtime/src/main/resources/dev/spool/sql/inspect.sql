@@ -2,7 +2,8 @@
 
 -- name: FindJob
 select id, queue, task, args, priority, run_at, state::text as state, attempt, max_attempts, timeout_ms,
-       lease_owner, lease_expires_at, last_error, unique_key, created_at, attempted_at, finished_at, key
+       lease_owner, lease_expires_at, last_error, unique_key, created_at, attempted_at, finished_at, key,
+       cancel_requested_at
   from {schema}.jobs where id = $1
 
 -- A job waiting for a future run_at is reported as 'scheduled'.
@@ -25,13 +26,13 @@ select case when state = 'available' and run_at > now() then 'scheduled' else st
 insert into {schema}.queues (name, paused, paused_at) values ($1, true, now())
 on conflict (name) do update set paused = true, paused_at = coalesce({schema}.queues.paused_at, now()), updated_at = now()
 
--- Resuming wakes the queue's workers at once rather than at their next poll.
+-- Resuming wakes the queue's workers at once rather than at their next poll. A queue's row holds nothing
+-- but its pause, so resuming deletes it: a queue paused by mistake ("queues pause typo") leaves no trace
+-- once resumed, and a queue is listed again only while it has jobs or workers.
 -- name: ResumeQueue
 with resumed as (
-  insert into {schema}.queues (name, paused) values ($1, false)
-  on conflict (name) do update set paused = false, paused_at = null, updated_at = now()
-  returning name)
-select pg_notify('{channel}', name) from resumed
+  delete from {schema}.queues where name = $1 returning name)
+select pg_notify('{channel}', $1::text), (select count(*) from resumed) as removed
 
 -- name: ListQueues
 select q.name, coalesce(s.paused, false) as paused, s.paused_at,

@@ -1,11 +1,13 @@
 -- Queries of the liveness and maintenance services: heartbeats, leader election, rescue, vacuum and pruning.
 
--- Registers the worker (again, if the rescuer reaped it), records what it did since the last beat ($4,
+-- Registers the worker (again, if the rescuer reaped it) with its queues, tasks ($5) and cluster-wide limits
+-- ($6; see V009), records what it did since the last beat ($4,
 -- per queue: finished and failed runs a second, pickup lag; the dashboard sums live workers) and extends
 -- the lease of its jobs that run long, only those past half their lease, so a busy worker rewrites few rows.
 -- name: Heartbeat
 with registered as (
-  insert into {schema}.workers (id, queues, backend_pid, activity) values ($1, $2, pg_backend_pid(), $4::jsonb)
+  insert into {schema}.workers (id, queues, backend_pid, activity, tasks, limits)
+  values ($1, $2, pg_backend_pid(), $4::jsonb, $5, $6::jsonb)
   on conflict (id) do update set heartbeat_at = now(), backend_pid = pg_backend_pid(), activity = excluded.activity
   returning id),
 extended as (

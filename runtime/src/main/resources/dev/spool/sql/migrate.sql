@@ -18,3 +18,8 @@ select version from {schema}.schema_version order by version
 
 -- name: RecordVersion
 insert into {schema}.schema_version (version, name) values ($1, $2)
+
+-- The limits the SQL functions read (see V009): written at every migrate, from this process's options.
+-- name: WriteSetting
+insert into {schema}.settings (name, value) values ($1, $2)
+on conflict (name) do update set value = excluded.value

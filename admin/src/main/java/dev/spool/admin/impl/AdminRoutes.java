@@ -1,7 +1,7 @@
 package dev.spool.admin.impl;
 
 import dev.spool.admin.JobJson;
-import dev.spool.EnqueueOptions;
+import dev.spool.BulkFilter;
 import dev.spool.Job;
 import dev.spool.JobAdmin;
 import dev.spool.JobQuery;
@@ -9,6 +9,8 @@ import dev.spool.JobState;
 import dev.spool.QueueActivity;
 import dev.spool.QueueSummary;
 import dev.spool.Spool;
+import dev.spool.Unserved;
+import io.vertx.core.json.JsonArray;
 import dev.spool.admin.AdminOptions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -43,7 +45,9 @@ public final class AdminRoutes {
   private static final Set<String> DEAD_FILTERS = Set.of("queue", "task", "limit", "before", "depth");
   /** Workers that heartbeated this recently count as live on the dashboard. */
   private static final Duration LIVE_WITHIN = Duration.ofSeconds(5);
-  private static final Set<String> BULK_FILTERS = Set.of("queue", "task");
+  private static final Set<String> BULK_FILTERS = Set.of("queue", "task", "all");
+  private static final Set<String> PENDING_FILTERS = Set.of("queue", "task", "state", "created_before", "all", "dry_run");
+  private static final Set<String> MOVE_FILTERS = Set.of("queue", "task", "state", "created_before", "all", "dry_run", "to");
 
   private final Spool spool;
   private final JobAdmin admin;
@@ -52,6 +56,7 @@ public final class AdminRoutes {
   private final Readiness readiness;
   private final byte[] token;
   private final AdminOptions options;
+  private final RequestGuard guard;
 
   /**
    * @param prometheus the registry {@code /metrics} scrapes, or null (then {@code /metrics} answers 404)
@@ -63,7 +68,13 @@ public final class AdminRoutes {
     this.rates = new RateWindow(spool.stats(), options.getRateWindow().toNanos());
     this.readiness = new Readiness(admin, options, rates);
     this.options = options;
+    this.guard = new RequestGuard(options);
     this.token = options.getToken() == null ? null : ("Bearer " + options.getToken()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Answers a request Vert.x could not parse (too long a URI, broken HTTP) in the API's JSON shape. */
+  public static void invalidRequest(io.vertx.core.http.HttpServerRequest request) {
+    RequestGuard.invalidRequest(request);
   }
 
   /** Samples this node's counters for the rates; the verticle calls it once a second. */
@@ -73,6 +84,7 @@ public final class AdminRoutes {
 
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
+    router.route().handler(guard::handle);
     router.get("/health").handler(ctx -> send(ctx, 200, new JsonObject().put("status", "up")));
     if (options.isDashboard()) {
       // the page and its assets hold no data: they load without the token and ask for it on a 401
@@ -87,7 +99,12 @@ public final class AdminRoutes {
     router.get("/api/stats").handler(ctx -> respond(ctx, stats(ctx)));
     router.get("/api/dashboard").handler(ctx -> respond(ctx, dashboard(ctx)));
     router.get("/api/jobs").handler(ctx -> respond(ctx, listJobs(ctx)));
+    router.post("/api/jobs/bulk/:action").handler(ctx -> respond(ctx, bulkPending(ctx, ctx.pathParam("action"), null)));
+    router.post("/api/queues/:queue/purge").handler(ctx -> respond(ctx, bulkPending(ctx, "delete", ctx.pathParam("queue"))));
     router.get("/api/jobs/:id").handler(ctx -> respond(ctx, showJob(ctx)));
+    router.get("/api/jobs/:id/explain").handler(ctx -> respond(ctx, id(ctx).compose(id -> admin.explain(id)
+        .compose(found -> found.isEmpty() ? Future.failedFuture(notFound(id))
+            : Future.succeededFuture(new Reply(200, JobJson.explanation(found.get())))))));
     router.delete("/api/jobs/:id").handler(ctx -> respond(ctx, cancelJob(ctx)));
     router.post("/api/jobs/:id/retry").handler(ctx -> respond(ctx, retryJob(ctx)));
     router.get("/api/workflows/:id").handler(ctx -> respond(ctx, id(ctx).compose(id -> admin.workflow(id)
@@ -96,8 +113,8 @@ public final class AdminRoutes {
     router.delete("/api/workflows/:id").handler(ctx -> respond(ctx, id(ctx).compose(id -> admin.cancelWorkflow(id)
         .map(n -> new Reply(200, new JsonObject().put("id", id).put("cancelled", n))))));
     router.get("/api/dead").handler(ctx -> respond(ctx, listDead(ctx)));
-    router.post("/api/dead/retry").handler(ctx -> respond(ctx, bulk(ctx, admin::retryDead, "retried")));
-    router.delete("/api/dead").handler(ctx -> respond(ctx, bulk(ctx, admin::purgeDead, "purged")));
+    router.post("/api/dead/retry").handler(ctx -> respond(ctx, bulk(ctx, false, admin::retryDead, "retried")));
+    router.delete("/api/dead").handler(ctx -> respond(ctx, bulk(ctx, true, admin::purgeDead, "purged")));
     router.get("/api/queues").handler(ctx -> respond(ctx, noParams(ctx).compose(v -> admin.queues())
         .map(queues -> new Reply(200, new JsonObject().put("queues", JobJson.queues(queues))))));
     router.get("/api/queues/:queue/keys").handler(ctx -> respond(ctx, queueKeys(ctx)));
@@ -106,6 +123,11 @@ public final class AdminRoutes {
     router.errorHandler(404, ctx -> error(ctx, 404, "no route " + ctx.request().method() + " " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "method " + ctx.request().method() + " not allowed on "
         + ctx.request().path()));
+    // what vertx-web itself refuses (no or a malformed Host, an unreadable path) in the same shape
+    for (int status : new int[] {400, 406, 413, 414, 415, 431, 501}) {
+      router.errorHandler(status, ctx -> error(ctx, status, ctx.failure() != null && ctx.failure().getMessage() != null
+          ? ctx.failure().getMessage() : "bad request (" + status + ")"));
+    }
     router.errorHandler(500, ctx -> {
       LOG.log(System.Logger.Level.ERROR, "admin API: " + ctx.request().path(), ctx.failure());
       error(ctx, 500, "internal error: " + ctx.failure());
@@ -154,10 +176,18 @@ public final class AdminRoutes {
   /** All the overview polls: queues with counts, throughput and lag; the table's size; this node. */
   private Future<Reply> dashboard(RoutingContext ctx) {
     return noParams(ctx).compose(v -> Future.all(admin.activity(options.getDashboardCountLimit(), LIVE_WITHIN),
-        admin.estimatedJobs(), admin.newestJobId())).map(all -> {
+        admin.estimatedJobs(), admin.newestJobId(), admin.unserved(LIVE_WITHIN))).map(all -> {
           List<QueueActivity> queues = all.resultAt(0);
+          List<Unserved> unserved = all.resultAt(3);
+          JsonArray withWarnings = JobJson.activity(queues);
+          for (Object q : withWarnings) {
+            JsonObject queue = (JsonObject) q;
+            queue.put("warnings", new JsonArray(unserved.stream().filter(u -> u.queue().equals(queue.getString("name")))
+                .map(Unserved::message).toList()));
+          }
           return new Reply(200, new JsonObject()
-              .put("queues", JobJson.activity(queues))
+              .put("queues", withWarnings)
+              .put("unserved", JobJson.unserved(unserved))
               .put("count_limit", options.getDashboardCountLimit())
               .put("estimated_jobs", (Long) all.resultAt(1))
               .put("newest_id", (Long) all.resultAt(2))
@@ -258,12 +288,76 @@ public final class AdminRoutes {
     }));
   }
 
-  private Future<Reply> bulk(RoutingContext ctx, Bulk action, String field) {
+  /**
+   * A bulk action over dead jobs. One that destroys (purge) takes {@code all=true} when it has no filter, as
+   * the CLI takes {@code --all}: a bare {@code DELETE /api/dead} is a 400, never "every dead job".
+   */
+  private Future<Reply> bulk(RoutingContext ctx, boolean destructive, Bulk action, String field) {
     return Future.<String[]>future(p -> {
       checkParams(ctx, BULK_FILTERS);
-      p.complete(new String[] {name(ctx, "queue"), name(ctx, "task")});
+      String queue = name(ctx, "queue");
+      String task = name(ctx, "task");
+      boolean all = all(ctx);
+      if (destructive && !all && queue == null && task == null) {
+        throw ApiError.badRequest("which dead jobs? give queue and/or task, or all=true for every one");
+      }
+      p.complete(new String[] {queue, task});
     }).compose(f -> action.run(f[0], f[1]).map(n -> new Reply(200, new JsonObject().put(field, n)
         .put("queue", f[0]).put("task", f[1]))));
+  }
+
+  /**
+   * {@code POST /api/jobs/bulk/{cancel|delete|move}?queue=&task=&state=&created_before=&all=&dry_run=&to=} and
+   * {@code POST /api/queues/{q}/purge?dry_run=} (delete the queue's pending jobs): the dry run counts.
+   */
+  private Future<Reply> bulkPending(RoutingContext ctx, String action, String purgedQueue) {
+    return Future.<BulkFilter>future(p -> {
+      if (!Set.of("cancel", "delete", "move").contains(action)) {
+        throw ApiError.notFound("no bulk action " + action + "; there are cancel, delete and move");
+      }
+      checkParams(ctx, purgedQueue != null ? Set.of("dry_run") : action.equals("move") ? MOVE_FILTERS : PENDING_FILTERS);
+      BulkFilter filter = new BulkFilter();
+      if (purgedQueue != null) {
+        filter.setQueue(purgedQueue);
+      } else {
+        filter.setQueue(ctx.request().getParam("queue")).setTask(ctx.request().getParam("task")).setAll(all(ctx));
+        String state = ctx.request().getParam("state");
+        filter.setState(state == null ? null : state(ctx));
+        String before = ctx.request().getParam("created_before");
+        if (before != null) {
+          try {
+            filter.setCreatedBefore(Instant.parse(before));
+          } catch (java.time.format.DateTimeParseException e) {
+            throw ApiError.badRequest("created_before must be an ISO-8601 instant like 2026-01-31T00:00:00Z, got " + before);
+          }
+        }
+      }
+      p.complete(filter.validate());
+    }).compose(filter -> {
+      boolean dryRun = flag(ctx, "dry_run");
+      String to = ctx.request().getParam("to");
+      if (action.equals("move") && to == null) {
+        return Future.failedFuture(ApiError.badRequest("move needs to=<queue>"));
+      }
+      Future<Long> done = dryRun ? admin.countPending(filter) : switch (action) {
+        case "cancel" -> admin.cancelPending(filter);
+        case "delete" -> admin.deletePending(filter);
+        default -> admin.movePending(filter, to);
+      };
+      return done.map(n -> new Reply(200, new JsonObject().put("action", action).put("dry_run", dryRun).put("jobs", n)
+          .put("filter", filter.toJson()).put("to", to)));
+    });
+  }
+
+  private static boolean flag(RoutingContext ctx, String name) {
+    String value = ctx.request().getParam(name);
+    if (value == null || value.equals("false")) {
+      return false;
+    }
+    if (value.equals("true")) {
+      return true;
+    }
+    throw ApiError.badRequest(name + " must be true or false, got " + value);
   }
 
   @FunctionalInterface
@@ -348,13 +442,22 @@ public final class AdminRoutes {
     }
   }
 
-  /** A queue or task filter: absent, or a non-empty name of at most {@link EnqueueOptions#MAX_NAME_LENGTH}. */
+  /** A queue or task filter: absent, or a name as {@link JobQuery} takes it (the rule of every name). */
   private static String name(RoutingContext ctx, String param) {
     String value = ctx.request().getParam(param);
-    if (value != null && (value.isEmpty() || value.length() > EnqueueOptions.MAX_NAME_LENGTH)) {
-      throw ApiError.badRequest(param + " must be 1 to " + EnqueueOptions.MAX_NAME_LENGTH + " characters");
+    if (value != null) {
+      if (param.equals("task")) {
+        new JobQuery().setTask(value);
+      } else {
+        new JobQuery().setQueue(value);
+      }
     }
     return value;
+  }
+
+  /** {@code all=true} (or absent: false); any other value is a 400. */
+  static boolean all(RoutingContext ctx) {
+    return flag(ctx, "all");
   }
 
   /** The job id of the path; the routes that take one take no parameters. */
@@ -386,7 +489,7 @@ public final class AdminRoutes {
       }
       return value;
     } catch (NumberFormatException e) {
-      // too large for an int is still a number: cap it like any large limit
+      // too large for an int is still a number, over any maximum: the setter says what the range is
       if (text.matches("[0-9]{10,}")) {
         return Integer.MAX_VALUE;
       }

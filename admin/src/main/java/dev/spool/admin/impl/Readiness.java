@@ -72,7 +72,13 @@ final class Readiness {
         checks.put("oldest_available_seconds", ages);
         return null;
       });
-      return Future.join(recover(leader, reasons), recover(oldest, reasons)).<Void>mapEmpty();
+      Future<Void> unserved = !options.isRequireServedQueues() ? Future.succeededFuture()
+          : admin.unserved(JobAdmin.LIVE_WITHIN).map(list -> {
+            checks.put("unserved", new JsonArray(list.stream().map(u -> u.queue() + "/" + u.task()).toList()));
+            list.forEach(u -> reasons.add(u.message()));
+            return null;
+          });
+      return Future.join(recover(leader, reasons), recover(oldest, reasons), recover(unserved, reasons)).<Void>mapEmpty();
     }, e -> {
       checks.put("database", e.toString());
       reasons.add("the database does not answer: " + e.getMessage());

@@ -115,7 +115,8 @@ function renderOverview(data) {
     const button = el('button', { 'data-queue': q.name, class: q.paused ? 'resume' : 'pause',
       onclick: () => pauseQueue(q.name, !q.paused) }, q.paused ? 'Resume' : 'Pause');
     body.append(el('tr', { 'data-queue': q.name, class: q.paused ? 'paused' : '' },
-      el('td', {}, el('a', { href: '#/jobs?queue=' + encodeURIComponent(q.name) }, q.name)),
+      el('td', {}, el('a', { href: '#/jobs?queue=' + encodeURIComponent(q.name) }, q.name),
+        ...(q.warnings || []).map(w => el('span', { class: 'warning', 'data-warning': q.name }, '⚠ ' + w))),
       el('td', { class: 'num', 'data-count': 'available' }, count(q.available)),
       el('td', { class: 'num', 'data-count': 'scheduled' }, count(q.scheduled)),
       el('td', { class: 'num', 'data-count': 'running' }, count(q.running)),
@@ -244,7 +245,7 @@ async function showJob(id) {
   $('#job-title').replaceChildren('Job ' + job.id + ' · ' + job.task + ' · ', el('span', { class: 'state state-' + job.state, id: 'job-state' }, job.state));
   const fields = [['Queue', job.queue], ['Priority', job.priority], ['Attempt', job.attempt + ' of ' + job.max_attempts],
     ['Run at', when(job.run_at)], ['Created', when(job.created_at)], ['Last attempt', when(job.attempted_at)],
-    ['Finished', when(job.finished_at)], ['Timeout', job.timeout_ms ? job.timeout_ms + ' ms' : 'handler default'],
+    ['Finished', when(job.finished_at)], ['Cancel requested', when(job.cancel_requested_at)], ['Timeout', job.timeout_ms ? job.timeout_ms + ' ms' : 'handler default'],
     ['Worker', job.lease_owner ?? '–'], ['Lease until', when(job.lease_expires_at)], ['Unique key', job.unique_key ?? '–'],
     ['Arguments', fmt.format(job.args_bytes) + ' bytes']];
   $('#job-fields tbody').replaceChildren(...fields.map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, String(v)))));
@@ -264,10 +265,26 @@ async function showJob(id) {
     $('#job-history-note').textContent = 'Job history is off, so only the last error is kept; turn it on with '
       + '"spool migrate --history on".';
   }
+  explainJob(job);
   $('#job-retry').hidden = !['dead', 'cancelled'].includes(job.state);
   $('#job-cancel').hidden = !['available', 'scheduled', 'running'].includes(job.state);
   $('#job-retry').onclick = () => act('POST', '/api/jobs/' + job.id + '/retry', 'retried', () => showJob(job.id));
   $('#job-cancel').onclick = () => act('DELETE', '/api/jobs/' + job.id, 'cancel sent', () => showJob(job.id));
+}
+
+// Why a job that is not running waits: one line from /api/jobs/{id}/explain.
+async function explainJob(job) {
+  const line = $('#job-explain');
+  line.textContent = '';
+  if (!['available', 'scheduled', 'running'].includes(job.state)) return;
+  try {
+    const e = await api('GET', '/api/jobs/' + job.id + '/explain');
+    const reasons = e.reasons.filter(r => r.code !== 'running').map(r => r.message);
+    line.textContent = reasons.length ? 'Why it is not running: ' + reasons.join('; ') + '.'
+      : (job.state === 'running' ? '' : 'Nothing holds it back: it runs at its queue\'s next claim.');
+  } catch (err) {
+    line.textContent = '';
+  }
 }
 
 async function act(method, path, done, then) {
@@ -326,7 +343,10 @@ async function loadDead(append) {
 
 async function bulkDead(method, path, field) {
   try {
-    const r = await api(method, path + '?' + deadFilters());
+    const p = deadFilters();
+    // with no filter the API asks to be told "all" explicitly, as the CLI's --all
+    if (!p.has('queue') && !p.has('task')) p.set('all', 'true');
+    const r = await api(method, path + '?' + p);
     $('#dead-message').textContent = fmt.format(r[field]) + ' dead job' + (r[field] === 1 ? '' : 's') + ' ' + field + '.';
   } catch (e) {
     $('#dead-message').textContent = e.message;
@@ -398,6 +418,24 @@ $('#dead-filter').addEventListener('submit', ev => {
   location.hash = '#/dead' + (p.toString() ? '?' + p : '');
 });
 $('#dead-more').addEventListener('click', () => loadDead(true));
+// Bulk actions on the pending jobs the search's task, queue and state select (the API refuses other states;
+// with no filter at all it takes all=true, said here only after the second click). The API works in batches.
+async function bulkPending(action) {
+  const msg = $('#bulk-message');
+  const p = searchParams();
+  if (![...p.keys()].length) p.set('all', 'true');
+  try {
+    const r = await api('POST', '/api/jobs/bulk/' + action + '?' + p);
+    msg.textContent = fmt.format(r.jobs) + ' pending job' + (r.jobs === 1 ? '' : 's') + ' ' + action + (action === 'cancel' ? 'led.' : 'd.');
+    msg.className = 'muted';
+  } catch (e) {
+    msg.textContent = e.message;
+    msg.className = 'error';
+  }
+  loadJobs(searchParams(), false);
+}
+confirmClick($('#jobs-cancel-pending'), 'cancel all matching', () => bulkPending('cancel'));
+confirmClick($('#jobs-delete-pending'), 'delete all matching', () => bulkPending('delete'));
 confirmClick($('#dead-retry-all'), 'retry all matching', () => bulkDead('POST', '/api/dead/retry', 'retried'));
 confirmClick($('#dead-purge-all'), 'purge all matching', () => bulkDead('DELETE', '/api/dead', 'purged'));
 document.addEventListener('visibilitychange', () => {

@@ -3,6 +3,7 @@ package dev.spool.impl.claim;
 import dev.spool.QueueOptions;
 import dev.spool.RateLimit;
 import dev.spool.WorkerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,6 +82,31 @@ public final class ClaimLimits {
   /** The name of the claim statement: {@code ClaimJobsKeyed} for keyed queues, else {@code ClaimJobsLimited}. */
   public String statement() {
     return keyed != null ? "ClaimJobsKeyed" : "ClaimJobsLimited";
+  }
+
+  /**
+   * A worker's cluster-wide limits as it registers them (see V009), so explain can read them from the
+   * database: {@code {"queue:<q>": {"rate", "window_ms", "concurrency"}, "task:<t>": {"rate", "window_ms"}}}.
+   */
+  public static JsonObject describe(WorkerOptions options, Set<String> tasks) {
+    JsonObject out = new JsonObject();
+    for (String queue : options.getQueues()) {
+      QueueOptions q = options.getQueueOptions(queue);
+      if (q == null || !q.hasClusterLimits()) {
+        continue;
+      }
+      JsonObject limit = new JsonObject().put("concurrency", q.getGlobalConcurrency());
+      if (q.getRateLimit() != null) {
+        limit.put("rate", q.getRateLimit().count()).put("window_ms", q.getRateLimit().per().toMillis());
+      }
+      out.put("queue:" + queue, limit);
+    }
+    options.getTaskRateLimits().forEach((task, limit) -> {
+      if (tasks.contains(task)) {
+        out.put("task:" + task, new JsonObject().put("rate", limit.count()).put("window_ms", limit.per().toMillis()));
+      }
+    });
+    return out;
   }
 
   /** The parameters of {@link #statement()}. */

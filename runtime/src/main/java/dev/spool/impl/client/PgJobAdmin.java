@@ -3,9 +3,12 @@ package dev.spool.impl.client;
 import io.vertx.core.json.JsonArray;
 import dev.spool.impl.sql.Outcomes;
 import dev.spool.WorkflowStatus;
+import dev.spool.BulkFilter;
 import dev.spool.Job;
 import dev.spool.JobAdmin;
 import dev.spool.JobEvent;
+import dev.spool.JobExplanation;
+import dev.spool.Unserved;
 import dev.spool.JobQuery;
 import dev.spool.JobState;
 import dev.spool.QueueActivity;
@@ -43,6 +46,8 @@ public final class PgJobAdmin implements JobAdmin {
 
   private final Queries queries;
   private final Pool pool;
+  private final Explainer explainer;
+  private final BulkActions bulk;
 
   public PgJobAdmin(SpoolInternals spool) {
     this.queries = spool.queries();
@@ -58,6 +63,38 @@ public final class PgJobAdmin implements JobAdmin {
             .addProperty("application_name", "spool-admin"))
         .using(spool.vertx())
         .build();
+    this.explainer = new Explainer(pool, queries);
+    this.bulk = new BulkActions(pool, queries, BULK_BATCH);
+  }
+
+  @Override
+  public Future<Long> countPending(BulkFilter filter) {
+    return bulk.count(filter);
+  }
+
+  @Override
+  public Future<Long> cancelPending(BulkFilter filter) {
+    return bulk.cancel(filter);
+  }
+
+  @Override
+  public Future<Long> deletePending(BulkFilter filter) {
+    return bulk.delete(filter);
+  }
+
+  @Override
+  public Future<Long> movePending(BulkFilter filter, String toQueue) {
+    return bulk.move(filter, toQueue);
+  }
+
+  @Override
+  public Future<Optional<JobExplanation>> explain(long id) {
+    return explainer.explain(id);
+  }
+
+  @Override
+  public Future<List<Unserved>> unserved(Duration liveWithin) {
+    return explainer.unserved(liveWithin);
   }
 
   @Override

@@ -229,10 +229,14 @@ public final class Binder {
     int countLimit = (Integer) value("admin.dashboardCountLimit");
     check("admin.dashboardCountLimit", countLimit >= 1, "must be at least 1, got " + countLimit);
     String token = (String) value("admin.token");
+    @SuppressWarnings("unchecked")
+    List<String> allowedHosts = (List<String>) value("admin.allowedHosts");
     return new JsonObject().put("host", host).put("port", port).put("token", token == null || token.isEmpty() ? null : token)
+        .put("allowedHosts", new io.vertx.core.json.JsonArray(allowedHosts))
         .put("maxFailureRate", rate).put("rateWindowMs", window.toMillis()).put("minRunsForRate", minRuns)
         .put("maxOldestAvailableMs", oldest == null ? null : oldest.toMillis())
-        .put("requireLeader", value("admin.requireLeader")).put("queueRefreshMs", refresh.toMillis())
+        .put("requireLeader", value("admin.requireLeader")).put("requireServedQueues", value("admin.requireServedQueues"))
+        .put("queueRefreshMs", refresh.toMillis())
         .put("dashboard", value("admin.dashboard")).put("dashboardCountLimit", countLimit);
   }
 

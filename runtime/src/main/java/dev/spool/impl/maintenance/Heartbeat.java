@@ -12,7 +12,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -29,6 +31,8 @@ public final class Heartbeat implements Service {
   private final String sql;
   private final String deregisterSql;
   private final String[] queues;
+  private final String[] tasks;
+  private final JsonObject limits;
   private final double leaseMs;
   private final WorkerActivity activity;
   private final String workerId;
@@ -38,14 +42,20 @@ public final class Heartbeat implements Service {
   private String progressSql;
   private boolean failing;
 
+  /**
+   * @param tasks the tasks this worker handles, and {@code limits} its cluster-wide limits (see V009): both
+   *     registered with the worker, for explain and the dashboard's warnings
+   */
   public Heartbeat(Vertx vertx, SqlClient client, Queries queries, String workerId, List<String> queues,
-      WorkerActivity activity, Duration interval, Duration lease) {
+      Collection<String> tasks, JsonObject limits, WorkerActivity activity, Duration interval, Duration lease) {
     this.vertx = vertx;
     this.client = client;
     this.sql = queries.get("Heartbeat");
     this.deregisterSql = queries.get("Deregister");
     this.workerId = workerId;
     this.queues = queues.toArray(String[]::new);
+    this.tasks = tasks.toArray(String[]::new);
+    this.limits = limits;
     this.leaseMs = lease.toMillis();
     this.activity = activity;
     this.intervalMs = interval.toMillis();
@@ -70,7 +80,7 @@ public final class Heartbeat implements Service {
 
   private Future<Void> beat() {
     writeProgress();
-    Tuple params = Tuple.of(workerId, queues, leaseMs, activity.snapshot(System.nanoTime()));
+    Tuple params = Tuple.of(workerId, queues, leaseMs, activity.snapshot(System.nanoTime()), tasks, limits);
     return client.preparedQuery(sql).execute(params).<Void>mapEmpty()
         .onSuccess(v -> {
           if (failing) {

@@ -27,17 +27,25 @@ public final class Migrator {
   /** One migration script. */
   public record Migration(int version, String name, String path) {}
 
+  /** What the SQL function {@code enqueue} accepts when no Spool has said otherwise (SpoolOptions' default). */
+  static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
+
   private final Queries queries;
   private final Boolean history;
+  private final int maxPayloadBytes;
 
   public Migrator(Queries queries) {
-    this(queries, null);
+    this(queries, null, DEFAULT_MAX_PAYLOAD_BYTES);
   }
 
-  /** @param history true or false to turn job history on or off after migrating; null to leave it */
-  public Migrator(Queries queries, Boolean history) {
+  /**
+   * @param history true or false to turn job history on or off after migrating; null to leave it
+   * @param maxPayloadBytes the largest args the SQL function {@code enqueue} takes from now on
+   */
+  public Migrator(Queries queries, Boolean history, int maxPayloadBytes) {
     this.queries = queries;
     this.history = history;
+    this.maxPayloadBytes = maxPayloadBytes;
   }
 
   /** The migrations this build of Spool knows, in version order. */
@@ -78,6 +86,8 @@ public final class Migrator {
         // Functions are defined by their current text on every migrate, like repeatable migrations, so the
         // named SQL file is the one place a function's body is kept.
         .compose(done -> defineFunctions(conn).map(done))
+        .compose(done -> conn.preparedQuery(queries.get("WriteSetting"))
+            .execute(Tuple.of("max_payload_bytes", String.valueOf(maxPayloadBytes))).map(done))
         .compose(done -> history == null ? Future.succeededFuture(done)
             : conn.query(queries.get(history ? "EnableHistory" : "DisableHistory")).execute().map(done)));
   }

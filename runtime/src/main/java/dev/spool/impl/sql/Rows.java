@@ -33,7 +33,8 @@ public final class Rows {
         instant(row, "created_at"),
         instant(row, "attempted_at"),
         instant(row, "finished_at"),
-        row.getString("key"));
+        row.getString("key"),
+        instant(row, "cancel_requested_at"));
   }
 
   /** By position, for hot paths: a lookup by name searches the row's column names each time. */

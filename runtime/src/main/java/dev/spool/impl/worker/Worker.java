@@ -115,7 +115,8 @@ public final class Worker extends WorkerVerticle {
         new Vacuumer(vertx, client, queries, spool.options().getVacuum(), spool.stats()::claimed)));
     elector = new Elector(vertx, client, queries, Elector.MAINTENANCE, owner, options.getHeartbeatInterval(),
         options.getLeaderTtl(), leaderOnly::toggle);
-    services.add(new Heartbeat(vertx, client, queries, owner, options.getQueues(), activity,
+    services.add(new Heartbeat(vertx, client, queries, owner, options.getQueues(), handlers.taskNames(),
+        ClaimLimits.describe(options, handlers.taskNames()), activity,
         options.getHeartbeatInterval(), options.getLease())
         .progressFrom(sink -> producers.values().forEach(p -> p.takeProgress(sink)), queries));
     services.add(new JobNotifier(vertx, context, spool.connectOptions(), queries.channel(), this::notified,

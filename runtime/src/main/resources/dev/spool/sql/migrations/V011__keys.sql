@@ -16,15 +16,17 @@ create table {schema}.key_cursors (
   last_key text
 );
 
--- enqueue, with every parameter this release adds: depends_on and run_on_parent_failure (a job with
--- parents waits until every parent finished; its body calls add_parents, workflow.sql) and key.
+-- enqueue, with every parameter and check this release adds: priority an integer checked against the
+-- smallint range, names by check_name (V009), max_attempts and timeout_ms of at least 1, args within
+-- settings.max_payload_bytes, depends_on and run_on_parent_failure (a job with parents waits until every
+-- parent finished; its body calls add_parents, workflow.sql) and key.
 drop function {schema}.enqueue(text, jsonb, text, smallint, timestamptz, integer, integer, text);
 
 create function {schema}.enqueue(
   task text,
   args jsonb default '{}'::jsonb,
   queue text default 'default',
-  priority smallint default 0,
+  priority integer default 0,
   run_at timestamptz default now(),
   max_attempts integer default 20,
   timeout_ms integer default null,
@@ -36,9 +38,31 @@ create function {schema}.enqueue(
 #variable_conflict use_column
 declare
   new_id bigint;
+  payload bytea;
+  max_payload integer;
 begin
-  if task is null or length(task) = 0 then
-    raise exception 'spool: task name must not be empty' using errcode = '22023';
+  perform {schema}.check_name('task name', enqueue.task);
+  perform {schema}.check_name('queue', coalesce(enqueue.queue, 'default'));
+  if enqueue.unique_key is not null then
+    perform {schema}.check_name('unique key', enqueue.unique_key);
+  end if;
+  if enqueue.key is not null and (length(enqueue.key) = 0 or length(enqueue.key) > 255) then
+    raise exception 'spool: key must be 1..255 characters, got %', length(enqueue.key) using errcode = '22023';
+  end if;
+  if coalesce(enqueue.priority, 0) not between -32768 and 32767 then
+    raise exception 'spool: priority must be between -32768 and 32767, got %', enqueue.priority using errcode = '22023';
+  end if;
+  if coalesce(enqueue.max_attempts, 20) < 1 then
+    raise exception 'spool: max_attempts must be at least 1, got %', enqueue.max_attempts using errcode = '22023';
+  end if;
+  if enqueue.timeout_ms is not null and enqueue.timeout_ms < 1 then
+    raise exception 'spool: timeout_ms must be at least 1, got %', enqueue.timeout_ms using errcode = '22023';
+  end if;
+  payload := convert_to(coalesce(enqueue.args, '{}'::jsonb)::text, 'UTF8');
+  select s.value::integer into max_payload from {schema}.settings s where s.name = 'max_payload_bytes';
+  if octet_length(payload) > coalesce(max_payload, 1048576) then
+    raise exception 'spool: args are % bytes, over the limit of % (SpoolOptions.maxPayloadBytes)',
+      octet_length(payload), coalesce(max_payload, 1048576) using errcode = '54000';
   end if;
   if depends_on is not null and cardinality(depends_on) > 0 then
     if unique_key is not null then
@@ -47,8 +71,7 @@ begin
     new_id := nextval(pg_get_serial_sequence('{schema}.jobs', 'id'));
     insert into {schema}.jobs (id, queue, task, args, priority, run_at, max_attempts, timeout_ms, state,
                                pending_parents, run_on_parent_failure, key)
-      values (new_id, coalesce(enqueue.queue, 'default'), enqueue.task,
-              convert_to(coalesce(enqueue.args, '{}'::jsonb)::text, 'UTF8'),
+      values (new_id, coalesce(enqueue.queue, 'default'), enqueue.task, payload,
               coalesce(enqueue.priority, 0), coalesce(enqueue.run_at, now()), coalesce(enqueue.max_attempts, 20),
               enqueue.timeout_ms, 'waiting', 0, nullif(coalesce(enqueue.run_on_parent_failure, false), false),
               enqueue.key);
@@ -56,7 +79,7 @@ begin
     return new_id;
   end if;
   insert into {schema}.jobs (queue, task, args, priority, run_at, max_attempts, timeout_ms, unique_key, key)
-    values (coalesce(enqueue.queue, 'default'), enqueue.task, convert_to(coalesce(enqueue.args, '{}'::jsonb)::text, 'UTF8'),
+    values (coalesce(enqueue.queue, 'default'), enqueue.task, payload,
             coalesce(enqueue.priority, 0), coalesce(enqueue.run_at, now()), coalesce(enqueue.max_attempts, 20),
             enqueue.timeout_ms, enqueue.unique_key, enqueue.key)
     on conflict (unique_key) where unique_key is not null and state in ('available', 'running') do nothing

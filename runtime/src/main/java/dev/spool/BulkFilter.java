@@ -1,0 +1,113 @@
+package dev.spool;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/**
+ * Which pending jobs a bulk action ({@link JobAdmin#cancelPending}, {@link JobAdmin#deletePending},
+ * {@link JobAdmin#movePending}) takes: of a queue, of a task, only due ({@link JobState#AVAILABLE}) or only
+ * due later ({@link JobState#SCHEDULED}), created before an instant; each when set. Running and finished jobs
+ * are never taken. A filter that sets none of them takes every pending job, so it must say so with
+ * {@link #setAll(boolean) all}: an empty filter without it is refused.
+ */
+public class BulkFilter {
+
+  private String queue;
+  private String task;
+  private JobState state;
+  private Instant createdBefore;
+  private boolean all;
+
+  public BulkFilter() {}
+
+  public BulkFilter(BulkFilter other) {
+    this.queue = other.queue;
+    this.task = other.task;
+    this.state = other.state;
+    this.createdBefore = other.createdBefore;
+    this.all = other.all;
+  }
+
+  /** Reads {@code queue, task, state ("available" or "scheduled"), createdBefore (ISO-8601), all}. */
+  public BulkFilter(JsonObject json) {
+    setQueue(json.getString("queue"));
+    setTask(json.getString("task"));
+    setState(json.getString("state") == null ? null : JobState.fromSql(json.getString("state")));
+    setCreatedBefore(json.getValue("createdBefore") == null ? null : json.getInstant("createdBefore"));
+    setAll(json.getBoolean("all", false));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("queue", queue).put("task", task).put("state", state == null ? null : state.sqlName())
+        .put("createdBefore", createdBefore == null ? null : createdBefore.toString()).put("all", all);
+  }
+
+  public String getQueue() {
+    return queue;
+  }
+
+  public BulkFilter setQueue(String queue) {
+    this.queue = queue == null ? null : Names.check("queue", queue);
+    return this;
+  }
+
+  public String getTask() {
+    return task;
+  }
+
+  public BulkFilter setTask(String task) {
+    this.task = task == null ? null : Names.check("task", task);
+    return this;
+  }
+
+  public JobState getState() {
+    return state;
+  }
+
+  /** {@link JobState#AVAILABLE} (due now), {@link JobState#SCHEDULED} (due later) or null for both. */
+  public BulkFilter setState(JobState state) {
+    if (state != null && state != JobState.AVAILABLE && state != JobState.SCHEDULED) {
+      throw new IllegalArgumentException("a bulk action takes pending jobs: state must be available or scheduled, got "
+          + state.sqlName());
+    }
+    this.state = state;
+    return this;
+  }
+
+  public Instant getCreatedBefore() {
+    return createdBefore;
+  }
+
+  public BulkFilter setCreatedBefore(Instant createdBefore) {
+    this.createdBefore = createdBefore;
+    return this;
+  }
+
+  public boolean isAll() {
+    return all;
+  }
+
+  /** Confirms that a filter without any condition means every pending job. */
+  public BulkFilter setAll(boolean all) {
+    this.all = all;
+    return this;
+  }
+
+  /** Whether no condition is set. */
+  public boolean isEmpty() {
+    return queue == null && task == null && state == null && createdBefore == null;
+  }
+
+  /**
+   * Checks the filter as a whole.
+   *
+   * @throws IllegalArgumentException when it has no condition and does not say {@code all}
+   */
+  public BulkFilter validate() {
+    if (isEmpty() && !all) {
+      throw new IllegalArgumentException("a bulk action with no filter takes every pending job: give a queue, task, "
+          + "state or created-before, or say all");
+    }
+    return this;
+  }
+}

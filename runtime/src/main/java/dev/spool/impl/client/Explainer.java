@@ -1,0 +1,171 @@
+package dev.spool.impl.client;
+
+import dev.spool.JobAdmin;
+import dev.spool.JobExplanation;
+import dev.spool.JobExplanation.Code;
+import dev.spool.JobExplanation.Reason;
+import dev.spool.JobState;
+import dev.spool.Unserved;
+import dev.spool.impl.sql.Queries;
+import dev.spool.impl.sql.Rows;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@link JobAdmin#explain} and {@link JobAdmin#unserved}: one statement each (see explain.sql), the reasons
+ * worked out here from its figures. The rescuer's timing is the workers' default, since the admin does not
+ * know the options of the workers that rescue.
+ */
+final class Explainer {
+
+  private final SqlClient pool;
+  private final Queries queries;
+
+  Explainer(SqlClient pool, Queries queries) {
+    this.pool = pool;
+    this.queries = queries;
+  }
+
+  Future<Optional<JobExplanation>> explain(long id) {
+    Tuple params = Tuple.of(id, (double) JobAdmin.LIVE_WITHIN.toMillis(), JobAdmin.EXPLAIN_COUNT_LIMIT);
+    return pool.preparedQuery(queries.get("ExplainJob")).execute(params)
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(explain(rows.iterator().next())));
+  }
+
+  private static JobExplanation explain(Row row) {
+    Instant now = Rows.instant(row, "now");
+    String queue = row.getString("queue");
+    String task = row.getString("task");
+    Instant runAt = Rows.instant(row, "run_at");
+    JobState state = JobState.fromSql(row.getString("state"));
+    if (state == JobState.AVAILABLE && runAt.isAfter(now)) {
+      state = JobState.SCHEDULED;
+    }
+    List<Reason> reasons = new ArrayList<>();
+    switch (state) {
+      case COMPLETED, DEAD, CANCELLED -> reasons.add(new Reason(Code.FINISHED, "it has finished: " + state.sqlName(),
+          new JsonObject().put("state", state.sqlName()).put("finished_at", text(Rows.instant(row, "finished_at")))));
+      case RUNNING -> running(row, now, reasons);
+      default -> waiting(row, state, now, queue, task, runAt, reasons);
+    }
+    if (row.getString("leader") == null && state != JobState.COMPLETED && state != JobState.DEAD
+        && state != JobState.CANCELLED) {
+      reasons.add(new Reason(Code.NO_LEADER, "no worker holds the maintenance lease: nothing rescues jobs of dead "
+          + "workers", new JsonObject()));
+    }
+    return new JobExplanation(row.getLong("id"), state, reasons, now);
+  }
+
+  private static void running(Row row, Instant now, List<Reason> reasons) {
+    String owner = row.getString("lease_owner");
+    Instant lease = Rows.instant(row, "lease_expires_at");
+    if (row.getBoolean("owner_live")) {
+      reasons.add(new Reason(Code.RUNNING, "it is running on worker " + owner,
+          new JsonObject().put("worker", owner).put("lease_expires_at", text(lease))));
+      return;
+    }
+    // The rescuer takes it back at its next pass once the worker is reaped (silent for the worker timeout),
+    // or once its lease has expired, whichever comes first.
+    Instant heartbeat = Rows.instant(row, "owner_heartbeat_at");
+    Instant reaped = heartbeat == null ? now : heartbeat.plus(dev.spool.WorkerOptions.DEFAULT_WORKER_TIMEOUT);
+    Instant rescueBy = (lease == null || reaped.isBefore(lease) ? reaped : lease)
+        .plus(dev.spool.WorkerOptions.DEFAULT_RESCUE_INTERVAL);
+    if (rescueBy.isBefore(now)) {
+      rescueBy = now.plus(dev.spool.WorkerOptions.DEFAULT_RESCUE_INTERVAL);
+    }
+    reasons.add(new Reason(Code.WORKER_GONE, "it was running on worker " + owner + ", which is gone; the rescuer "
+        + "makes it available again by " + rescueBy, new JsonObject().put("worker", owner)
+        .put("last_heartbeat_at", text(heartbeat)).put("lease_expires_at", text(lease)).put("rescue_by", text(rescueBy))));
+  }
+
+  private static void waiting(Row row, JobState state, Instant now, String queue, String task, Instant runAt,
+      List<Reason> reasons) {
+    if (state == JobState.SCHEDULED) {
+      double in = Duration.between(now, runAt).toMillis() / 1000.0;
+      reasons.add(new Reason(Code.DUE_LATER, String.format(Locale.ROOT, "it is due at %s (in %.1f s)", runAt, in),
+          new JsonObject().put("run_at", text(runAt)).put("due_in_seconds", in)));
+    }
+    if (row.getBoolean("paused")) {
+      reasons.add(new Reason(Code.QUEUE_PAUSED, "its queue " + queue + " is paused",
+          new JsonObject().put("queue", queue).put("paused_at", text(Rows.instant(row, "paused_at")))));
+    }
+    long queueWorkers = row.getLong("queue_workers");
+    if (queueWorkers == 0) {
+      reasons.add(new Reason(Code.NO_WORKER_FOR_QUEUE, "no live worker serves queue " + queue
+          + ": it waits until one starts", new JsonObject().put("queue", queue)));
+    } else if (row.getLong("task_workers") == 0) {
+      reasons.add(new Reason(Code.NO_WORKER_FOR_TASK, "none of the " + queueWorkers + " live workers of queue " + queue
+          + " handles task " + task + ": it waits until one that does starts",
+          new JsonObject().put("queue", queue).put("task", task).put("queue_workers", queueWorkers)));
+    }
+    rateLimit(Code.QUEUE_RATE_LIMITED, "queue " + queue, row.getJsonObject("queue_limit"), row, "queue_starts", now, reasons);
+    rateLimit(Code.TASK_RATE_LIMITED, "task " + task, row.getJsonObject("task_limit"), row, "task_starts", now, reasons);
+    JsonObject queueLimit = row.getJsonObject("queue_limit");
+    Integer concurrency = queueLimit == null ? null : queueLimit.getInteger("concurrency");
+    long running = row.getLong("queue_running");
+    if (concurrency != null && running >= concurrency) {
+      reasons.add(new Reason(Code.CONCURRENCY_SATURATED, "queue " + queue + " runs " + running + " of its "
+          + concurrency + " jobs at once across all workers", new JsonObject().put("running", running)
+          .put("limit", concurrency)));
+    }
+    long ahead = row.getLong("ahead");
+    if (state == JobState.AVAILABLE && ahead > 0) {
+      boolean capped = ahead >= JobAdmin.EXPLAIN_COUNT_LIMIT;
+      reasons.add(new Reason(Code.JOBS_AHEAD, (capped ? ahead + "+" : String.valueOf(ahead)) + " due jobs are ahead of it"
+          + " in queue " + queue, new JsonObject().put("ahead", ahead).put("count_limit", JobAdmin.EXPLAIN_COUNT_LIMIT)));
+    }
+    // Jobs waiting on parents and per-key limits (other changes) add their reasons here, with
+    // Code.WAITING_ON_DEPENDENCIES until they have codes of their own.
+  }
+
+  /** A sliding-log rate limit is full while {@code limit} starts lie within the last window. */
+  private static void rateLimit(Code code, String what, JsonObject limit, Row row, String startsColumn, Instant now,
+      List<Reason> reasons) {
+    if (limit == null || limit.getInteger("rate") == null) {
+      return;
+    }
+    int rate = limit.getInteger("rate");
+    long windowMs = limit.getLong("window_ms");
+    OffsetDateTime[] starts = row.getArrayOfOffsetDateTimes(startsColumn);
+    if (starts == null) {
+      return;
+    }
+    Instant windowStart = now.minusMillis(windowMs);
+    Instant[] inWindow = Arrays.stream(starts).map(OffsetDateTime::toInstant).filter(t -> t.isAfter(windowStart))
+        .sorted().toArray(Instant[]::new);
+    if (inWindow.length < rate) {
+      return;
+    }
+    Instant until = inWindow[inWindow.length - rate].plusMillis(windowMs);
+    reasons.add(new Reason(code, what + " started " + inWindow.length + " jobs in its " + windowMs + " ms window (limit "
+        + rate + "): full until " + until, new JsonObject().put("limit", rate).put("window_ms", windowMs)
+        .put("started_in_window", inWindow.length).put("until", text(until))));
+  }
+
+  Future<List<Unserved>> unserved(Duration liveWithin) {
+    Tuple params = Tuple.of((double) liveWithin.toMillis(), JobAdmin.UNSERVED_SAMPLE);
+    return pool.preparedQuery(queries.get("UnservedWork")).execute(params).map(rows -> {
+      List<Unserved> out = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        out.add(new Unserved(row.getString("queue"), row.getString("task"), row.getBoolean("queue_served"),
+            row.getLong("jobs")));
+      }
+      return out;
+    });
+  }
+
+  private static String text(Instant t) {
+    return t == null ? null : t.toString();
+  }
+}
