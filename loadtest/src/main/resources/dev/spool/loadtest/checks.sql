@@ -84,3 +84,18 @@ select pg_current_wal_lsn()::text as lsn, (select checkpoints_timed + checkpoint
 
 -- name: WalBytesSince
 select pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::bigint
+
+-- workflow --fan-in: how long the callback (job $2 of workflow $1) waited after its last parent was acked,
+-- both on the database clock: its claim (attempted_at) minus the latest finished_at of the other steps.
+-- name: CallbackLag
+select extract(epoch from (c.attempted_at - (select max(p.finished_at) from {schema}.jobs p
+                                              where p.workflow_id = $1 and p.id <> $2))) * 1000 as lag_ms
+  from {schema}.jobs c where c.id = $2
+
+-- await: rows flagged by an await, so the run starts its workers only once every await is registered.
+-- name: AwaitedCount
+select count(*) from {schema}.jobs where awaited
+
+-- await: when each job was acked, on the database clock (awaited jobs are kept once completed).
+-- name: FinishedAt
+select id, finished_at from {schema}.jobs where id = any($1::bigint[])
