@@ -49,7 +49,8 @@ public interface JobAdmin {
   /**
    * Runs every dead job (of this queue and task, each when not null) again; completes with how many.
    * Each gets one more attempt when its attempts were used up; of several with one unique key only the
-   * newest, and none whose key a live job holds.
+   * newest, and none whose key a live job holds. Like {@link #retry}, the dependents a retried job had
+   * cancelled wait again (and run once it completes).
    */
   Future<Integer> retryDead(String queue, String task);
 

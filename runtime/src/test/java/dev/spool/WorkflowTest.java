@@ -144,6 +144,29 @@ class WorkflowTest extends SpoolTestBase {
   }
 
   @Test
+  void retryingEveryDeadJobBringsBackTheDependentsTheyCancelled() {
+    WorkflowRun first = await(spool.client().enqueueWorkflow(Workflow.named("one")
+        .step("a", STEP, named("a1").put("fail", true))
+        .step("b", STEP, named("b1"), new StepOptions().dependsOn("a"))
+        .step("c", STEP, named("c1"), new StepOptions().dependsOn("b"))));
+    WorkflowRun second = await(spool.client().enqueueWorkflow(Workflow.named("two")
+        .step("a", STEP, named("a2").put("fail", true))
+        .step("b", STEP, named("b2"), new StepOptions().dependsOn("a"))));
+    workers();
+    assertThat(await(spool.client().await(first.id("c"), Duration.ofSeconds(20))).state()).isEqualTo(JobState.CANCELLED);
+    assertThat(await(spool.client().await(second.id("b"), Duration.ofSeconds(20))).state()).isEqualTo(JobState.CANCELLED);
+
+    // both parents are fixed, then every dead job is retried at once
+    sql("update {schema}.jobs set args = convert_to('{\"name\":\"a\"}', 'UTF8') where state = 'dead'");
+    JobAdmin admin = spool.admin();
+    assertThat(await(admin.retryDead(null, null))).isEqualTo(2);
+    await(admin.close());
+    assertThat(await(spool.client().await(first.id("c"), Duration.ofSeconds(20))).state()).isEqualTo(JobState.COMPLETED);
+    assertThat(await(spool.client().await(second.id("b"), Duration.ofSeconds(20))).state()).isEqualTo(JobState.COMPLETED);
+    assertThat(ran).contains("b1", "c1", "b2");
+  }
+
+  @Test
   void cancellingAWorkflowCancelsItsUnfinishedSteps() {
     WorkflowRun run = await(spool.client().enqueueWorkflow(Workflow.chain("chain",
         List.of(JobRequest.of(STEP, named("1")), JobRequest.of(STEP, named("2")), JobRequest.of(STEP, named("3"))))));

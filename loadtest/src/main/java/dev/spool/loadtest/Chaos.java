@@ -53,7 +53,8 @@ final class Chaos {
       long first = Long.MAX_VALUE;
       long last = 0;
       JsonObject args = new JsonObject().put("ms", settings.jobMs);
-      for (int done = 0; done < settings.jobs; done += 5000) {
+      int jobs = settings.workflows ? ChaosWorkflows.enqueue(spool, settings) : settings.jobs;
+      for (int done = 0; !settings.workflows && done < settings.jobs; done += 5000) {
         int n = Math.min(5000, settings.jobs - done);
         for (long id : await(spool.client().enqueueBatch(ChaosWorker.RECORD, Collections.nCopies(n, args),
             new EnqueueOptions()))) {
@@ -61,7 +62,9 @@ final class Chaos {
           last = Math.max(last, id);
         }
       }
-      progress.line("enqueued %,d jobs; starting %d worker processes", settings.jobs, settings.workers);
+      progress.line("enqueued %,d %s; starting %d worker processes", jobs,
+          settings.workflows ? "steps of chords and chains" : "jobs", settings.workers);
+      String openSql = checks.sql(settings.workflows ? "OpenStepCount" : "OpenCount");
       // Processes start in the background (a JVM takes seconds to come up), so kills keep their pace.
       for (int i = 0; i < settings.workers; i++) {
         starter.submit(() -> live.add(start(uri)));
@@ -79,7 +82,7 @@ final class Chaos {
       long inFlightAtKills = 0;
       boolean timedOut = false;
       while (true) {
-        long open = count(spool, checks.sql("OpenCount"));
+        long open = count(spool, openSql);
         if (open == 0) {
           break;
         }
@@ -121,8 +124,6 @@ final class Chaos {
       live.clear();
 
       await(spool.pool().query(checks.sql("IndexRunLog")).execute());
-      Row outcome = await(spool.pool().preparedQuery(checks.sql("ChaosOutcome")).execute(Tuple.of(first, last)))
-          .iterator().next();
       double maxRecovery = 0;
       long neverRerun = 0;
       for (Kill kill : kills) {
@@ -135,13 +136,22 @@ final class Chaos {
         maxRecovery = Math.max(maxRecovery, s == null ? 0 : s.doubleValue());
         neverRerun += r.getLong("never_rerun");
       }
-      JsonObject result = new JsonObject()
-          .put("command", "chaos")
-          .put("jobs", settings.jobs)
-          .put("completed", outcome.getLong("completed"))
-          .put("dead", outcome.getLong("dead"))
-          .put("lost", outcome.getLong("lost"))
-          .put("duplicates", outcome.getLong("duplicates"))
+      JsonObject result = new JsonObject().put("command", "chaos");
+      if (settings.workflows) {
+        List<Long> held = new ArrayList<>();
+        kills.forEach(kill -> held.addAll(List.of(kill.held())));
+        result.put("mode", "workflows").mergeIn(ChaosWorkflows.outcome(spool, checks, held))
+            .put("chord_size", settings.chordSize).put("chain_length", settings.chainLength);
+      } else {
+        Row outcome = await(spool.pool().preparedQuery(checks.sql("ChaosOutcome")).execute(Tuple.of(first, last)))
+            .iterator().next();
+        result.put("jobs", settings.jobs)
+            .put("completed", outcome.getLong("completed"))
+            .put("dead", outcome.getLong("dead"))
+            .put("lost", outcome.getLong("lost"))
+            .put("duplicates", outcome.getLong("duplicates"));
+      }
+      result
           .put("in_flight_at_kills", inFlightAtKills)
           .put("max_recovery_s", Math.round(maxRecovery * 100) / 100.0)
           .put("held_jobs_never_rerun", neverRerun)
@@ -164,7 +174,7 @@ final class Chaos {
   private Worker start(String uri) throws IOException {
     Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
         "-cp", System.getProperty("java.class.path"), ChaosWorker.class.getName(), uri, settings.schema,
-        Integer.toString(settings.concurrency))
+        Integer.toString(settings.concurrency), Boolean.toString(settings.workflows))
         .redirectErrorStream(true).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream()));
     String line;

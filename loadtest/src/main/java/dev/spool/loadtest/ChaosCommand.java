@@ -10,7 +10,9 @@ import picocli.CommandLine.Spec;
  * {@code chaos}: W worker processes drain N jobs while one of them is killed with SIGKILL every S
  * seconds (and replaced), optionally with one PostgreSQL restart; every execution is counted by the
  * recording task in a log of its own. Exits 1 when a job was lost or recovery took longer than the
- * target (15 s: Spool's promise for a {@code kill -9}'d worker).
+ * target (15 s: Spool's promise for a {@code kill -9}'d worker). With {@code --workflows} the jobs are steps of
+ * small chords and chains, and a workflow left unfinished, a step started before its parents completed or
+ * a callback run twice by anything but a kill fails the run too.
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
     description = "Kill -9 worker processes (and optionally restart PostgreSQL) while jobs drain; count losses and duplicates.")
@@ -50,13 +52,24 @@ final class ChaosCommand implements Callable<Integer> {
       description = "seconds within which a killed worker's jobs must run again, else exit 1 (default: ${DEFAULT-VALUE})")
   double recoveryTarget;
 
+  @Option(names = "--workflows",
+      description = "enqueue small chords and chains instead of plain jobs (about --jobs steps); check that every workflow "
+          + "completed, no step started before its parents completed and no callback ran twice")
+  boolean workflows;
+
+  @Option(names = "--chord-size", defaultValue = "20", description = "parents of each chord with --workflows (default: ${DEFAULT-VALUE})")
+  int chordSize;
+
+  @Option(names = "--chain-length", defaultValue = "10", description = "steps of each chain with --workflows (default: ${DEFAULT-VALUE})")
+  int chainLength;
+
   @Option(names = "--json", description = "print only the JSON line (no progress on stderr)")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
-    if (jobs < 1 || workers < 1 || killEvery <= 0 || jobMs < 0 || concurrency < 1) {
-      spec.commandLine().getErr().println("--jobs, --workers, --kill-every and --concurrency must be positive");
+    if (jobs < 1 || workers < 1 || killEvery <= 0 || jobMs < 0 || concurrency < 1 || chordSize < 1 || chainLength < 1) {
+      spec.commandLine().getErr().println("--jobs, --workers, --kill-every, --concurrency, --chord-size and --chain-length must be positive");
       return 2;
     }
     Progress progress = json ? Progress.quiet() : Progress.to(spec.commandLine().getErr());
@@ -69,7 +82,9 @@ final class ChaosCommand implements Callable<Integer> {
     spec.commandLine().getOut().println(result.encode());
     spec.commandLine().getOut().flush();
     boolean failed = result.getLong("lost") > 0 || result.getBoolean("timed_out")
-        || result.getDouble("max_recovery_s") > recoveryTarget;
+        || result.getDouble("max_recovery_s") > recoveryTarget
+        || (workflows && (result.getLong("workflows_completed") < result.getLong("workflows")
+            || result.getLong("steps_before_parents") > 0 || result.getLong("callbacks_run_more_than_once_unexplained") > 0));
     return failed ? 1 : 0;
   }
 }

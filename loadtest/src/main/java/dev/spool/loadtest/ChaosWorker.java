@@ -2,6 +2,7 @@ package dev.spool.loadtest;
 
 import dev.spool.JobHandlers;
 import dev.spool.Spool;
+import dev.spool.SpoolOptions;
 import dev.spool.Task;
 import dev.spool.WorkerOptions;
 import io.vertx.core.Promise;
@@ -14,7 +15,8 @@ import java.util.logging.Logger;
 /**
  * One worker process of the chaos test: runs the recording task ({@code chaos.record}: write a row to
  * the run log, wait {@code ms}, succeed) on one worker verticle, prints {@code READY <node id>}, and runs
- * until killed. Arguments: database URI, schema, concurrency.
+ * until killed. Arguments: database URI, schema, concurrency, and {@code true} to keep completed rows
+ * (workflow mode).
  */
 public final class ChaosWorker {
 
@@ -24,11 +26,14 @@ public final class ChaosWorker {
   public static void main(String[] args) {
     QUIET.setLevel(Level.SEVERE);
     Vertx vertx = Vertx.vertx();
-    Spool spool = Spool.builder(vertx).connectingTo(args[0]).schema(args[1]).build();
+    // workflow mode keeps completed rows: the end of the run compares each step's start with its parents' acks
+    boolean keep = args.length > 3 && Boolean.parseBoolean(args[3]);
+    Spool spool = Spool.builder(vertx).connectingTo(args[0])
+        .options(new SpoolOptions().setSchema(args[1]).setKeepCompleted(keep)).build();
     Checks checks = new Checks(spool);
     String recordSql = checks.sql("RecordRun");
     JobHandlers handlers = new JobHandlers().register(RECORD, (job, ctx) ->
-        spool.pool().preparedQuery(recordSql).execute(Tuple.of(ctx.id(), spool.nodeId())).compose(recorded -> {
+        spool.pool().preparedQuery(recordSql).execute(Tuple.of(ctx.id(), spool.nodeId(), ctx.attempt())).compose(recorded -> {
           Promise<Void> done = Promise.promise();
           ctx.vertx().setTimer(Math.max(1, job.getLong("ms", 1L)), t -> done.complete());
           return done.future();

@@ -36,6 +36,7 @@ checkpoint
 create table {schema}.chaos_runs (
   job_id     bigint not null,
   worker     text not null,
+  attempt    integer not null,
   started_at timestamptz not null default clock_timestamp()
 )
 
@@ -44,7 +45,7 @@ create table {schema}.chaos_runs (
 create index on {schema}.chaos_runs (job_id, started_at)
 
 -- name: RecordRun
-insert into {schema}.chaos_runs (job_id, worker) values ($1, $2)
+insert into {schema}.chaos_runs (job_id, worker, attempt) values ($1, $2, $3)
 
 -- name: Now
 select clock_timestamp() as now
@@ -55,6 +56,10 @@ select id from {schema}.jobs where state = 'running' and lease_owner like $1
 
 -- name: OpenCount
 select count(*) from {schema}.jobs where state in ('available', 'running')
+
+-- chaos --workflows: steps still to run include those waiting on their parents.
+-- name: OpenStepCount
+select count(*) from {schema}.jobs where state in ('available', 'running', 'waiting')
 
 -- Per enqueued id: how often it ran, and whether it still has a row (dead/cancelled; completed rows are deleted).
 -- name: ChaosOutcome
@@ -84,3 +89,46 @@ select pg_current_wal_lsn()::text as lsn, (select checkpoints_timed + checkpoint
 
 -- name: WalBytesSince
 select pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::bigint
+
+-- workflow --fan-in: how long the callback (job $2 of workflow $1) waited after its last parent was acked,
+-- both on the database clock: its claim (attempted_at) minus the latest finished_at of the other steps.
+-- name: CallbackLag
+select extract(epoch from (c.attempted_at - (select max(p.finished_at) from {schema}.jobs p
+                                              where p.workflow_id = $1 and p.id <> $2))) * 1000 as lag_ms
+  from {schema}.jobs c where c.id = $2
+
+-- await: rows flagged by an await, so the run starts its workers only once every await is registered.
+-- name: AwaitedCount
+select count(*) from {schema}.jobs where awaited
+
+-- await: when each job was acked, on the database clock (awaited jobs are kept once completed).
+-- name: FinishedAt
+select id, finished_at from {schema}.jobs where id = any($1::bigint[])
+
+-- chaos --workflows (the workers keep completed rows, so every step's finished_at stays readable):
+-- workflows whose every step completed; steps lost (never ran, or not completed) and runs beyond the first;
+-- steps that started before one of their parents completed (a run logged before the parent's ack, the
+-- ack's now() being earlier than anything its commit released); callbacks that ran more than once, and
+-- of those the ones no killed worker held ($1: the ids killed workers held, whose rerun is expected).
+-- name: ChaosWorkflowOutcome
+with runs as (select job_id, count(*) as n from {schema}.chaos_runs group by job_id),
+steps as (
+  select j.id, j.workflow_id, j.step, j.state, coalesce(r.n, 0) as n
+    from {schema}.jobs j left join runs r on r.job_id = j.id
+   where j.workflow_id is not null),
+per_workflow as (
+  select workflow_id, bool_and(state = 'completed' and n > 0) as done from steps group by workflow_id)
+select (select count(*) from {schema}.workflows) as workflows,
+       (select count(*) from per_workflow where done) as workflows_completed,
+       (select count(*) from steps) as steps,
+       (select count(*) from steps where state <> 'completed' or n = 0) as lost,
+       (select coalesce(sum(greatest(n - 1, 0)), 0) from steps) as duplicates,
+       (select count(distinct r.job_id) from {schema}.chaos_runs r
+          join {schema}.job_deps e on e.child_id = r.job_id
+          join {schema}.jobs p on p.id = e.parent_id
+          join {schema}.jobs c on c.id = r.job_id
+         where p.finished_at is null or r.started_at < p.finished_at
+            or (p.state <> 'completed' and not coalesce(c.run_on_parent_failure, false))) as steps_before_parents,
+       (select count(*) from steps where step = 'callback' and n > 1) as callbacks_run_more_than_once,
+       (select count(*) from steps where step = 'callback' and n > 1 and not (id = any($1::bigint[])))
+         as callbacks_run_more_than_once_unexplained

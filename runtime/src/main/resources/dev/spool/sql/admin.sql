@@ -43,7 +43,8 @@ select t.state::text as state_before, (select count(*) from retried) as retried,
   from target t
 
 -- Every dead job (of queue $1 and task $2 when given) runs again, as RetryJob does; of several dead jobs
--- with one unique key only the newest, and none while a live job holds the key.
+-- with one unique key only the newest, and none while a live job holds the key. Returns the retried ids
+-- too: the caller revives the dependents they had cancelled (ReviveDependents) in the same transaction.
 -- name: RetryDeadJobs
 with locked as (
   select id, unique_key from {schema}.jobs d
@@ -60,10 +61,11 @@ retried as (
      set state = 'available', run_at = now(), finished_at = null, cancel_requested_at = null,
          max_attempts = greatest(j.max_attempts, j.attempt + 1)
    where j.id in (select id from picked)
-  returning j.queue),
+  returning j.id, j.queue),
 woken as (
   select pg_notify('{channel}', q.queue) from (select distinct queue from retried) q)
-select (select count(*) from retried) as retried, (select count(*) from woken) as woken
+select (select count(*) from retried) as retried, (select count(*) from woken) as woken,
+       array(select id from retried order by id) as ids
 
 -- name: PurgeDeadJobs
 delete from {schema}.jobs

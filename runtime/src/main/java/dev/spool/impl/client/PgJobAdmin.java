@@ -191,8 +191,15 @@ public final class PgJobAdmin implements JobAdmin {
 
   @Override
   public Future<Integer> retryDead(String queue, String task) {
-    return pool.preparedQuery(queries.get("RetryDeadJobs")).execute(Tuple.of(queue, task))
-        .map(rows -> (int) (long) rows.iterator().next().getLong("retried"));
+    // like retry: the dependents the dead jobs had cancelled come back, waiting, in the same transaction
+    return pool.withTransaction(conn -> conn.preparedQuery(queries.get("RetryDeadJobs")).execute(Tuple.of(queue, task))
+        .compose(rows -> {
+          Row row = rows.iterator().next();
+          int retried = (int) (long) row.getLong("retried");
+          Long[] ids = row.getArrayOfLongs("ids");
+          return retried == 0 ? Future.succeededFuture(0)
+              : conn.preparedQuery(queries.get("ReviveDependents")).execute(Tuple.of((Object) ids)).map(retried);
+        }));
   }
 
   @Override
