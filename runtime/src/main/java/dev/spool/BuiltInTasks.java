@@ -9,7 +9,11 @@ import io.vertx.core.json.JsonObject;
  * <ul>
  *   <li>{@code spool.noop} does nothing;
  *   <li>{@code spool.sleep {"ms": N}} finishes after N milliseconds (a timer, not a blocked thread);
- *   <li>{@code spool.fail {"times": N}} fails its first N attempts, then succeeds.
+ *   <li>{@code spool.fail {"times": N}} fails its first N attempts, then succeeds;
+ *   <li>{@code spool.block {"ms": N}} is a {@linkplain JobHandler#blocking blocking} handler that sleeps N
+ *       milliseconds on its pool thread (an interrupt at the hard limit ends it, failed);
+ *   <li>{@code spool.hang {"ms": N}} is an async handler that ignores every signal (soft limit,
+ *       cancellation, hard limit) for N milliseconds, then succeeds: a stuck handler on demand.
  * </ul>
  */
 public final class BuiltInTasks {
@@ -17,15 +21,17 @@ public final class BuiltInTasks {
   public static final Task<JsonObject> NOOP = Task.json("spool.noop");
   public static final Task<JsonObject> SLEEP = Task.json("spool.sleep");
   public static final Task<JsonObject> FAIL = Task.json("spool.fail");
+  public static final Task<JsonObject> BLOCK = Task.json("spool.block");
+  public static final Task<JsonObject> HANG = Task.json("spool.hang");
 
   private BuiltInTasks() {}
 
-  /** Registers the three tasks with default handler options. */
+  /** Registers the built-in tasks with default handler options. */
   public static JobHandlers register(JobHandlers handlers) {
     return register(handlers, new HandlerOptions());
   }
 
-  /** Registers the three tasks, retried and timed out as {@code options} say. */
+  /** Registers the built-in tasks, retried and timed out as {@code options} say. */
   public static JobHandlers register(JobHandlers handlers, HandlerOptions options) {
     return handlers
         .register(NOOP, (args, ctx) -> Future.succeededFuture(), options)
@@ -44,6 +50,19 @@ public final class BuiltInTasks {
               ? Future.failedFuture(new IllegalStateException(
                   "spool.fail: failing attempt " + ctx.attempt() + " of the first " + times))
               : Future.succeededFuture();
+        }, options)
+        .register(BLOCK, JobHandler.blocking((args, ctx) -> {
+          long ms = nonNegative(args, "ms");
+          if (ms > 0) {
+            Thread.sleep(ms);
+          }
+        }), options)
+        .register(HANG, (args, ctx) -> {
+          long ms = nonNegative(args, "ms");
+          Promise<Void> done = Promise.promise();
+          // the timer is all there is: nothing here listens to the context's signals
+          ctx.vertx().setTimer(Math.max(1, ms), t -> done.complete());
+          return done.future();
         }, options);
   }
 

@@ -11,6 +11,9 @@ import io.vertx.core.json.JsonObject;
  *       with a cluster-wide limit defaults to 0, so that claimed means started.
  *   <li>{@code globalConcurrency}: jobs of this queue running at once across all workers.
  *   <li>{@code rateLimit}: job starts of this queue per window across all workers.
+ *   <li>{@code blockingPoolSize}: threads of a blocking pool of this queue's own (a named Vert.x
+ *       {@code WorkerExecutor}, {@code spool-blocking-<queue>}), so its blocking handlers neither wait for
+ *       nor starve those of other queues; unset, they share the worker's pool.
  * </ul>
  *
  * Unset fields (null) take the worker's defaults; the cluster-wide limits are enforced in the database
@@ -23,6 +26,7 @@ public class QueueOptions {
   private Integer prefetch;
   private Integer globalConcurrency;
   private RateLimit rateLimit;
+  private Integer blockingPoolSize;
 
   public QueueOptions() {}
 
@@ -31,6 +35,7 @@ public class QueueOptions {
     this.prefetch = other.prefetch;
     this.globalConcurrency = other.globalConcurrency;
     this.rateLimit = other.rateLimit;
+    this.blockingPoolSize = other.blockingPoolSize;
   }
 
   public QueueOptions(JsonObject json) {
@@ -39,6 +44,7 @@ public class QueueOptions {
     setGlobalConcurrency(json.getInteger("globalConcurrency"));
     JsonObject rate = json.getJsonObject("rateLimit");
     setRateLimit(rate == null ? null : RateLimit.fromJson(rate));
+    setBlockingPoolSize(json.getInteger("blockingPoolSize"));
   }
 
   public JsonObject toJson() {
@@ -54,6 +60,9 @@ public class QueueOptions {
     }
     if (rateLimit != null) {
       json.put("rateLimit", rateLimit.toJson());
+    }
+    if (blockingPoolSize != null) {
+      json.put("blockingPoolSize", blockingPoolSize);
     }
     return json;
   }
@@ -104,6 +113,19 @@ public class QueueOptions {
   /** Job starts of this queue per window across all workers; null for no rate limit. */
   public QueueOptions setRateLimit(RateLimit rateLimit) {
     this.rateLimit = rateLimit;
+    return this;
+  }
+
+  public Integer getBlockingPoolSize() {
+    return blockingPoolSize;
+  }
+
+  /** Threads of this queue's own blocking pool; null to share the worker's ({@link WorkerOptions#setBlockingPoolSize}). */
+  public QueueOptions setBlockingPoolSize(Integer blockingPoolSize) {
+    if (blockingPoolSize != null && blockingPoolSize < 1) {
+      throw new IllegalArgumentException("blockingPoolSize must be at least 1, got " + blockingPoolSize);
+    }
+    this.blockingPoolSize = blockingPoolSize;
     return this;
   }
 

@@ -45,6 +45,7 @@ public final class JobJson {
         .put("attempted_at", time(job.attemptedAt()))
         .put("finished_at", time(job.finishedAt()))
         .put("timeout_ms", job.timeoutMs())
+        .put("soft_timeout_ms", job.softTimeoutMs())
         .put("lease_owner", job.leaseOwner())
         .put("lease_expires_at", time(job.leaseExpiresAt()))
         .put("unique_key", job.uniqueKey())

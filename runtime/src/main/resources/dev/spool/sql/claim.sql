@@ -1,9 +1,9 @@
 -- Queries of the producer: claim a batch of due jobs of one queue, only of the tasks this worker handles,
 -- unless the queue is paused (one primary-key probe per claim, so a pause holds on every node at once).
 
--- Both claims return the same ten columns in the same order (ClaimedJob reads them by position, the
--- fastest way; QueriesTest checks the two stay alike): id, queue, task, args, priority, attempt,
--- max_attempts, timeout_ms, run_at, created_at.
+-- Both claims return the same eleven columns in the same order (ClaimedJob reads them by position, the
+-- fastest way; ClaimStatementsTest checks the two stay alike): id, queue, task, args, priority, attempt,
+-- max_attempts, timeout_ms, run_at, created_at, soft_timeout_ms.
 
 -- The ids go through an array rather than a join: a prepared statement's generic plan cannot see the
 -- LIMIT, guesses thousands of rows and hashes the whole table for a join; id = any(array) stays on the
@@ -21,12 +21,13 @@ update {schema}.jobs j
     order by priority, run_at, id
     limit $3
     for update skip locked))
-returning j.id, j.queue, j.task, j.args, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.run_at, j.created_at
+returning j.id, j.queue, j.task, j.args, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.run_at, j.created_at,
+          j.soft_timeout_ms
 
--- The claim of queues with a cluster-wide concurrency or rate limit: the ten columns of ClaimJobs plus
+-- The claim of queues with a cluster-wide concurrency or rate limit: the eleven columns of ClaimJobs plus
 -- wait_ms; a row with a null id only carries the wait.
 -- name: ClaimJobsLimited
-select id, queue, task, args, priority, attempt, max_attempts, timeout_ms, run_at, created_at, wait_ms
+select id, queue, task, args, priority, attempt, max_attempts, timeout_ms, run_at, created_at, soft_timeout_ms, wait_ms
   from {schema}.claim_limited($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 
 -- The claim of a queue with a cluster-wide concurrency limit or a rate limit (of the queue or of its
@@ -46,7 +47,7 @@ create or replace function {schema}.claim_limited(
   p_keys text[], p_limits integer[], p_windows_ms float8[], p_key_tasks text[], p_recheck_ms float8)
 returns table (id bigint, queue text, task text, args bytea, priority smallint, attempt integer,
                max_attempts integer, timeout_ms integer, run_at timestamptz, created_at timestamptz,
-               wait_ms float8)
+               soft_timeout_ms integer, wait_ms float8)
 language plpgsql as $$
 #variable_conflict use_column
 declare
@@ -103,13 +104,14 @@ begin
              for update of s skip locked) c
           order by c.priority, c.run_at, c.id
           limit allowance))
-      returning j.id, j.queue, j.task, j.args, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.run_at, j.created_at)
+      returning j.id, j.queue, j.task, j.args, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.run_at, j.created_at,
+                j.soft_timeout_ms)
       select * from claimed c order by c.priority, c.run_at, c.id
     loop
       claimed_tasks := claimed_tasks || r.task;
       id := r.id; queue := r.queue; task := r.task; args := r.args; priority := r.priority; attempt := r.attempt;
       max_attempts := r.max_attempts; timeout_ms := r.timeout_ms; run_at := r.run_at; created_at := r.created_at;
-      wait_ms := null;
+      soft_timeout_ms := r.soft_timeout_ms; wait_ms := null;
       return next;
     end loop;
   end if;
@@ -132,7 +134,7 @@ begin
   end if;
   if wait is not null then
     id := null; queue := p_queue; task := null; args := null; priority := null; attempt := null;
-    max_attempts := null; timeout_ms := null; run_at := null; created_at := null;
+    max_attempts := null; timeout_ms := null; run_at := null; created_at := null; soft_timeout_ms := null;
     wait_ms := wait;
     return next;
   end if;

@@ -52,11 +52,13 @@ public final class PgJobClient implements JobClient {
   public <A> Future<Long> enqueue(SqlClient connection, Task<A> task, A args, EnqueueOptions options) {
     Tuple params;
     try {
+      options.validate();
       params = Tuple.of(options.getQueue(), task.name(), Buffer.buffer(encode(task, args)),
               (short) options.getPriority(), toOffset(options), (double) options.getDelay().toMillis(),
               options.getMaxAttempts())
           .addValue(timeoutMs(options))
-          .addValue(options.getUniqueKey());
+          .addValue(options.getUniqueKey())
+          .addValue(softTimeoutMs(options));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -100,10 +102,11 @@ public final class PgJobClient implements JobClient {
     Double[] delayMs = new Double[n];
     Integer[] maxAttempts = new Integer[n];
     Integer[] timeoutMs = new Integer[n];
+    Integer[] softTimeoutMs = new Integer[n];
     try {
       for (int i = 0; i < n; i++) {
         JobRequest<?> job = jobs.get(i);
-        EnqueueOptions o = job.options();
+        EnqueueOptions o = job.options().validate();
         if (o.getUniqueKey() != null) {
           throw new IllegalArgumentException("enqueueAll does not take unique keys; enqueue such jobs one by one");
         }
@@ -115,11 +118,12 @@ public final class PgJobClient implements JobClient {
         delayMs[i] = (double) o.getDelay().toMillis();
         maxAttempts[i] = o.getMaxAttempts();
         timeoutMs[i] = timeoutMs(o);
+        softTimeoutMs[i] = softTimeoutMs(o);
       }
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    Tuple params = Tuple.of(queue, task, args, priority, runAt, delayMs, maxAttempts, timeoutMs);
+    Tuple params = Tuple.of(queue, task, args, priority, runAt, delayMs, maxAttempts, timeoutMs).addValue(softTimeoutMs);
     return connection.preparedQuery(queries.get("InsertJobs")).execute(params).map(rows -> {
       List<Long> ids = new ArrayList<>(rows.size());
       for (Row row : rows) {
@@ -196,5 +200,9 @@ public final class PgJobClient implements JobClient {
 
   private static Integer timeoutMs(EnqueueOptions options) {
     return options.getTimeout() == null ? null : (int) options.getTimeout().toMillis();
+  }
+
+  private static Integer softTimeoutMs(EnqueueOptions options) {
+    return options.getSoftTimeout() == null ? null : (int) options.getSoftTimeout().toMillis();
   }
 }

@@ -133,6 +133,11 @@ public final class Binder {
     set("worker.workerTimeout", w::setWorkerTimeout);
     set("worker.rescueInterval", w::setRescueInterval);
     set("worker.leaderTtl", w::setLeaderTtl);
+    set("worker.blockingPoolSize", w::setBlockingPoolSize);
+    set("worker.virtualThreads", w::setVirtualThreads);
+    set("worker.stuckGrace", w::setStuckGrace);
+    set("worker.maxStuckHandlers", w::setMaxStuckHandlers);
+    set("worker.maxHeapAfterGc", w::setMaxHeapAfterGc);
     set("database.workerConnections", w::setConnections);
     for (String name : settings.names("queues")) {
       String p = "queues." + name;
@@ -141,6 +146,7 @@ public final class Binder {
       set(p + ".prefetch", q::setPrefetch);
       set(p + ".globalConcurrency", q::setGlobalConcurrency);
       set(p + ".rateLimit", q::setRateLimit);
+      set(p + ".blockingPoolSize", q::setBlockingPoolSize);
       call(p, () -> w.setQueueOptions(name, q));
     }
     return w;
@@ -153,7 +159,12 @@ public final class Binder {
       call(p, () -> Task.json(name)); // the same rules for a task name as in code
       this.<RateLimit>set(p + ".rateLimit", rate -> worker.setTaskRateLimit(name, rate));
       HandlerOptions handler = new HandlerOptions();
+      set(p + ".blocking", handler::setBlocking);
+      set(p + ".softTimeout", handler::setSoftTimeout);
       set(p + ".timeout", handler::setTimeout);
+      set(p + ".onStuck", handler::setOnStuck);
+      // the soft limit must be below the hard one: reported at the soft limit's line (or the timeout's)
+      call(isSet(p + ".softTimeout") ? p + ".softTimeout" : p + ".timeout", handler::validate);
       RetryPolicy retry = new RetryPolicy();
       set(p + ".retry.base", retry::setBase);
       set(p + ".retry.factor", retry::setFactor);

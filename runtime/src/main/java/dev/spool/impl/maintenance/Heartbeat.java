@@ -8,6 +8,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Keeps a worker registered as alive: every interval it upserts the worker's row and extends the lease of
@@ -27,11 +28,15 @@ public final class Heartbeat implements Service {
   private final WorkerActivity activity;
   private final String workerId;
   private final long intervalMs;
+  private final BooleanSupplier staysRegistered;
   private long timer = -1;
   private boolean failing;
 
+  /**
+   * @param staysRegistered asked at stop: true keeps the worker's row (see {@link #stop()})
+   */
   public Heartbeat(Vertx vertx, SqlClient client, Queries queries, String workerId, List<String> queues,
-      WorkerActivity activity, Duration interval, Duration lease) {
+      WorkerActivity activity, Duration interval, Duration lease, BooleanSupplier staysRegistered) {
     this.vertx = vertx;
     this.client = client;
     this.sql = queries.get("Heartbeat");
@@ -41,6 +46,7 @@ public final class Heartbeat implements Service {
     this.leaseMs = lease.toMillis();
     this.activity = activity;
     this.intervalMs = interval.toMillis();
+    this.staysRegistered = staysRegistered;
   }
 
   /** Registers the worker; fails when the database cannot be reached, so the worker does not start blind. */
@@ -67,10 +73,18 @@ public final class Heartbeat implements Service {
         });
   }
 
-  /** Stops beating and removes the worker's row (its jobs have been acked or handed back by then). */
+  /**
+   * Stops beating and removes the worker's row (its jobs have been acked or handed back by then) — unless
+   * it still holds jobs of stuck handlers: then the row stays, so the rescuer frees those jobs only once the
+   * worker's database session is gone (the process exited) or its heartbeat is older than the worker
+   * timeout, rather than at once while the stuck handler may still be running.
+   */
   @Override
   public Future<Void> stop() {
     vertx.cancelTimer(timer);
+    if (staysRegistered.getAsBoolean()) {
+      return Future.succeededFuture();
+    }
     return client.preparedQuery(deregisterSql).execute(Tuple.of(workerId)).mapEmpty();
   }
 }
