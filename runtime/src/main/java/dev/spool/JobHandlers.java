@@ -16,9 +16,12 @@ public final class JobHandlers {
   /** One task's handler and options. */
   public record Registration<A>(Task<A> task, JobHandler<A> handler, HandlerOptions options) {
 
-    /** True when runs go to the blocking pool: a {@link BlockingJobHandler}, or {@code options.isBlocking()}. */
+    /**
+     * True when runs go to the blocking pool: {@code options.isBlocking()}, which registering sets for a
+     * {@link BlockingJobHandler} (so the worker decides with one field, not a type test per job).
+     */
     public boolean blocking() {
-      return options.isBlocking() || handler instanceof BlockingJobHandler;
+      return options.isBlocking();
     }
   }
 
@@ -30,7 +33,8 @@ public final class JobHandlers {
   }
 
   /**
-   * Registers {@code handler} for {@code task}; a task can have one handler only.
+   * Registers {@code handler} for {@code task}; a task can have one handler only. A copy of the options is
+   * kept, marked blocking when the handler is a {@link BlockingJobHandler}.
    *
    * @throws IllegalArgumentException when the options do not hold together ({@link HandlerOptions#validate()})
    */
@@ -39,6 +43,9 @@ public final class JobHandlers {
       throw new IllegalArgumentException("handler and options must not be null");
     }
     HandlerOptions copy = new HandlerOptions(options);
+    if (handler instanceof BlockingJobHandler) {
+      copy.setBlocking(true); // blocking code never runs on an event loop, whatever the options said
+    }
     try {
       copy.validate();
     } catch (IllegalArgumentException e) {
