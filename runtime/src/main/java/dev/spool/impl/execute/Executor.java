@@ -247,6 +247,7 @@ public final class Executor {
    * heartbeats stop for good).
    */
   public void leave(ClaimedJob job) {
+    job.settle(); // decided by the rescuer now: should the handler return after all, nothing is written
     if (job.isStuck()) {
       job.stuck(false);
       stats.stuckEnded(job);
