@@ -394,7 +394,10 @@ public class WorkerOptions {
     return stuckGrace;
   }
 
-  /** How long after its hard limit (when it was interrupted or told to stop) a handler may take to return before it counts as stuck. */
+  /**
+   * How long a handler may take to return after its hard limit (when it was told to stop, and interrupted if
+   * it blocks) before it counts as stuck.
+   */
   public WorkerOptions setStuckGrace(Duration stuckGrace) {
     this.stuckGrace = atLeastOneMilli("stuckGrace", stuckGrace);
     return this;
