@@ -11,6 +11,10 @@ import io.vertx.core.json.JsonObject;
  *   <li>{@code spool.sleep {"ms": N}} finishes after N milliseconds (a timer, not a blocked thread);
  *   <li>{@code spool.fail {"times": N}} fails its first N attempts, then succeeds;
  *   <li>{@code spool.echo} completes with its arguments as its result.
+ *   <li>{@code spool.block {"ms": N}} is a {@linkplain JobHandler#blocking blocking} handler that sleeps N
+ *       milliseconds on its pool thread (an interrupt at the hard limit ends it, failed);
+ *   <li>{@code spool.hang {"ms": N}} is an async handler that ignores every signal (soft limit,
+ *       cancellation, hard limit) for N milliseconds, then succeeds: a stuck handler on demand.
  * </ul>
  */
 public final class BuiltInTasks {
@@ -19,6 +23,8 @@ public final class BuiltInTasks {
   public static final Task<JsonObject> SLEEP = Task.json("spool.sleep");
   public static final Task<JsonObject> FAIL = Task.json("spool.fail");
   public static final Task<JsonObject> ECHO = Task.json("spool.echo");
+  public static final Task<JsonObject> BLOCK = Task.json("spool.block");
+  public static final Task<JsonObject> HANG = Task.json("spool.hang");
 
   private BuiltInTasks() {}
 
@@ -47,7 +53,21 @@ public final class BuiltInTasks {
                   "spool.fail: failing attempt " + ctx.attempt() + " of the first " + times))
               : Future.succeededFuture();
         }, options)
-        .register(ECHO, (args, ctx) -> Future.succeededFuture(args), options);
+        .register(ECHO, (args, ctx) -> Future.succeededFuture(args), options)
+
+        .register(BLOCK, JobHandler.blocking((args, ctx) -> {
+          long ms = nonNegative(args, "ms");
+          if (ms > 0) {
+            Thread.sleep(ms);
+          }
+        }), options)
+        .register(HANG, (args, ctx) -> {
+          long ms = nonNegative(args, "ms");
+          Promise<Void> done = Promise.promise();
+          // the timer is all there is: nothing here listens to the context's signals
+          ctx.vertx().setTimer(Math.max(1, ms), t -> done.complete());
+          return done.future();
+        }, options);
   }
 
   private static long nonNegative(JsonObject args, String field) {

@@ -6,7 +6,9 @@ import java.time.Instant;
 
 /**
  * How a job is enqueued: its queue, priority, when it may first run, how often it may be tried, how
- * long one run may take and an optional unique key. Setters validate and return {@code this}.
+ * long one run may take (a hard limit, and a soft one that warns the handler first) and an optional
+ * unique key. Setters validate and return {@code this}; {@link #validate()} checks the rules that tie
+ * several settings together, and every enqueue calls it.
  */
 public class EnqueueOptions {
 
@@ -24,6 +26,7 @@ public class EnqueueOptions {
   private Duration delay = Duration.ZERO;
   private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
   private Duration timeout;
+  private Duration softTimeout;
   private String uniqueKey;
   private String key;
 
@@ -36,11 +39,12 @@ public class EnqueueOptions {
     this.delay = other.delay;
     this.maxAttempts = other.maxAttempts;
     this.timeout = other.timeout;
+    this.softTimeout = other.softTimeout;
     this.uniqueKey = other.uniqueKey;
     this.key = other.key;
   }
 
-  /** Reads {@code queue, priority, runAt (ISO-8601), delayMs, maxAttempts, timeoutMs, uniqueKey, key}. */
+  /** Reads {@code queue, priority, runAt (ISO-8601), delayMs, maxAttempts, timeoutMs, softTimeoutMs, uniqueKey, key}. */
   public EnqueueOptions(JsonObject json) {
     setQueue(json.getString("queue", DEFAULT_QUEUE));
     setPriority(json.getInteger("priority", DEFAULT_PRIORITY));
@@ -51,6 +55,9 @@ public class EnqueueOptions {
     setMaxAttempts(json.getInteger("maxAttempts", DEFAULT_MAX_ATTEMPTS));
     if (json.getValue("timeoutMs") != null) {
       setTimeout(Duration.ofMillis(json.getLong("timeoutMs")));
+    }
+    if (json.getValue("softTimeoutMs") != null) {
+      setSoftTimeout(Duration.ofMillis(json.getLong("softTimeoutMs")));
     }
     setUniqueKey(json.getString("uniqueKey"));
     setKey(json.getString("key"));
@@ -64,6 +71,9 @@ public class EnqueueOptions {
     }
     if (timeout != null) {
       json.put("timeoutMs", timeout.toMillis());
+    }
+    if (softTimeout != null) {
+      json.put("softTimeoutMs", softTimeout.toMillis());
     }
     if (key != null) {
       json.put("key", key);
@@ -137,12 +147,33 @@ public class EnqueueOptions {
     return timeout;
   }
 
-  /** How long one run may take; null uses the handler's default. */
+  /**
+   * The hard limit of one run: past it the run fails with a {@link JobTimeoutException}; null uses the
+   * handler's ({@link HandlerOptions#setTimeout}).
+   */
   public EnqueueOptions setTimeout(Duration timeout) {
     if (timeout != null && (timeout.toMillis() < 1 || timeout.toMillis() > Integer.MAX_VALUE)) {
       throw new IllegalArgumentException("timeout must be between 1 ms and ~24 days, got " + timeout);
     }
     this.timeout = timeout;
+    return this;
+  }
+
+  public Duration getSoftTimeout() {
+    return softTimeout;
+  }
+
+  /**
+   * The soft limit of one run: past it the handler is told ({@link JobContext#softTimeout()}) and a
+   * warning is logged, and the run goes on until it ends or reaches its hard limit. Null uses the handler's
+   * ({@link HandlerOptions#setSoftTimeout}). Must be below this job's {@link #setTimeout timeout} when both
+   * are set; one at or above the hard limit that applies to a run is not signalled.
+   */
+  public EnqueueOptions setSoftTimeout(Duration softTimeout) {
+    if (softTimeout != null && (softTimeout.toMillis() < 1 || softTimeout.toMillis() > Integer.MAX_VALUE)) {
+      throw new IllegalArgumentException("softTimeout must be between 1 ms and ~24 days, got " + softTimeout);
+    }
+    this.softTimeout = softTimeout;
     return this;
   }
 
@@ -173,6 +204,14 @@ public class EnqueueOptions {
       throw new IllegalArgumentException("key must be 1.." + MAX_KEY_LENGTH + " characters, got " + key.length());
     }
     this.key = key;
+    return this;
+  }
+
+  /** Checks the settings that only make sense together: a soft limit below the hard one. */
+  public EnqueueOptions validate() {
+    if (softTimeout != null && timeout != null && softTimeout.compareTo(timeout) >= 0) {
+      throw new IllegalArgumentException("softTimeout must be below timeout (" + timeout + "), got " + softTimeout);
+    }
     return this;
   }
 

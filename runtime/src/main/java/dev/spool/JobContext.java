@@ -33,13 +33,14 @@ public interface JobContext {
   Vertx vertx();
 
   /**
-   * Completes when this run should stop: the job was cancelled, the run timed out, or the worker is
-   * shutting down and gave the job back. Handlers doing long work watch it (and adapters such as the
-   * Reactor one dispose their subscription on it); a handler that ignores it is cut off at its timeout.
+   * Completes when this run should stop: the job was cancelled, the run reached its hard limit, or the
+   * worker is shutting down and gave the job back. Handlers doing long work watch it (and adapters such as
+   * the Reactor one dispose their subscription on it); a handler that ignores it has failed at its hard
+   * limit anyway, and one that has still not returned a grace period later is reported stuck.
    */
   Future<Void> cancellation();
 
-  /** True once {@link #cancellation()} has completed. */
+  /** True once {@link #cancellation()} has completed; safe to poll from a blocking handler's thread. */
   default boolean isCancelled() {
     return cancellation().isComplete();
   }
@@ -82,6 +83,19 @@ public interface JobContext {
   /** The parent that is step {@code step} of this job's workflow, if it is one of its parents. */
   default Future<Optional<JobResult>> parent(String step) {
     return parents().map(all -> all.stream().filter(p -> step.equals(p.step())).findFirst());
+  }
+
+  /**
+   * Completes when this run passes its soft time limit (the job's {@link EnqueueOptions#setSoftTimeout},
+   * else the handler's {@link HandlerOptions#setSoftTimeout}); never when there is none. The run goes on:
+   * this is the moment to save partial work and stop before the hard limit ends it. Callbacks run on the
+   * worker's event loop.
+   */
+  Future<Void> softTimeout();
+
+  /** True once this run has passed its soft limit; safe to poll from a blocking handler's thread. */
+  default boolean isSoftTimedOut() {
+    return softTimeout().isComplete();
   }
 
   /** True when a failure of this run sends the job to {@code dead}. */

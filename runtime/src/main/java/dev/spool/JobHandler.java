@@ -6,8 +6,9 @@ import java.util.function.BiFunction;
 
 /**
  * Runs one kind of job. It is called on the worker verticle's event loop and must not block it: return a
- * {@link Future} that completes when the work is done (use {@code vertx.executeBlocking} for blocking
- * code). A failed future, a thrown exception, or a run past its timeout is a failure; the job is then
+ * {@link Future} that completes when the work is done. Blocking code goes in a {@link #blocking} handler
+ * (or one registered with {@link HandlerOptions#setBlocking}), which runs on the worker's blocking pool.
+ * A failed future, a thrown exception, or a run past its hard limit is a failure; the job is then
  * retried with backoff or sent to {@code dead} as the handler's {@link RetryPolicy} says.
  *
  * @param <A> the type of the job's arguments
@@ -15,7 +16,21 @@ import java.util.function.BiFunction;
 @FunctionalInterface
 public interface JobHandler<A> {
 
+  /** Starts the work of one run; the future's outcome is the run's. */
   Future<?> handle(A args, JobContext context) throws Exception;
+
+  /**
+   * A handler of blocking code, run on the worker's blocking pool (a named Vert.x {@code WorkerExecutor}
+   * of {@link WorkerOptions#setBlockingPoolSize} threads, or virtual threads with
+   * {@link WorkerOptions#setVirtualThreads}), never on its event loop. It succeeds by returning and fails
+   * by throwing; see {@link BlockingJobHandler}.
+   */
+  static <A> BlockingJobHandler<A> blocking(BlockingJobHandler<A> handler) {
+    if (handler == null) {
+      throw new IllegalArgumentException("handler must not be null");
+    }
+    return handler;
+  }
 
   /** A handler written against {@link CompletionStage}, such as a {@code CompletableFuture}. */
   static <A> JobHandler<A> ofStage(BiFunction<A, JobContext, ? extends CompletionStage<?>> handler) {

@@ -14,7 +14,16 @@ import java.util.Set;
 public final class JobHandlers {
 
   /** One task's handler and options. */
-  public record Registration<A>(Task<A> task, JobHandler<A> handler, HandlerOptions options) {}
+  public record Registration<A>(Task<A> task, JobHandler<A> handler, HandlerOptions options) {
+
+    /**
+     * True when runs go to the blocking pool: {@code options.isBlocking()}, which registering sets for a
+     * {@link BlockingJobHandler} (so the worker decides with one field, not a type test per job).
+     */
+    public boolean blocking() {
+      return options.isBlocking();
+    }
+  }
 
   private final Map<String, Registration<?>> byName = new LinkedHashMap<>();
 
@@ -23,12 +32,26 @@ public final class JobHandlers {
     return register(task, handler, new HandlerOptions());
   }
 
-  /** Registers {@code handler} for {@code task}; a task can have one handler only. */
+  /**
+   * Registers {@code handler} for {@code task}; a task can have one handler only. A copy of the options is
+   * kept, marked blocking when the handler is a {@link BlockingJobHandler}.
+   *
+   * @throws IllegalArgumentException when the options do not hold together ({@link HandlerOptions#validate()})
+   */
   public <A> JobHandlers register(Task<A> task, JobHandler<A> handler, HandlerOptions options) {
     if (handler == null || options == null) {
       throw new IllegalArgumentException("handler and options must not be null");
     }
-    if (byName.putIfAbsent(task.name(), new Registration<>(task, handler, new HandlerOptions(options))) != null) {
+    HandlerOptions copy = new HandlerOptions(options);
+    if (handler instanceof BlockingJobHandler) {
+      copy.setBlocking(true); // blocking code never runs on an event loop, whatever the options said
+    }
+    try {
+      copy.validate();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("task " + task.name() + ": " + e.getMessage(), e);
+    }
+    if (byName.putIfAbsent(task.name(), new Registration<>(task, handler, copy)) != null) {
       throw new IllegalArgumentException("task " + task.name() + " already has a handler");
     }
     return this;
@@ -54,14 +77,17 @@ public final class JobHandlers {
     return byName.get(task);
   }
 
+  /** The names of the tasks registered. */
   public Set<String> taskNames() {
     return Collections.unmodifiableSet(byName.keySet());
   }
 
+  /** Every registration, in registration order. */
   public Collection<Registration<?>> registrations() {
     return Collections.unmodifiableCollection(byName.values());
   }
 
+  /** True when nothing is registered. */
   public boolean isEmpty() {
     return byName.isEmpty();
   }

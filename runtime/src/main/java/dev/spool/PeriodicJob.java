@@ -96,11 +96,12 @@ public final class PeriodicJob<A> {
     return this;
   }
 
-  /** Queue, priority, max attempts and timeout of the jobs; unique key, run-at and delay are Spool's. */
+  /** Queue, priority, max attempts and time limits of the jobs; unique key, run-at and delay are Spool's. */
   public PeriodicJob<A> options(EnqueueOptions options) {
     if (options.getUniqueKey() != null || options.getRunAt() != null || !options.getDelay().isZero()) {
       throw new IllegalArgumentException("a periodic job's slots set its unique key and run time");
     }
+    options.validate();
     this.options = new EnqueueOptions(options);
     return this;
   }

@@ -19,6 +19,9 @@ import java.util.Map;
  *   <li>{@code keyRateLimit}: job starts of one key per window across all workers.
  *   <li>{@code serial}: a key's jobs run one at a time, in enqueue (id) order; a job waiting for its retry
  *       holds its key's place unless {@code serialHoldOnRetry} is false; a dead job frees the key.
+ *   <li>{@code blockingPoolSize}: threads of a blocking pool of this queue's own (a named Vert.x
+ *       {@code WorkerExecutor}, {@code spool-blocking-<queue>}), so its blocking handlers neither wait for
+ *       nor starve those of other queues; unset, they share the worker's pool.
  * </ul>
  * A queue with any of the last four is keyed: its keys are served in round robin by a claim of its own
  * ({@code ClaimJobsKeyed}), whatever {@code fair} says; jobs without a key share one bucket, served after
@@ -40,6 +43,7 @@ public class QueueOptions {
   private boolean serial;
   private boolean serialHoldOnRetry = true;
   private Map<String, Integer> keyWeights = Map.of();
+  private Integer blockingPoolSize;
 
   public QueueOptions() {}
 
@@ -54,6 +58,7 @@ public class QueueOptions {
     this.serial = other.serial;
     this.serialHoldOnRetry = other.serialHoldOnRetry;
     this.keyWeights = other.keyWeights;
+    this.blockingPoolSize = other.blockingPoolSize;
   }
 
   public QueueOptions(JsonObject json) {
@@ -71,6 +76,7 @@ public class QueueOptions {
     Map<String, Integer> weights = new java.util.TreeMap<>();
     json.getJsonObject("keyWeights", new JsonObject()).forEach(e -> weights.put(e.getKey(), ((Number) e.getValue()).intValue()));
     setKeyWeights(weights);
+    setBlockingPoolSize(json.getInteger("blockingPoolSize"));
   }
 
   public JsonObject toJson() {
@@ -91,6 +97,9 @@ public class QueueOptions {
       json.put("fair", fair).put("serial", serial).put("serialHoldOnRetry", serialHoldOnRetry)
           .put("keyConcurrency", keyConcurrency).put("keyRateLimit", keyRateLimit == null ? null : keyRateLimit.toJson())
           .put("keyWeights", new JsonObject(new java.util.TreeMap<String, Object>(keyWeights)));
+    }
+    if (blockingPoolSize != null) {
+      json.put("blockingPoolSize", blockingPoolSize);
     }
     return json;
   }
@@ -221,6 +230,19 @@ public class QueueOptions {
   /** True when the queue is served key by key (fair, a per-key limit, or serial). */
   public boolean isKeyed() {
     return fair || serial || keyConcurrency != null || keyRateLimit != null;
+  }
+
+  public Integer getBlockingPoolSize() {
+    return blockingPoolSize;
+  }
+
+  /** Threads of this queue's own blocking pool; null to share the worker's ({@link WorkerOptions#setBlockingPoolSize}). */
+  public QueueOptions setBlockingPoolSize(Integer blockingPoolSize) {
+    if (blockingPoolSize != null && blockingPoolSize < 1) {
+      throw new IllegalArgumentException("blockingPoolSize must be at least 1, got " + blockingPoolSize);
+    }
+    this.blockingPoolSize = blockingPoolSize;
+    return this;
   }
 
   /** True when the queue has a limit that only the database can enforce. */

@@ -1,6 +1,7 @@
 package dev.spool;
 
 import dev.spool.config.SpoolConfig;
+import dev.spool.impl.Recycling;
 import dev.spool.impl.SpoolInternals;
 import dev.spool.impl.client.PgJobAdmin;
 import dev.spool.impl.await.Awaiter;
@@ -22,6 +23,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -61,7 +63,7 @@ public final class Spool {
         .build();
     this.internals = new SpoolInternals(builder.vertx, connectOptions, options, queries, builder.clock,
         builder.nodeId != null ? builder.nodeId : defaultNodeId(), pool, List.copyOf(builder.periodicJobs.values()),
-        new Stats(), builder.listener);
+        new Stats(), builder.listener, new Recycling());
     this.awaiter = new Awaiter(builder.vertx, pool, queries, connectOptions, Awaiter.DEFAULT_FALLBACK_POLL);
     this.client = new PgJobClient(pool, queries, options.getMaxPayloadBytes(), awaiter);
   }
@@ -104,6 +106,23 @@ public final class Spool {
   /** What this Spool's workers have done since it was built. */
   public SpoolStats stats() {
     return internals.stats();
+  }
+
+  /**
+   * Completes, with the reason, when a recycling limit of this Spool's workers trips
+   * ({@link WorkerOptions#setMaxStuckHandlers}, {@link WorkerOptions#setMaxHeapAfterGc}). From then on the
+   * workers claim nothing new, hand back what they prefetched and finish what runs; the admin API's
+   * {@code /ready} answers 503 with the reason. The process is meant to stop gracefully (undeploy the
+   * workers, close Vert.x) and be started afresh by its supervisor: the {@code worker} command does so and
+   * exits with code 75. Callbacks run on a worker's event loop: do not block them.
+   */
+  public Future<String> recycling() {
+    return internals.recycling().future();
+  }
+
+  /** Why this process is being recycled (see {@link #recycling()}), or empty while it is not. */
+  public Optional<String> recycleReason() {
+    return Optional.ofNullable(internals.recycling().reason());
   }
 
   /** The pool of the client; usable for the caller's own transactions that enqueue jobs. */

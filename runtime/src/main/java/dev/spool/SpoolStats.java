@@ -1,6 +1,8 @@
 package dev.spool;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * Running totals of what this Spool's workers did since it was built, shared by all its worker
@@ -36,9 +38,26 @@ public interface SpoolStats {
   /** Jobs the rescuer (on this node, while leader) took back from dead workers or expired leases. */
   long rescued();
 
-  /** The totals as JSON, for logs and the admin API. */
+  /** Runs that passed their soft time limit. */
+  long softTimeouts();
+
+  /**
+   * The runs of this node's workers that are stuck now (see {@link StuckRun}), longest past its limit
+   * first.
+   */
+  List<StuckRun> stuckRuns();
+
+  /** The totals as JSON, for logs and the admin API, with the count of stuck runs. */
   default JsonObject toJson() {
     return new JsonObject().put("claimed", claimed()).put("completed", completed()).put("retried", retried())
-        .put("dead", dead()).put("released", released()).put("lateAcks", lateAcks()).put("rescued", rescued());
+        .put("dead", dead()).put("released", released()).put("lateAcks", lateAcks()).put("rescued", rescued())
+        .put("softTimeouts", softTimeouts()).put("stuckHandlers", stuckRuns().size());
+  }
+
+  /** The stuck runs as a JSON array of {@link StuckRun#toJson()}. */
+  default JsonArray stuckRunsJson() {
+    JsonArray out = new JsonArray();
+    stuckRuns().forEach(r -> out.add(r.toJson()));
+    return out;
   }
 }

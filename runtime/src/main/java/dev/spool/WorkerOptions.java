@@ -24,6 +24,18 @@ import java.util.Map;
  *   <li>{@code queueOptions}: per queue, its own concurrency and prefetch on this worker, and limits that
  *       hold across all workers (running jobs, starts per window): see {@link QueueOptions}.
  *   <li>{@code taskRateLimits}: per task, starts per window across all workers, wherever it is claimed.
+ *   <li>{@code blockingPoolSize}: threads of the pool blocking handlers run on (a named Vert.x
+ *       {@code WorkerExecutor}, {@code spool-blocking}, shared by the worker verticles of one Vert.x
+ *       instance; a queue can have its own, {@link QueueOptions#setBlockingPoolSize}). Jobs beyond it wait
+ *       for a thread, their time limits not yet running.
+ *   <li>{@code virtualThreads}: run blocking handlers on virtual threads instead (Java 21 or newer), one
+ *       per running job; {@code concurrency} then bounds them.
+ *   <li>{@code stuckGrace}: how long after its hard limit a handler that has not returned counts as stuck.
+ *   <li>{@code maxStuckHandlers}, {@code maxHeapAfterGc}: recycling. When this many handlers of the
+ *       process are stuck at once, or the heap in use after the last garbage collection exceeds this
+ *       fraction of the maximum heap, the workers stop claiming, hand back what they prefetched, finish
+ *       what runs, and the process reports itself not ready ({@link Spool#recycling()}), for its supervisor
+ *       to restart it. 0 turns each off (the default).
  * </ul>
  */
 public class WorkerOptions {
@@ -42,6 +54,14 @@ public class WorkerOptions {
   public static final Duration DEFAULT_LEADER_TTL = Duration.ofSeconds(5);
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
   public static final int DEFAULT_CONNECTIONS = 1;
+  /** Vert.x's own default worker pool size. */
+  public static final int DEFAULT_BLOCKING_POOL_SIZE = 20;
+  public static final boolean DEFAULT_VIRTUAL_THREADS = false;
+  public static final Duration DEFAULT_STUCK_GRACE = Duration.ofSeconds(5);
+  /** Off: stuck handlers never recycle the process. */
+  public static final int DEFAULT_MAX_STUCK_HANDLERS = 0;
+  /** Off: the heap never recycles the process. */
+  public static final double DEFAULT_MAX_HEAP_AFTER_GC = 0;
 
   private List<String> queues = DEFAULT_QUEUES;
   private int concurrency = DEFAULT_CONCURRENCY;
@@ -59,6 +79,11 @@ public class WorkerOptions {
   private Duration leaderTtl = DEFAULT_LEADER_TTL;
   private Map<String, QueueOptions> queueOptions = Map.of();
   private Map<String, RateLimit> taskRateLimits = Map.of();
+  private int blockingPoolSize = DEFAULT_BLOCKING_POOL_SIZE;
+  private boolean virtualThreads = DEFAULT_VIRTUAL_THREADS;
+  private Duration stuckGrace = DEFAULT_STUCK_GRACE;
+  private int maxStuckHandlers = DEFAULT_MAX_STUCK_HANDLERS;
+  private double maxHeapAfterGc = DEFAULT_MAX_HEAP_AFTER_GC;
 
   public WorkerOptions() {}
 
@@ -79,6 +104,11 @@ public class WorkerOptions {
     this.leaderTtl = other.leaderTtl;
     this.queueOptions = other.queueOptions;
     this.taskRateLimits = other.taskRateLimits;
+    this.blockingPoolSize = other.blockingPoolSize;
+    this.virtualThreads = other.virtualThreads;
+    this.stuckGrace = other.stuckGrace;
+    this.maxStuckHandlers = other.maxStuckHandlers;
+    this.maxHeapAfterGc = other.maxHeapAfterGc;
   }
 
   /** Reads the fields of {@link #toJson()}; absent fields keep their defaults. */
@@ -104,6 +134,11 @@ public class WorkerOptions {
         setQueueOptions(e.getKey(), new QueueOptions((JsonObject) e.getValue())));
     json.getJsonObject("taskRateLimits", new JsonObject()).forEach(e ->
         setTaskRateLimit(e.getKey(), RateLimit.fromJson((JsonObject) e.getValue())));
+    setBlockingPoolSize(json.getInteger("blockingPoolSize", DEFAULT_BLOCKING_POOL_SIZE));
+    setVirtualThreads(json.getBoolean("virtualThreads", DEFAULT_VIRTUAL_THREADS));
+    setStuckGrace(Duration.ofMillis(json.getLong("stuckGraceMs", DEFAULT_STUCK_GRACE.toMillis())));
+    setMaxStuckHandlers(json.getInteger("maxStuckHandlers", DEFAULT_MAX_STUCK_HANDLERS));
+    setMaxHeapAfterGc(json.getDouble("maxHeapAfterGc", DEFAULT_MAX_HEAP_AFTER_GC));
   }
 
   public JsonObject toJson() {
@@ -123,7 +158,12 @@ public class WorkerOptions {
         .put("rescueIntervalMs", rescueInterval.toMillis())
         .put("leaderTtlMs", leaderTtl.toMillis())
         .put("queueOptions", jsonOf(queueOptions, QueueOptions::toJson))
-        .put("taskRateLimits", jsonOf(taskRateLimits, RateLimit::toJson));
+        .put("taskRateLimits", jsonOf(taskRateLimits, RateLimit::toJson))
+        .put("blockingPoolSize", blockingPoolSize)
+        .put("virtualThreads", virtualThreads)
+        .put("stuckGraceMs", stuckGrace.toMillis())
+        .put("maxStuckHandlers", maxStuckHandlers)
+        .put("maxHeapAfterGc", maxHeapAfterGc);
   }
 
   private static <V> JsonObject jsonOf(Map<String, V> map, java.util.function.Function<V, JsonObject> toJson) {
@@ -320,6 +360,82 @@ public class WorkerOptions {
 
   public Map<String, RateLimit> getTaskRateLimits() {
     return taskRateLimits;
+  }
+
+  public int getBlockingPoolSize() {
+    return blockingPoolSize;
+  }
+
+  /** Threads of the pool blocking handlers run on, per Vert.x instance; at least 1. */
+  public WorkerOptions setBlockingPoolSize(int blockingPoolSize) {
+    this.blockingPoolSize = positive("blockingPoolSize", blockingPoolSize);
+    return this;
+  }
+
+  public boolean isVirtualThreads() {
+    return virtualThreads;
+  }
+
+  /**
+   * Runs blocking handlers on virtual threads (Vert.x's virtual-thread support) rather than the pool.
+   *
+   * @throws IllegalArgumentException on a Java runtime older than 21, which has none
+   */
+  public WorkerOptions setVirtualThreads(boolean virtualThreads) {
+    if (virtualThreads && Runtime.version().feature() < 21) {
+      throw new IllegalArgumentException("virtualThreads needs Java 21 or newer, and this is Java "
+          + Runtime.version() + ": run on a newer JDK, or leave it off and size blockingPoolSize");
+    }
+    this.virtualThreads = virtualThreads;
+    return this;
+  }
+
+  public Duration getStuckGrace() {
+    return stuckGrace;
+  }
+
+  /**
+   * How long a handler may take to return after its hard limit (when it was told to stop, and interrupted if
+   * it blocks) before it counts as stuck.
+   */
+  public WorkerOptions setStuckGrace(Duration stuckGrace) {
+    this.stuckGrace = atLeastOneMilli("stuckGrace", stuckGrace);
+    return this;
+  }
+
+  public int getMaxStuckHandlers() {
+    return maxStuckHandlers;
+  }
+
+  /** Recycles the process when this many of its handlers are stuck at once; 0 (the default) never does. */
+  public WorkerOptions setMaxStuckHandlers(int maxStuckHandlers) {
+    if (maxStuckHandlers < 0) {
+      throw new IllegalArgumentException("maxStuckHandlers must be zero (off) or positive, got " + maxStuckHandlers);
+    }
+    this.maxStuckHandlers = maxStuckHandlers;
+    return this;
+  }
+
+  public double getMaxHeapAfterGc() {
+    return maxHeapAfterGc;
+  }
+
+  /**
+   * Recycles the process when the heap in use after the latest garbage collection exceeds this fraction of
+   * the maximum heap ({@code -Xmx}): memory that collections no longer free, a leak; 0 (the default) never does.
+   */
+  public WorkerOptions setMaxHeapAfterGc(double maxHeapAfterGc) {
+    if (!(maxHeapAfterGc >= 0 && maxHeapAfterGc <= 1)) {
+      throw new IllegalArgumentException("maxHeapAfterGc must be a fraction of the maximum heap between 0 (off) and 1, got "
+          + maxHeapAfterGc);
+    }
+    this.maxHeapAfterGc = maxHeapAfterGc;
+    return this;
+  }
+
+  /** True when a recycling limit is set. */
+  public boolean recycles() {
+    return maxStuckHandlers > 0 || maxHeapAfterGc > 0;
   }
 
   /**

@@ -16,7 +16,13 @@ import io.vertx.core.VerticleBase;
  *
  * <p>Undeploying stops claiming, hands prefetched jobs straight back, waits up to the shutdown timeout
  * for running handlers (those still running then are given back, their attempt counted), writes every
- * outcome, and deregisters.
+ * outcome, and deregisters. Stuck runs whose job is held ({@link HandlerOptions.OnStuck#HOLD}) are neither
+ * waited for nor given back: no outcome is written for them and the worker stays registered, so their jobs
+ * run again once this process is gone.
+ *
+ * <p>Handlers of blocking code run on the verticle's blocking pool or on virtual threads
+ * ({@link WorkerOptions#setBlockingPoolSize}, {@link WorkerOptions#setVirtualThreads}); claims, acks and
+ * the limits' timers stay on its event loop.
  */
 public abstract class WorkerVerticle extends VerticleBase {
 

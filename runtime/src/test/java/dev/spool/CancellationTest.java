@@ -61,11 +61,17 @@ class CancellationTest extends SpoolTestBase {
   }
 
   @Test
-  void aHandlerThatIgnoresTheCancelIsCutOffAtItsTimeout() {
+  void aHandlerThatIgnoresTheCancelFailsAtItsTimeoutAndItsJobEndsCancelledWhenItReturns() {
     AtomicBoolean started = new AtomicBoolean();
+    AtomicBoolean returned = new AtomicBoolean();
     deploy((args, ctx) -> {
       started.set(true);
-      return Promise.promise().future();
+      Promise<Void> late = Promise.promise();
+      ctx.vertx().setTimer(2_000, t -> {
+        returned.set(true);
+        late.complete(); // success, too late: the run failed at its timeout
+      });
+      return late.future();
     });
     long id = await(spool.client().enqueue(WORK, new JsonObject(), new EnqueueOptions().setTimeout(Duration.ofSeconds(1))));
     eventually(WAIT, started::get);
@@ -73,6 +79,7 @@ class CancellationTest extends SpoolTestBase {
     assertThat(await(spool.client().cancel(id))).isEqualTo(CancelResult.CANCEL_REQUESTED);
 
     eventually(WAIT, () -> count("state = 'cancelled'") == 1);
+    assertThat(returned).as("the job is held until its handler returns").isTrue();
     assertThat(await(spool.client().find(id)).orElseThrow().lastError().getString("class"))
         .isEqualTo(JobTimeoutException.class.getName());
   }

@@ -28,10 +28,11 @@ import io.vertx.core.http.HttpServerOptions;
  *   <li>{@code GET /api/dashboard}: per queue due / scheduled / running / dead counts (capped at
  *       {@link AdminOptions#getDashboardCountLimit}), live workers' throughput and pickup lag; the newest id.
  *   <li>{@code GET /health}: liveness, always 200 while the process serves; needs no token.
- *   <li>{@code GET /ready}: 200, or 503 with the reasons (database down, no leader, failure rate or
- *       oldest due job over the {@link AdminOptions} thresholds).
+ *   <li>{@code GET /ready}: 200, or 503 with the reasons (this node being recycled, database down, no leader,
+ *       failure rate or oldest due job over the {@link AdminOptions} thresholds).
  *   <li>{@code GET /metrics}: Prometheus text (with metrics; else 404).
- *   <li>{@code GET /api/stats}: jobs per queue and state, totals, this node's counters and rates.
+ *   <li>{@code GET /api/stats}: jobs per queue and state, totals, this node's counters and rates, its stuck
+ *       runs (job id, how long running and past the limit) and whether it is being recycled.
  *   <li>{@code GET /api/jobs?state=&queue=&task=&limit=&before=&depth=} (depth: search only that many ids
  *       below {@code before}, so a rare filter costs a bounded walk), {@code GET /api/jobs/{id}} (with its history
  *       when history is on), {@code DELETE /api/jobs/{id}} (cancel), {@code POST /api/jobs/{id}/retry}.

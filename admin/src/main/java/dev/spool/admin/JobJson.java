@@ -48,6 +48,7 @@ public final class JobJson {
         .put("finished_at", time(job.finishedAt()))
         .put("cancel_requested_at", time(job.cancelRequestedAt()))
         .put("timeout_ms", job.timeoutMs())
+        .put("soft_timeout_ms", job.softTimeoutMs())
         .put("lease_owner", job.leaseOwner())
         .put("lease_expires_at", time(job.leaseExpiresAt()))
         .put("unique_key", job.uniqueKey())

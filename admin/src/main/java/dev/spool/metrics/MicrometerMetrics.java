@@ -42,6 +42,9 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code spool_jobs_active{queue}}: handlers running now on this node;
  *   <li>{@code spool_late_acks_total}: outcomes discarded because their run had been taken away;
  *   <li>{@code spool_jobs_rescued_total{queue,state}}: jobs the rescuer took back, by where they went;
+ *   <li>{@code spool_job_soft_timeouts_total{queue,task}}: runs that passed their soft time limit;
+ *   <li>{@code spool_stuck_handlers}: runs on this node whose handler has not returned by its hard limit plus
+ *       the grace period (the list, with job ids, is in {@code /api/stats});
  *   <li>{@code spool_queue_depth{queue,state}}, {@code spool_jobs_dead{queue}} and
  *       {@code spool_queue_oldest_available_seconds{queue}}: gauges of the whole database, refreshed by a
  *       query every few seconds once {@link #watchQueues} is called (never on the workers' hot path).
@@ -66,6 +69,7 @@ public final class MicrometerMetrics implements SpoolListener {
   private final MeterRegistry registry;
   private final Map<String, QueueMeters> queues = new ConcurrentHashMap<>();
   private final Counter lateAcks;
+  private final AtomicLong stuck = new AtomicLong();
   private final Map<String, Counter> rescued = new ConcurrentHashMap<>();
   /** Gauges of the queue refresh, by queue then reported state. */
   private final Map<String, Map<String, AtomicLong>> depth = new ConcurrentHashMap<>();
@@ -76,6 +80,9 @@ public final class MicrometerMetrics implements SpoolListener {
     this.registry = registry;
     this.lateAcks = Counter.builder("spool.late.acks")
         .description("Outcomes discarded because their run had been taken away (rescued or cancelled)")
+        .register(registry);
+    Gauge.builder("spool.stuck.handlers", stuck, AtomicLong::get)
+        .description("Runs on this node whose handler has not returned by its hard limit plus the grace period")
         .register(registry);
   }
 
@@ -147,6 +154,26 @@ public final class MicrometerMetrics implements SpoolListener {
     rescued.computeIfAbsent(queue + '\u0000' + state, key -> Counter.builder("spool.jobs.rescued")
         .description("Jobs the rescuer took back from dead workers or expired leases, by the state they went to")
         .tag("queue", queue).tag("state", state).register(registry)).increment(count);
+  }
+
+  @Override
+  public void softTimeout(JobContext job) {
+    task(queue(job.queue()), job).softTimeouts.increment();
+  }
+
+  @Override
+  public void stuck(JobContext job) {
+    stuck.incrementAndGet();
+  }
+
+  @Override
+  public void stuckEnded(JobContext job) {
+    stuck.decrementAndGet();
+  }
+
+  private TaskMeters task(QueueMeters q, JobContext job) {
+    TaskMeters t = q.tasks.get(job.task());
+    return t != null ? t : q.tasks.computeIfAbsent(job.task(), task -> new TaskMeters(registry, job.queue(), task));
   }
 
   private QueueMeters queue(String queue) {
@@ -251,6 +278,7 @@ public final class MicrometerMetrics implements SpoolListener {
     final Counter[] jobs = new Counter[OUTCOMES.length];
     final Timer[] duration = new Timer[OUTCOMES.length];
     final Counter retries;
+    final Counter softTimeouts;
 
     TaskMeters(MeterRegistry registry, String queue, String task) {
       for (Outcome outcome : OUTCOMES) {
@@ -262,6 +290,8 @@ public final class MicrometerMetrics implements SpoolListener {
             .serviceLevelObjectives(durations(DURATION_BUCKETS_S)).register(registry);
       }
       retries = Counter.builder("spool.job.retries").description("Failed runs that will be retried")
+          .tag("queue", queue).tag("task", task).register(registry);
+      softTimeouts = Counter.builder("spool.job.soft.timeouts").description("Runs that passed their soft time limit")
           .tag("queue", queue).tag("task", task).register(registry);
     }
   }

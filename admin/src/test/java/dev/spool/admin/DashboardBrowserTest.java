@@ -3,7 +3,9 @@ package dev.spool.admin;
 import static dev.spool.testing.TestDatabase.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spool.BuiltInTasks;
 import dev.spool.EnqueueOptions;
+import dev.spool.HandlerOptions;
 import dev.spool.JobHandlers;
 import dev.spool.SpoolOptions;
 import dev.spool.Task;
@@ -161,6 +163,21 @@ class DashboardBrowserTest extends SpoolTestBase {
     browser.findElement(By.cssSelector("button.resume[data-queue=mail]")).click();
     waitFor(() -> !rowClass("mail").contains("paused") && cell("mail", "available").equals("0"));
     assertThat(count("queue = 'mail' and state = 'completed'")).isEqualTo(7);
+  }
+
+  @Test
+  void showsAStuckHandlerWithItsJobAndHowLong() throws IOException {
+    await(vertx.deployVerticle(spool.worker(new WorkerOptions().setQueues("slow").setStuckGrace(Duration.ofMillis(100))
+        .setHeartbeatInterval(Duration.ofMillis(250)), BuiltInTasks.register(new JobHandlers(),
+        new HandlerOptions().setTimeout(Duration.ofMillis(200))))));
+    long id = await(spool.client().enqueue(BuiltInTasks.HANG, new JsonObject().put("ms", 60_000),
+        new EnqueueOptions().setQueue("slow")));
+
+    browser.get(base + "/");
+    waitFor(() -> textOf("#total-stuck").equals("1") && textOf("#stuck tbody tr[data-job='" + id + "']").contains("held"));
+    String row = textOf("#stuck tbody tr[data-job='" + id + "']");
+    assertThat(row).contains("slow").contains("spool.hang").contains(" s");
+    screenshot("stuck");
   }
 
   @Test

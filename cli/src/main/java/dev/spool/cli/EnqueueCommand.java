@@ -39,8 +39,12 @@ final class EnqueueCommand extends Operator {
       description = "attempts before the job is dead (default: ${DEFAULT-VALUE})")
   int maxAttempts;
 
-  @Option(names = "--timeout", converter = DurationConverter.class, description = "longest run (default: the handler's)")
+  @Option(names = "--timeout", converter = DurationConverter.class, description = "hard limit of a run (default: the handler's)")
   Duration timeout;
+
+  @Option(names = "--soft-timeout", converter = DurationConverter.class,
+      description = "soft limit of a run, below the hard one: the handler is told (default: the handler's)")
+  Duration softTimeout;
 
   @Option(names = "--unique-key", description = "no second job with this key while one may still run")
   String uniqueKey;
@@ -74,6 +78,10 @@ final class EnqueueCommand extends Operator {
     if (timeout != null) {
       options.setTimeout(timeout);
     }
+    if (softTimeout != null) {
+      options.setSoftTimeout(softTimeout);
+    }
+    options.validate();
     List<Long> ids = new ArrayList<>(count);
     if (count == 1) {
       ids.add(Await.result(session.spool.client().enqueue(t, arguments, options)));

@@ -4,6 +4,7 @@ import dev.spool.BuiltInTasks;
 import dev.spool.HandlerOptions;
 import dev.spool.JobHandlers;
 import dev.spool.config.ConfigException;
+import dev.spool.config.ConfigSource;
 import dev.spool.config.SpoolConfig;
 import dev.spool.spi.JobHandlerProvider;
 import java.io.IOException;
@@ -76,11 +77,22 @@ final class HandlerJars {
       }
     }
     JobHandlers configured = new JobHandlers();
-    found.registrations().forEach(r -> register(configured, r, taskOptions.get(r.task().name())));
+    found.registrations().forEach(r -> register(configured, r, taskOptions.get(r.task().name()),
+        config.entries().stream().anyMatch(e -> e.path().equals("tasks." + r.task().name() + ".blocking")
+            && e.source() != ConfigSource.DEFAULT)));
     return configured;
   }
 
-  private static <A> void register(JobHandlers into, JobHandlers.Registration<A> r, HandlerOptions configured) {
-    into.register(r.task(), r.handler(), configured != null ? configured : r.options());
+  /**
+   * The file's options replace the registration's; {@code blocking} too when the file says, but a handler
+   * registered as blocking stays so when it does not: blocking code run on an event loop would stall it.
+   */
+  private static <A> void register(JobHandlers into, JobHandlers.Registration<A> r, HandlerOptions configured,
+      boolean fileSetsBlocking) {
+    HandlerOptions options = configured != null ? new HandlerOptions(configured) : r.options();
+    if (configured != null && !fileSetsBlocking) {
+      options.setBlocking(r.options().isBlocking());
+    }
+    into.register(r.task(), r.handler(), options);
   }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,10 +23,21 @@ import picocli.CommandLine.Option;
  * Everything it runs with comes from the configuration ({@code --config}, {@code SPOOL_*}), which its
  * flags override: queues and worker settings, per-queue limits, per-task handler options, periodic jobs,
  * retention, vacuum, history and the admin API.
+ *
+ * <p>When a recycling limit trips ({@code worker.maxStuckHandlers}, {@code worker.maxHeapAfterGc}) it shuts
+ * down the same way and exits with {@link #EXIT_RECYCLED}, for a supervisor to start it afresh (systemd:
+ * {@code Restart=on-failure}, or {@code Restart=always}).
  */
 @Command(name = "worker", mixinStandardHelpOptions = true,
-    description = "Run worker verticles with the built-in tasks and every JobHandlerProvider of the handler jars.")
+    description = "Run worker verticles with the built-in tasks and every JobHandlerProvider of the handler jars.",
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {"0:stopped by SIGTERM or Ctrl-C, gracefully", "1:could not start (database, port)",
+        "2:bad usage or configuration", WorkerCommand.EXIT_RECYCLED
+            + ":recycled (worker.maxStuckHandlers or worker.maxHeapAfterGc), after a graceful stop: restart it"})
 final class WorkerCommand implements Callable<Integer> {
+
+  /** The exit code after a graceful stop for recycling: EX_TEMPFAIL of sysexits.h, "try again". */
+  static final int EXIT_RECYCLED = 75;
 
   @Mixin
   ConfigOption config = new ConfigOption();
@@ -91,8 +103,10 @@ final class WorkerCommand implements Callable<Integer> {
         Await.result(spool.migrate());
       }
       String adminLine = admin.start(vertx, spool); // before the hook: a port in use fails the command
-      // The hook goes in before the first claim, so a SIGTERM at any moment stops gracefully.
+      // The hook goes in before the first claim, so a SIGTERM at any moment stops gracefully. A recycle
+      // stops through it too (System.exit runs it), with its own exit code.
       CountDownLatch stopped = new CountDownLatch(1);
+      AtomicInteger exitCode = new AtomicInteger(0);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         System.out.println("stopping: finishing running jobs and handing back the rest");
         try {
@@ -100,12 +114,20 @@ final class WorkerCommand implements Callable<Integer> {
         } catch (Exception e) {
           System.err.println("shutdown: " + e);
         }
-        System.out.println("stopped; completed " + spool.stats().completed() + " jobs");
+        System.out.println("stopped; completed " + spool.stats().completed() + " jobs"
+            + (exitCode.get() == EXIT_RECYCLED ? "; exiting with " + EXIT_RECYCLED + " to be restarted" : ""));
         System.out.flush();
         stopped.countDown();
         // A clean stop on SIGTERM is a success, not the JVM's default 143.
-        Runtime.getRuntime().halt(0);
+        Runtime.getRuntime().halt(exitCode.get());
       }, "spool-shutdown"));
+      spool.recycling().onSuccess(reason -> {
+        exitCode.set(EXIT_RECYCLED);
+        System.out.println("recycling: " + reason);
+        System.out.flush();
+        // not on the event loop that tripped it: the hook waits for Vert.x to close
+        new Thread(() -> System.exit(EXIT_RECYCLED), "spool-recycle").start();
+      });
       int instances = settings.workerInstances();
       Await.result(spool.deployWorkers(options, handlers, instances));
       System.out.printf("spool worker %s: %d verticles on queues %s, tasks %s%s%n", spool.nodeId(), instances,

@@ -98,7 +98,7 @@ public class CompleterBenchmark {
     Instant now = Instant.now();
     ClaimedJob[] jobs = new ClaimedJob[n];
     for (int i = 0; i < n; i++) {
-      jobs[i] = new ClaimedJob(vertx, i + 1, "default", DispatchBenchmark.TASK.name(), args, 0, 1, 20, null, now, now);
+      jobs[i] = new ClaimedJob(vertx, i + 1, "default", DispatchBenchmark.TASK.name(), args, 0, 1, 20, null, null, now, now);
     }
     return jobs;
   }

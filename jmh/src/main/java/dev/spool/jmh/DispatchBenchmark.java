@@ -6,6 +6,7 @@ import dev.spool.Task;
 import dev.spool.WorkerOptions;
 import dev.spool.impl.job.ClaimedJob;
 import dev.spool.impl.complete.Completer;
+import dev.spool.impl.execute.BlockingPools;
 import dev.spool.impl.execute.Executor;
 import dev.spool.impl.sql.Queries;
 import dev.spool.spi.SpoolListener;
@@ -69,7 +70,8 @@ public class DispatchBenchmark {
     Completer completer = new Completer(vertx, client, new Queries("spool"), "jmh", false, Duration.ofHours(1),
         WorkerOptions.DEFAULT_ACK_BATCH_SIZE, Duration.ZERO, stats);
     JobHandlers handlers = new JobHandlers().register(TASK, (a, ctx) -> Future.succeededFuture());
-    executor = new Executor(vertx, handlers, completer, (job, delayMs) -> { }, stats);
+    executor = new Executor(vertx, handlers, completer, (job, delayMs) -> { }, stats, BlockingPools.none(),
+        WorkerOptions.DEFAULT_STUCK_GRACE, "jmh", dev.spool.SpoolOptions.DEFAULT_MAX_RESULT_BYTES);
     args = "{\"user\":1234567,\"to\":\"someone@example.com\"}".getBytes(StandardCharsets.UTF_8);
     now = Instant.now();
   }
@@ -79,7 +81,7 @@ public class DispatchBenchmark {
   public long dispatch() {
     loop.run(() -> {
       for (int i = 0; i < JOBS_PER_INVOCATION; i++) {
-        ClaimedJob job = new ClaimedJob(vertx, ++nextId, "default", TASK.name(), args, 0, 1, 20, null, now, now);
+        ClaimedJob job = new ClaimedJob(vertx, ++nextId, "default", TASK.name(), args, 0, 1, 20, null, null, now, now);
         // The producer listens for the end of every run to free its slot; so does this loop.
         executor.run(job).onComplete(ar -> finished++);
       }

@@ -1,6 +1,9 @@
 package dev.spool.loadtest;
 
+import dev.spool.BlockingJobHandler;
+import dev.spool.BuiltInTasks;
 import dev.spool.EnqueueOptions;
+import dev.spool.JobHandler;
 import dev.spool.JobHandlers;
 import dev.spool.Spool;
 import dev.spool.SpoolOptions;
@@ -13,11 +16,15 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One drain run: enqueue N no-op jobs in batches, then start the workers and time them until every job
- * has run and its outcome is in the table (rows gone, or all {@code completed} with {@code --keep}).
+ * One drain run: enqueue N no-op jobs (or jobs of a built-in task, {@code --task spool.block --args
+ * '{"ms":20}'}) in batches, then start the workers and time them until every job has run and its outcome
+ * is in the table (rows gone, or all {@code completed} with {@code --keep}). It also counts Vert.x's
+ * "Thread blocked" warnings during the measured run, and for {@code --task} the most handlers that ran at
+ * once.
  *
  * <p>The clock starts when the workers are deployed, so the figure includes their connecting and their
  * first claim, like a worker fleet restarted in front of a backlog; it stops when a count of the table
@@ -34,6 +41,9 @@ final class Drain {
 
   private final DrainSettings settings;
   private final Progress progress;
+  /** Handlers of {@code --task} running now, and the most at once (the plain no-op drain counts neither). */
+  private final AtomicInteger running = new AtomicInteger();
+  private final AtomicInteger mostRunning = new AtomicInteger();
 
   Drain(DrainSettings settings, Progress progress) {
     this.settings = settings;
@@ -83,18 +93,26 @@ final class Drain {
         settings.jobs / enqueueSeconds, settings.workers.describe());
 
     Ledger ledger = new Ledger(ids);
-    JobHandlers handlers = new JobHandlers().register(NOOP, (args, ctx) -> {
+    JobHandlers handlers = settings.task == null ? new JobHandlers().register(NOOP, (args, ctx) -> {
       ledger.executed(ctx.id());
       return Future.succeededFuture();
-    });
+    }) : builtIn(ledger);
+    BlockedThreadWarnings blocked = BlockedThreadWarnings.watch();
     CostMeter meter = new CostMeter(checks);
     CostMeter.Snapshot costStart = meter.snapshot();
     long drainStart = System.nanoTime();
-    Future<String> deployment = spool.deployWorkers(settings.workers.toWorkerOptions(), handlers, settings.workers.workers);
-    long deadline = drainStart + TimeUnit.SECONDS.toNanos(settings.timeoutSeconds);
-    boolean timedOut = !awaitExecuted(ledger, deployment, drainStart, deadline);
-    long[] counts = timedOut ? Blocking.await(checks.countJobs()) : awaitAcked(checks, deadline);
-    timedOut |= counts[0] > 0;
+    Future<String> deployment;
+    long[] counts;
+    boolean timedOut;
+    try {
+      deployment = spool.deployWorkers(settings.workers.toWorkerOptions(), handlers, settings.workers.workers);
+      long deadline = drainStart + TimeUnit.SECONDS.toNanos(settings.timeoutSeconds);
+      timedOut = !awaitExecuted(ledger, deployment, drainStart, deadline);
+      counts = timedOut ? Blocking.await(checks.countJobs()) : awaitAcked(checks, deadline);
+      timedOut |= counts[0] > 0;
+    } finally {
+      blocked.close();
+    }
     double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
     JsonObject cost = meter.since(costStart, settings.jobs);
 
@@ -107,8 +125,9 @@ final class Drain {
     if (timedOut) {
       progress.line("gave up after %d s: %,d rows unfinished", settings.timeoutSeconds, counts[0]);
     }
-    progress.line("drained %,d jobs in %.2f s: %,.0f jobs/s; lost %d, duplicates %d%s", settings.jobs, drainSeconds,
-        settings.jobs / drainSeconds, lost, duplicates, settings.keep ? " (" + counts[1] + " kept as completed)" : "");
+    progress.line("drained %,d jobs in %.2f s: %,.0f jobs/s; lost %d, duplicates %d%s; %d \"Thread blocked\" warnings",
+        settings.jobs, drainSeconds, settings.jobs / drainSeconds, lost, duplicates,
+        settings.keep ? " (" + counts[1] + " kept as completed)" : "", blocked.count());
 
     JsonObject result = new JsonObject()
         .put("command", "drain")
@@ -122,9 +141,63 @@ final class Drain {
         .put("timed_out", timedOut)
         .put("keep", settings.keep)
         .put("enqueue_batch", settings.enqueueBatch)
-        .put("cost", cost);
+        .put("cost", cost)
+        .put("task", settings.task == null ? NOOP.name() : settings.task)
+        .put("thread_blocked_warnings", blocked.count());
+    if (settings.task != null) {
+      result.put("args", settings.taskArgs()).put("max_concurrent_handlers", mostRunning.get());
+    }
     settings.workers.toJson().forEach(e -> result.put(e.getKey(), e.getValue()));
     return result;
+  }
+
+  /**
+   * The built-in tasks, the one of {@code --task} counting its runs in the ledger and how many run at
+   * once; a blocking handler stays blocking, so it runs on the pool (or virtual threads) as in a worker.
+   */
+  private JobHandlers builtIn(Ledger ledger) {
+    JobHandlers all = BuiltInTasks.register(new JobHandlers());
+    JobHandlers out = new JobHandlers();
+    for (JobHandlers.Registration<?> r : all.registrations()) {
+      if (r.task().name().equals(settings.task)) {
+        counted(out, r, ledger);
+      } else {
+        add(out, r);
+      }
+    }
+    return out;
+  }
+
+  private static <A> void add(JobHandlers into, JobHandlers.Registration<A> r) {
+    into.register(r.task(), r.handler(), r.options());
+  }
+
+  private <A> void counted(JobHandlers into, JobHandlers.Registration<A> r, Ledger ledger) {
+    JobHandler<A> inner = r.handler();
+    if (inner instanceof BlockingJobHandler<A> blocking) {
+      into.register(r.task(), JobHandler.blocking((args, ctx) -> {
+        ledger.executed(ctx.id());
+        mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+        try {
+          blocking.run(args, ctx);
+        } finally {
+          running.decrementAndGet();
+        }
+      }), r.options());
+      return;
+    }
+    into.register(r.task(), (args, ctx) -> {
+      ledger.executed(ctx.id());
+      mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+      Future<?> result;
+      try {
+        result = inner.handle(args, ctx);
+      } catch (Exception e) {
+        running.decrementAndGet();
+        throw e;
+      }
+      return result.onComplete(ar -> running.decrementAndGet());
+    }, r.options());
   }
 
   /**
@@ -139,15 +212,17 @@ final class Drain {
     CountDownLatch done = new CountDownLatch(batches);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     EnqueueOptions options = new EnqueueOptions();
+    Task<JsonObject> task = settings.task == null ? NOOP : Task.json(settings.task);
+    JsonObject taskArgs = settings.taskArgs();
     for (int from = 0; from < jobs && failure.get() == null; from += settings.enqueueBatch) {
       int n = Math.min(settings.enqueueBatch, jobs - from);
       List<JsonObject> args = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        args.add(new JsonObject().put("i", from + i));
+        args.add(settings.task == null ? new JsonObject().put("i", from + i) : taskArgs);
       }
       inFlight.acquire();
       int offset = from;
-      spool.client().enqueueBatch(NOOP, args, options).onComplete(ar -> {
+      spool.client().enqueueBatch(task, args, options).onComplete(ar -> {
         if (ar.succeeded()) {
           List<Long> batchIds = ar.result();
           for (int i = 0; i < batchIds.size(); i++) {

@@ -1,6 +1,10 @@
 package dev.spool.loadtest;
 
+import dev.spool.BuiltInTasks;
+import dev.spool.JobHandlers;
 import dev.spool.SpoolOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -55,6 +59,13 @@ public final class DrainSettings {
   @Option(names = "--timeout", description = "seconds to wait for the drain before giving up (default: ${DEFAULT-VALUE})")
   int timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
 
+  @Option(names = "--task", description = "drain jobs of this built-in task instead of no-ops: spool.block, spool.sleep, "
+      + "spool.noop, spool.hang or spool.fail (default: the load tester's own no-op)")
+  String task;
+
+  @Option(names = "--args", description = "the arguments of every job of --task, a JSON object, e.g. '{\"ms\":20}' (default: {})")
+  String args;
+
   @Mixin
   WorkerSettings workers = new WorkerSettings();
 
@@ -69,8 +80,19 @@ public final class DrainSettings {
     warmup.enqueueBatch = enqueueBatch;
     warmup.enqueueInFlight = enqueueInFlight;
     warmup.timeoutSeconds = timeoutSeconds;
+    warmup.task = task;
+    warmup.args = args;
     warmup.workers = workers;
     return warmup;
+  }
+
+  /** The arguments of {@code --args}; {} when not given. */
+  JsonObject taskArgs() {
+    try {
+      return args == null ? new JsonObject() : new JsonObject(args);
+    } catch (DecodeException | ClassCastException e) {
+      throw new IllegalArgumentException("--args must be a JSON object, got " + args);
+    }
   }
 
   void validate() {
@@ -81,6 +103,14 @@ public final class DrainSettings {
     if (jobs < 1 || enqueueBatch < 1 || enqueueInFlight < 1 || timeoutSeconds < 1) {
       throw new IllegalArgumentException("--jobs, --enqueue-batch, --enqueue-in-flight and --timeout must be at least 1");
     }
+    if (args != null && task == null) {
+      throw new IllegalArgumentException("--args needs --task");
+    }
+    if (task != null && BuiltInTasks.register(new JobHandlers()).get(task) == null) {
+      throw new IllegalArgumentException("--task must be a built-in task, one of "
+          + BuiltInTasks.register(new JobHandlers()).taskNames() + "; got " + task);
+    }
+    taskArgs();
     workers.validate();
   }
 }

@@ -37,7 +37,15 @@ public final class LoadTest implements Runnable {
     for (Logger logger : QUIET) {
       logger.setLevel(Level.WARNING);
     }
-    return new CommandLine(new LoadTest());
+    return new CommandLine(new LoadTest())
+        // bad input (a setting out of range, virtual threads before Java 21): one line and exit 2, nothing run
+        .setExecutionExceptionHandler((e, cli, parsed) -> {
+          if (e instanceof IllegalArgumentException) {
+            cli.getErr().println(cli.getCommandName() + ": " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
   }
 
   public static void main(String[] args) {

@@ -36,6 +36,12 @@ public final class WorkerSettings {
   @Option(names = "--connections", description = "database connections per verticle (default: ${DEFAULT-VALUE})")
   int connections = WorkerOptions.DEFAULT_CONNECTIONS;
 
+  @Option(names = "--blocking-pool", description = "threads of the pool blocking handlers run on, shared by the verticles (default: ${DEFAULT-VALUE})")
+  int blockingPool = WorkerOptions.DEFAULT_BLOCKING_POOL_SIZE;
+
+  @Option(names = "--virtual-threads", description = "run blocking handlers on virtual threads (Java 21 or newer)")
+  boolean virtualThreads;
+
   /** The options each verticle gets; WorkerOptions validates them, so bad input fails before any work. */
   WorkerOptions toWorkerOptions() {
     return new WorkerOptions()
@@ -44,7 +50,9 @@ public final class WorkerSettings {
         .setConcurrency(concurrency)
         .setAckFlushInterval(Duration.ofMillis(ackFlushMs))
         .setAckBatchSize(ackBatch)
-        .setConnections(connections);
+        .setConnections(connections)
+        .setBlockingPoolSize(blockingPool)
+        .setVirtualThreads(virtualThreads);
   }
 
   void validate() {
@@ -63,11 +71,14 @@ public final class WorkerSettings {
         .put("concurrency", concurrency)
         .put("ack_flush_ms", ackFlushMs)
         .put("ack_batch", ackBatch)
-        .put("connections", connections);
+        .put("connections", connections)
+        .put("blocking_pool", blockingPool)
+        .put("virtual_threads", virtualThreads);
   }
 
   String describe() {
-    return String.format("%d workers, batch %d, prefetch %d, concurrency %d, ack flush %d ms / %d, %d connection(s)",
-        workers, batch, prefetch, concurrency, ackFlushMs, ackBatch, connections);
+    return String.format("%d workers, batch %d, prefetch %d, concurrency %d, ack flush %d ms / %d, %d connection(s)%s",
+        workers, batch, prefetch, concurrency, ackFlushMs, ackBatch, connections,
+        virtualThreads ? ", blocking handlers on virtual threads" : ", blocking pool " + blockingPool);
   }
 }

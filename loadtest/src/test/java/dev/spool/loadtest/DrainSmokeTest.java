@@ -53,6 +53,28 @@ class DrainSmokeTest {
     withChecks(checks -> assertThat(await(checks.countJobs())).as("open and completed rows").containsExactly(0, 2000));
   }
 
+  @Test
+  void drainsABuiltInBlockingTaskOnItsPoolAndCountsBlockedThreadWarnings() {
+    JsonObject result = run("drain", "--db", TestDatabase.uri(), "--schema", schema, "--jobs", "300", "--warmup-jobs", "0",
+        "--task", "spool.block", "--args", "{\"ms\":5}", "--blocking-pool", "8", "--json");
+    assertThat(result.getString("task")).isEqualTo("spool.block");
+    assertThat(result.getJsonObject("args")).isEqualTo(new JsonObject().put("ms", 5));
+    assertThat(result.getLong("lost")).isZero();
+    assertThat(result.getLong("duplicates")).isZero();
+    assertThat(result.getInteger("blocking_pool")).isEqualTo(8);
+    assertThat(result.getInteger("max_concurrent_handlers")).isBetween(1, 8);
+    assertThat(result.getLong("thread_blocked_warnings")).isZero();
+  }
+
+  @Test
+  void aTaskThatIsNotBuiltInIsRefusedBeforeAnyWork() {
+    StringWriter err = new StringWriter();
+    int exit = LoadTest.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
+        .execute("drain", "--db", TestDatabase.uri(), "--schema", schema, "--task", "send-email");
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("--task must be a built-in task").contains("spool.block");
+  }
+
   private void withChecks(Consumer<Checks> use) {
     Vertx vertx = Vertx.vertx();
     try {

@@ -17,9 +17,11 @@ import java.util.List;
  *
  * @param connectOptions how to connect (a copy is handed out, as services add properties of their own)
  * @param pool the client's pool, also used by the periodic scheduler
+ * @param recycling whether a recycling limit of this Spool's workers has tripped
  */
 public record SpoolInternals(Vertx vertx, PgConnectOptions connectOptions, SpoolOptions options, Queries queries,
-    Clock clock, String nodeId, Pool pool, List<PeriodicJob<?>> periodicJobs, Stats stats, SpoolListener listener) {
+    Clock clock, String nodeId, Pool pool, List<PeriodicJob<?>> periodicJobs, Stats stats, SpoolListener listener,
+    Recycling recycling) {
 
   /** A copy of the connect options, for a service to add its own properties to. */
   @Override

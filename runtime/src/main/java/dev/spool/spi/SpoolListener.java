@@ -31,6 +31,15 @@ public interface SpoolListener {
   /** The rescuer took back {@code count} jobs of {@code queue}, now in {@code state}. */
   default void rescued(String queue, String state, int count) {}
 
+  /** A run passed its soft time limit; its handler has been told and goes on. */
+  default void softTimeout(JobContext job) {}
+
+  /** A run is stuck: its handler has not returned by its hard limit plus the grace period. */
+  default void stuck(JobContext job) {}
+
+  /** A stuck run ended: its handler returned at last, or its worker stopped and gave it up. */
+  default void stuckEnded(JobContext job) {}
+
   /** A listener that hears nothing. */
   SpoolListener NONE = new SpoolListener() {};
 
@@ -71,6 +80,24 @@ public interface SpoolListener {
       public void rescued(String queue, String state, int count) {
         first.rescued(queue, state, count);
         second.rescued(queue, state, count);
+      }
+
+      @Override
+      public void softTimeout(JobContext job) {
+        first.softTimeout(job);
+        second.softTimeout(job);
+      }
+
+      @Override
+      public void stuck(JobContext job) {
+        first.stuck(job);
+        second.stuck(job);
+      }
+
+      @Override
+      public void stuckEnded(JobContext job) {
+        first.stuckEnded(job);
+        second.stuckEnded(job);
       }
     };
   }

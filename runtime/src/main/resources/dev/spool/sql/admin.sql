@@ -9,7 +9,7 @@
 -- newest id): a bound on the walk down the primary key when the filters match rarely; $8 key.
 -- name: ListJobs
 select id, queue, task, args, priority, run_at, state::text as state, attempt, max_attempts, timeout_ms,
-       lease_owner, lease_expires_at, last_error, unique_key, created_at, attempted_at, finished_at, key,
+       soft_timeout_ms, lease_owner, lease_expires_at, last_error, unique_key, created_at, attempted_at, finished_at, key,
        cancel_requested_at
   from {schema}.jobs
  where ($1::{schema}.job_state is null or state = $1::{schema}.job_state)

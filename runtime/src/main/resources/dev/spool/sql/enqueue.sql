@@ -4,8 +4,8 @@
 -- Each enqueue notifies the queues it filled with due jobs, once per queue, at commit.
 -- name: InsertJob
 with inserted as (
-  insert into {schema}.jobs (queue, task, args, priority, run_at, max_attempts, timeout_ms, unique_key, key)
-  values ($1, $2, $3, $4, coalesce($5, now() + $6::float8 * interval '1 millisecond'), $7, $8, $9, $10)
+  insert into {schema}.jobs (queue, task, args, priority, run_at, max_attempts, timeout_ms, unique_key, soft_timeout_ms, key)
+  values ($1, $2, $3, $4, coalesce($5, now() + $6::float8 * interval '1 millisecond'), $7, $8, $9, $10, $11)
   on conflict (unique_key) where unique_key is not null and state in ('available', 'running') do nothing
   returning id, queue, run_at),
 woken as (
@@ -17,12 +17,12 @@ select id from {schema}.jobs where unique_key = $1 and state in ('available', 'r
 
 -- name: InsertJobs
 with inserted as (
-  insert into {schema}.jobs (queue, task, args, priority, run_at, max_attempts, timeout_ms, key)
+  insert into {schema}.jobs (queue, task, args, priority, run_at, max_attempts, timeout_ms, soft_timeout_ms, key)
   select u.queue, u.task, u.args, u.priority, coalesce(u.run_at, now() + u.delay_ms * interval '1 millisecond'),
-         u.max_attempts, u.timeout_ms, u.key
+         u.max_attempts, u.timeout_ms, u.soft_timeout_ms, u.key
     from unnest($1::text[], $2::text[], $3::bytea[], $4::smallint[], $5::timestamptz[], $6::float8[], $7::int[], $8::int[],
-                $9::text[])
-         as u(queue, task, args, priority, run_at, delay_ms, max_attempts, timeout_ms, key)
+                $9::int[], $10::text[])
+         as u(queue, task, args, priority, run_at, delay_ms, max_attempts, timeout_ms, soft_timeout_ms, key)
   returning id, queue, run_at),
 woken as (
   select pg_notify('{channel}', d.queue) from (select distinct queue from inserted where run_at <= now()) d)

@@ -2,7 +2,7 @@
 
 -- name: FindJob
 select id, queue, task, args, priority, run_at, state::text as state, attempt, max_attempts, timeout_ms,
-       lease_owner, lease_expires_at, last_error, unique_key, created_at, attempted_at, finished_at, key,
+       soft_timeout_ms, lease_owner, lease_expires_at, last_error, unique_key, created_at, attempted_at, finished_at, key,
        cancel_requested_at
   from {schema}.jobs where id = $1
 

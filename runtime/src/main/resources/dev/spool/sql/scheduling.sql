@@ -15,8 +15,8 @@ returning p.last_slot
 with recorded as (
   update {schema}.periodic_jobs set last_slot = greatest(last_slot, $4), updated_at = now() where name = $1),
 inserted as (
-  insert into {schema}.jobs (queue, task, args, priority, run_at, max_attempts, timeout_ms, unique_key)
-  select $5, $6, $7, $8, least(s.slot, now()), $9, $10, s.unique_key
+  insert into {schema}.jobs (queue, task, args, priority, run_at, max_attempts, timeout_ms, unique_key, soft_timeout_ms)
+  select $5, $6, $7, $8, least(s.slot, now()), $9, $10, s.unique_key, $11
     from unnest($2::timestamptz[], $3::text[]) as s(slot, unique_key)
   on conflict (unique_key) where unique_key is not null and state in ('available', 'running') do nothing
   returning id, queue, run_at),

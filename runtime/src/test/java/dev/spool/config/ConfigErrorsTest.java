@@ -75,6 +75,31 @@ class ConfigErrorsTest {
   }
 
   @Test
+  void badTimeLimitsAndPoolsNameTheKeyAndLine() {
+    assertThat(failure("tasks:", "  resize:", "    softTimeout: 10m", "    timeout: 10m"))
+        .hasMessage(file() + ":3: tasks.resize.softTimeout: must be below timeout (10m), got 10m");
+    assertThat(failure("tasks:", "  resize:", "    timeout: 0s"))
+        .hasMessage(file() + ":3: tasks.resize.timeout: must be between 1 ms and ~24 days, got 0s");
+    assertThat(failure("tasks:", "  resize:", "    softTimeout: 0s"))
+        .hasMessage(file() + ":3: tasks.resize.softTimeout: must be between 1 ms and ~24 days, got 0s");
+    assertThat(failure("tasks:", "  resize:", "    onStuck: wait"))
+        .hasMessage(file() + ":3: tasks.resize.onStuck: expected hold or release, got 'wait'");
+    assertThat(failure("worker:", "  blockingPoolSize: 0"))
+        .hasMessage(file() + ":2: worker.blockingPoolSize: must be at least 1, got 0");
+    assertThat(failure("queues:", "  reports:", "    blockingPoolSize: 0"))
+        .hasMessage(file() + ":3: queues.reports.blockingPoolSize: must be at least 1, got 0");
+    assertThat(failure("worker:", "  maxHeapAfterGc: 2"))
+        .hasMessage(file() + ":2: worker.maxHeapAfterGc: must be a fraction of the maximum heap between 0 (off) and 1, got 2.0");
+  }
+
+  @Test
+  @org.junit.jupiter.api.condition.EnabledForJreRange(max = org.junit.jupiter.api.condition.JRE.JAVA_20)
+  void virtualThreadsBeforeJava21AreAnErrorAtTheirLine() {
+    assertThat(failure("worker:", "  virtualThreads: true"))
+        .hasMessageStartingWith(file() + ":2: worker.virtualThreads: needs Java 21 or newer, and this is Java 17");
+  }
+
+  @Test
   void settingsThatOnlyFailTogetherNameTheWorkerSection() {
     assertThat(failure("worker:", "  heartbeatInterval: 20s", "  workerTimeout: 1m", "  leaderTtl: 1m"))
         .hasMessage(file() + ":1: worker: lease (30s) must be at least twice the heartbeat interval");

@@ -67,6 +67,12 @@ class ExampleConfigTest {
     assertThat(config.workerInstances()).isEqualTo(2);
     assertThat(config.migrate()).isTrue();
     assertThat(config.handlerJars()).isEmpty();
+    assertThat(worker.getBlockingPoolSize()).isEqualTo(20);
+    assertThat(worker.isVirtualThreads()).isFalse();
+    assertThat(worker.getStuckGrace()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(worker.getMaxStuckHandlers()).isEqualTo(3);
+    assertThat(worker.getMaxHeapAfterGc()).isEqualTo(0.9);
+    assertThat(worker.getQueueOptions("reports").getBlockingPoolSize()).isEqualTo(4);
   }
 
   @Test
@@ -80,6 +86,9 @@ class ExampleConfigTest {
 
     HandlerOptions sendEmail = config.taskOptions().get("send-email");
     assertThat(sendEmail.getTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(sendEmail.getSoftTimeout()).isEqualTo(Duration.ofSeconds(25));
+    assertThat(sendEmail.isBlocking()).isTrue();
+    assertThat(sendEmail.getOnStuck()).isEqualTo(HandlerOptions.OnStuck.HOLD);
     assertThat(sendEmail.getRetryPolicy().getBase()).isEqualTo(Duration.ofSeconds(5));
     assertThat(sendEmail.getRetryPolicy().getMaxDelay()).isEqualTo(Duration.ofMinutes(30));
     assertThat(sendEmail.getRetryPolicy().getJitter()).isEqualTo(0.2);

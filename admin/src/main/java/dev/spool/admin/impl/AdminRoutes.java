@@ -66,7 +66,7 @@ public final class AdminRoutes {
     this.admin = admin;
     this.prometheus = prometheus;
     this.rates = new RateWindow(spool.stats(), options.getRateWindow().toNanos());
-    this.readiness = new Readiness(admin, options, rates);
+    this.readiness = new Readiness(spool, admin, options, rates);
     this.options = options;
     this.guard = new RequestGuard(options);
     this.token = options.getToken() == null ? null : ("Bearer " + options.getToken()).getBytes(StandardCharsets.UTF_8);
@@ -168,7 +168,9 @@ public final class AdminRoutes {
       return new Reply(200, new JsonObject()
           .put("queues", byQueue)
           .put("totals", JobJson.totals(queues))
-          .put("node", spool.stats().toJson().put("id", spool.nodeId()))
+          .put("node", spool.stats().toJson().put("id", spool.nodeId())
+              .put("recycling", spool.recycleReason().orElse(null)))
+          .put("stuck", spool.stats().stuckRunsJson())
           .put("rates", rates.toJson(System.nanoTime())));
     });
   }
@@ -192,6 +194,8 @@ public final class AdminRoutes {
               .put("estimated_jobs", (Long) all.resultAt(1))
               .put("newest_id", (Long) all.resultAt(2))
               .put("node", spool.nodeId())
+              .put("stuck", spool.stats().stuckRunsJson())
+              .put("recycling", spool.recycleReason().orElse(null))
               .put("at", Instant.now().toString()));
         });
   }

@@ -1,6 +1,7 @@
 package dev.spool.admin.impl;
 
 import dev.spool.JobAdmin;
+import dev.spool.Spool;
 import dev.spool.admin.AdminOptions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -12,9 +13,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code GET /ready}: the database answers, a leader holds the maintenance lease, this node's failure
- * rate is under its threshold, and no due job of a queue that is not paused has waited too long. Each
- * failed check adds a reason; the checks that could run still report their values.
+ * {@code GET /ready}: this node is not being recycled, the database answers, a leader holds the
+ * maintenance lease, this node's failure rate is under its threshold, and no due job of a queue that is not
+ * paused has waited too long. Each failed check adds a reason; the checks that could run still report
+ * their values, with this node's stuck handlers.
  */
 final class Readiness {
 
@@ -26,11 +28,13 @@ final class Readiness {
     }
   }
 
+  private final Spool spool;
   private final JobAdmin admin;
   private final AdminOptions options;
   private final RateWindow rates;
 
-  Readiness(JobAdmin admin, AdminOptions options, RateWindow rates) {
+  Readiness(Spool spool, JobAdmin admin, AdminOptions options, RateWindow rates) {
+    this.spool = spool;
     this.admin = admin;
     this.options = options;
     this.rates = rates;
@@ -39,6 +43,13 @@ final class Readiness {
   Future<Answer> check() {
     List<String> reasons = new ArrayList<>();
     JsonObject checks = new JsonObject();
+
+    // A process being recycled is not ready for work, whatever else holds: its supervisor should replace it.
+    String recycling = spool.recycleReason().orElse(null);
+    checks.put("recycling", recycling).put("stuck_handlers", spool.stats().stuckRuns().size());
+    if (recycling != null) {
+      reasons.add("this node is being recycled: " + recycling);
+    }
 
     double failureRate = rates.failureRate();
     long runs = rates.runs();

@@ -136,10 +136,31 @@ function renderOverview(data) {
   $('#total-failed').textContent = num(failed);
   $('#total-lag').textContent = lag === null ? '–' : num(lag) + ' / ' + num(lagMax, 0) + ' ms';
   $('#total-rows').textContent = data.estimated_jobs > 0 ? '≈ ' + fmt.format(data.estimated_jobs) : '–';
+  renderStuck(data.stuck || [], data.recycling);
   samples.push({ rate, failed, lag: lag ?? 0 });
   while (samples.length > HISTORY_POINTS) samples.shift();
   drawChart($('#chart-rate'), [['rate', '#1f7a4d'], ['failed', '#b42318']]);
   drawChart($('#chart-lag'), [['lag', '#3559c7']]);
+}
+
+// Runs of this node whose handler ignored its hard limit, with how long; and a recycle in progress.
+function renderStuck(stuck, recycling) {
+  $('#total-stuck').textContent = fmt.format(stuck.length);
+  $('#total-stuck').classList.toggle('bad', stuck.length > 0);
+  const banner = $('#recycling');
+  banner.hidden = !recycling;
+  banner.textContent = recycling ? 'This node is being recycled: ' + recycling : '';
+  $('#stuck-box').hidden = stuck.length === 0;
+  const body = $('#stuck tbody');
+  body.replaceChildren();
+  for (const r of stuck) {
+    body.append(el('tr', { 'data-job': String(r.id) },
+      el('td', {}, jobLink(r.id)), el('td', {}, r.queue), el('td', {}, r.task),
+      el('td', { class: 'num' }, String(r.attempt)),
+      el('td', { class: 'num' }, seconds(r.running_seconds)),
+      el('td', { class: 'num' }, seconds(r.past_limit_seconds)),
+      el('td', {}, r.held ? 'held' : 'released')));
+  }
 }
 
 function drawChart(canvas, series) {
@@ -246,6 +267,7 @@ async function showJob(id) {
   const fields = [['Queue', job.queue], ['Priority', job.priority], ['Attempt', job.attempt + ' of ' + job.max_attempts],
     ['Run at', when(job.run_at)], ['Created', when(job.created_at)], ['Last attempt', when(job.attempted_at)],
     ['Finished', when(job.finished_at)], ['Cancel requested', when(job.cancel_requested_at)], ['Timeout', job.timeout_ms ? job.timeout_ms + ' ms' : 'handler default'],
+    ['Soft timeout', job.soft_timeout_ms ? job.soft_timeout_ms + ' ms' : 'handler default'],
     ['Worker', job.lease_owner ?? '–'], ['Lease until', when(job.lease_expires_at)], ['Unique key', job.unique_key ?? '–'],
     ['Arguments', fmt.format(job.args_bytes) + ' bytes']];
   $('#job-fields tbody').replaceChildren(...fields.map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, String(v)))));

@@ -76,6 +76,7 @@ public final class Producer implements Service {
   private long dueAt = Long.MAX_VALUE;
   private final TreeSet<Long> dueTimes = new TreeSet<>();
   private int failedClaims;
+  private int heldAtStop;
   private Promise<Void> idle;
   private ClaimLimits limits;
   private String limitedClaimSql;
@@ -250,12 +251,13 @@ public final class Producer implements Service {
   }
 
   /**
-   * Stops claiming, hands prefetched jobs back, and completes when the running handlers have finished
-   * or the shutdown timeout has passed; jobs still running then are given up and retried elsewhere.
+   * Stops claiming and hands prefetched jobs back; running handlers go on and their outcomes are written
+   * as usual. For a worker being recycled; {@link #stop()} does this first.
    */
-  @Override
-  public Future<Void> stop() {
-    long timeoutMs = options.getShutdownTimeout().toMillis();
+  public void pause() {
+    if (stopped) {
+      return;
+    }
     stopped = true;
     vertx.cancelTimer(pollTimer);
     if (dueTimer >= 0) {
@@ -264,12 +266,29 @@ public final class Producer implements Service {
     while (!buffer.isEmpty()) {
       completer.release(buffer.poll());
     }
+  }
+
+  /**
+   * Stops claiming, hands prefetched jobs back, and completes when the running handlers have finished
+   * or the shutdown timeout has passed; jobs still running then are given up and retried elsewhere. Stuck
+   * runs whose job is held ({@code onStuck: hold}) are not waited for, and are not given up either: no
+   * outcome is written for them, so their jobs run again only once this worker's lease on them ends.
+   */
+  @Override
+  public Future<Void> stop() {
+    long timeoutMs = options.getShutdownTimeout().toMillis();
+    pause();
     idle = Promise.promise();
     long timer = vertx.setTimer(Math.max(1, timeoutMs), t -> {
       List<ClaimedJob> left = new ArrayList<>(running.values());
       for (ClaimedJob job : left) {
-        executor.abandon(job, executor.optionsOf(job.task()),
-            new IllegalStateException("worker " + owner + " stopped while " + job + " was still running"));
+        if (job.isStuck() && !job.isSettled()) {
+          heldAtStop++;
+          executor.leave(job);
+        } else {
+          executor.abandon(job, executor.optionsOf(job.task()),
+              new IllegalStateException("worker " + owner + " stopped while " + job + " was still running"));
+        }
       }
       running.clear();
       idle.tryComplete();
@@ -279,9 +298,26 @@ public final class Producer implements Service {
   }
 
   private void checkIdle() {
-    if (idle != null && running.isEmpty() && claimsInFlight == 0) {
-      idle.tryComplete();
+    if (idle == null || claimsInFlight > 0) {
+      return;
     }
+    for (ClaimedJob job : running.values()) {
+      if (!job.isStuck() || job.isSettled()) {
+        return; // a handler that may still return in time
+      }
+    }
+    // only held stuck runs are left: waiting for them would only delay the stop (a recycle, often)
+    for (ClaimedJob job : running.values()) {
+      heldAtStop++;
+      executor.leave(job);
+    }
+    running.clear();
+    idle.tryComplete();
+  }
+
+  /** True when this producer stopped while holding jobs of stuck handlers (left to the rescuer). */
+  public boolean leftStuckJobs() {
+    return heldAtStop > 0;
   }
 
   /**

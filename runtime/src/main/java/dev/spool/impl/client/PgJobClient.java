@@ -118,11 +118,13 @@ public final class PgJobClient implements JobClient {
   public <A> Future<Long> enqueue(SqlClient connection, Task<A> task, A args, EnqueueOptions options) {
     Tuple params;
     try {
+      options.validate();
       params = Tuple.of(options.getQueue(), task.name(), Buffer.buffer(encode(task, args)),
               (short) options.getPriority(), toOffset(options), (double) options.getDelay().toMillis(),
               options.getMaxAttempts())
           .addValue(timeoutMs(options))
           .addValue(options.getUniqueKey())
+          .addValue(softTimeoutMs(options))
           .addValue(options.getKey());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
@@ -167,11 +169,12 @@ public final class PgJobClient implements JobClient {
     Double[] delayMs = new Double[n];
     Integer[] maxAttempts = new Integer[n];
     Integer[] timeoutMs = new Integer[n];
+    Integer[] softTimeoutMs = new Integer[n];
     String[] key = new String[n];
     try {
       for (int i = 0; i < n; i++) {
         JobRequest<?> job = jobs.get(i);
-        EnqueueOptions o = job.options();
+        EnqueueOptions o = job.options().validate();
         if (o.getUniqueKey() != null) {
           throw new IllegalArgumentException("enqueueAll does not take unique keys; enqueue such jobs one by one");
         }
@@ -183,12 +186,14 @@ public final class PgJobClient implements JobClient {
         delayMs[i] = (double) o.getDelay().toMillis();
         maxAttempts[i] = o.getMaxAttempts();
         timeoutMs[i] = timeoutMs(o);
+        softTimeoutMs[i] = softTimeoutMs(o);
         key[i] = o.getKey();
       }
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    Tuple params = Tuple.of(queue, task, args, priority, runAt, delayMs, maxAttempts, timeoutMs).addValue(key);
+    Tuple params = Tuple.of(queue, task, args, priority, runAt, delayMs, maxAttempts, timeoutMs).addValue(softTimeoutMs)
+        .addValue(key);
     return connection.preparedQuery(queries.get("InsertJobs")).execute(params).map(rows -> {
       List<Long> ids = new ArrayList<>(rows.size());
       for (Row row : rows) {
@@ -267,5 +272,9 @@ public final class PgJobClient implements JobClient {
 
   private static Integer timeoutMs(EnqueueOptions options) {
     return options.getTimeout() == null ? null : (int) options.getTimeout().toMillis();
+  }
+
+  private static Integer softTimeoutMs(EnqueueOptions options) {
+    return options.getSoftTimeout() == null ? null : (int) options.getSoftTimeout().toMillis();
   }
 }

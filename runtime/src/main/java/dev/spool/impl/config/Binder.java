@@ -135,6 +135,11 @@ public final class Binder {
     set("worker.workerTimeout", w::setWorkerTimeout);
     set("worker.rescueInterval", w::setRescueInterval);
     set("worker.leaderTtl", w::setLeaderTtl);
+    set("worker.blockingPoolSize", w::setBlockingPoolSize);
+    set("worker.virtualThreads", w::setVirtualThreads);
+    set("worker.stuckGrace", w::setStuckGrace);
+    set("worker.maxStuckHandlers", w::setMaxStuckHandlers);
+    set("worker.maxHeapAfterGc", w::setMaxHeapAfterGc);
     set("database.workerConnections", w::setConnections);
     for (String name : settings.names("queues")) {
       String p = "queues." + name;
@@ -149,6 +154,7 @@ public final class Binder {
       this.<Boolean>set(p + ".serial", q::setSerial);
       this.<Boolean>set(p + ".serialHoldOnRetry", q::setSerialHoldOnRetry);
       this.<JsonObject>set(p + ".keyWeights", weights -> q.setKeyWeights(weights(weights)));
+      set(p + ".blockingPoolSize", q::setBlockingPoolSize);
       call(p, () -> w.setQueueOptions(name, q));
     }
     return w;
@@ -161,7 +167,12 @@ public final class Binder {
       call(p, () -> Task.json(name)); // the same rules for a task name as in code
       this.<RateLimit>set(p + ".rateLimit", rate -> worker.setTaskRateLimit(name, rate));
       HandlerOptions handler = new HandlerOptions();
+      set(p + ".blocking", handler::setBlocking);
+      set(p + ".softTimeout", handler::setSoftTimeout);
       set(p + ".timeout", handler::setTimeout);
+      set(p + ".onStuck", handler::setOnStuck);
+      // the soft limit must be below the hard one: reported at the soft limit's line (or the timeout's)
+      call(isSet(p + ".softTimeout") ? p + ".softTimeout" : p + ".timeout", handler::validate);
       RetryPolicy retry = new RetryPolicy();
       set(p + ".retry.base", retry::setBase);
       set(p + ".retry.factor", retry::setFactor);

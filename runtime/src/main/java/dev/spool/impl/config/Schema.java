@@ -10,6 +10,7 @@ import static dev.spool.impl.config.ValueType.INT;
 import static dev.spool.impl.config.ValueType.LIST;
 import static dev.spool.impl.config.ValueType.LONG;
 import static dev.spool.impl.config.ValueType.OBJECT;
+import static dev.spool.impl.config.ValueType.ON_STUCK;
 import static dev.spool.impl.config.ValueType.PATHS;
 import static dev.spool.impl.config.ValueType.RATE;
 import static dev.spool.impl.config.ValueType.STRING;
@@ -78,11 +79,15 @@ public final class Schema {
       "keyRateLimit", leaf(RATE, null),
       "serial", leaf(BOOLEAN, false),
       "serialHoldOnRetry", leaf(BOOLEAN, true),
-      "keyWeights", leaf(OBJECT, null));
+      "keyWeights", leaf(OBJECT, null),
+      "blockingPoolSize", leaf(INT, null));
 
   /** The keys of one entry of {@code tasks}. */
   public static final Group TASK = group(
+      "blocking", leaf(BOOLEAN, HandlerOptions.DEFAULT_BLOCKING),
+      "softTimeout", leaf(DURATION_OR_OFF, HandlerOptions.DEFAULT_SOFT_TIMEOUT),
       "timeout", leaf(DURATION, HandlerOptions.DEFAULT_TIMEOUT),
+      "onStuck", leaf(ON_STUCK, HandlerOptions.DEFAULT_ON_STUCK),
       "rateLimit", leaf(RATE, null),
       "retry", group(
           "base", leaf(DURATION, RetryPolicy.DEFAULT_BASE),
@@ -134,6 +139,11 @@ public final class Schema {
           "workerTimeout", leaf(DURATION, WorkerOptions.DEFAULT_WORKER_TIMEOUT),
           "rescueInterval", leaf(DURATION, WorkerOptions.DEFAULT_RESCUE_INTERVAL),
           "leaderTtl", leaf(DURATION, WorkerOptions.DEFAULT_LEADER_TTL),
+          "blockingPoolSize", leaf(INT, WorkerOptions.DEFAULT_BLOCKING_POOL_SIZE),
+          "virtualThreads", leaf(BOOLEAN, WorkerOptions.DEFAULT_VIRTUAL_THREADS),
+          "stuckGrace", leaf(DURATION, WorkerOptions.DEFAULT_STUCK_GRACE),
+          "maxStuckHandlers", leaf(INT, WorkerOptions.DEFAULT_MAX_STUCK_HANDLERS),
+          "maxHeapAfterGc", leaf(DOUBLE, WorkerOptions.DEFAULT_MAX_HEAP_AFTER_GC),
           "handlerJars", leaf(PATHS, List.of()),
           "migrate", leaf(BOOLEAN, true)),
       "queues", new NamedMap(QUEUE),

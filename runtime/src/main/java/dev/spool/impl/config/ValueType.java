@@ -1,5 +1,6 @@
 package dev.spool.impl.config;
 
+import dev.spool.HandlerOptions;
 import dev.spool.PeriodicJob;
 import dev.spool.RateLimit;
 import io.vertx.core.json.DecodeException;
@@ -42,6 +43,8 @@ public enum ValueType {
   RATE,
   /** A {@link PeriodicJob.CatchUp}: {@code none}, {@code latest} or {@code all}, any case. */
   CATCH_UP,
+  /** A {@link HandlerOptions.OnStuck}: {@code hold} or {@code release}, any case. */
+  ON_STUCK,
   /** A {@link ZoneId} such as {@code UTC} or {@code Europe/Paris}. */
   ZONE,
   /** A JSON object: a mapping in the file, JSON text from the environment or a flag. */
@@ -96,6 +99,12 @@ public enum ValueType {
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException("expected none, latest or all, got '" + text + "'");
         }
+      case ON_STUCK:
+        try {
+          return HandlerOptions.OnStuck.fromConfigName(t);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("expected hold or release, got '" + text + "'");
+        }
       case ZONE:
         try {
           return ZoneId.of(t);
@@ -129,6 +138,7 @@ public enum ValueType {
       case DURATION, DURATION_OR_FOREVER, DURATION_OR_OFF -> Durations.format((Duration) value);
       case RATE -> ((RateLimit) value).count() + "/" + Durations.format(((RateLimit) value).per());
       case CATCH_UP -> ((PeriodicJob.CatchUp) value).name().toLowerCase(Locale.ROOT);
+      case ON_STUCK -> ((HandlerOptions.OnStuck) value).configName();
       case ZONE -> ((ZoneId) value).getId();
       case OBJECT -> ((JsonObject) value).copy();
       case LIST, PATHS -> List.copyOf(castList(value));

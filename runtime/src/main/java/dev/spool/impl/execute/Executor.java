@@ -1,6 +1,6 @@
 package dev.spool.impl.execute;
 
-import dev.spool.impl.stats.Stats;
+import dev.spool.BlockingJobHandler;
 import dev.spool.HandlerOptions;
 import dev.spool.JobHandler;
 import dev.spool.JobHandlers;
@@ -12,19 +12,34 @@ import dev.spool.Task;
 import dev.spool.spi.JobCodec;
 import dev.spool.spi.JsonValueCodec;
 import dev.spool.UndecodablePayloadException;
-import dev.spool.impl.job.ClaimedJob;
 import dev.spool.impl.complete.Completer;
+import dev.spool.impl.job.ClaimedJob;
+import dev.spool.impl.stats.Stats;
 import dev.spool.spi.SpoolListener;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.ObjLongConsumer;
 
 /**
- * Runs one claimed job: decodes its arguments, calls its handler under an async timeout, and hands the
- * outcome to the {@link Completer}: done, retried after a backoff, or dead.
+ * Runs one claimed job: decodes its arguments, calls its handler (on the event loop, or on the blocking
+ * pool) under its soft and hard limits, and hands the outcome to the {@link Completer}: done, retried
+ * after a backoff, or dead.
+ *
+ * <p>A run's limits are one timer at a time: the soft limit (when there is one below the hard), then the
+ * hard limit, then the grace period. At the soft limit the handler is told and a warning is logged. At the
+ * hard limit the run has failed with a {@link JobTimeoutException}: the handler is told (its cancellation,
+ * and its thread's interrupt when it blocks), and its job is held until the handler returns
+ * ({@link HandlerOptions.OnStuck#HOLD}), or failed at once ({@link HandlerOptions.OnStuck#RELEASE}). A handler
+ * that has not returned a grace period later is stuck: reported, counted, and for HOLD still holding its
+ * slot and its job, whose lease the heartbeat keeps extending, so the job cannot run anywhere else.
+ *
+ * <p>The returned future completes when the run's slot is free: when the handler has returned, or under
+ * RELEASE at the hard limit. All methods run on the worker's event loop.
  */
 public final class Executor {
 
@@ -36,26 +51,31 @@ public final class Executor {
   private final ObjLongConsumer<ClaimedJob> retryScheduled;
   private final Stats.Recorder stats;
   private final int maxResultBytes;
-
-  public Executor(Vertx vertx, JobHandlers handlers, Completer completer, ObjLongConsumer<ClaimedJob> retryScheduled,
-      Stats.Recorder stats) {
-    this(vertx, handlers, completer, retryScheduled, stats, SpoolOptions.DEFAULT_MAX_RESULT_BYTES);
-  }
+  private final BlockingPools pools;
+  private final long stuckGraceMs;
+  private final String owner;
 
   /**
    * @param retryScheduled told of each retry and its delay, so the job's queue can wake when it is due
+   * @param pools where blocking handlers run
+   * @param stuckGrace how long after its hard limit a handler that has not returned counts as stuck
+   * @param owner the worker's id, for the report of stuck runs
+   * @param maxResultBytes the largest encoded result a handler may complete with
    */
   public Executor(Vertx vertx, JobHandlers handlers, Completer completer, ObjLongConsumer<ClaimedJob> retryScheduled,
-      Stats.Recorder stats, int maxResultBytes) {
+      Stats.Recorder stats, BlockingPools pools, Duration stuckGrace, String owner, int maxResultBytes) {
     this.vertx = vertx;
     this.maxResultBytes = maxResultBytes;
     this.handlers = handlers;
     this.completer = completer;
     this.retryScheduled = retryScheduled;
     this.stats = stats;
+    this.pools = pools;
+    this.stuckGraceMs = stuckGrace.toMillis();
+    this.owner = owner;
   }
 
-  /** Runs the job; the future completes when its outcome is decided (not yet written). */
+  /** Runs the job; the future completes when its slot is free (its outcome decided, not yet written). */
   public Future<Void> run(ClaimedJob job) {
     job.markStarted();
     stats.started(job);
@@ -78,37 +98,170 @@ public final class Executor {
           + registration.task().codec().name() + ": " + e.getMessage(), e));
       return Future.succeededFuture();
     }
+    if (registration.blocking()) {
+      return runBlocking(job, registration.handler(), options, args);
+    }
     Future<?> result = invoke(registration.handler(), args, job);
     if (result.isComplete()) {
       // Handlers that answer at once need no timer.
-      settle(job, registration.task(), options, result);
+      job.markReturned();
+      settle(job, options, result);
       return Future.succeededFuture();
     }
-    long timeoutMs = job.timeoutMs() != null ? job.timeoutMs() : options.getTimeout().toMillis();
-    Promise<Void> decided = Promise.promise();
-    long timer = vertx.setTimer(timeoutMs, t -> {
-      // Settle before signalling: a handler that fails as soon as it is told must not record its own
-      // error in place of the timeout.
-      if (job.settle()) {
-        fail(job, options, new JobTimeoutException(job + " timed out after " + timeoutMs + " ms"));
-      }
-      job.cancel();
-      decided.tryComplete();
-    });
-    result.onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      settle(job, registration.task(), options, result);
-      decided.tryComplete();
-    });
-    return decided.future();
+    Promise<Void> slot = Promise.promise();
+    armLimits(job, options, slot);
+    result.onComplete(ar -> returned(job, options, result, slot));
+    return slot.future();
   }
 
-  /** Gives up on a job whose handler is still running, as when the worker stops: it is retried elsewhere. */
+  /**
+   * Runs a blocking handler on the pool. Its limits start when a thread takes it, not while it waits for
+   * one; a job cancelled or given back while it waits never starts.
+   */
+  private <A> Future<Void> runBlocking(ClaimedJob job, JobHandler<A> handler, HandlerOptions options, A args) {
+    Promise<Void> slot = Promise.promise();
+    io.vertx.core.Context loop = vertx.getOrCreateContext();
+    pools.<Future<?>>execute(job.queue(), () -> {
+      if (job.isCancelled()) {
+        throw new CancellationException(job + " was stopped before a thread took it");
+      }
+      job.enter(Thread.currentThread());
+      loop.runOnContext(v -> {
+        if (!job.hasReturned()) {
+          armLimits(job, options, slot);
+        }
+      });
+      try {
+        if (handler instanceof BlockingJobHandler<A> blocking) {
+          blocking.run(args, job);
+          return null;
+        }
+        // a handler marked blocking in its options: what it returns still decides, once it completes
+        Future<?> result = handler.handle(args, job);
+        if (result == null) {
+          throw new IllegalStateException("handler of task " + job.task() + " returned null");
+        }
+        return result;
+      } finally {
+        job.exit();
+      }
+    }).onComplete(ar -> {
+      Future<?> result = ar.failed() ? Future.failedFuture(ar.cause())
+          : ar.result() == null ? Future.succeededFuture() : ar.result();
+      if (result.isComplete()) {
+        returned(job, options, result, slot);
+      } else {
+        result.onComplete(done -> returned(job, options, result, slot));
+      }
+    });
+    return slot.future();
+  }
+
+  /** Arms the first limit of a run: the soft one when it is below the hard one, else the hard one. */
+  private void armLimits(ClaimedJob job, HandlerOptions options, Promise<Void> slot) {
+    long hardMs = job.timeoutMs() != null ? job.timeoutMs() : options.getTimeout().toMillis();
+    Integer ownSoft = job.softTimeoutMs();
+    Duration handlerSoft = options.getSoftTimeout();
+    long softMs = ownSoft != null ? ownSoft : handlerSoft != null ? handlerSoft.toMillis() : 0;
+    if (softMs > 0 && softMs < hardMs) {
+      job.timer(vertx.setTimer(softMs, t -> softLimit(job, options, softMs, hardMs, slot)));
+    } else {
+      job.timer(vertx.setTimer(hardMs, t -> hardLimit(job, options, hardMs, slot)));
+    }
+  }
+
+  private void softLimit(ClaimedJob job, HandlerOptions options, long softMs, long hardMs, Promise<Void> slot) {
+    job.timer(vertx.setTimer(hardMs - softMs, t -> hardLimit(job, options, hardMs, slot)));
+    LOG.log(System.Logger.Level.WARNING, "{0} passed its soft time limit of {1} ms (its hard limit is {2} ms)",
+        job, softMs, hardMs);
+    stats.softTimeout(job);
+    job.signalSoftTimeout();
+  }
+
+  private void hardLimit(ClaimedJob job, HandlerOptions options, long hardMs, Promise<Void> slot) {
+    JobTimeoutException failure = new JobTimeoutException(job + " timed out after " + hardMs + " ms");
+    job.timedOut(failure);
+    // Settle (and arm the grace timer) before signalling: a handler that fails as soon as it is told must
+    // not record its own error in place of the timeout, nor return before the timer it would cancel exists.
+    if (options.getOnStuck() == HandlerOptions.OnStuck.RELEASE) {
+      if (job.settle()) {
+        fail(job, options, failure);
+      }
+      slot.tryComplete();
+    }
+    job.timer(vertx.setTimer(stuckGraceMs, t -> stuck(job, options, hardMs)));
+    job.cancel();
+    job.interrupt();
+  }
+
+  private void stuck(ClaimedJob job, HandlerOptions options, long hardMs) {
+    job.timer(-1);
+    if (job.hasReturned()) {
+      return;
+    }
+    boolean held = options.getOnStuck() == HandlerOptions.OnStuck.HOLD;
+    job.stuck(true);
+    stats.stuck(job, owner, job.startedNanos(), job.timedOutNanos(), held);
+    LOG.log(System.Logger.Level.WARNING, "{0} is stuck: its handler ignored its hard limit of {1} ms and has not "
+        + "returned {2} ms later; {3}", job, hardMs, stuckGraceMs, held
+        ? "its job stays with this worker, not run again, until the handler returns or the process ends"
+        : "its job was given back for retry at the hard limit (onStuck: release) and may be running elsewhere");
+  }
+
+  /** The handler returned: decide the outcome (unless the hard limit did) and free the slot. */
+  private void returned(ClaimedJob job, HandlerOptions options, Future<?> result, Promise<Void> slot) {
+    job.markReturned();
+    if (job.timer() >= 0) {
+      vertx.cancelTimer(job.timer());
+    }
+    Throwable timedOut = job.timedOut();
+    if (timedOut == null) {
+      settle(job, options, result);
+    } else {
+      if (job.isStuck()) {
+        job.stuck(false);
+        stats.stuckEnded(job);
+        long lateMs = (System.nanoTime() - job.timedOutNanos()) / 1_000_000;
+        LOG.log(System.Logger.Level.WARNING, "{0}: its stuck handler returned {1} ms after its hard limit", job, lateMs);
+        timedOut = new JobTimeoutException(timedOut.getMessage() + "; the handler ignored it and returned " + lateMs
+            + " ms later");
+      }
+      if (job.settle()) {
+        fail(job, options, timedOut);
+      }
+    }
+    slot.tryComplete();
+  }
+
+  /**
+   * Gives up on a job whose handler is still running (or that waits for a thread), as when the worker
+   * stops: it is retried elsewhere, and the handler is told to stop.
+   */
   public void abandon(ClaimedJob job, HandlerOptions options, Throwable reason) {
     if (job.settle()) {
       fail(job, options, reason);
     }
+    if (job.isStuck()) {
+      job.stuck(false);
+      stats.stuckEnded(job);
+    }
     job.cancel();
+    job.interrupt();
+  }
+
+  /**
+   * A stuck job that stays with this worker when it stops ({@link HandlerOptions.OnStuck#HOLD}): no outcome
+   * is written, so it runs again only once this worker's lease on it ends (the process exits, or its
+   * heartbeats stop for good).
+   */
+  public void leave(ClaimedJob job) {
+    job.settle(); // decided by the rescuer now: should the handler return after all, nothing is written
+    if (job.isStuck()) {
+      job.stuck(false);
+      stats.stuckEnded(job);
+    }
+    LOG.log(System.Logger.Level.WARNING, "{0} is left to the rescuer: its stuck handler still runs as the worker "
+        + "stops, so the job runs again once this process is gone", job);
   }
 
   /** The options of a task's handler, or defaults. */
@@ -125,6 +278,12 @@ public final class Executor {
     } catch (Throwable e) {
       return Future.failedFuture(e);
     }
+  }
+
+  /** Decides the outcome of a run that returned: completed with its result (when it has one), or failed. */
+  private void settle(ClaimedJob job, HandlerOptions options, Future<?> result) {
+    JobHandlers.Registration<?> registration = handlers.get(job.task());
+    settle(job, registration == null ? null : registration.task(), options, result);
   }
 
   private void settle(ClaimedJob job, Task<?> task, HandlerOptions options, Future<?> result) {
@@ -152,7 +311,7 @@ public final class Executor {
    */
   @SuppressWarnings("unchecked")
   private byte[] encodeResult(Task<?> task, Object value) {
-    if (value == null) {
+    if (value == null || task == null) {
       return null;
     }
     JobCodec<Object> codec = (JobCodec<Object>) task.resultCodec();

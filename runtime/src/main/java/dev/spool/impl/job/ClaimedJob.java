@@ -14,7 +14,14 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
 import java.time.Instant;
 
-/** A job this worker holds under its lease: claimed, waiting in the prefetch buffer or running. */
+/**
+ * A job this worker holds under its lease: claimed, waiting in the prefetch buffer or running; the
+ * handler's {@link JobContext}.
+ *
+ * <p>Fields without a note are confined to the worker's event loop. The signals a blocking handler polls
+ * from its own thread (cancelled, soft limit passed) are volatile, and the thread running the handler is
+ * guarded by this object's lock so that an interrupt can only reach it while it runs this job.
+ */
 public final class ClaimedJob implements JobContext {
 
   private final Vertx vertx;
@@ -26,6 +33,7 @@ public final class ClaimedJob implements JobContext {
   private final int attempt;
   private final int maxAttempts;
   private final Integer timeoutMs;
+  private final Integer softTimeoutMs;
   private final Instant runAt;
   private final Instant createdAt;
   private boolean settled;
@@ -36,9 +44,20 @@ public final class ClaimedJob implements JobContext {
   private JsonObject progress;
   private boolean progressDirty;
   private Lineage lineage = Lineage.NONE;
+  private volatile boolean cancelled;
+  // the soft limit's signal, made when first asked for or when the limit passes (most runs never need it)
+  private Promise<Void> softSignal;
+  private volatile boolean softTimedOut;
+  private Thread runner;
+
+  private long timer = -1;
+  private Throwable timedOut;
+  private long timedOutNanos;
+  private boolean returned;
+  private boolean stuck;
 
   public ClaimedJob(Vertx vertx, long id, String queue, String task, byte[] args, int priority, int attempt,
-      int maxAttempts, Integer timeoutMs, Instant runAt, Instant createdAt) {
+      int maxAttempts, Integer timeoutMs, Integer softTimeoutMs, Instant runAt, Instant createdAt) {
     this.vertx = vertx;
     this.id = id;
     this.queue = queue;
@@ -48,6 +67,7 @@ public final class ClaimedJob implements JobContext {
     this.attempt = attempt;
     this.maxAttempts = maxAttempts;
     this.timeoutMs = timeoutMs;
+    this.softTimeoutMs = softTimeoutMs;
     this.runAt = runAt;
     this.createdAt = createdAt;
   }
@@ -55,9 +75,9 @@ public final class ClaimedJob implements JobContext {
   /** Maps a row returned by the {@code ClaimJobs} query. */
   public static ClaimedJob fromClaimRow(Vertx vertx, Row row, Lineage lineage) {
     ClaimedJob job = new ClaimedJob(vertx, row.getLong(0), row.getString(1), row.getString(2), row.getBuffer(3).getBytes(),
-        row.getShort(4), row.getInteger(5), row.getInteger(6), row.getInteger(7),
-        Rows.instant(row, 8), Rows.instant(row, 9)); // run_at, created_at (ClaimJobs' RETURNING)
-    job.flagged = Boolean.TRUE.equals(row.getBoolean(10)); // has dependents or is awaited
+        row.getShort(4), row.getInteger(5), row.getInteger(6), row.getInteger(7), row.getInteger(10),
+        Rows.instant(row, 8), Rows.instant(row, 9)); // run_at, created_at, soft_timeout_ms: ClaimJobs' RETURNING
+    job.flagged = Boolean.TRUE.equals(row.getBoolean(11)); // has dependents or is awaited
     job.lineage = lineage;
     return job;
   }
@@ -142,8 +162,57 @@ public final class ClaimedJob implements JobContext {
     return startedNanos;
   }
 
+  /** The timer of this run's next limit (soft, hard, then the stuck grace); -1 when none. */
+  public long timer() {
+    return timer;
+  }
+
+  public void timer(long timer) {
+    this.timer = timer;
+  }
+
+  /** The run reached its hard limit: {@code failure} is its outcome, whenever the handler returns. */
+  public void timedOut(Throwable failure) {
+    this.timedOut = failure;
+    this.timedOutNanos = System.nanoTime();
+  }
+
+  /** The failure of a run that reached its hard limit, or null. */
+  public Throwable timedOut() {
+    return timedOut;
+  }
+
+  /** When the hard limit passed ({@link System#nanoTime()}); meaningful once {@link #timedOut()} is set. */
+  public long timedOutNanos() {
+    return timedOutNanos;
+  }
+
+  /** The handler has returned (an async one's future completed, a blocking one's call ended). */
+  public void markReturned() {
+    returned = true;
+  }
+
+  public boolean hasReturned() {
+    return returned;
+  }
+
+  /** The handler did not return within the grace period after its hard limit (true), or has now (false). */
+  public void stuck(boolean stuck) {
+    this.stuck = stuck;
+  }
+
+  public boolean isStuck() {
+    return stuck;
+  }
+
+  /** True once the outcome is decided (see {@link #settle()}). */
+  public boolean isSettled() {
+    return settled;
+  }
+
   /** Signals the handler to stop (cancel, timeout, shutdown); idempotent. */
   public void cancel() {
+    cancelled = true;
     cancellation.tryComplete();
   }
 
@@ -152,13 +221,77 @@ public final class ClaimedJob implements JobContext {
     return cancellation.future();
   }
 
+  @Override
+  public boolean isCancelled() {
+    return cancelled;
+  }
+
+  /** Tells the handler that the run passed its soft limit; on the event loop. */
+  public void signalSoftTimeout() {
+    softTimedOut = true;
+    Promise<Void> signal;
+    synchronized (this) {
+      if (softSignal == null) {
+        softSignal = Promise.promise();
+      }
+      signal = softSignal;
+    }
+    signal.tryComplete();
+  }
+
+  @Override
+  public Future<Void> softTimeout() {
+    synchronized (this) { // a blocking handler may ask from its own thread
+      if (softSignal == null) {
+        softSignal = Promise.promise();
+        if (softTimedOut) {
+          softSignal.complete();
+        }
+      }
+      return softSignal.future();
+    }
+  }
+
+  @Override
+  public boolean isSoftTimedOut() {
+    return softTimedOut;
+  }
+
+  /** The pool thread starts this job's blocking handler: an interrupt may now reach it. */
+  public synchronized void enter(Thread thread) {
+    runner = thread;
+  }
+
+  /**
+   * The pool thread is done with this job: no interrupt reaches it from now on, and one that came in late
+   * is cleared, so it never leaks into the next job the thread runs.
+   */
+  public void exit() {
+    synchronized (this) {
+      runner = null;
+    }
+    Thread.interrupted();
+  }
+
+  /** Interrupts the thread running this job's blocking handler, if one is. */
+  public synchronized void interrupt() {
+    if (runner != null) {
+      runner.interrupt();
+    }
+  }
+
   public byte[] args() {
     return args;
   }
 
-  /** The job's own timeout, or null to use the handler's. */
+  /** The job's own hard limit, or null to use the handler's. */
   public Integer timeoutMs() {
     return timeoutMs;
+  }
+
+  /** The job's own soft limit, or null to use the handler's. */
+  public Integer softTimeoutMs() {
+    return softTimeoutMs;
   }
 
   @Override

@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Keeps a worker registered as alive: every interval it upserts the worker's row and extends the lease of
@@ -37,6 +38,7 @@ public final class Heartbeat implements Service {
   private final WorkerActivity activity;
   private final String workerId;
   private final long intervalMs;
+  private final BooleanSupplier staysRegistered;
   private long timer = -1;
   private Consumer<BiConsumer<ClaimedJob, JsonObject>> progress = sink -> { };
   private String progressSql;
@@ -45,9 +47,11 @@ public final class Heartbeat implements Service {
   /**
    * @param tasks the tasks this worker handles, and {@code limits} its cluster-wide limits (see V009): both
    *     registered with the worker, for explain and the dashboard's warnings
+   * @param staysRegistered asked at stop: true keeps the worker's row (see {@link #stop()})
    */
   public Heartbeat(Vertx vertx, SqlClient client, Queries queries, String workerId, List<String> queues,
-      Collection<String> tasks, JsonObject limits, WorkerActivity activity, Duration interval, Duration lease) {
+      Collection<String> tasks, JsonObject limits, WorkerActivity activity, Duration interval, Duration lease,
+      BooleanSupplier staysRegistered) {
     this.vertx = vertx;
     this.client = client;
     this.sql = queries.get("Heartbeat");
@@ -59,6 +63,7 @@ public final class Heartbeat implements Service {
     this.leaseMs = lease.toMillis();
     this.activity = activity;
     this.intervalMs = interval.toMillis();
+    this.staysRegistered = staysRegistered;
   }
 
   /**
@@ -114,10 +119,18 @@ public final class Heartbeat implements Service {
         .onFailure(e -> LOG.log(System.Logger.Level.DEBUG, "progress not written: {0}", e.toString()));
   }
 
-  /** Stops beating and removes the worker's row (its jobs have been acked or handed back by then). */
+  /**
+   * Stops beating and removes the worker's row (its jobs have been acked or handed back by then) — unless
+   * it still holds jobs of stuck handlers: then the row stays, so the rescuer frees those jobs only once the
+   * worker's database session is gone (the process exited) or its heartbeat is older than the worker
+   * timeout, rather than at once while the stuck handler may still be running.
+   */
   @Override
   public Future<Void> stop() {
     vertx.cancelTimer(timer);
+    if (staysRegistered.getAsBoolean()) {
+      return Future.succeededFuture();
+    }
     return client.preparedQuery(deregisterSql).execute(Tuple.of(workerId)).mapEmpty();
   }
 }

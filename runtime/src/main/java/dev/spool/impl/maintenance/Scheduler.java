@@ -189,7 +189,8 @@ public final class Scheduler implements Service {
           .addValue(Buffer.buffer(entry.args))
           .addValue((short) o.getPriority())
           .addValue(o.getMaxAttempts())
-          .addValue(o.getTimeout() == null ? null : (int) o.getTimeout().toMillis());
+          .addValue(o.getTimeout() == null ? null : (int) o.getTimeout().toMillis())
+          .addValue(o.getSoftTimeout() == null ? null : (int) o.getSoftTimeout().toMillis());
       // Slots were missed when the one after the last handled came before this leader started (a last slot
       // merely older than the start is no sign: a daily job's last slot is yesterday's).
       Instant firstAfterLast = last == null ? null : job.nextSlot(last);

@@ -14,6 +14,7 @@ public final class Rows {
 
   public static Job job(Row row) {
     Integer timeout = row.getInteger("timeout_ms");
+    Integer softTimeout = row.getInteger("soft_timeout_ms");
     Object error = row.getValue("last_error");
     return new Job(
         row.getLong("id"),
@@ -26,6 +27,7 @@ public final class Rows {
         row.getInteger("attempt"),
         row.getInteger("max_attempts"),
         timeout == null ? null : timeout.longValue(),
+        softTimeout == null ? null : softTimeout.longValue(),
         row.getString("lease_owner"),
         instant(row, "lease_expires_at"),
         error instanceof JsonObject json ? json : null,

@@ -2,7 +2,14 @@ package dev.spool.impl.stats;
 
 import dev.spool.JobContext;
 import dev.spool.SpoolStats;
+import dev.spool.StuckRun;
 import dev.spool.spi.SpoolListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The counters behind {@link SpoolStats}, and the {@link Recorder} Spool's services count through. */
@@ -16,6 +23,12 @@ public final class Stats implements SpoolStats {
   private final LongAdder lateAcks = new LongAdder();
   private final LongAdder rescued = new LongAdder();
   private final LongAdder snoozed = new LongAdder();
+  private final LongAdder softTimeouts = new LongAdder();
+  /** Stuck runs of every worker of this Spool, by their context (one object per run). */
+  private final Map<JobContext, Stuck> stuck = new ConcurrentHashMap<>();
+
+  /** What is known of a stuck run: who runs it, since when, and whether its job is held. */
+  private record Stuck(JobContext job, String worker, long startedNanos, long limitNanos, boolean held) {}
 
   @Override
   public long claimed() {
@@ -55,6 +68,29 @@ public final class Stats implements SpoolStats {
   @Override
   public long rescued() {
     return rescued.sum();
+  }
+
+  @Override
+  public long softTimeouts() {
+    return softTimeouts.sum();
+  }
+
+  @Override
+  public List<StuckRun> stuckRuns() {
+    long now = System.nanoTime();
+    List<StuckRun> out = new ArrayList<>(stuck.size());
+    for (Stuck s : stuck.values()) {
+      JobContext job = s.job();
+      out.add(new StuckRun(job.id(), job.queue(), job.task(), job.attempt(), s.worker(),
+          Duration.ofNanos(now - s.startedNanos()), Duration.ofNanos(now - s.limitNanos()), s.held()));
+    }
+    out.sort(Comparator.comparing(StuckRun::pastLimit).reversed());
+    return out;
+  }
+
+  /** How many runs are stuck now. */
+  public int stuckCount() {
+    return stuck.size();
   }
 
   /** The hooks Spool's services count through; each event also goes to {@code listener}. */
@@ -103,6 +139,30 @@ public final class Stats implements SpoolStats {
     public void rescued(String queue, String state, int n) {
       rescued.add(n);
       listener.rescued(queue, state, n);
+    }
+
+    public void softTimeout(JobContext job) {
+      softTimeouts.increment();
+      listener.softTimeout(job);
+    }
+
+    /**
+     * A run became stuck.
+     *
+     * @param startedNanos when its handler started ({@link System#nanoTime()})
+     * @param limitNanos when its hard limit passed
+     * @param held whether its worker keeps the job until the handler returns
+     */
+    public void stuck(JobContext job, String worker, long startedNanos, long limitNanos, boolean held) {
+      stuck.put(job, new Stuck(job, worker, startedNanos, limitNanos, held));
+      listener.stuck(job);
+    }
+
+    /** A stuck run ended (its handler returned, or its worker gave it up). */
+    public void stuckEnded(JobContext job) {
+      if (stuck.remove(job) != null) {
+        listener.stuckEnded(job);
+      }
     }
   }
 
@@ -167,6 +227,33 @@ public final class Stats implements SpoolStats {
     public void rescued(String queue, String state, int count) {
       try {
         delegate.rescued(queue, state, count);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
+
+    @Override
+    public void softTimeout(JobContext job) {
+      try {
+        delegate.softTimeout(job);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
+
+    @Override
+    public void stuck(JobContext job) {
+      try {
+        delegate.stuck(job);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
+
+    @Override
+    public void stuckEnded(JobContext job) {
+      try {
+        delegate.stuckEnded(job);
       } catch (RuntimeException e) {
         failed(e);
       }

@@ -9,6 +9,7 @@ import dev.spool.impl.SpoolInternals;
 import dev.spool.impl.claim.ClaimLimits;
 import dev.spool.impl.claim.Producer;
 import dev.spool.impl.complete.Completer;
+import dev.spool.impl.execute.BlockingPools;
 import dev.spool.impl.execute.Executor;
 import dev.spool.impl.leader.Elector;
 import dev.spool.impl.maintenance.Heartbeat;
@@ -32,11 +33,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The worker verticle: builds its services when deployed and runs them under one contract. It starts
- * the heartbeat (registered before the first claim, so the rescuer never takes this worker's jobs for
- * orphans), the notifier, the completer, the producers and the elector, in that order, and stops them in
- * the reverse order. The leader-only services (rescuer, scheduler, pruner, vacuumer) are one group the
- * elector starts on winning and stops on losing or resigning.
+ * The worker verticle: builds its services when deployed and runs them under one contract. It opens its
+ * blocking pools, then starts the heartbeat (registered before the first claim, so the rescuer never takes
+ * this worker's jobs for orphans), the notifier, the completer, the producers, the elector and the
+ * recycler, in that order, and stops them in the reverse order. The leader-only services (rescuer,
+ * scheduler, pruner, vacuumer) are one group the elector starts on winning and stops on losing or resigning.
+ * When the process is being recycled (a limit of any of its workers tripped), its producers stop claiming.
  */
 public final class Worker extends WorkerVerticle {
 
@@ -48,6 +50,8 @@ public final class Worker extends WorkerVerticle {
   private final String owner;
 
   private SqlClient client;
+  private BlockingPools pools;
+  private boolean stopping;
   private Elector elector;
   private ServiceGroup leaderOnly;
   private final Map<String, Producer> producers = new LinkedHashMap<>();
@@ -75,6 +79,16 @@ public final class Worker extends WorkerVerticle {
 
   @Override
   public Future<?> start() {
+    boolean anyBlocking = handlers.registrations().stream().anyMatch(JobHandlers.Registration::blocking);
+    Future<BlockingPools> opened = anyBlocking ? BlockingPools.open(vertx, context, options, options.getQueues())
+        : Future.succeededFuture(BlockingPools.none());
+    return opened.compose(p -> {
+      pools = p;
+      return startServices();
+    });
+  }
+
+  private Future<Void> startServices() {
     Queries queries = spool.queries();
     WorkerActivity activity = new WorkerActivity(options.getQueues(), System.nanoTime());
     Stats.Recorder stats = spool.recorder(activity);
@@ -94,7 +108,7 @@ public final class Worker extends WorkerVerticle {
       if (producer != null) {
         producer.wakeIn(delayMs);
       }
-    }, stats, spool.options().getMaxResultBytes());
+    }, stats, pools, options.getStuckGrace(), owner, spool.options().getMaxResultBytes());
     Outcomes lineage = new Outcomes(client, queries);
     for (String queue : options.getQueues()) {
       Producer producer = new Producer(vertx, client, queries, queue, handlers.taskNames(), owner,
@@ -117,7 +131,8 @@ public final class Worker extends WorkerVerticle {
         options.getLeaderTtl(), leaderOnly::toggle);
     services.add(new Heartbeat(vertx, client, queries, owner, options.getQueues(), handlers.taskNames(),
         ClaimLimits.describe(options, handlers.taskNames()), activity,
-        options.getHeartbeatInterval(), options.getLease())
+        options.getHeartbeatInterval(), options.getLease(),
+        () -> producers.values().stream().anyMatch(Producer::leftStuckJobs))
         .progressFrom(sink -> producers.values().forEach(p -> p.takeProgress(sink)), queries));
     services.add(new JobNotifier(vertx, context, spool.connectOptions(), queries.channel(), this::notified,
         queries.cancelChannel(), this::cancelRequested)
@@ -125,11 +140,19 @@ public final class Worker extends WorkerVerticle {
     services.add(completer);
     services.add(new ServiceGroup(new ArrayList<>(producers.values())));
     services.add(elector);
+    services.add(new Recycler(vertx, options, spool.stats(), spool.recycling()));
     Future<Void> started = Future.succeededFuture();
     for (Service service : services) {
       started = started.compose(v -> service.start());
     }
-    return started;
+    return started.onSuccess(v -> spool.recycling().future().onSuccess(reason -> context.runOnContext(x -> recycle())));
+  }
+
+  /** A recycling limit tripped: claim nothing more, hand back what waits, let what runs finish. */
+  private void recycle() {
+    if (!stopping) {
+      producers.values().forEach(Producer::pause);
+    }
   }
 
   private void notified(String queue) {
@@ -167,6 +190,7 @@ public final class Worker extends WorkerVerticle {
    */
   @Override
   public Future<?> stop() {
+    stopping = true;
     Future<Void> stopped = Future.succeededFuture();
     for (int i = services.size() - 1; i >= 0; i--) {
       Service service = services.get(i);
@@ -175,6 +199,7 @@ public final class Worker extends WorkerVerticle {
         stopped = stopped.eventually(leaderOnly::stop); // resigning stops them: wait until they have stopped
       }
     }
-    return stopped.eventually(() -> client.close());
+    return stopped.eventually(() -> client == null ? Future.succeededFuture() : client.close())
+        .eventually(() -> pools == null ? Future.succeededFuture() : pools.close());
   }
 }

@@ -18,7 +18,7 @@ create table {schema}.key_cursors (
 
 -- enqueue, with every parameter and check this release adds: priority an integer checked against the
 -- smallint range, names by check_name (V009), max_attempts and timeout_ms of at least 1, args within
--- settings.max_payload_bytes, depends_on and run_on_parent_failure (a job with parents waits until every
+-- settings.max_payload_bytes, soft_timeout_ms (V008), depends_on and run_on_parent_failure (a job with parents waits until every
 -- parent finished; its body calls add_parents, workflow.sql) and key.
 drop function {schema}.enqueue(text, jsonb, text, smallint, timestamptz, integer, integer, text);
 
@@ -31,6 +31,7 @@ create function {schema}.enqueue(
   max_attempts integer default 20,
   timeout_ms integer default null,
   unique_key text default null,
+  soft_timeout_ms integer default null,
   depends_on bigint[] default null,
   run_on_parent_failure boolean default false,
   key text default null
@@ -58,6 +59,10 @@ begin
   if enqueue.timeout_ms is not null and enqueue.timeout_ms < 1 then
     raise exception 'spool: timeout_ms must be at least 1, got %', enqueue.timeout_ms using errcode = '22023';
   end if;
+  if enqueue.soft_timeout_ms <= 0 or enqueue.soft_timeout_ms >= enqueue.timeout_ms then
+    raise exception 'spool: soft_timeout_ms (%) must be positive and below timeout_ms (%)',
+      enqueue.soft_timeout_ms, enqueue.timeout_ms using errcode = '22023';
+  end if;
   payload := convert_to(coalesce(enqueue.args, '{}'::jsonb)::text, 'UTF8');
   select s.value::integer into max_payload from {schema}.settings s where s.name = 'max_payload_bytes';
   if octet_length(payload) > coalesce(max_payload, 1048576) then
@@ -69,19 +74,20 @@ begin
       raise exception 'spool: a job with parents cannot have a unique key' using errcode = 'SP400';
     end if;
     new_id := nextval(pg_get_serial_sequence('{schema}.jobs', 'id'));
-    insert into {schema}.jobs (id, queue, task, args, priority, run_at, max_attempts, timeout_ms, state,
-                               pending_parents, run_on_parent_failure, key)
+    insert into {schema}.jobs (id, queue, task, args, priority, run_at, max_attempts, timeout_ms, soft_timeout_ms,
+                               state, pending_parents, run_on_parent_failure, key)
       values (new_id, coalesce(enqueue.queue, 'default'), enqueue.task, payload,
               coalesce(enqueue.priority, 0), coalesce(enqueue.run_at, now()), coalesce(enqueue.max_attempts, 20),
-              enqueue.timeout_ms, 'waiting', 0, nullif(coalesce(enqueue.run_on_parent_failure, false), false),
+              enqueue.timeout_ms, enqueue.soft_timeout_ms, 'waiting', 0,
+              nullif(coalesce(enqueue.run_on_parent_failure, false), false),
               enqueue.key);
     perform {schema}.add_parents(array_fill(new_id, array[cardinality(depends_on)]), depends_on);
     return new_id;
   end if;
-  insert into {schema}.jobs (queue, task, args, priority, run_at, max_attempts, timeout_ms, unique_key, key)
+  insert into {schema}.jobs (queue, task, args, priority, run_at, max_attempts, timeout_ms, unique_key, soft_timeout_ms, key)
     values (coalesce(enqueue.queue, 'default'), enqueue.task, payload,
             coalesce(enqueue.priority, 0), coalesce(enqueue.run_at, now()), coalesce(enqueue.max_attempts, 20),
-            enqueue.timeout_ms, enqueue.unique_key, enqueue.key)
+            enqueue.timeout_ms, enqueue.unique_key, enqueue.soft_timeout_ms, enqueue.key)
     on conflict (unique_key) where unique_key is not null and state in ('available', 'running') do nothing
     returning id into new_id;
   if new_id is null then
