@@ -189,6 +189,7 @@ class CrashSafetyTest extends SpoolTestBase {
       await(spool.client().enqueueBatch(WORK, args.subList(i, i + 500), new EnqueueOptions()));
       if (i % 1000 == 0) {
         terminateSpoolConnections();
+        reconnectTestPool();
       }
     }
     Thread.sleep(300);
@@ -204,6 +205,21 @@ class CrashSafetyTest extends SpoolTestBase {
     assertThat(runs).hasSize(jobs);
     // A claim whose answer was lost with its connection is rescued after the lease and runs once more at most.
     assertThat(runs.values().stream().filter(n -> n.get() > 1).count()).isLessThanOrEqualTo(WorkerOptions.DEFAULT_BATCH_SIZE);
+  }
+
+  /**
+   * The test's own pool lost its connections too: let it find that out on an idempotent statement, so
+   * the next enqueue (which may not be retried: it could have committed) runs on a live connection.
+   */
+  private void reconnectTestPool() {
+    eventually(Duration.ofSeconds(10), () -> {
+      try {
+        sql("select 1");
+        return true;
+      } catch (RuntimeException e) {
+        return false;
+      }
+    });
   }
 
   private void terminateSpoolConnections() {
