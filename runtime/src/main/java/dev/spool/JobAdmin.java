@@ -111,6 +111,12 @@ public interface JobAdmin {
    */
   Future<List<Unserved>> unserved(Duration liveWithin);
 
+  /**
+   * The registered workers, by id, with the jobs each runs (active) and holds in its prefetch buffer (reserved)
+   * as of its last heartbeat: one row per worker, never a statement per job.
+   */
+  Future<List<WorkerStatus>> workers();
+
   /** Pending jobs matching the filter, counted (the dry run of a bulk action). */
   Future<Long> countPending(BulkFilter filter);
 

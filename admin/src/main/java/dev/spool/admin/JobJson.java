@@ -4,6 +4,7 @@ import dev.spool.Job;
 import dev.spool.JobEvent;
 import dev.spool.JobExplanation;
 import dev.spool.Unserved;
+import dev.spool.WorkerStatus;
 import dev.spool.JobState;
 import dev.spool.QueueActivity;
 import dev.spool.QueueSummary;
@@ -136,6 +137,23 @@ public final class JobJson {
     JsonArray array = new JsonArray();
     unserved.forEach(u -> array.add(new JsonObject().put("queue", u.queue()).put("task", u.task())
         .put("queue_served", u.queueServed()).put("jobs", u.jobs()).put("message", u.message())));
+    return array;
+  }
+
+  /**
+   * Registered workers: {@code [{id, queues, tasks, started_at, heartbeat_at, heartbeat_age_seconds, active,
+   * reserved, running_ids, leader}]}; active jobs run their handler, reserved ones wait in the prefetch buffer.
+   */
+  public static JsonArray workers(List<WorkerStatus> workers, Instant now) {
+    JsonArray array = new JsonArray();
+    for (WorkerStatus w : workers) {
+      array.add(new JsonObject().put("id", w.id()).put("queues", new JsonArray(w.queues()))
+          .put("tasks", w.tasks() == null ? null : new JsonArray(w.tasks()))
+          .put("started_at", String.valueOf(w.startedAt())).put("heartbeat_at", String.valueOf(w.heartbeatAt()))
+          .put("heartbeat_age_seconds", Math.round(java.time.Duration.between(w.heartbeatAt(), now).toMillis() / 100.0) / 10.0)
+          .put("active", w.active()).put("reserved", w.reserved()).put("running_ids", new JsonArray(w.runningIds()))
+          .put("leader", w.leader()));
+    }
     return array;
   }
 

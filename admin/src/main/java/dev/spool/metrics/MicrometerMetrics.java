@@ -47,7 +47,11 @@ import java.util.concurrent.atomic.LongAdder;
  *       the grace period (the list, with job ids, is in {@code /api/stats});
  *   <li>{@code spool_queue_depth{queue,state}}, {@code spool_jobs_dead{queue}} and
  *       {@code spool_queue_oldest_available_seconds{queue}}: gauges of the whole database, refreshed by a
- *       query every few seconds once {@link #watchQueues} is called (never on the workers' hot path).
+ *       query every few seconds once {@link #watchQueues} is called (never on the workers' hot path);
+ *   <li>{@code spool_leader_present} (1 while a worker holds the maintenance lease, else 0) and
+ *       {@code spool_queue_unserved_jobs{queue}} (due jobs no live worker can claim, of the queue's first
+ *       {@link JobAdmin#UNSERVED_SAMPLE}): refreshed with the queue gauges, for the "no leader" and "no worker
+ *       for a queue with due jobs" alerts of {@code ops/prometheus/spool-alerts.yml}.
  * </ul>
  *
  * <p>Pass it to {@link Spool.Builder#listener}. Per event it costs a map lookup or two and the meters'
@@ -75,6 +79,9 @@ public final class MicrometerMetrics implements SpoolListener {
   private final Map<String, Map<String, AtomicLong>> depth = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> dead = new ConcurrentHashMap<>();
   private final Map<String, DoubleValue> oldest = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> unserved = new ConcurrentHashMap<>();
+  /** -1 until the first refresh: then the gauge is absent rather than claiming a leader or none. */
+  private final AtomicLong leaderPresent = new AtomicLong(-1);
 
   public MicrometerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -198,8 +205,31 @@ public final class MicrometerMetrics implements SpoolListener {
     return () -> vertx.cancelTimer(timer);
   }
 
-  /** Refreshes the queue gauges once; gauges of queues and states that have no jobs now read 0. */
+  /**
+   * Refreshes the queue gauges once; gauges of queues and states that have no jobs now read 0. The leader and
+   * unserved gauges are refreshed by their own queries beside it: one failing leaves the others' values fresh.
+   */
   public Future<Void> refreshQueues(JobAdmin admin) {
+    Future<Void> leader = admin.leader().map(holder -> {
+      if (leaderPresent.getAndSet(holder.isPresent() ? 1 : 0) < 0) {
+        Gauge.builder("spool.leader.present", leaderPresent, AtomicLong::get)
+            .description("1 while a worker holds the maintenance lease (rescue, scheduling, pruning), else 0")
+            .register(registry);
+      }
+      return null;
+    });
+    Future<Void> waiting = admin.unserved(JobAdmin.LIVE_WITHIN).map(list -> {
+      Map<String, Long> jobs = new HashMap<>();
+      list.forEach(u -> jobs.merge(u.queue(), u.jobs(), Long::sum));
+      jobs.keySet().forEach(queue -> unserved.computeIfAbsent(queue,
+          q -> gauge("spool.queue.unserved.jobs", "Due jobs no live worker can claim (sampled)", q, null)));
+      unserved.forEach((queue, gauge) -> gauge.set(jobs.getOrDefault(queue, 0L)));
+      return null;
+    });
+    return Future.join(depths(admin), leader, waiting).mapEmpty();
+  }
+
+  private Future<Void> depths(JobAdmin admin) {
     return admin.depths().map(depths -> {
       Map<String, Map<String, Long>> counts = new HashMap<>();
       Map<String, Double> ages = new HashMap<>();

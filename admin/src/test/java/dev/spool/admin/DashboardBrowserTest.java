@@ -118,6 +118,11 @@ class DashboardBrowserTest extends SpoolTestBase {
     waitFor(() -> cell("reports", "scheduled").equals("4"));
     assertThat(cell("billing", "available")).isEqualTo("0");
     assertThat(cell("mail", "available")).isEqualTo("0");
+    // and the worker, idle now: nothing running, nothing reserved in its buffer, the leader
+    waitFor(() -> browser.findElements(By.cssSelector("#workers tbody tr")).size() == 1);
+    assertThat(browser.findElement(By.cssSelector("#workers td[data-count=active]")).getText()).isEqualTo("0");
+    assertThat(browser.findElement(By.cssSelector("#workers td[data-count=reserved]")).getText()).isEqualTo("0");
+    assertThat(browser.findElement(By.cssSelector("#workers tbody")).getText()).contains("billing, mail, reports", "leader");
     screenshot("overview");
 
     // retry one dead job from the dead letters once the provider is back: it runs and completes

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "spool", mixinStandardHelpOptions = true, version = "spool 0.1.0",
     description = "Spool, a reactive job runtime for Vert.x on PostgreSQL.",
     subcommands = {DemoCommand.class, WorkerCommand.class, ConfigCommand.class, MigrateCommand.class, EnqueueCommand.class,
-        StatsCommand.class, JobsCommand.class, DeadCommand.class, QueuesCommand.class})
+        StatsCommand.class, JobsCommand.class, DeadCommand.class, QueuesCommand.class,
+        WorkersCommand.class})
 public final class SpoolCommand implements Runnable {
 
   @Override

@@ -4,6 +4,7 @@ import dev.spool.Job;
 import dev.spool.JobEvent;
 import dev.spool.JobState;
 import dev.spool.QueueSummary;
+import dev.spool.WorkerStatus;
 import dev.spool.admin.JobJson;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
@@ -52,6 +53,24 @@ final class Tables {
         out.printf("    %-27s %-10s -> %-10s attempt %d%s%n", e.at(), e.fromState() == null ? "(enqueued)" : e.fromState(),
             e.toState(), e.attempt(), e.error() == null ? "" : "  " + cut(error(e.error()), 80));
       }
+    }
+  }
+
+  /** Workers: active jobs run their handler, reserved ones wait in the prefetch buffer; the first running ids. */
+  static void workers(PrintWriter out, List<WorkerStatus> workers, java.time.Instant now) {
+    if (workers.isEmpty()) {
+      out.println("no workers");
+      return;
+    }
+    out.printf("%-36s %-20s %6s %8s %-10s %-7s %s%n", "WORKER", "QUEUES", "ACTIVE", "RESERVED", "HEARTBEAT", "LEADER",
+        "RUNNING");
+    for (WorkerStatus w : workers) {
+      List<Long> ids = w.runningIds();
+      String running = ids.stream().limit(10).map(String::valueOf).collect(java.util.stream.Collectors.joining(","))
+          + (ids.size() > 10 ? ",..." : "");
+      out.printf("%-36s %-20s %6d %8d %-10s %-7s %s%n", cut(w.id(), 36), cut(String.join(",", w.queues()), 20),
+          w.active(), w.reserved(), java.time.Duration.between(w.heartbeatAt(), now).toSeconds() + " s ago",
+          w.leader() ? "yes" : "", running);
     }
   }
 

@@ -269,4 +269,31 @@ class OperatorCommandsTest extends SpoolTestBase {
     assertThat(code).isEqualTo(1);
     assertThat(new JsonObject(out.toString()).getString("error")).isNotBlank();
   }
+
+  @Test
+  void workersListShowsActiveAndReservedJobsPerWorker() {
+    assertThat(spool("workers", "list").out()).contains("no workers");
+    // two workers as their heartbeats left them (AdminWorkersApiTest runs a real one)
+    sql("insert into {schema}.workers (id, queues, tasks, active, reserved, running_ids) "
+        + "values ('node-a/1', '{default,mail}', '{work}', 2, 5, '{11,12}'), ('node-b/1', '{mail}', '{work}', 0, 0, '{}')");
+    sql("insert into {schema}.leader (name, leader_id, expires_at) values ('maintenance', 'node-b/1', now() + interval '1 minute')");
+
+    Result json = spool("workers", "list", "--json");
+    assertThat(json.code()).as(json.err()).isZero();
+    JsonArray workers = json.json().getJsonArray("workers");
+    assertThat(workers).hasSize(2);
+    JsonObject a = workers.getJsonObject(0);
+    assertThat(a.getString("id")).isEqualTo("node-a/1");
+    assertThat(a.getJsonArray("queues")).containsExactly("default", "mail");
+    assertThat(a.getInteger("active")).isEqualTo(2);
+    assertThat(a.getInteger("reserved")).isEqualTo(5);
+    assertThat(a.getJsonArray("running_ids").encode()).isEqualTo("[11,12]");
+    assertThat(a.getBoolean("leader")).isFalse();
+    assertThat(workers.getJsonObject(1).getBoolean("leader")).isTrue();
+
+    Result text = spool("workers", "list");
+    assertThat(text.code()).isZero();
+    assertThat(text.out().lines().toList()).hasSize(3);
+    assertThat(text.out()).contains("ACTIVE", "RESERVED").containsPattern("node-a/1 +default,mail +2 +5 .* 11,12");
+  }
 }

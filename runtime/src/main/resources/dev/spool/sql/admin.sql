@@ -170,3 +170,13 @@ with moved as (
 woken as (
   select pg_notify('{channel}', $6::text) where exists (select 1 from moved where run_at <= now()))
 select (select count(*) from moved) as moved, (select count(*) from woken) as woken
+
+-- Workers with what each holds (V012: handlers running, jobs reserved in its prefetch buffer, the running ids)
+-- as of its last heartbeat, and whether it holds the maintenance lease ($1 the role's name). Dead workers'
+-- rows stay until the rescuer reaps them: heartbeat_at tells.
+-- name: ListWorkers
+select w.id, w.queues, w.tasks, w.started_at, w.heartbeat_at, w.active, w.reserved, w.running_ids,
+       l.leader_id is not null as leader
+  from {schema}.workers w
+  left join {schema}.leader l on l.name = $1 and l.leader_id = w.id and l.expires_at >= now()
+ order by w.id

@@ -4,11 +4,14 @@
 -- ($6; see V009), records what it did since the last beat ($4,
 -- per queue: finished and failed runs a second, pickup lag; the dashboard sums live workers) and extends
 -- the lease of its jobs that run long, only those past half their lease, so a busy worker rewrites few rows.
+-- It also records its jobs running a handler ($7, with the first ids $9) and waiting in its prefetch buffer ($8).
 -- name: Heartbeat
 with registered as (
-  insert into {schema}.workers (id, queues, backend_pid, activity, tasks, limits)
-  values ($1, $2, pg_backend_pid(), $4::jsonb, $5, $6::jsonb)
-  on conflict (id) do update set heartbeat_at = now(), backend_pid = pg_backend_pid(), activity = excluded.activity
+  insert into {schema}.workers (id, queues, backend_pid, activity, tasks, limits, active, reserved, running_ids)
+  values ($1, $2, pg_backend_pid(), $4::jsonb, $5, $6::jsonb, $7, $8, $9)
+  on conflict (id) do update set heartbeat_at = now(), backend_pid = pg_backend_pid(), activity = excluded.activity,
+                                 active = excluded.active, reserved = excluded.reserved,
+                                 running_ids = excluded.running_ids
   returning id),
 extended as (
   update {schema}.jobs

@@ -117,6 +117,8 @@ public final class AdminRoutes {
     router.delete("/api/dead").handler(ctx -> respond(ctx, bulk(ctx, true, admin::purgeDead, "purged")));
     router.get("/api/queues").handler(ctx -> respond(ctx, noParams(ctx).compose(v -> admin.queues())
         .map(queues -> new Reply(200, new JsonObject().put("queues", JobJson.queues(queues))))));
+    router.get("/api/workers").handler(ctx -> respond(ctx, noParams(ctx).compose(v -> admin.workers())
+        .map(workers -> new Reply(200, new JsonObject().put("workers", JobJson.workers(workers, Instant.now()))))));
     router.get("/api/queues/:queue/keys").handler(ctx -> respond(ctx, queueKeys(ctx)));
     router.post("/api/queues/:queue/pause").handler(ctx -> respond(ctx, queueCommand(ctx, true)));
     router.post("/api/queues/:queue/resume").handler(ctx -> respond(ctx, queueCommand(ctx, false)));

@@ -95,12 +95,27 @@ async function pollOverview() {
     countLimit = data.count_limit;
     renderOverview(data);
     setStatus('live · ' + data.node + ' · ' + new Date(data.at).toLocaleTimeString());
+    renderWorkers((await api('GET', '/api/workers')).workers);
   } catch (e) {
     setStatus('cannot reach the admin API: ' + e.message, true);
   }
   if (route().view === 'overview' && document.visibilityState === 'visible') {
     pollTimer = setTimeout(pollOverview, POLL_MS);
   }
+}
+
+// One row per registered worker: what it runs (active) and holds unstarted in its buffer (reserved).
+function renderWorkers(workers) {
+  const shown = 10;
+  $('#workers tbody').replaceChildren(...workers.map(w => el('tr', { 'data-worker': w.id },
+    el('td', {}, w.id), el('td', {}, w.queues.join(', ')),
+    el('td', { class: 'num', 'data-count': 'active' }, String(w.active)),
+    el('td', { class: 'num', 'data-count': 'reserved' }, String(w.reserved)),
+    el('td', {}, ...w.running_ids.slice(0, shown).flatMap((id, i) => i ? [' ', jobLink(id)] : [jobLink(id)]),
+      w.running_ids.length > shown ? ' …' : ''),
+    el('td', { class: 'num' }, seconds(w.heartbeat_age_seconds) + ' ago'),
+    el('td', {}, w.leader ? 'leader' : ''))));
+  $('#workers-empty').hidden = workers.length > 0;
 }
 
 function renderOverview(data) {

@@ -378,6 +378,16 @@ public final class Producer implements Service {
     }
   }
 
+  /** Adds the ids of the jobs whose handler runs, while {@code out} has fewer than {@code max}. */
+  public void runningIds(List<Long> out, int max) {
+    for (Long id : running.keySet()) {
+      if (out.size() >= max) {
+        return;
+      }
+      out.add(id);
+    }
+  }
+
   /** Jobs held in the prefetch buffer (a test and metrics signal). */
   public int buffered() {
     return buffer.size();

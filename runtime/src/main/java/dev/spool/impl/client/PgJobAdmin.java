@@ -9,6 +9,7 @@ import dev.spool.JobAdmin;
 import dev.spool.JobEvent;
 import dev.spool.JobExplanation;
 import dev.spool.Unserved;
+import dev.spool.WorkerStatus;
 import dev.spool.JobQuery;
 import dev.spool.JobState;
 import dev.spool.QueueActivity;
@@ -259,6 +260,24 @@ public final class PgJobAdmin implements JobAdmin {
   public Future<Optional<String>> leader() {
     return pool.preparedQuery(queries.get("CurrentLeader")).execute(Tuple.of(Elector.MAINTENANCE))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.ofNullable(rows.iterator().next().getString("leader_id")));
+  }
+
+  @Override
+  public Future<List<WorkerStatus>> workers() {
+    return pool.preparedQuery(queries.get("ListWorkers")).execute(Tuple.of(Elector.MAINTENANCE)).map(rows -> {
+      List<WorkerStatus> workers = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        String[] tasks = row.getArrayOfStrings("tasks");
+        Long[] running = row.getArrayOfLongs("running_ids");
+        Integer active = row.getInteger("active");
+        Integer reserved = row.getInteger("reserved");
+        workers.add(new WorkerStatus(row.getString("id"), List.of(row.getArrayOfStrings("queues")),
+            tasks == null ? null : List.of(tasks), Rows.instant(row, "started_at"), Rows.instant(row, "heartbeat_at"),
+            active == null ? 0 : active, reserved == null ? 0 : reserved,
+            running == null ? List.of() : List.of(running), row.getBoolean("leader")));
+      }
+      return workers;
+    });
   }
 
   @Override

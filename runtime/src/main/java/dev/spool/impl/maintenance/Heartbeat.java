@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import dev.spool.impl.Service;
 import dev.spool.impl.sql.Queries;
@@ -43,6 +44,19 @@ public final class Heartbeat implements Service {
   private Consumer<BiConsumer<ClaimedJob, JsonObject>> progress = sink -> { };
   private String progressSql;
   private boolean failing;
+  private Supplier<Occupancy> occupancy = () -> Occupancy.NONE;
+
+  /** The most running job ids a beat writes to the worker's row: enough to look at, bounded per worker. */
+  public static final int MAX_RUNNING_IDS = 100;
+
+  /**
+   * What the worker holds as a beat is sent: jobs whose handler runs ({@code active}, the first
+   * {@link #MAX_RUNNING_IDS} of their ids in {@code runningIds}) and jobs claimed into its prefetch buffers
+   * that have not started ({@code reserved}).
+   */
+  public record Occupancy(int active, int reserved, List<Long> runningIds) {
+    static final Occupancy NONE = new Occupancy(0, 0, List.of());
+  }
 
   /**
    * @param tasks the tasks this worker handles, and {@code limits} its cluster-wide limits (see V009): both
@@ -77,6 +91,15 @@ public final class Heartbeat implements Service {
     return this;
   }
 
+  /**
+   * Each beat also writes what the worker holds ({@code source}, called on the worker's context like the
+   * producers it reads), so active and reserved jobs are told apart from the workers table, not per job.
+   */
+  public Heartbeat occupancyFrom(Supplier<Occupancy> source) {
+    this.occupancy = source;
+    return this;
+  }
+
   /** Registers the worker; fails when the database cannot be reached, so the worker does not start blind. */
   @Override
   public Future<Void> start() {
@@ -85,7 +108,9 @@ public final class Heartbeat implements Service {
 
   private Future<Void> beat() {
     writeProgress();
-    Tuple params = Tuple.of(workerId, queues, leaseMs, activity.snapshot(System.nanoTime()), tasks, limits);
+    Occupancy held = occupancy.get();
+    Tuple params = Tuple.of(workerId, queues, leaseMs, activity.snapshot(System.nanoTime()), tasks, limits)
+        .addInteger(held.active()).addInteger(held.reserved()).addArrayOfLong(held.runningIds().toArray(Long[]::new));
     return client.preparedQuery(sql).execute(params).<Void>mapEmpty()
         .onSuccess(v -> {
           if (failing) {

@@ -133,7 +133,8 @@ public final class Worker extends WorkerVerticle {
         ClaimLimits.describe(options, handlers.taskNames()), activity,
         options.getHeartbeatInterval(), options.getLease(),
         () -> producers.values().stream().anyMatch(Producer::leftStuckJobs))
-        .progressFrom(sink -> producers.values().forEach(p -> p.takeProgress(sink)), queries));
+        .progressFrom(sink -> producers.values().forEach(p -> p.takeProgress(sink)), queries)
+        .occupancyFrom(this::occupancy));
     services.add(new JobNotifier(vertx, context, spool.connectOptions(), queries.channel(), this::notified,
         queries.cancelChannel(), this::cancelRequested)
         .awaits(context, queries.awaitChannel(), id -> awaitRequested(completer, id)));
@@ -153,6 +154,19 @@ public final class Worker extends WorkerVerticle {
     if (!stopping) {
       producers.values().forEach(Producer::pause);
     }
+  }
+
+  /** What the producers hold now, for the heartbeat: running handlers and prefetched jobs not started. */
+  private Heartbeat.Occupancy occupancy() {
+    int active = 0;
+    int reserved = 0;
+    List<Long> ids = new ArrayList<>();
+    for (Producer producer : producers.values()) {
+      active += producer.runningCount();
+      reserved += producer.buffered();
+      producer.runningIds(ids, Heartbeat.MAX_RUNNING_IDS);
+    }
+    return new Heartbeat.Occupancy(active, reserved, ids);
   }
 
   private void notified(String queue) {
