@@ -163,7 +163,9 @@ class PeriodicJobTest extends SpoolTestBase {
 
     // the enqueue of each slot notifies its queue: the idle worker does not wait for its 10 s poll
     eventually(Duration.ofSeconds(8), () -> lateness.size() >= 3);
-    assertThat(lateness).allSatisfy(late -> assertThat(late).isLessThan(Duration.ofSeconds(1)));
+    // all far before the 10 s poll; the first slot may wait for the new leader's first pass, the later ones not
+    assertThat(lateness).allSatisfy(late -> assertThat(late).isLessThan(Duration.ofSeconds(3)));
+    assertThat(lateness.subList(1, lateness.size())).allSatisfy(late -> assertThat(late).isLessThan(Duration.ofSeconds(1)));
   }
 
   @Test
