@@ -18,13 +18,13 @@ import java.util.Objects;
  *
  * <p>A handler may complete its future with a value: the job's <em>result</em>, stored with the finished
  * job and read with {@link JobClient#result}, {@link JobClient#await} or by its dependents. It is encoded by
- * {@code resultCodec}: for JSON tasks any JSON value ({@link JsonValueCodec}), for others the task's own
- * codec unless {@link #withResultCodec} says otherwise. A value the codec does not take (a handler that
+ * {@code resultCodec}: for JSON tasks any JSON object or array ({@link JsonValueCodec}), for others none
+ * unless {@link #withResultCodec} gives one. A value the codec does not take (a handler that
  * completes with some object of its own, as many did before results existed) is not stored.
  *
  * @param name        the task name, not blank, at most 200 characters, no control characters
  * @param codec       the codec of its arguments
- * @param resultCodec the codec of its handler's result
+ * @param resultCodec the codec of its handler's result; null keeps no result
  * @param <A>         the type of the arguments
  */
 public record Task<A>(String name, JobCodec<A> codec, JobCodec<?> resultCodec) {
@@ -35,13 +35,16 @@ public record Task<A>(String name, JobCodec<A> codec, JobCodec<?> resultCodec) {
   public Task {
     Objects.requireNonNull(name, "task name");
     Objects.requireNonNull(codec, "codec");
-    Objects.requireNonNull(resultCodec, "resultCodec");
     Names.check("task name", name);
   }
 
-  /** A task whose arguments use {@code codec}, and so do its results. */
+  /**
+   * A task whose arguments use {@code codec}. A JSON task keeps its handlers' JSON objects and arrays as
+   * results; any other keeps no result unless {@link #withResultCodec} says how to encode one (the value a
+   * handler completes with is often not meant as a result: a Reactor value, a client's response).
+   */
   public Task(String name, JobCodec<A> codec) {
-    this(name, codec, codec instanceof JsonCodec ? JsonValueCodec.INSTANCE : codec);
+    this(name, codec, codec instanceof JsonCodec ? JsonValueCodec.INSTANCE : null);
   }
 
   /** A task whose arguments are a JSON object (the default codec) and whose results are any JSON value. */

@@ -315,6 +315,9 @@ public final class Executor {
       return null;
     }
     JobCodec<Object> codec = (JobCodec<Object>) task.resultCodec();
+    if (codec == null) {
+      return null; // this task keeps no results
+    }
     if (codec == JsonValueCodec.INSTANCE && !JsonValueCodec.accepts(value)) {
       return null;
     }
