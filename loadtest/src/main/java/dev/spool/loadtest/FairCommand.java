@@ -163,7 +163,7 @@ final class FairCommand implements Callable<Integer> {
 
   private WorkerOptions workerOptions(boolean fair) {
     WorkerOptions options = new WorkerOptions().setQueues("q").setConcurrency(concurrency);
-    return fair ? options.setQueueOptions("q", new QueueOptions().setFair(true).setPrefetch(concurrency)) : options;
+    return fair ? options.setQueueOptions("q", new QueueOptions().setFair(true).setPrefetch(WorkerOptions.DEFAULT_PREFETCH)) : options;
   }
 
   /** Runs {@code work} on a Spool of a fresh scratch schema, then closes everything. */

@@ -227,8 +227,26 @@ begin
         select b.key from wraps b where b.key is not null and b.key <= cursor_key
          limit p_batch - coalesce(array_length(keys, 1), 0));
     end if;
+    share := greatest(1, ceil(allowance::float8 / greatest(1, coalesce(array_length(keys, 1), 0)))::integer);
+    if p_key_concurrency is null and p_key_limit is null and not p_serial and cardinality(keys) > 0 then
+      -- fair share alone: every key's share in one statement, a probe of jobs_key_claim per key
+      ids := array(
+        select c.id
+          from unnest(keys) with ordinality as kk(key, ord)
+         cross join lateral (
+           select s.id from {schema}.jobs s
+            where s.state = 'available' and s.queue = p_queue and s.key = kk.key and s.run_at <= t and s.task = any(p_tasks)
+            order by s.priority, s.run_at, s.id
+            limit share * coalesce((select w.weight from unnest(p_weight_keys, p_weights) as w(key, weight)
+                                     where w.key = kk.key), 1)
+            for update of s skip locked) c
+         order by kk.ord
+         limit allowance);
+      allowance := allowance - cardinality(ids);
+      served_key := keys[array_length(keys, 1)];
+      keys := '{}';
+    end if;
     keys := keys || array[null::text]; -- the bucket of jobs without a key, last
-    share := greatest(1, ceil(allowance::float8 / greatest(1, array_length(keys, 1) - 1))::integer);
 
     foreach k in array keys loop
       exit when allowance <= 0;
@@ -274,6 +292,7 @@ begin
           end if;
           picked := array(select s.id from {schema}.jobs s where s.id = first_job.id and s.state = 'available'
                            for update of s skip locked);
+          blocked := true; -- the key's next job can start once this one ends
         else
           picked := array(
             select s.id from {schema}.jobs s
@@ -292,6 +311,9 @@ begin
           if used + cardinality(picked) >= p_key_limit then
             wait := least(wait, greatest(1, extract(epoch from oldest + p_key_window_ms * interval '1 millisecond' - t) * 1000));
           end if;
+        end if;
+        if p_key_concurrency is not null and n + cardinality(picked) >= p_key_concurrency then
+          blocked := true; -- at its limit now: a slot frees when one of its runs ends
         end if;
         served_key := k;
       end if;
@@ -318,7 +340,9 @@ begin
     soft_timeout_ms := r.soft_timeout_ms; flagged := r.flagged; wait_ms := null;
     return next;
   end loop;
-  if blocked and cardinality(ids) = 0 then
+  if blocked then
+    -- a key at its limit, or a serial key whose job runs: its next job may start when a run ends, on any
+    -- worker, which tells nobody; try again soon
     wait := least(wait, p_recheck_ms);
   end if;
   if wait is not null then

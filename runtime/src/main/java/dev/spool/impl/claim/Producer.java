@@ -242,10 +242,7 @@ public final class Producer implements Service {
       return;
     }
     dispatch();
-    // A limited or keyed claim may stop short of the batch with work left (a key at its limit, a serial
-    // key's next job waiting for this one): a freed slot is worth a claim there. Plain queues claim again
-    // only while their last claim came back full.
-    if ((queueHasMore || limits != null) && !dispatching) {
+    if (queueHasMore && !dispatching) {
       wake();
     }
   }
