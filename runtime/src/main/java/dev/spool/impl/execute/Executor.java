@@ -99,18 +99,18 @@ public final class Executor {
       return Future.succeededFuture();
     }
     if (registration.blocking()) {
-      return runBlocking(job, registration.handler(), options, args);
+      return runBlocking(job, registration.task(), registration.handler(), options, args);
     }
     Future<?> result = invoke(registration.handler(), args, job);
     if (result.isComplete()) {
       // Handlers that answer at once need no timer.
       job.markReturned();
-      settle(job, options, result);
+      settle(job, registration.task(), options, result);
       return Future.succeededFuture();
     }
     Promise<Void> slot = Promise.promise();
     armLimits(job, options, slot);
-    result.onComplete(ar -> returned(job, options, result, slot));
+    result.onComplete(ar -> returned(job, registration.task(), options, result, slot));
     return slot.future();
   }
 
@@ -118,7 +118,8 @@ public final class Executor {
    * Runs a blocking handler on the pool. Its limits start when a thread takes it, not while it waits for
    * one; a job cancelled or given back while it waits never starts.
    */
-  private <A> Future<Void> runBlocking(ClaimedJob job, JobHandler<A> handler, HandlerOptions options, A args) {
+  private <A> Future<Void> runBlocking(ClaimedJob job, Task<A> task, JobHandler<A> handler, HandlerOptions options,
+      A args) {
     Promise<Void> slot = Promise.promise();
     io.vertx.core.Context loop = vertx.getOrCreateContext();
     pools.<Future<?>>execute(job.queue(), () -> {
@@ -149,9 +150,9 @@ public final class Executor {
       Future<?> result = ar.failed() ? Future.failedFuture(ar.cause())
           : ar.result() == null ? Future.succeededFuture() : ar.result();
       if (result.isComplete()) {
-        returned(job, options, result, slot);
+        returned(job, task, options, result, slot);
       } else {
-        result.onComplete(done -> returned(job, options, result, slot));
+        result.onComplete(done -> returned(job, task, options, result, slot));
       }
     });
     return slot.future();
@@ -209,14 +210,14 @@ public final class Executor {
   }
 
   /** The handler returned: decide the outcome (unless the hard limit did) and free the slot. */
-  private void returned(ClaimedJob job, HandlerOptions options, Future<?> result, Promise<Void> slot) {
+  private void returned(ClaimedJob job, Task<?> task, HandlerOptions options, Future<?> result, Promise<Void> slot) {
     job.markReturned();
     if (job.timer() >= 0) {
       vertx.cancelTimer(job.timer());
     }
     Throwable timedOut = job.timedOut();
     if (timedOut == null) {
-      settle(job, options, result);
+      settle(job, task, options, result);
     } else {
       if (job.isStuck()) {
         job.stuck(false);
@@ -281,11 +282,6 @@ public final class Executor {
   }
 
   /** Decides the outcome of a run that returned: completed with its result (when it has one), or failed. */
-  private void settle(ClaimedJob job, HandlerOptions options, Future<?> result) {
-    JobHandlers.Registration<?> registration = handlers.get(job.task());
-    settle(job, registration == null ? null : registration.task(), options, result);
-  }
-
   private void settle(ClaimedJob job, Task<?> task, HandlerOptions options, Future<?> result) {
     if (!job.settle()) {
       return;
@@ -311,7 +307,7 @@ public final class Executor {
    */
   @SuppressWarnings("unchecked")
   private byte[] encodeResult(Task<?> task, Object value) {
-    if (value == null || task == null) {
+    if (value == null) {
       return null;
     }
     JobCodec<Object> codec = (JobCodec<Object>) task.resultCodec();

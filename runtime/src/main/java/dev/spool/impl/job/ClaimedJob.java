@@ -1,18 +1,18 @@
 package dev.spool.impl.job;
 
 import dev.spool.JobContext;
-import dev.spool.impl.sql.Lineage;
 import dev.spool.JobResult;
 import dev.spool.JobState;
-import io.vertx.core.json.JsonObject;
-import java.util.List;
-import java.util.Map;
+import dev.spool.impl.sql.Lineage;
 import dev.spool.impl.sql.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A job this worker holds under its lease: claimed, waiting in the prefetch buffer or running; the
