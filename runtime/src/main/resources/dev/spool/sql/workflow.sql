@@ -11,7 +11,9 @@
 -- {done_channel} by the same settle(). Locks: parents before children, each set in id order.
 
 -- Tells the dependents and awaiters of the final, flagged jobs among p_ids (others are skipped, so a
--- second call is harmless); returns how many jobs it settled.
+-- second call is harmless); returns how many jobs it settled. The acks of complete_jobs and kill_jobs
+-- read and clear the flags in their own update and call tell() directly; this is for everything else
+-- (the sweep, the children cancelled by tell(), SettleJobs).
 -- name: SettleFunction
 create or replace function {schema}.settle(p_ids bigint[]) returns integer language plpgsql as $$
 declare
@@ -19,9 +21,6 @@ declare
   finished  bigint[];
   failed    bigint[];
   told      bigint[];
-  parents   bigint[];
-  cancelled bigint[];
-  n_woken   bigint;
   total     integer := 0;
 begin
   while todo is not null and cardinality(todo) > 0 loop
@@ -34,51 +33,65 @@ begin
                and j.state in ('completed', 'dead', 'cancelled')
              order by j.id for update) s;
     exit when finished is null and failed is null and told is null;
-    parents := coalesce(finished, '{}') || coalesce(failed, '{}');
     update {schema}.jobs set has_dependents = null, awaited = null
-     where id = any(parents || coalesce(told, '{}'));
-    total := total + cardinality(parents || coalesce(told, '{}'));
-    if told is not null then
-      -- a payload holds at most 8000 bytes: 500 ids a notification
-      perform pg_notify('{done_channel}', string_agg(u.t::text, ',' order by u.i))
-         from unnest(told) with ordinality u(t, i) group by (u.i - 1) / 500;
-    end if;
-    cancelled := null;
-    if cardinality(parents) > 0 then
-      perform 1 from {schema}.jobs c
-        where c.id in (select e.child_id from {schema}.job_deps e where e.parent_id = any(parents))
-          and c.state = 'waiting'
-        order by c.id for update;
-      with hits as (
-        select e.child_id, count(*)::integer as n,
-               min(e.parent_id) filter (where e.parent_id = any(failed)) as failed_parent
-          from {schema}.job_deps e where e.parent_id = any(parents)
-         group by e.child_id),
-      changed as (
-        update {schema}.jobs c
-           set pending_parents = c.pending_parents - h.n,
-               state = case when h.failed_parent is not null and not coalesce(c.run_on_parent_failure, false)
-                              then 'cancelled'
-                            when c.pending_parents - h.n <= 0 then 'available'
-                            else 'waiting' end::{schema}.job_state,
-               finished_at = case when h.failed_parent is not null and not coalesce(c.run_on_parent_failure, false)
-                                  then now() end,
-               last_error = case when h.failed_parent is not null and not coalesce(c.run_on_parent_failure, false)
-                                 then {schema}.parent_failed(h.failed_parent) else c.last_error end,
-               watched = case when h.failed_parent is null or coalesce(c.run_on_parent_failure, false)
-                              then c.watched end
-          from hits h
-         where c.id = h.child_id and c.state = 'waiting'
-        returning c.id, c.queue, c.state, c.run_at),
-      woken as (
-        select pg_notify('{channel}', q.queue)
-          from (select distinct ch.queue from changed ch where ch.state = 'available' and ch.run_at <= now()) q)
-      select array_agg(ch.id) filter (where ch.state = 'cancelled'), (select count(*) from woken)
-        into cancelled, n_woken from changed ch;
-    end if;
-    todo := cancelled;  -- cancelled children tell their own children and awaiters
+     where id = any(coalesce(finished, '{}') || coalesce(failed, '{}') || coalesce(told, '{}'));
+    total := total + cardinality(coalesce(finished, '{}') || coalesce(failed, '{}') || coalesce(told, '{}'));
+    todo := {schema}.tell(finished, failed, told);  -- cancelled children tell their own children and awaiters
   end loop;
   return total;
+end $$;
+
+-- The telling itself, for final jobs whose flags the caller has read and cleared: p_told are announced on
+-- {done_channel}; each child of p_finished (completed parents) and p_failed (dead or cancelled ones) counts
+-- the parent off, becoming available at 0 (its queue notified) or cancelled by a failed parent. Returns the
+-- children it cancelled, for the caller to settle in turn.
+-- name: TellFunction
+create or replace function {schema}.tell(p_finished bigint[], p_failed bigint[], p_told bigint[])
+returns bigint[] language plpgsql as $$
+declare
+  parents   bigint[] := coalesce(p_finished, '{}') || coalesce(p_failed, '{}');
+  cancelled bigint[];
+  n_woken   bigint;
+begin
+  if p_told is not null then
+    -- a payload holds at most 8000 bytes: 500 ids a notification
+    perform pg_notify('{done_channel}', string_agg(u.t::text, ',' order by u.i))
+       from unnest(p_told) with ordinality u(t, i) group by (u.i - 1) / 500;
+  end if;
+  if cardinality(parents) = 0 then
+    return null;
+  end if;
+  perform 1 from {schema}.jobs c
+    where c.id in (select e.child_id from {schema}.job_deps e where e.parent_id = any(parents))
+      and c.state = 'waiting'
+    order by c.id for update;
+  with hits as (
+    select e.child_id, count(*)::integer as n,
+           min(e.parent_id) filter (where e.parent_id = any(p_failed)) as failed_parent
+      from {schema}.job_deps e where e.parent_id = any(parents)
+     group by e.child_id),
+  changed as (
+    update {schema}.jobs c
+       set pending_parents = c.pending_parents - h.n,
+           state = case when h.failed_parent is not null and not coalesce(c.run_on_parent_failure, false)
+                          then 'cancelled'
+                        when c.pending_parents - h.n <= 0 then 'available'
+                        else 'waiting' end::{schema}.job_state,
+           finished_at = case when h.failed_parent is not null and not coalesce(c.run_on_parent_failure, false)
+                              then now() end,
+           last_error = case when h.failed_parent is not null and not coalesce(c.run_on_parent_failure, false)
+                             then {schema}.parent_failed(h.failed_parent) else c.last_error end,
+           watched = case when h.failed_parent is null or coalesce(c.run_on_parent_failure, false)
+                          then c.watched end
+      from hits h
+     where c.id = h.child_id and c.state = 'waiting'
+    returning c.id, c.queue, c.state, c.run_at),
+  woken as (
+    select pg_notify('{channel}', q.queue)
+      from (select distinct ch.queue from changed ch where ch.state = 'available' and ch.run_at <= now()) q)
+  select array_agg(ch.id) filter (where ch.state = 'cancelled'), (select count(*) from woken)
+    into cancelled, n_woken from changed ch;
+  return cancelled;
 end $$;
 
 -- The last_error of a job cancelled because a parent failed: names the parent (and its step).
@@ -244,20 +257,30 @@ end $$;
 create or replace function {schema}.complete_jobs(p_ids bigint[], p_attempts integer[], p_results bytea[], p_owner text)
 returns integer language plpgsql as $$
 declare
-  done bigint[];
+  n        integer;
+  finished bigint[];
+  told     bigint[];
 begin
-  with d as (
+  -- One update finishes the jobs and clears their flags (a second update of every row cost as much as the
+  -- first). The flags it acts on are read under row locks taken first, so an await that flagged a job just
+  -- before is seen, not overwritten unannounced.
+  with flags as materialized (
+    select j.id, j.has_dependents, j.awaited from {schema}.jobs j
+     where j.id = any(p_ids) and j.lease_owner = p_owner
+     order by j.id for update),
+  d as (
     update {schema}.jobs j
-       set state = 'completed', finished_at = now(), result = o.result, lease_owner = null, lease_expires_at = null
-      from unnest(p_ids, p_attempts, p_results) as o(id, attempt, result)
-     where j.id = o.id and j.attempt = o.attempt and j.lease_owner = p_owner
-    returning j.id)
-  select array_agg(d.id) into done from d;
-  if done is null then
-    return 0;
+       set state = 'completed', finished_at = now(), result = o.result, lease_owner = null, lease_expires_at = null,
+           has_dependents = null, awaited = null
+      from unnest(p_ids, p_attempts, p_results) as o(id, attempt, result), flags f
+     where j.id = o.id and f.id = o.id and j.attempt = o.attempt and j.lease_owner = p_owner
+    returning j.id, f.has_dependents, f.awaited)
+  select count(*), array_agg(d.id) filter (where d.has_dependents), array_agg(d.id) filter (where d.awaited)
+    into n, finished, told from d;
+  if finished is not null or told is not null then
+    perform {schema}.tell(finished, null, told);  -- a completed parent cancels no child
   end if;
-  perform {schema}.settle(done);
-  return cardinality(done);
+  return n;
 end $$;
 
 -- KillJobs (complete.sql) of jobs that have dependents or are awaited, telling them in the same statement.
@@ -265,23 +288,34 @@ end $$;
 create or replace function {schema}.kill_jobs(p_ids bigint[], p_attempts integer[], p_errors text[], p_owner text)
 returns integer language plpgsql as $$
 declare
-  done bigint[];
+  n         integer;
+  failed    bigint[];
+  told      bigint[];
+  cancelled bigint[];
 begin
-  with d as (
+  -- as complete_jobs: one update, the flags read under locks taken first
+  with flags as materialized (
+    select j.id, j.has_dependents, j.awaited from {schema}.jobs j
+     where j.id = any(p_ids) and j.lease_owner = p_owner
+     order by j.id for update),
+  d as (
     update {schema}.jobs j
        set state = case when j.cancel_requested_at is null then 'dead' else 'cancelled' end::{schema}.job_state,
            finished_at = now(),
            last_error = o.error::jsonb || jsonb_build_object('at', now()),
-           lease_owner = null, lease_expires_at = null
-      from unnest(p_ids, p_attempts, p_errors) as o(id, attempt, error)
-     where j.id = o.id and j.attempt = o.attempt and j.lease_owner = p_owner
-    returning j.id)
-  select array_agg(d.id) into done from d;
-  if done is null then
-    return 0;
+           lease_owner = null, lease_expires_at = null, has_dependents = null, awaited = null
+      from unnest(p_ids, p_attempts, p_errors) as o(id, attempt, error), flags f
+     where j.id = o.id and f.id = o.id and j.attempt = o.attempt and j.lease_owner = p_owner
+    returning j.id, f.has_dependents, f.awaited)
+  select count(*), array_agg(d.id) filter (where d.has_dependents), array_agg(d.id) filter (where d.awaited)
+    into n, failed, told from d;
+  if failed is not null or told is not null then
+    cancelled := {schema}.tell(null, failed, told);
+    if cancelled is not null then
+      perform {schema}.settle(cancelled);  -- and so on down the graph
+    end if;
   end if;
-  perform {schema}.settle(done);
-  return cardinality(done);
+  return n;
 end $$;
 
 -- The leader's safety net: settles final jobs whose dependents or awaiters were not told (a cancel, a
