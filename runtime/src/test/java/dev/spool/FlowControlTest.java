@@ -78,6 +78,28 @@ class FlowControlTest extends SpoolTestBase {
   }
 
   @Test
+  void batchesFollowPriorityAcrossPrioritiesAndJobsDueLaterAtAnyPriorityWait() {
+    int[] due = {3, 1, 2, 1, 0, 3, 2, 0};
+    for (int p : due) {
+      await(spool.client().enqueue(WORK, new JsonObject().put("p", p), new EnqueueOptions().setPriority(p)));
+    }
+    for (int p : new int[] {-5, 1, 4}) { // a backlog for later, before, between and after the due priorities
+      await(spool.client().enqueue(WORK, new JsonObject().put("p", p).put("later", true),
+          new EnqueueOptions().setPriority(p).setRunAt(java.time.Instant.now().plus(Duration.ofHours(1)))));
+    }
+    List<Integer> order = new CopyOnWriteArrayList<>();
+    // batches of two with no prefetch: each claim must pick the two best due jobs across priorities
+    await(vertx.deployVerticle(() -> spool.worker(new WorkerOptions().setConcurrency(1).setBatchSize(2).setPrefetch(0),
+        new JobHandlers().register(WORK, (args, ctx) -> {
+          order.add(args.getBoolean("later", false) ? 100 : args.getInteger("p"));
+          return Future.succeededFuture();
+        })), new DeploymentOptions()));
+    eventually(Duration.ofSeconds(10), () -> order.size() == due.length);
+    assertThat(order).containsExactly(0, 0, 1, 1, 2, 2, 3, 3);
+    assertThat(count("state = 'available' and run_at > now()")).isEqualTo(3);
+  }
+
+  @Test
   void aRateLimitOfTenPerSecondHoldsAcrossThreeWorkers() throws Exception {
     await(spool.client().enqueueBatch(WORK, IntStream.range(0, 200).mapToObj(i -> new JsonObject()).toList(),
         new EnqueueOptions().setQueue("limited")));

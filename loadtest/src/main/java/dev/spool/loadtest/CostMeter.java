@@ -96,6 +96,12 @@ final class CostMeter {
         Long.parseLong(fields[14])};
   }
 
+  /** CPU time so far of another process on this machine (user and system), or -1 when it cannot be read. */
+  static long processCpuNanos(long pid) {
+    long[] times = stat(pid);
+    return times == null ? -1 : (times[0] + times[1]) * TICK_NANOS;
+  }
+
   private static Long parentOf(long pid) {
     String[] fields = statFields(pid);
     return fields == null ? null : Long.valueOf(fields[1]);

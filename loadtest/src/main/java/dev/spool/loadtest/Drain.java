@@ -83,8 +83,11 @@ final class Drain {
   private JsonObject run(Spool spool) throws InterruptedException {
     Checks checks = new Checks(spool);
     Blocking.await(checks.resetSchema());
-    progress.line("schema %s ready; enqueueing %,d jobs in batches of %,d", settings.schema, settings.jobs,
-        settings.enqueueBatch);
+    if (settings.seed != null) {
+      Blocking.await(settings.seed.seed(spool, checks));
+    }
+    progress.line("schema %s ready; enqueueing %,d jobs in batches of %,d over %,d queue(s)", settings.schema,
+        settings.jobs, settings.effectiveEnqueueBatch(), settings.queues);
 
     long enqueueStart = System.nanoTime();
     long[] ids = enqueue(spool);
@@ -105,7 +108,8 @@ final class Drain {
     long[] counts;
     boolean timedOut;
     try {
-      deployment = spool.deployWorkers(settings.workers.toWorkerOptions(), handlers, settings.workers.workers);
+      deployment = spool.deployWorkers(settings.workers.toWorkerOptions().setQueues(settings.queueNames()), handlers,
+          settings.workers.workers);
       long deadline = drainStart + TimeUnit.SECONDS.toNanos(settings.timeoutSeconds);
       timedOut = !awaitExecuted(ledger, deployment, drainStart, deadline);
       counts = timedOut ? Blocking.await(checks.countJobs()) : awaitAcked(checks, deadline);
@@ -119,6 +123,13 @@ final class Drain {
     List<Long> open = Blocking.await(checks.openJobIds());
     long lost = ledger.lost(open);
     long duplicates = ledger.duplicates();
+    Double idleStatements = null;
+    if (settings.idleSeconds > 0 && deployment.succeeded()) {
+      IdleCost idle = new IdleCost(spool, checks);
+      idleStatements = Math.round(idle.measure(settings.idleSeconds) * 10) / 10.0;
+      progress.line("idle, %,d queue(s) empty: %.1f statements/s (%s)", settings.queues, idleStatements,
+          idle.source().label);
+    }
     if (deployment.succeeded()) {
       Blocking.await(spool.vertx().undeploy(deployment.result()));
     }
@@ -140,10 +151,15 @@ final class Drain {
         .put("unexpected", ledger.unexpected())
         .put("timed_out", timedOut)
         .put("keep", settings.keep)
-        .put("enqueue_batch", settings.enqueueBatch)
+        .put("enqueue_batch", settings.effectiveEnqueueBatch())
+        .put("queues", settings.queues)
+        .put("payload_bytes", settings.payloadBytes)
         .put("cost", cost)
         .put("task", settings.task == null ? NOOP.name() : settings.task)
         .put("thread_blocked_warnings", blocked.count());
+    if (idleStatements != null) {
+      result.put("idle_statements_per_s", idleStatements);
+    }
     if (settings.task != null) {
       result.put("args", settings.taskArgs()).put("max_concurrent_handlers", mostRunning.get());
     }
@@ -204,22 +220,26 @@ final class Drain {
    * Enqueues the jobs with up to {@code enqueueInFlight} statements in flight, building the next batch
    * while the previous ones travel; returns the ids in enqueue order.
    */
-  private long[] enqueue(Spool spool) throws InterruptedException {
+  long[] enqueue(Spool spool) throws InterruptedException {
     int jobs = settings.jobs;
     long[] ids = new long[jobs];
     Semaphore inFlight = new Semaphore(settings.enqueueInFlight);
-    int batches = (jobs + settings.enqueueBatch - 1) / settings.enqueueBatch;
+    int batch = settings.effectiveEnqueueBatch();
+    int batches = (jobs + batch - 1) / batch;
     CountDownLatch done = new CountDownLatch(batches);
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    EnqueueOptions options = new EnqueueOptions();
+    List<EnqueueOptions> queues = settings.queueNames().stream().map(q -> new EnqueueOptions().setQueue(q)).toList();
     Task<JsonObject> task = settings.task == null ? NOOP : Task.json(settings.task);
     JsonObject taskArgs = settings.taskArgs();
-    for (int from = 0; from < jobs && failure.get() == null; from += settings.enqueueBatch) {
-      int n = Math.min(settings.enqueueBatch, jobs - from);
+    String padding = "x".repeat(settings.payloadBytes);
+    for (int from = 0, b = 0; from < jobs && failure.get() == null; from += batch, b++) {
+      int n = Math.min(batch, jobs - from);
       List<JsonObject> args = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        args.add(settings.task == null ? new JsonObject().put("i", from + i) : taskArgs);
+        JsonObject noop = new JsonObject().put("i", from + i);
+        args.add(settings.task != null ? taskArgs : padding.isEmpty() ? noop : noop.put("pad", padding));
       }
+      EnqueueOptions options = queues.get(b % queues.size());
       inFlight.acquire();
       int offset = from;
       spool.client().enqueueBatch(task, args, options).onComplete(ar -> {

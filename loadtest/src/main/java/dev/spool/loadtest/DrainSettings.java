@@ -1,10 +1,16 @@
 package dev.spool.loadtest;
 
 import dev.spool.BuiltInTasks;
+import dev.spool.EnqueueOptions;
 import dev.spool.JobHandlers;
+import dev.spool.Spool;
 import dev.spool.SpoolOptions;
+import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -66,8 +72,45 @@ public final class DrainSettings {
   @Option(names = "--args", description = "the arguments of every job of --task, a JSON object, e.g. '{\"ms\":20}' (default: {})")
   String args;
 
+  @Option(names = "--queues", description = "queues the jobs are spread over (one batch each, in turn) and the workers "
+      + "serve; 1 is the default queue (default: ${DEFAULT-VALUE})")
+  int queues = 1;
+
+  @Option(names = "--payload-bytes", description = "bytes of padding in every no-op job's arguments (default: ${DEFAULT-VALUE})")
+  int payloadBytes;
+
   @Mixin
   WorkerSettings workers = new WorkerSettings();
+
+  /** Rows {@code scale} adds after the reset and before the jobs are enqueued; null for none. */
+  Seed seed;
+
+  /** Seconds of idle statements/s to measure after the drain, the workers still running; 0 for none. */
+  int idleSeconds;
+
+  /** What a run puts in the table first (history, a backlog due later), measured against the same run without. */
+  @FunctionalInterface
+  interface Seed {
+    /** Adds the rows; the scratch schema is fresh. */
+    Future<Void> seed(Spool spool, Checks checks);
+  }
+
+  /** The queues the jobs go to: the default queue alone, or {@code q0001} to {@code qN}. */
+  List<String> queueNames() {
+    if (queues == 1) {
+      return List.of(EnqueueOptions.DEFAULT_QUEUE);
+    }
+    List<String> names = new ArrayList<>(queues);
+    for (int i = 1; i <= queues; i++) {
+      names.add(String.format(Locale.ROOT, "q%04d", i));
+    }
+    return names;
+  }
+
+  /** Jobs per enqueue statement: no more than each queue's share, so that every queue gets work. */
+  int effectiveEnqueueBatch() {
+    return Math.max(1, Math.min(enqueueBatch, (jobs + queues - 1) / queues));
+  }
 
   /** The same run with another job count and no warm-up of its own: the warm-up run. */
   DrainSettings warmup() {
@@ -82,6 +125,8 @@ public final class DrainSettings {
     warmup.timeoutSeconds = timeoutSeconds;
     warmup.task = task;
     warmup.args = args;
+    warmup.queues = queues;
+    warmup.payloadBytes = payloadBytes;
     warmup.workers = workers;
     return warmup;
   }
@@ -100,8 +145,11 @@ public final class DrainSettings {
     if (warmupJobs < 0) {
       throw new IllegalArgumentException("--warmup-jobs must be zero or positive, got " + warmupJobs);
     }
-    if (jobs < 1 || enqueueBatch < 1 || enqueueInFlight < 1 || timeoutSeconds < 1) {
-      throw new IllegalArgumentException("--jobs, --enqueue-batch, --enqueue-in-flight and --timeout must be at least 1");
+    if (jobs < 1 || enqueueBatch < 1 || enqueueInFlight < 1 || timeoutSeconds < 1 || queues < 1) {
+      throw new IllegalArgumentException("--jobs, --enqueue-batch, --enqueue-in-flight, --timeout and --queues must be at least 1");
+    }
+    if (payloadBytes < 0 || (payloadBytes > 0 && task != null)) {
+      throw new IllegalArgumentException("--payload-bytes must be zero or positive, and pads the no-op jobs only (not --task)");
     }
     if (args != null && task == null) {
       throw new IllegalArgumentException("--args needs --task");

@@ -5,14 +5,31 @@
 -- name: DropSchema
 drop schema if exists {schema} cascade
 
--- Rows not finished yet (available, running, dead, cancelled) and rows kept as completed.
+-- Rows not finished yet (available, running, dead, cancelled) and rows kept as completed. Jobs due more
+-- than a day from now are a backlog scale put there (it measures claims beside them), not the run's.
 -- name: CountJobs
-select count(*) filter (where state <> 'completed') as open,
+select count(*) filter (where state <> 'completed' and run_at < now() + interval '1 day') as open,
        count(*) filter (where state = 'completed') as completed
   from {schema}.jobs
 
 -- name: OpenJobIds
-select id from {schema}.jobs where state <> 'completed'
+select id from {schema}.jobs where state <> 'completed' and run_at < now() + interval '1 day'
+
+-- scale: $1 jobs kept as history (completed rows, as a worker with keep-completed leaves them) in the
+-- default queue, then vacuumed and analysed as autovacuum would have by then.
+-- name: SeedHistory
+insert into {schema}.jobs (queue, task, args, state, attempt, attempted_at, finished_at)
+select 'default', 'loadtest.noop', convert_to('{"i":' || i || '}', 'UTF8'), 'completed', 1, now(), now()
+  from generate_series(1, $1) as i
+
+-- scale: $1 jobs of the same task in the default queue, due in a week.
+-- name: SeedBacklog
+insert into {schema}.jobs (queue, task, args, run_at)
+select 'default', 'loadtest.noop', convert_to('{"i":' || i || '}', 'UTF8'), now() + interval '7 days'
+  from generate_series(1, $1) as i
+
+-- name: VacuumJobs
+vacuum (analyze) {schema}.jobs
 
 -- Statements that mention the schema, as counted by pg_stat_statements ($1 is a LIKE pattern, passed
 -- as a parameter so that this query's own text does not match it).

@@ -98,7 +98,10 @@ public final class Worker extends WorkerVerticle {
             // A worker's writes are claims and outcomes, never enqueues: if PostgreSQL crashes before
             // flushing one, the job runs again (a lost claim is claimed anew, a lost ack is rescued),
             // so waiting for the WAL flush on each of them buys nothing that at-least-once needs.
-            .addProperty("synchronous_commit", "off"))
+            .addProperty("synchronous_commit", "off")
+            // Its statements are short and prepared once; the generic plan's cost guesses (an unknown LIMIT)
+            // can reach the JIT threshold, and compiling then costs hundreds of ms per statement.
+            .addProperty("jit", "off"))
         .using(vertx)
         .build();
     Completer completer = new Completer(vertx, client, queries, owner, spool.options().keepsCompletedJobs(),
