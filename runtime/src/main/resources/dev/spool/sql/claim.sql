@@ -366,3 +366,20 @@ begin
     return next;
   end if;
 end $$
+
+-- The fallback poll of a worker serving several queues (QueuePoller): which of the queues $1 have a due job
+-- of the tasks $2 and are not paused. Each queue is looked at like ClaimJobs does, one priority at a time,
+-- so a backlog due later is never read.
+-- name: DueQueues
+select q.name from unnest($1::text[]) as q(name)
+ where not exists (select 1 from {schema}.queues p where p.name = q.name and p.paused)
+   and exists (
+     with recursive prio(p) as (
+       (select priority from {schema}.jobs where state = 'available' and queue = q.name order by priority limit 1)
+       union all
+       select (select n.priority from {schema}.jobs n where n.state = 'available' and n.queue = q.name
+                  and n.priority > prio.p order by n.priority limit 1)
+         from prio where prio.p is not null)
+     select 1 from prio
+      where exists (select 1 from {schema}.jobs j where j.state = 'available' and j.queue = q.name
+                       and j.priority = prio.p and j.run_at <= now() and j.task = any($2)))

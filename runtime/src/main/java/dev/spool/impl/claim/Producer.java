@@ -80,6 +80,7 @@ public final class Producer implements Service {
   private Promise<Void> idle;
   private ClaimLimits limits;
   private String limitedClaimSql;
+  private boolean ownPoll = true;
 
   public Producer(Vertx vertx, SqlClient client, Queries queries, String queue, Set<String> tasks, String owner,
       WorkerOptions options, Executor executor, Completer completer, Stats.Recorder stats) {
@@ -108,10 +109,25 @@ public final class Producer implements Service {
     this.limitedClaimSql = queries.get(limits.statement());
   }
 
-  /** Claims at once, then whenever woken, polling as a fallback. */
+  /** Leaves the fallback poll to a {@link QueuePoller} of the worker's queues; call before start. */
+  public void polledTogether() {
+    this.ownPoll = false;
+  }
+
+  /**
+   * True when the last claim found the queue drained and nothing is on its way: only a wake-up (a NOTIFY,
+   * a due retry, the poll) makes it claim again.
+   */
+  public boolean waitsForWork() {
+    return !stopped && !queueHasMore && claimsInFlight == 0;
+  }
+
+  /** Claims at once, then whenever woken, polling as a fallback (its own poll, or the worker's). */
   @Override
   public Future<Void> start() {
-    pollTimer = vertx.setPeriodic(options.getPollInterval().toMillis(), t -> wake());
+    if (ownPoll) {
+      pollTimer = vertx.setPeriodic(options.getPollInterval().toMillis(), t -> wake());
+    }
     wake();
     return Future.succeededFuture();
   }

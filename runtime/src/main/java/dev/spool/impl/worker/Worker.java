@@ -8,6 +8,7 @@ import dev.spool.impl.ServiceGroup;
 import dev.spool.impl.SpoolInternals;
 import dev.spool.impl.claim.ClaimLimits;
 import dev.spool.impl.claim.Producer;
+import dev.spool.impl.claim.QueuePoller;
 import dev.spool.impl.complete.Completer;
 import dev.spool.impl.execute.BlockingPools;
 import dev.spool.impl.execute.Executor;
@@ -142,6 +143,10 @@ public final class Worker extends WorkerVerticle {
         queries.cancelChannel(), this::cancelRequested)
         .awaits(context, queries.awaitChannel(), id -> awaitRequested(completer, id)));
     services.add(completer);
+    if (producers.size() > 1) {
+      services.add(new QueuePoller(vertx, client, queries, producers, handlers.taskNames().toArray(String[]::new),
+          options.getPollInterval()));
+    }
     services.add(new ServiceGroup(new ArrayList<>(producers.values())));
     services.add(elector);
     services.add(new Recycler(vertx, options, spool.stats(), spool.recycling()));
