@@ -27,7 +27,7 @@ function renderLineage(job) {
     $('#job-workflow').replaceChildren(...(job.workflow_id != null
       ? [el('a', { href: '#/workflows/' + job.workflow_id, id: 'job-workflow-link' }, 'Workflow ' + job.workflow_id),
         job.step ? ', step ' + job.step : '']
-      : ['none (its parents were given at enqueue, with depends_on)']));
+      : ['none (linked with depends_on, outside a workflow)']));
     $('#job-parents').replaceChildren(...idLinks(parents));
     $('#job-children').replaceChildren(...idLinks(children));
   }
