@@ -143,6 +143,12 @@ public interface JobAdmin {
   /** The job's state, result (or error) and progress, with its parents' and children's ids; empty when unknown. */
   Future<Optional<JsonObject>> outcome(long id);
 
+  /**
+   * The results (or errors) of the stored jobs among {@code ids}, in id order; ids no longer stored are left
+   * out. One statement for all of them, so a workflow's view reads its steps' results in one round trip.
+   */
+  Future<List<JobResult>> results(List<Long> ids);
+
   /** A workflow's steps and their states; empty when there is no such workflow. */
   Future<Optional<WorkflowStatus>> workflow(long workflowId);
 

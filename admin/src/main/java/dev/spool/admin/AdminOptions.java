@@ -1,10 +1,13 @@
 package dev.spool.admin;
 
+import dev.spool.QueueOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -27,6 +30,9 @@ import java.util.regex.Pattern;
  *   <li>{@code requireServedQueues}: {@code /ready} fails when due jobs of a queue that is not paused have no
  *       live worker that can claim them (none serves the queue, or none of its workers handles the task).
  *   <li>{@code queueRefresh}: how often the queue gauges of {@code /metrics} are refreshed from the database.
+ *   <li>{@code queueOptions}: the settings of the queues as this node's workers have them (not read from
+ *       JSON: the worker command passes its own). The keys view shows a keyed queue's limits and weights
+ *       from them, because the database does not hold them: every claim passes its worker's figures.
  * </ul>
  */
 public class AdminOptions {
@@ -61,6 +67,7 @@ public class AdminOptions {
   private Duration queueRefresh = DEFAULT_QUEUE_REFRESH;
   private boolean dashboard = DEFAULT_DASHBOARD;
   private int dashboardCountLimit = DEFAULT_DASHBOARD_COUNT_LIMIT;
+  private Map<String, QueueOptions> queueOptions = Map.of();
 
   public AdminOptions() {}
 
@@ -78,6 +85,7 @@ public class AdminOptions {
     this.queueRefresh = other.queueRefresh;
     this.dashboard = other.dashboard;
     this.dashboardCountLimit = other.dashboardCountLimit;
+    this.queueOptions = other.queueOptions;
   }
 
   /** Reads {@code host, port, token, allowedHosts (an array), maxFailureRate, rateWindowMs, minRunsForRate, maxOldestAvailableMs, requireLeader, requireServedQueues, queueRefreshMs, dashboard, dashboardCountLimit}. */
@@ -289,6 +297,24 @@ public class AdminOptions {
       throw new IllegalArgumentException("dashboardCountLimit must be at least 1, got " + dashboardCountLimit);
     }
     this.dashboardCountLimit = dashboardCountLimit;
+    return this;
+  }
+
+  /** The settings of one queue as this node's workers have them, or null when it has none. */
+  public QueueOptions getQueueOptions(String queue) {
+    QueueOptions options = queueOptions.get(queue);
+    return options == null ? null : new QueueOptions(options);
+  }
+
+  /** Tells the keys view one queue's limits and weights (see {@link QueueOptions}); null removes them. */
+  public AdminOptions setQueueOptions(String queue, QueueOptions options) {
+    Map<String, QueueOptions> copy = new LinkedHashMap<>(queueOptions);
+    if (options == null) {
+      copy.remove(queue);
+    } else {
+      copy.put(queue, new QueueOptions(options));
+    }
+    this.queueOptions = Map.copyOf(copy);
     return this;
   }
 }

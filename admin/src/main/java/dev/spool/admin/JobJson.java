@@ -5,7 +5,12 @@ import dev.spool.JobEvent;
 import dev.spool.JobExplanation;
 import dev.spool.Unserved;
 import dev.spool.WorkerStatus;
+import dev.spool.JobResult;
 import dev.spool.JobState;
+import dev.spool.QueueKeys;
+import dev.spool.QueueOptions;
+import dev.spool.RateLimit;
+import dev.spool.WorkflowStatus;
 import dev.spool.QueueActivity;
 import dev.spool.QueueSummary;
 import io.vertx.core.buffer.Buffer;
@@ -155,6 +160,63 @@ public final class JobJson {
           .put("leader", w.leader()));
     }
     return array;
+  }
+
+  /** The step {@link dev.spool.Workflow#chord} names its callback: the workflow views show it apart. */
+  public static final String CALLBACK_STEP = "callback";
+
+  /**
+   * A workflow with each step's {@code children} (its dependents among the stored steps) and {@code result}
+   * (from {@code results}, null for a step without one), and {@code callback}: the id of its callback step,
+   * or null when it has none.
+   */
+  public static JsonObject workflow(WorkflowStatus workflow, List<JobResult> results) {
+    Map<Long, List<Long>> children = new java.util.HashMap<>();
+    for (WorkflowStatus.StepStatus step : workflow.steps()) {
+      step.parents().forEach(parent -> children.computeIfAbsent(parent, p -> new java.util.ArrayList<>()).add(step.id()));
+    }
+    Map<Long, JobResult> byId = new java.util.HashMap<>();
+    results.forEach(r -> byId.put(r.id(), r));
+    JsonObject json = workflow.toJson();
+    Long callback = null;
+    for (Object s : json.getJsonArray("steps")) {
+      JsonObject step = (JsonObject) s;
+      long id = step.getLong("id");
+      step.put("children", new JsonArray(children.getOrDefault(id, List.of())));
+      JobResult result = byId.get(id);
+      JobResult.putResult(step, result == null ? null : result.bytes());
+      if (CALLBACK_STEP.equals(step.getString("step"))) {
+        callback = id;
+      }
+    }
+    return json.put("callback", callback);
+  }
+
+  /**
+   * The keys of a keyed queue: {@code {queue, keys_with_work, limits, busiest: [{key, available, running,
+   * recent_starts, oldest_wait_seconds, weight}]}}. {@code limits} ({@code fair, serial, key_concurrency,
+   * key_rate_limit: {count, per_ms}, key_weights}) and each {@code weight} are this node's settings of the
+   * queue, null when it has none: the database does not keep them.
+   */
+  public static JsonObject keys(QueueKeys keys, QueueOptions settings) {
+    Map<String, Integer> weights = settings == null ? Map.of() : settings.getKeyWeights();
+    JsonArray busiest = new JsonArray();
+    for (QueueKeys.Key k : keys.busiest()) {
+      busiest.add(new JsonObject().put("key", k.key()).put("available", k.available()).put("running", k.running())
+          .put("recent_starts", k.recentStarts())
+          .put("oldest_wait_seconds", k.oldestWait() == null ? null : k.oldestWait().toMillis() / 1000.0)
+          .put("weight", settings == null ? null : weights.getOrDefault(k.key(), 1)));
+    }
+    JsonObject limits = null;
+    if (settings != null) {
+      RateLimit rate = settings.getKeyRateLimit();
+      limits = new JsonObject().put("fair", settings.isFair()).put("serial", settings.isSerial())
+          .put("key_concurrency", settings.getKeyConcurrency())
+          .put("key_rate_limit", rate == null ? null : new JsonObject().put("count", rate.count()).put("per_ms", rate.per().toMillis()))
+          .put("key_weights", new JsonObject(new java.util.TreeMap<String, Object>(weights)));
+    }
+    return new JsonObject().put("queue", keys.queue()).put("keys_with_work", keys.keysWithWork()).put("limits", limits)
+        .put("busiest", busiest);
   }
 
   /** Jobs per state over all queues. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spool.BuiltInTasks;
 import dev.spool.JobHandlers;
+import dev.spool.JobRequest;
 import dev.spool.StepOptions;
 import dev.spool.Task;
 import dev.spool.WorkerOptions;
@@ -71,9 +72,56 @@ class AdminWorkflowApiTest extends SpoolTestBase {
     Http http = start();
     Http.Response missing = http.get("/api/workflows/987654321");
     assertThat(missing.status()).isEqualTo(404);
-    assertThat(missing.json().getInteger("status")).isEqualTo(404);
+    assertThat(missing.json()).isEqualTo(new JsonObject().put("error", "no workflow 987654321").put("status", 404));
     assertThat(http.get("/api/workflows/abc").status()).isEqualTo(400);
     assertThat(http.delete("/api/workflows/abc").status()).isEqualTo(400);
+    // every malformed id is the caller's mistake, said in one line: never a 500
+    for (String bad : new String[] {"0", "-3", "1.5", "1e3", "99999999999999999999", "%20"}) {
+      Http.Response refused = http.get("/api/workflows/" + bad);
+      assertThat(refused.status()).as(bad).isEqualTo(400);
+      assertThat(refused.json().getString("error")).as(bad).startsWith("workflow id must be a positive integer");
+    }
+    assertThat(http.get("/api/workflows/12?verbose=true").status()).isEqualTo(400);
+  }
+
+  @Test
+  void aFinishedChordShowsItsResultsChildrenAndItsCallback() {
+    Http http = start();
+    await(spool.deployWorkers(new WorkerOptions(), BuiltInTasks.register(new JobHandlers()), 1));
+    WorkflowRun run = await(spool.client().enqueueWorkflow(Workflow.chord("resize",
+        java.util.List.of(JobRequest.of(BuiltInTasks.ECHO, new JsonObject().put("w", 100)),
+            JobRequest.of(BuiltInTasks.ECHO, new JsonObject().put("w", 200))),
+        JobRequest.of(BuiltInTasks.ECHO, new JsonObject().put("done", true)))));
+    eventually(Duration.ofSeconds(20), () -> http.get("/api/workflows/" + run.id()).json().getBoolean("finished"));
+
+    JsonObject wf = http.get("/api/workflows/" + run.id()).json();
+    long callback = run.id("callback");
+    assertThat(wf.getLong("callback")).isEqualTo(callback);
+    assertThat(wf.getJsonObject("counts")).isEqualTo(new JsonObject().put("completed", 3));
+    JsonObject first = step(wf, "1");
+    assertThat(first.getJsonObject("result")).isEqualTo(new JsonObject().put("w", 100));
+    assertThat(first.getJsonArray("children")).isEqualTo(new JsonArray().add(callback));
+    assertThat(step(wf, "2").getJsonObject("result")).isEqualTo(new JsonObject().put("w", 200));
+    JsonObject last = step(wf, "callback");
+    assertThat(last.getJsonArray("parents")).isEqualTo(new JsonArray().add(run.id("1")).add(run.id("2")));
+    assertThat(last.getJsonArray("children")).isEmpty();
+    assertThat(last.getJsonObject("result")).isEqualTo(new JsonObject().put("done", true));
+  }
+
+  @Test
+  void aWorkflowWithoutACallbackSaysSoAndItsUnfinishedStepsHaveNoResult() {
+    Http http = start();
+    WorkflowRun run = importWorkflow();
+    JsonObject wf = http.get("/api/workflows/" + run.id()).json();
+    assertThat(wf.containsKey("callback")).isTrue();
+    assertThat(wf.getValue("callback")).isNull();
+    assertThat(step(wf, "fetch").getJsonArray("children")).isEqualTo(new JsonArray().add(run.id("parse")));
+    assertThat(step(wf, "fetch").getValue("result")).isNull();
+  }
+
+  private static JsonObject step(JsonObject workflow, String name) {
+    return workflow.getJsonArray("steps").stream().map(JsonObject.class::cast)
+        .filter(s -> name.equals(s.getString("step"))).findFirst().orElseThrow(() -> new AssertionError("no step " + name));
   }
 
   @Test

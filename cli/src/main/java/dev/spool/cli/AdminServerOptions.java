@@ -44,6 +44,11 @@ final class AdminServerOptions {
       return;
     }
     options = new AdminOptions(config.admin()).validate();
+    // the keys view shows the limits and weights the workers claim with; the database does not hold them
+    dev.spool.WorkerOptions workers = config.workerOptions();
+    for (String queue : workers.toJson().getJsonObject("queueOptions", new io.vertx.core.json.JsonObject()).fieldNames()) {
+      options.setQueueOptions(queue, workers.getQueueOptions(queue));
+    }
     metricsOn = config.metrics().getBoolean("enabled", true);
     jvmMetrics = config.metrics().getBoolean("jvm", true);
   }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     description = "Spool, a reactive job runtime for Vert.x on PostgreSQL.",
     subcommands = {DemoCommand.class, WorkerCommand.class, ConfigCommand.class, MigrateCommand.class, EnqueueCommand.class,
         StatsCommand.class, JobsCommand.class, DeadCommand.class, QueuesCommand.class,
-        WorkersCommand.class})
+        WorkersCommand.class, WorkflowsCommand.class})
 public final class SpoolCommand implements Runnable {
 
   @Override

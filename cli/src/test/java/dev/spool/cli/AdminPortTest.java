@@ -92,6 +92,56 @@ class AdminPortTest extends SpoolTestBase {
   }
 
   @Test
+  void theKeysViewShowsTheLimitsAndWeightsTheWorkerClaimsAKeyedQueueWith() throws Exception {
+    java.nio.file.Path config = java.nio.file.Files.createTempFile("spool-keys", ".yaml");
+    java.nio.file.Files.writeString(config, """
+        queues:
+          tenants:
+            fair: true
+            keyConcurrency: 2
+            keyRateLimit: 10/1s
+            keyWeights:
+              acme: 3
+        """);
+    Process worker = worker("--admin-port", "0", "--queues", "tenants", "--config", config.toString());
+    BlockingQueue<String> lines = lines(worker);
+    try {
+      Http http = new Http(adminPort(lines, 60));
+      // due in an hour: open, so the key has work, but not claimed while the test looks
+      await(spool.client().enqueue(BuiltInTasks.NOOP, new JsonObject(),
+          new EnqueueOptions().setQueue("tenants").setKey("acme").setDelay(Duration.ofHours(1))));
+      JsonObject keys = http.get("/api/queues/tenants/keys").json();
+      assertThat(keys.getJsonObject("limits")).isEqualTo(new JsonObject().put("fair", true).put("serial", false)
+          .put("key_concurrency", 2).put("key_rate_limit", new JsonObject().put("count", 10).put("per_ms", 1000))
+          .put("key_weights", new JsonObject().put("acme", 3)));
+      assertThat(keys.getJsonArray("busiest").getJsonObject(0).getInteger("weight")).isEqualTo(3);
+      // a queue the file does not configure: its keys, no limits
+      assertThat(http.get("/api/queues/default/keys").json().getValue("limits")).isNull();
+    } finally {
+      worker.toHandle().destroy();
+      assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      java.nio.file.Files.deleteIfExists(config);
+    }
+  }
+
+  /** The port of the admin API line a process prints within {@code seconds}. */
+  private static int adminPort(BlockingQueue<String> lines, int seconds) throws InterruptedException {
+    StringBuilder seen = new StringBuilder();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      String line = lines.poll(1, TimeUnit.SECONDS);
+      if (line != null) {
+        seen.append(line).append('\n');
+        Matcher m = ADMIN_LINE.matcher(line);
+        if (m.find()) {
+          return Integer.parseInt(m.group(1));
+        }
+      }
+    }
+    throw new AssertionError("no admin API line within " + seconds + " s; the process printed:\n" + seen);
+  }
+
+  @Test
   void offLoopbackWithoutATokenTheWorkerRefusesToStart() throws Exception {
     Process worker = worker("--admin-port", "0", "--admin-host", "0.0.0.0");
     String out = new String(worker.getInputStream().readAllBytes());

@@ -107,15 +107,18 @@ select queue, case when state = 'available' and run_at > now() then 'scheduled' 
  group by 1, 2
 
 -- The keys of a keyed queue that have open jobs, busiest first, with their running jobs and the starts in
--- their rate log (trimmed to the window by every claim); keys_with_work counts them all. Reads the open
--- keyed jobs of the queue through jobs_key_open.
+-- their rate log (trimmed to the window by every claim) and how long their oldest due job has waited (null
+-- when none is due); keys_with_work counts them all. Reads the open keyed jobs of the queue through
+-- jobs_key_open.
 -- name: QueueKeys
 with per_key as (
   select key, count(*) filter (where state = 'available') as available,
-         count(*) filter (where state = 'running') as running
+         count(*) filter (where state = 'running') as running,
+         extract(epoch from now() - min(run_at) filter (where state = 'available' and run_at <= now()))::float8
+           as oldest_wait_seconds
     from {schema}.jobs where queue = $1 and key is not null and state in ('available', 'running')
    group by key)
-select k.key, k.available, k.running, count(*) over () as keys_with_work,
+select k.key, k.available, k.running, k.oldest_wait_seconds, count(*) over () as keys_with_work,
        coalesce((select cardinality(l.starts) from {schema}.rate_limits l where l.key = 'key:' || $1 || ':' || k.key), 0) as recent_starts
   from per_key k
  order by k.available + k.running desc, k.key

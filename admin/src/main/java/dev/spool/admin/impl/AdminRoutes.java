@@ -10,7 +10,7 @@ import dev.spool.QueueActivity;
 import dev.spool.QueueSummary;
 import dev.spool.Spool;
 import dev.spool.Unserved;
-import io.vertx.core.json.JsonArray;
+import dev.spool.WorkflowStatus;
 import dev.spool.admin.AdminOptions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -107,10 +107,8 @@ public final class AdminRoutes {
             : Future.succeededFuture(new Reply(200, JobJson.explanation(found.get())))))));
     router.delete("/api/jobs/:id").handler(ctx -> respond(ctx, cancelJob(ctx)));
     router.post("/api/jobs/:id/retry").handler(ctx -> respond(ctx, retryJob(ctx)));
-    router.get("/api/workflows/:id").handler(ctx -> respond(ctx, id(ctx).compose(id -> admin.workflow(id)
-        .compose(wf -> wf.isPresent() ? Future.succeededFuture(new Reply(200, wf.get().toJson()))
-            : Future.failedFuture(notFound(id))))));
-    router.delete("/api/workflows/:id").handler(ctx -> respond(ctx, id(ctx).compose(id -> admin.cancelWorkflow(id)
+    router.get("/api/workflows/:id").handler(ctx -> respond(ctx, workflowId(ctx).compose(this::showWorkflow)));
+    router.delete("/api/workflows/:id").handler(ctx -> respond(ctx, workflowId(ctx).compose(id -> admin.cancelWorkflow(id)
         .map(n -> new Reply(200, new JsonObject().put("id", id).put("cancelled", n))))));
     router.get("/api/dead").handler(ctx -> respond(ctx, listDead(ctx)));
     router.post("/api/dead/retry").handler(ctx -> respond(ctx, bulk(ctx, false, admin::retryDead, "retried")));
@@ -265,6 +263,19 @@ public final class AdminRoutes {
     }));
   }
 
+  /** A workflow's steps with their states, parents, children and results, and its callback. */
+  private Future<Reply> showWorkflow(long id) {
+    return admin.workflow(id).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(ApiError.notFound("no workflow " + id));
+      }
+      // only completed steps have results; one statement reads them all
+      List<Long> completed = found.get().steps().stream().filter(s -> s.state() == JobState.COMPLETED)
+          .map(WorkflowStatus.StepStatus::id).toList();
+      return admin.results(completed).map(results -> new Reply(200, JobJson.workflow(found.get(), results)));
+    });
+  }
+
   private Future<Reply> cancelJob(RoutingContext ctx) {
     return id(ctx).compose(id -> spool.client().cancel(id).compose(result -> {
       JsonObject body = new JsonObject().put("id", id).put("result", result.name().toLowerCase(Locale.ROOT));
@@ -378,13 +389,8 @@ public final class AdminRoutes {
       checkParams(ctx, Set.of("limit"));
       String limit = ctx.request().getParam("limit");
       p.complete(limit == null ? 20 : parseInt("limit", limit, 1));
-    }).compose(limit -> admin.keys(queue, Math.min(limit, 1000))).map(keys -> {
-      JsonArray busiest = new JsonArray();
-      keys.busiest().forEach(k -> busiest.add(new JsonObject().put("key", k.key()).put("available", k.available())
-          .put("running", k.running()).put("recent_starts", k.recentStarts())));
-      return new Reply(200, new JsonObject().put("queue", queue).put("keys_with_work", keys.keysWithWork())
-          .put("busiest", busiest));
-    });
+    }).compose(limit -> admin.keys(queue, Math.min(limit, 1000)))
+        .map(keys -> new Reply(200, JobJson.keys(keys, options.getQueueOptions(queue))));
   }
 
   private Future<Reply> queueCommand(RoutingContext ctx, boolean pause) {
@@ -468,8 +474,16 @@ public final class AdminRoutes {
 
   /** The job id of the path; the routes that take one take no parameters. */
   private static Future<Long> id(RoutingContext ctx) {
+    return pathId(ctx, "job id");
+  }
+
+  private static Future<Long> workflowId(RoutingContext ctx) {
+    return pathId(ctx, "workflow id");
+  }
+
+  private static Future<Long> pathId(RoutingContext ctx, String what) {
     return Future.future(p -> {
-      long id = parseLong("job id", ctx.pathParam("id"));
+      long id = parseLong(what, ctx.pathParam("id"));
       checkParams(ctx, Set.of());
       p.complete(id);
     });

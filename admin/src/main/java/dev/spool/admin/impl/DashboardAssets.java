@@ -19,6 +19,7 @@ final class DashboardAssets {
   private static final Map<String, String> TYPES = Map.of(
       "index.html", "text/html; charset=utf-8",
       "dashboard.js", "text/javascript; charset=utf-8",
+      "views.js", "text/javascript; charset=utf-8",
       "dashboard.css", "text/css; charset=utf-8");
 
   private final Map<String, Buffer> files;
@@ -27,6 +28,7 @@ final class DashboardAssets {
     this.files = Map.of(
         "index.html", read("index.html"),
         "dashboard.js", read("dashboard.js"),
+        "views.js", read("views.js"),
         "dashboard.css", read("dashboard.css"));
   }
 

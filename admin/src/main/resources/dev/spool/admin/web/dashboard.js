@@ -142,7 +142,8 @@ function renderOverview(data) {
       el('td', { class: 'num' }, num(q.failed_per_s)),
       el('td', { class: 'num' }, q.lag_ms_avg === null ? '–' : num(q.lag_ms_avg) + ' / ' + num(q.lag_ms_max, 0) + ' ms'),
       el('td', { class: 'num' }, seconds(q.next_wait_seconds)),
-      el('td', {}, button)));
+      el('td', {}, button, ' ', el('a', { href: '#/queues/' + encodeURIComponent(q.name) + '/keys', 'data-keys': q.name,
+        title: 'keys with work in this queue, their limits and waits' }, 'Keys'))));
   }
   $('#queues-empty').hidden = data.queues.length > 0;
   $('#count-limit').textContent = fmt.format(data.count_limit);
@@ -223,7 +224,7 @@ function formParams(form, names) {
   return p;
 }
 
-function searchParams() { return formParams($('#search'), ['task', 'queue', 'state']); }
+function searchParams() { return formParams($('#search'), ['task', 'queue', 'key', 'state']); }
 
 async function loadJobs(params, append) {
   const note = $('#search-note');
@@ -258,7 +259,7 @@ async function loadJobs(params, append) {
 
 function showJobs(query) {
   const form = $('#search');
-  for (const k of ['id', 'task', 'queue', 'state']) form.elements[k].value = query.get(k) || '';
+  for (const k of ['id', 'task', 'queue', 'key', 'state']) form.elements[k].value = query.get(k) || '';
   $('#search-note').className = 'muted';
   loadJobs(searchParams(), false);
 }
@@ -276,6 +277,7 @@ async function showJob(id) {
     for (const s of ['#job-fields tbody', '#job-history tbody']) $(s).replaceChildren();
     for (const s of ['#job-args', '#job-error', '#job-history-note']) $(s).textContent = '';
     $('#job-retry').hidden = $('#job-cancel').hidden = true;
+    $('#job-lineage').hidden = $('#job-outcome').hidden = true;
     return;
   }
   $('#job-title').replaceChildren('Job ' + job.id + ' · ' + job.task + ' · ', el('span', { class: 'state state-' + job.state, id: 'job-state' }, job.state));
@@ -302,6 +304,7 @@ async function showJob(id) {
     $('#job-history-note').textContent = 'Job history is off, so only the last error is kept; turn it on with '
       + '"spool migrate --history on".';
   }
+  renderLineage(job); // views.js: workflow, parents, children, result
   explainJob(job);
   $('#job-retry').hidden = !['dead', 'cancelled'].includes(job.state);
   $('#job-cancel').hidden = !['available', 'scheduled', 'running'].includes(job.state);
@@ -406,26 +409,37 @@ function route() {
   const query = new URLSearchParams(qs || '');
   const m = path.match(/^\/jobs\/(\d+)$/);
   if (m) return { view: 'job', id: m[1], query };
+  // any text after /workflows/: the API says what is wrong with an id that is not one
+  const w = path.match(/^\/workflows\/([^/]+)$/);
+  if (w) return { view: 'workflow', id: decodeURIComponent(w[1]), query };
+  const k = path.match(/^\/queues\/([^/]+)\/keys$/);
+  if (k) return { view: 'keys', queue: decodeURIComponent(k[1]), query };
   if (path === '/jobs') return { view: 'jobs', query };
   if (path === '/dead') return { view: 'dead', query };
   return { view: 'overview', query };
 }
 
+const VIEWS = ['overview', 'jobs', 'job', 'workflow', 'keys', 'dead'];
+// The tab a view belongs to: a job and a workflow are found from Jobs, a queue's keys from Queues.
+const NAV_OF = { job: 'jobs', workflow: 'jobs', keys: 'overview' };
+
 function render() {
   const r = route();
   $('#login').hidden = true;
-  for (const v of ['overview', 'jobs', 'job', 'dead']) $('#view-' + v).hidden = v !== r.view;
+  for (const v of VIEWS) $('#view-' + v).hidden = v !== r.view;
   document.querySelectorAll('nav a').forEach(a => a.classList.toggle('active',
-    a.dataset.nav === r.view || (r.view === 'job' && a.dataset.nav === 'jobs')));
+    a.dataset.nav === (NAV_OF[r.view] || r.view)));
   if (r.view !== 'overview') setStatus('');
   if (r.view === 'overview') pollOverview();
   else if (r.view === 'jobs') showJobs(r.query);
   else if (r.view === 'job') showJob(r.id);
+  else if (r.view === 'workflow') showWorkflow(r.id);
+  else if (r.view === 'keys') showKeys(r.queue);
   else if (r.view === 'dead') showDead(r.query);
 }
 
 function showLogin() {
-  for (const v of ['overview', 'jobs', 'job', 'dead']) $('#view-' + v).hidden = true;
+  for (const v of VIEWS) $('#view-' + v).hidden = true;
   $('#login').hidden = false;
   $('#login-error').textContent = token() ? 'That token was refused.' : '';
 }

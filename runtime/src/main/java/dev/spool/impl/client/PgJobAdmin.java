@@ -11,6 +11,7 @@ import dev.spool.JobExplanation;
 import dev.spool.Unserved;
 import dev.spool.WorkerStatus;
 import dev.spool.JobQuery;
+import dev.spool.JobResult;
 import dev.spool.JobState;
 import dev.spool.QueueActivity;
 import dev.spool.QueueDepth;
@@ -177,6 +178,20 @@ public final class PgJobAdmin implements JobAdmin {
   }
 
   @Override
+  public Future<List<JobResult>> results(List<Long> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return pool.preparedQuery(queries.get("FindOutcomes")).execute(Tuple.of((Object) ids.toArray(Long[]::new)))
+        .map(rows -> {
+          List<JobResult> results = new ArrayList<>(rows.size());
+          rows.forEach(row -> results.add(Outcomes.result(row)));
+          results.sort(java.util.Comparator.comparingLong(JobResult::id));
+          return results;
+        });
+  }
+
+  @Override
   public Future<Optional<WorkflowStatus>> workflow(long workflowId) {
     return WorkflowParams.status(pool, queries, workflowId);
   }
@@ -244,8 +259,9 @@ public final class PgJobAdmin implements JobAdmin {
       long keys = 0;
       for (Row row : rows) {
         keys = row.getLong("keys_with_work");
+        Double wait = row.getDouble("oldest_wait_seconds");
         busiest.add(new QueueKeys.Key(row.getString("key"), row.getLong("available"), row.getLong("running"),
-            row.getInteger("recent_starts")));
+            row.getInteger("recent_starts"), wait == null ? null : Duration.ofNanos((long) (Math.max(0, wait) * 1e9))));
       }
       return new QueueKeys(queue, keys, busiest);
     });
