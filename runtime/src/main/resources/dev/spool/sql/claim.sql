@@ -199,6 +199,9 @@ declare
   wait       float8;
   k          text;
   r          record;
+  -- the least share of a key in a fair-only claim: batch / min_share keys at most per claim
+  min_share  constant integer := 10;
+  pass       integer;
 begin
   if exists (select 1 from {schema}.queues q where q.name = p_queue and q.paused) then
     return;
@@ -214,7 +217,70 @@ begin
     end if;
   end if;
 
-  if allowance > 0 then
+  if allowance > 0 and p_key_concurrency is null and p_key_limit is null and not p_serial then
+    -- Fair share alone: keys are walked in order from the cursor (wrapping round once), each giving up to
+    -- its share, and the walk stops as soon as the batch is full, so a claim touches about batch / share
+    -- keys, not one per job. The share is the batch over the keys with work, but at least min_share jobs,
+    -- which keeps a queue of many keys from paying two index probes a job (one to find the key, one for its
+    -- job); counting the keys walks at most batch / min_share of them. A second pass gives what the first
+    -- left (keys with fewer jobs than their share) to the keys that have more, in the same order: a fair
+    -- claim still fills its batch when there is work.
+    select count(*) into n from (
+      with recursive ks(key) as (
+        (select j.key from {schema}.jobs j
+          where j.state = 'available' and j.queue = p_queue and j.key is not null order by j.key limit 1)
+        union all
+        select (select j.key from {schema}.jobs j
+                 where j.state = 'available' and j.queue = p_queue and j.key is not null and j.key > ks.key
+                 order by j.key limit 1)
+          from ks where ks.key is not null)
+      select 1 from ks where ks.key is not null limit ceil(allowance::float8 / min_share)::integer) counted;
+    share := greatest(min_share, ceil(allowance::float8 / greatest(1, n))::integer);
+    for pass in 1..2 loop
+      exit when allowance <= 0;
+      select array_agg(p.id), (array_agg(p.key order by p.n desc))[1] into picked, k from (
+        select c.id, w.key, w.n from (
+          with recursive walk(key, wrapped, n) as (
+            select coalesce(a.key, b.key), a.key is null, 1
+              from (select (select j.key from {schema}.jobs j
+                             where j.state = 'available' and j.queue = p_queue and j.key is not null
+                               and j.key > coalesce(cursor_key, '') order by j.key limit 1) as key) a,
+                   lateral (select case when a.key is null and cursor_key is not null then
+                              (select j.key from {schema}.jobs j
+                                where j.state = 'available' and j.queue = p_queue and j.key is not null
+                                order by j.key limit 1) end as key) b
+             where coalesce(a.key, b.key) is not null
+            union all
+            select x.key, x.wrapped, w.n + 1 from walk w, lateral (
+              select coalesce(nx.key, case when not w.wrapped and cursor_key is not null then
+                       (select j.key from {schema}.jobs j
+                         where j.state = 'available' and j.queue = p_queue and j.key is not null
+                         order by j.key limit 1) end) as key,
+                     w.wrapped or nx.key is null as wrapped
+                from (select (select j.key from {schema}.jobs j
+                               where j.state = 'available' and j.queue = p_queue and j.key is not null and j.key > w.key
+                               order by j.key limit 1) as key) nx) x
+             where x.key is not null and not (x.wrapped and x.key > cursor_key))
+          select * from walk) w
+        cross join lateral (
+          select s.id from {schema}.jobs s
+           where s.state = 'available' and s.queue = p_queue and s.key = w.key and s.run_at <= t and s.task = any(p_tasks)
+             and s.id <> all(ids) -- our own locks do not make skip locked skip: the first pass's picks
+           order by s.priority, s.run_at, s.id
+           limit case when pass = 1 then share * coalesce((select g.weight from unnest(p_weight_keys, p_weights)
+                                                             as g(key, weight) where g.key = w.key), 1)
+                      else allowance end
+           for update of s skip locked) c
+        limit allowance) p;
+      exit when picked is null;
+      ids := ids || picked;
+      allowance := allowance - cardinality(picked);
+      if pass = 1 then
+        served_key := k; -- the rotation goes on after the last key that had its share
+      end if;
+    end loop;
+    keys := '{}';
+  elsif allowance > 0 then
     -- the next keys with available jobs after the cursor, then from the first key up to the cursor
     keys := array(
       with recursive nexts(key) as (
@@ -242,24 +308,9 @@ begin
          limit p_batch - coalesce(array_length(keys, 1), 0));
     end if;
     share := greatest(1, ceil(allowance::float8 / greatest(1, coalesce(array_length(keys, 1), 0)))::integer);
-    if p_key_concurrency is null and p_key_limit is null and not p_serial and cardinality(keys) > 0 then
-      -- fair share alone: every key's share in one statement, a probe of jobs_key_claim per key
-      ids := array(
-        select c.id
-          from unnest(keys) with ordinality as kk(key, ord)
-         cross join lateral (
-           select s.id from {schema}.jobs s
-            where s.state = 'available' and s.queue = p_queue and s.key = kk.key and s.run_at <= t and s.task = any(p_tasks)
-            order by s.priority, s.run_at, s.id
-            limit share * coalesce((select w.weight from unnest(p_weight_keys, p_weights) as w(key, weight)
-                                     where w.key = kk.key), 1)
-            for update of s skip locked) c
-         order by kk.ord
-         limit allowance);
-      allowance := allowance - cardinality(ids);
-      served_key := keys[array_length(keys, 1)];
-      keys := '{}';
-    end if;
+  end if;
+
+  if allowance > 0 then
     keys := keys || array[null::text]; -- the bucket of jobs without a key, last
 
     foreach k in array keys loop
@@ -334,9 +385,9 @@ begin
       ids := ids || picked;
       allowance := allowance - cardinality(picked);
     end loop;
-    if served_key is not null then
-      update {schema}.key_cursors c set last_key = served_key where c.queue = p_queue;
-    end if;
+  end if;
+  if served_key is not null then
+    update {schema}.key_cursors c set last_key = served_key where c.queue = p_queue;
   end if;
 
   for r in
