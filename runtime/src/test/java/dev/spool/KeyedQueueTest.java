@@ -85,6 +85,45 @@ class KeyedQueueTest extends SpoolTestBase {
     assertThat(lastSmall).as("position of the small key's last run among 2,010").isLessThan(40);
   }
 
+  /** Keys per claim, from one fair-only claim of {@code batch} on queue "fair". */
+  private Map<String, Integer> claimFair(int batch) {
+    Map<String, Integer> perKey = new java.util.TreeMap<>();
+    for (Row row : sql("select j.key from {schema}.claim_keyed('fair', '{work}', $1, 'test-owner', 30000, null, null, null,"
+        + " null, false, false, null, null, 100) c join {schema}.jobs j on j.id = c.id", batch)) {
+      perKey.merge(row.getString(0), 1, Integer::sum);
+    }
+    return perKey;
+  }
+
+  private void enqueueKeyed(String key, int jobs) {
+    await(spool.client().enqueueAll(Collections.nCopies(jobs, new JobRequest<>(WORK, new JsonObject(),
+        new EnqueueOptions().setQueue("fair").setKey(key)))));
+  }
+
+  @Test
+  void aFairClaimSharesItsBatchEquallyAndGivesWhatASmallKeyLeavesToTheOthers() {
+    enqueueKeyed("a", 100);
+    enqueueKeyed("b", 100);
+    enqueueKeyed("c", 3);
+    // three keys: a share of 17 each; c has only 3, so its 14 go to the keys with more, in walk order
+    Map<String, Integer> first = claimFair(50);
+    assertThat(first.values().stream().mapToInt(Integer::intValue).sum()).as("a full batch").isEqualTo(50);
+    assertThat(first).containsEntry("c", 3);
+    assertThat(first.get("a")).isGreaterThanOrEqualTo(17);
+    assertThat(first.get("b")).isGreaterThanOrEqualTo(17);
+  }
+
+  @Test
+  void aFairClaimOverManyKeysWithOneJobEachStillFillsItsBatch() {
+    for (int k = 0; k < 300; k++) {
+      enqueueKeyed(String.format("k%03d", k), 1);
+    }
+    // a share of at least ten a key, but each has one job: the walk goes on until the batch is full
+    assertThat(claimFair(200)).hasSize(200).allSatisfy((key, n) -> assertThat(n).isEqualTo(1));
+    // and the next claim starts after the last key served, with the 100 keys left
+    assertThat(claimFair(200)).hasSize(100).containsKeys("k200", "k299").doesNotContainKey("k199");
+  }
+
   @Test
   void aSerialKeyRunsOneAtATimeInOrderAndARetryHoldsItsPlace() {
     List<Long> ids = new ArrayList<>();
