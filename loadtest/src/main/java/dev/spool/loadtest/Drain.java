@@ -105,11 +105,17 @@ final class Drain {
     CostMeter.Snapshot costStart = meter.snapshot();
     long drainStart = System.nanoTime();
     Future<String> deployment;
+    Future<?> during = null;
+    long[] duringNanos = {0};
     long[] counts;
     boolean timedOut;
     try {
       deployment = spool.deployWorkers(settings.workers.toWorkerOptions().setQueues(settings.queueNames()), handlers,
           settings.workers.workers);
+      if (settings.during != null) {
+        long duringStart = System.nanoTime();
+        during = settings.during.apply(spool).onComplete(ar -> duringNanos[0] = System.nanoTime() - duringStart);
+      }
       long deadline = drainStart + TimeUnit.SECONDS.toNanos(settings.timeoutSeconds);
       timedOut = !awaitExecuted(ledger, deployment, drainStart, deadline);
       counts = timedOut ? Blocking.await(checks.countJobs()) : awaitAcked(checks, deadline);
@@ -119,6 +125,7 @@ final class Drain {
     }
     double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
     JsonObject cost = meter.since(costStart, settings.jobs);
+    Object duringResult = during == null ? null : Blocking.await(during);
 
     List<Long> open = Blocking.await(checks.openJobIds());
     long lost = ledger.lost(open);
@@ -159,6 +166,9 @@ final class Drain {
         .put("thread_blocked_warnings", blocked.count());
     if (idleStatements != null) {
       result.put("idle_statements_per_s", idleStatements);
+    }
+    if (during != null) {
+      result.put("during_result", duringResult).put("during_seconds", Math.round(duringNanos[0] / 1e6) / 1000.0);
     }
     if (settings.task != null) {
       result.put("args", settings.taskArgs()).put("max_concurrent_handlers", mostRunning.get());

@@ -85,6 +85,9 @@ public final class DrainSettings {
   /** Rows {@code scale} adds after the reset and before the jobs are enqueued; null for none. */
   Seed seed;
 
+  /** Work {@code bulk} starts as the workers start, awaited (and timed) after the drain; null for none. */
+  java.util.function.Function<Spool, Future<?>> during;
+
   /** Seconds of idle statements/s to measure after the drain, the workers still running; 0 for none. */
   int idleSeconds;
 

@@ -6,14 +6,15 @@
 drop schema if exists {schema} cascade
 
 -- Rows not finished yet (available, running, dead, cancelled) and rows kept as completed. Jobs due more
--- than a day from now are a backlog scale put there (it measures claims beside them), not the run's.
+-- than a day from now are a backlog scale put there (it measures claims beside them), and the queue
+-- 'aside' holds what bulk cancels while the run drains: neither is the run's.
 -- name: CountJobs
 select count(*) filter (where state <> 'completed' and run_at < now() + interval '1 day') as open,
        count(*) filter (where state = 'completed') as completed
-  from {schema}.jobs
+  from {schema}.jobs where queue <> 'aside'
 
 -- name: OpenJobIds
-select id from {schema}.jobs where state <> 'completed' and run_at < now() + interval '1 day'
+select id from {schema}.jobs where state <> 'completed' and run_at < now() + interval '1 day' and queue <> 'aside'
 
 -- scale: $1 jobs kept as history (completed rows, as a worker with keep-completed leaves them) in the
 -- default queue, then vacuumed and analysed as autovacuum would have by then.
@@ -27,6 +28,11 @@ select 'default', 'loadtest.noop', convert_to('{"i":' || i || '}', 'UTF8'), 'com
 insert into {schema}.jobs (queue, task, args, run_at)
 select 'default', 'loadtest.noop', convert_to('{"i":' || i || '}', 'UTF8'), now() + interval '7 days'
   from generate_series(1, $1) as i
+
+-- bulk: $1 pending jobs in the queue 'aside', which no worker of the run serves.
+-- name: SeedAside
+insert into {schema}.jobs (queue, task, args)
+select 'aside', 'loadtest.noop', convert_to('{"i":' || i || '}', 'UTF8') from generate_series(1, $1) as i
 
 -- name: VacuumJobs
 vacuum (analyze) {schema}.jobs
