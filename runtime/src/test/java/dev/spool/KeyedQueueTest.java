@@ -37,35 +37,36 @@ class KeyedQueueTest extends SpoolTestBase {
   }
 
   @Test
-  void keyConcurrencyHoldsAcrossThreeWorkers() {
+  void keyConcurrencyHoldsAcrossThreeWorkerProcessesByTheirExecutionLog() throws Exception {
+    sql(dev.spool.testing.LoggedWorkerProcess.CREATE_LOG);
+    await(spool.client().pauseQueue("tenants")); // until every process is up, so that all three take part
     for (String key : List.of("a", "b", "c")) {
-      await(spool.client().enqueueAll(Collections.nCopies(30, new JobRequest<>(WORK, new JsonObject().put("key", key),
-          new EnqueueOptions().setQueue("tenants").setKey(key)))));
+      await(spool.client().enqueueAll(Collections.nCopies(30, new JobRequest<>(dev.spool.testing.LoggedWorkerProcess.LOGGED,
+          new JsonObject().put("key", key), new EnqueueOptions().setQueue("tenants").setKey(key)))));
     }
-    Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
-    Map<String, Integer> mostAtOnce = new ConcurrentHashMap<>();
-    AtomicInteger done = new AtomicInteger();
-    WorkerOptions options = new WorkerOptions().setQueues("tenants").setConcurrency(10)
-        .setQueueOptions("tenants", new QueueOptions().setKeyConcurrency(2));
-    for (int worker = 0; worker < 3; worker++) {
-      Vertx node = worker == 0 ? vertx : otherVertx();
-      Spool spoolOfNode = worker == 0 ? spool : newSpool(node, spoolOptions().setSchema(schema));
-      await(node.deployVerticle(spoolOfNode.worker(options, new JobHandlers().register(WORK, (args, ctx) -> {
-        String key = args.getString("key");
-        int now = running.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-        mostAtOnce.merge(key, now, Math::max);
-        Promise<Void> finished = Promise.promise();
-        node.setTimer(20, t -> {
-          running.get(key).decrementAndGet();
-          done.incrementAndGet();
-          finished.complete();
-        });
-        return finished.future();
-      }))));
+    List<Process> processes = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        processes.add(dev.spool.testing.LoggedWorkerProcess.start(dev.spool.testing.TestDatabase.uri(), schema, "tenants", 2));
+      }
+      await(spool.client().resumeQueue("tenants"));
+      eventually(Duration.ofSeconds(60), () -> sql("select count(*) from {schema}.exec_log where ended_at is not null")
+          .iterator().next().getLong(0) == 90);
+    } finally {
+      processes.forEach(Process::destroyForcibly);
     }
-    eventually(Duration.ofSeconds(60), () -> done.get() == 90);
-    assertThat(mostAtOnce).containsOnlyKeys("a", "b", "c");
-    assertThat(mostAtOnce.values()).as("most runs of one key at once").allSatisfy(n -> assertThat(n).isEqualTo(2));
+    // every start +1, every end -1, in time order per key (an end before a start at the same instant)
+    Map<String, Long> mostAtOnce = new java.util.TreeMap<>();
+    for (Row row : sql("with ev as (select key, started_at as t, 1 as d from {schema}.exec_log"
+        + " union all select key, ended_at, -1 from {schema}.exec_log)"
+        + " select key, max(n) from (select key, sum(d) over (partition by key order by t, d rows unbounded preceding) as n"
+        + " from ev) r group by key")) {
+      mostAtOnce.put(row.getString(0), row.getLong(1));
+    }
+    assertThat(mostAtOnce).as("most runs of one key at once, from the log").containsOnlyKeys("a", "b", "c")
+        .allSatisfy((key, n) -> assertThat(n).isEqualTo(2));
+    assertThat(sql("select count(distinct worker) from {schema}.exec_log").iterator().next().getLong(0))
+        .as("processes that ran jobs").isGreaterThan(1);
   }
 
   @Test
