@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spool.impl.trace.Tracing;
 import dev.spool.testing.SpoolTestBase;
+import dev.spool.testing.TestDatabase;
+import dev.spool.testing.UntracedProcess;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -193,6 +195,13 @@ class TracingTest extends SpoolTestBase {
     assertThat(Tracing.INSTANCE).isNotSameAs(Tracing.NOOP);
     assertThat(Tracing.INSTANCE.getClass().getSimpleName()).isEqualTo("OtelTracing");
     assertThat(Tracing.NOOP.capture()).isNull();
+  }
+
+  @Test
+  void withoutOpenTelemetryOnTheClassPathJobsRunUntraced() throws Exception {
+    String output = UntracedProcess.run(TestDatabase.uri(), schema);
+    assertThat(output).as("the child's output").contains("UNTRACED noop COMPLETED");
+    assertThat(output).doesNotContain("NoClassDefFoundError").doesNotContain("ClassNotFoundException");
   }
 
   /** A worker on {@code on}, with its own Spool, that fails a run while {@code fail} is at least the attempt. */
