@@ -129,12 +129,15 @@ class TracingTest extends SpoolTestBase {
   }
 
   @Test
-  void batchesAndTransactionsCarryTheTraceAndJobsEnqueuedUnderNoSpanStoreNothing() {
+  void batchesTransactionsAndWorkflowsCarryTheTraceAndJobsEnqueuedUnderNoSpanStoreNothing() {
     Span parent = tracer.spanBuilder("enqueuer").startSpan();
     Future<List<Long>> batch;
     Future<Long> inTransaction;
+    Future<WorkflowRun> workflow;
     try (Scope ignored = parent.makeCurrent()) {
       batch = spool.client().enqueueBatch(WORK, List.of(new JsonObject(), new JsonObject()), new EnqueueOptions());
+      workflow = spool.client().enqueueWorkflow(Workflow.named("traced")
+          .step("a", WORK, new JsonObject()).step("b", WORK, new JsonObject(), new StepOptions().dependsOn("a")));
       // the transaction's callback runs later on an event loop: the enqueuer's context goes with it
       Context context = Context.current();
       inTransaction = spool.pool().withTransaction(conn -> {
@@ -147,6 +150,7 @@ class TracingTest extends SpoolTestBase {
     }
     List<Long> traced = new java.util.ArrayList<>(await(batch));
     traced.add(await(inTransaction));
+    traced.addAll(await(workflow).steps().values());
     long untraced = await(spool.client().enqueue(WORK, new JsonObject()));
 
     String expected = "00-" + parent.getSpanContext().getTraceId() + "-" + parent.getSpanContext().getSpanId() + "-"
@@ -157,10 +161,9 @@ class TracingTest extends SpoolTestBase {
     assertThat(traceparentOf(untraced)).isNull();
 
     startWorker(otherVertx());
-    eventually(WAIT, () -> count("true") == 0);
-    List<SpanData> runs = jobSpans(3);
+    List<SpanData> runs = jobSpans(5); // two of the batch, one of the transaction, two workflow steps
     assertThat(runs).allMatch(r -> r.getParentSpanId().equals(parent.getSpanContext().getSpanId()));
-    assertThat(exporter.getFinishedSpanItems()).filteredOn(s -> s.getName().equals("spool.job")).hasSize(3);
+    assertThat(exporter.getFinishedSpanItems()).filteredOn(s -> s.getName().equals("spool.job")).hasSize(5);
   }
 
   @Test

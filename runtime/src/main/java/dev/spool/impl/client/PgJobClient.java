@@ -79,7 +79,7 @@ public final class PgJobClient implements JobClient {
     Tuple params;
     try {
       steps = workflow.steps();
-      params = WorkflowParams.of(workflow.name(), steps, maxPayloadBytes);
+      params = WorkflowParams.of(workflow.name(), steps, maxPayloadBytes, tracing.capture());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

@@ -12,6 +12,10 @@ drop function if exists {schema}.claim_limited(text, text[], integer, text, floa
 drop function if exists {schema}.claim_keyed(text, text[], integer, text, float8, integer, integer, integer, float8,
   boolean, boolean, text[], integer[], float8);
 
+-- A workflow's steps carry it too: enqueue_workflow (workflow.sql) takes one more parameter.
+drop function if exists {schema}.enqueue_workflow(text, text[], text[], text[], bytea[], smallint[], timestamptz[],
+  float8[], integer[], integer[], text[], boolean[], integer[], integer[]);
+
 -- enqueue as in V011, with traceparent: a client in another language, or SQL that knows its caller's trace,
 -- passes it (enqueue('t', args, traceparent => '00-...-01')).
 drop function {schema}.enqueue(text, jsonb, text, integer, timestamptz, integer, integer, text, integer, bigint[], boolean,
