@@ -180,6 +180,7 @@ class TracingTest extends SpoolTestBase {
     assertThat(run.getTraceId()).isEqualTo(traceId);
     assertThat(run.getParentSpanId()).isEqualTo(spanId);
     assertThat(Tracing.INSTANCE.malformed()).isEqualTo(malformedBefore + 1);
+    assertThat(spool.stats().malformedTraceparents()).isEqualTo(malformedBefore + 1);
     assertThat(exporter.getFinishedSpanItems()).filteredOn(s -> s.getName().equals("spool.job")).hasSize(1);
   }
 
