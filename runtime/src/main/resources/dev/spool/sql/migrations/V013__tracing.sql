@@ -1,8 +1,9 @@
 -- Tracing: the W3C trace context (traceparent) of the span that was current where a job was enqueued, so
 -- that its runs are spans of the same trace (impl.trace.Tracing). Null for a job enqueued under no span, or
--- by an application without OpenTelemetry: a null column costs a bit of the row's null bitmap and nothing
--- in the WAL, so untraced jobs pay nothing. It is kept as given; a worker that cannot read it counts it and
--- runs the job without a parent span.
+-- by an application without OpenTelemetry: a null costs one bit of the row's null bitmap, and as jobs has some
+-- thirty columns that bit lies in bytes the tuple header's alignment pads anyway, so an untraced row and its
+-- WAL record are no larger than before. It is kept as given; a worker that cannot read it counts it and runs
+-- the job without a parent span.
 alter table {schema}.jobs add column traceparent text;
 
 -- The claims return it (claim.sql): the limited and keyed claim functions change their columns, which
