@@ -287,8 +287,9 @@ public final class Executor {
   }
 
   private <A> Future<?> invoke(JobHandler<A> handler, A args, ClaimedJob job) {
-    // current while the handler is called: what it does synchronously, and what it chains on a context
-    // that carries OpenTelemetry's (vertx-opentelemetry), is in the job's span, which ends at the outcome
+    // current while the handler is called, so what it does at once (enqueue, call an instrumented client) is
+    // in the job's span; callbacks that run later see it only through a context the handler captured
+    // (Context.current().wrap): the span is not left current on the worker's event loop, which other jobs share
     Object scope = tracing.enter(job);
     try {
       Future<?> result = handler.handle(args, job);
