@@ -42,6 +42,14 @@ public interface SpoolStats {
   long softTimeouts();
 
   /**
+   * Runs whose job carried a traceparent (see README, Tracing) that could not be read: they ran without a
+   * parent span. Counted in this JVM, across its Spools; 0 without OpenTelemetry's API.
+   */
+  default long malformedTraceparents() {
+    return 0;
+  }
+
+  /**
    * The runs of this node's workers that are stuck now (see {@link StuckRun}), longest past its limit
    * first.
    */
@@ -51,7 +59,8 @@ public interface SpoolStats {
   default JsonObject toJson() {
     return new JsonObject().put("claimed", claimed()).put("completed", completed()).put("retried", retried())
         .put("dead", dead()).put("released", released()).put("lateAcks", lateAcks()).put("rescued", rescued())
-        .put("softTimeouts", softTimeouts()).put("stuckHandlers", stuckRuns().size());
+        .put("softTimeouts", softTimeouts()).put("stuckHandlers", stuckRuns().size())
+        .put("malformedTraceparents", malformedTraceparents());
   }
 
   /** The stuck runs as a JSON array of {@link StuckRun#toJson()}. */

@@ -108,6 +108,25 @@ class LayeringTest {
     assertThat(outside).as("code outside dev.spool.impl reading Spool's named SQL").isEmpty();
   }
 
+  /**
+   * opentelemetry-api is an optional dependency of the runtime: only the class loaded by name when it is
+   * present may refer to it (imports or qualified names; strings and comments do not count), so that no other
+   * class fails to load, or pays anything, without it.
+   */
+  @Test
+  void onlyOneClassOfTheRuntimeRefersToOpenTelemetry() throws IOException {
+    Pattern literalsAndComments = Pattern.compile("\"(?:\\\\.|[^\"\\\\])*\"|//[^\n]*|/\\*.*?\\*/", Pattern.DOTALL);
+    List<String> users = new ArrayList<>();
+    for (Path file : mainSources()) {
+      String code = literalsAndComments.matcher(Files.readString(file)).replaceAll("");
+      if (file.startsWith(ROOT.resolve("runtime")) && code.contains("io.opentelemetry")) {
+        users.add(ROOT.relativize(file).toString());
+      }
+    }
+    assertThat(users).as("runtime sources referring to io.opentelemetry")
+        .containsExactly(Path.of("runtime/src/main/java/dev/spool/impl/trace/OtelTracing.java").toString());
+  }
+
   /** The main sources of every module of the repository (runtime, admin, cli, codecs, examples, loadtest). */
   private static List<Path> mainSources() throws IOException {
     List<Path> sources = new ArrayList<>();

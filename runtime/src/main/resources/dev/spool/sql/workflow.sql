@@ -185,12 +185,14 @@ end $$;
 -- Enqueues the steps of a workflow in one statement. Steps are given as parallel arrays; the edges as
 -- 1-based step positions (p_edge_child[i] waits on p_edge_parent[i]), already checked by the caller
 -- (no cycle, no self edge). A root step with a unique key held by a live job takes that job's id.
--- Returns the workflow's id and the steps' ids in the order given.
+-- Returns the workflow's id and the steps' ids in the order given. p_traceparent, the enqueuer's trace
+-- context (V013), is every step's. (A change of its parameters needs a migration that drops it first.)
 -- name: EnqueueWorkflowFunction
 create or replace function {schema}.enqueue_workflow(
   p_name text, p_steps text[], p_queue text[], p_task text[], p_args bytea[], p_priority smallint[],
   p_run_at timestamptz[], p_delay_ms float8[], p_max_attempts integer[], p_timeout_ms integer[],
-  p_unique_key text[], p_run_on_failure boolean[], p_edge_child integer[], p_edge_parent integer[])
+  p_unique_key text[], p_run_on_failure boolean[], p_edge_child integer[], p_edge_parent integer[],
+  p_traceparent text)
 returns table (workflow_id bigint, ids bigint[]) language plpgsql as $$
 #variable_conflict use_column
 declare
@@ -208,13 +210,13 @@ begin
   select array_agg(nextval(pg_get_serial_sequence('{schema}.jobs', 'id')) order by g) into new_ids
     from generate_series(1, n) g;
   insert into {schema}.jobs (id, queue, task, args, priority, run_at, max_attempts, timeout_ms, unique_key, state,
-                             workflow_id, step, pending_parents, run_on_parent_failure, has_dependents)
+                             workflow_id, step, pending_parents, run_on_parent_failure, has_dependents, traceparent)
   select new_ids[u.i], u.queue, u.task, u.args, u.priority,
          coalesce(u.run_at, now() + u.delay_ms * interval '1 millisecond'), u.max_attempts, u.timeout_ms,
          u.unique_key,
          case when d.parents > 0 then 'waiting' else 'available' end::{schema}.job_state,
          wf, u.step, case when d.parents > 0 then d.parents end, nullif(u.run_on_failure, false),
-         case when exists (select 1 from unnest(p_edge_parent) p where p = u.i) then true end
+         case when exists (select 1 from unnest(p_edge_parent) p where p = u.i) then true end, p_traceparent
     from unnest(p_steps, p_queue, p_task, p_args, p_priority, p_run_at, p_delay_ms, p_max_attempts, p_timeout_ms,
                 p_unique_key, p_run_on_failure) with ordinality
          as u(step, queue, task, args, priority, run_at, delay_ms, max_attempts, timeout_ms, unique_key, run_on_failure, i)
@@ -396,7 +398,7 @@ select {schema}.recount(array(
    where e.parent_id = any($1) and c.state = 'waiting'))
 
 -- name: EnqueueWorkflow
-select workflow_id, ids from {schema}.enqueue_workflow($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+select workflow_id, ids from {schema}.enqueue_workflow($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 
 -- Registers an await: a job that can still finish is flagged, and its worker is told when it runs it
 -- (the claim may have read the flag before it was set). Returns the job as it was, or no row.

@@ -21,6 +21,7 @@ import dev.spool.JobState;
 import dev.spool.Task;
 import dev.spool.impl.sql.Queries;
 import dev.spool.impl.sql.Rows;
+import dev.spool.impl.trace.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
@@ -48,6 +49,7 @@ public final class PgJobClient implements JobClient {
 
   private final int maxPayloadBytes;
   private final Awaiter awaiter;
+  private final Tracing tracing = Tracing.INSTANCE;
 
   public PgJobClient(Pool pool, Queries queries, int maxPayloadBytes, Awaiter awaiter) {
     this.pool = pool;
@@ -77,7 +79,7 @@ public final class PgJobClient implements JobClient {
     Tuple params;
     try {
       steps = workflow.steps();
-      params = WorkflowParams.of(workflow.name(), steps, maxPayloadBytes);
+      params = WorkflowParams.of(workflow.name(), steps, maxPayloadBytes, tracing.capture());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -125,7 +127,8 @@ public final class PgJobClient implements JobClient {
           .addValue(timeoutMs(options))
           .addValue(options.getUniqueKey())
           .addValue(softTimeoutMs(options))
-          .addValue(options.getKey());
+          .addValue(options.getKey())
+          .addValue(tracing.capture()); // here, in the caller's thread, where its span is current
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -193,7 +196,7 @@ public final class PgJobClient implements JobClient {
       return Future.failedFuture(e);
     }
     Tuple params = Tuple.of(queue, task, args, priority, runAt, delayMs, maxAttempts, timeoutMs).addValue(softTimeoutMs)
-        .addValue(key);
+        .addValue(key).addValue(tracing.capture());
     return connection.preparedQuery(queries.get("InsertJobs")).execute(params).map(rows -> {
       List<Long> ids = new ArrayList<>(rows.size());
       for (Row row : rows) {

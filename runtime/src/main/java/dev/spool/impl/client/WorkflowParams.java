@@ -29,8 +29,11 @@ final class WorkflowParams {
 
   private WorkflowParams() {}
 
-  /** Steps in topological order (as {@link Workflow#steps()} gives them), as the function's 14 arrays. */
-  static Tuple of(String name, List<Workflow.Step> steps, int maxPayloadBytes) {
+  /**
+   * Steps in topological order (as {@link Workflow#steps()} gives them), as the function's 14 arrays, then the
+   * enqueuer's traceparent (or null), every step's.
+   */
+  static Tuple of(String name, List<Workflow.Step> steps, int maxPayloadBytes, String traceparent) {
     int n = steps.size();
     if (n == 0) {
       throw new IllegalArgumentException("workflow " + name + " has no steps");
@@ -71,7 +74,8 @@ final class WorkflowParams {
     }
     return Tuple.of(name, stepNames, queue, task, args, priority, runAt, delayMs, maxAttempts, timeoutMs)
         .addValue(uniqueKey).addValue(runOnFailure)
-        .addValue(edgeChild.toArray(Integer[]::new)).addValue(edgeParent.toArray(Integer[]::new));
+        .addValue(edgeChild.toArray(Integer[]::new)).addValue(edgeParent.toArray(Integer[]::new))
+        .addValue(traceparent);
   }
 
   private static <A> byte[] encode(JobRequest<A> job, int maxPayloadBytes) {

@@ -15,12 +15,15 @@ import dev.spool.UndecodablePayloadException;
 import dev.spool.impl.complete.Completer;
 import dev.spool.impl.job.ClaimedJob;
 import dev.spool.impl.stats.Stats;
+import dev.spool.impl.trace.Tracing;
 import dev.spool.spi.SpoolListener;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.ObjLongConsumer;
@@ -38,12 +41,19 @@ import java.util.function.ObjLongConsumer;
  * that has not returned a grace period later is stuck: reported, counted, and for HOLD still holding its
  * slot and its job, whose lease the heartbeat keeps extending, so the job cannot run anywhere else.
  *
+ * <p>A job enqueued under a trace runs in a {@code spool.job} span, child of its enqueuer's ({@link Tracing}):
+ * started with the run, current while the handler is invoked (on the event loop, or on the pool thread of a
+ * blocking handler), ended when the outcome is decided.
+ *
  * <p>The returned future completes when the run's slot is free: when the handler has returned, or under
  * RELEASE at the hard limit. All methods run on the worker's event loop.
  */
 public final class Executor {
 
   private static final System.Logger LOG = System.getLogger(Executor.class.getName());
+  // the outcome attribute of spans, lower case, made once rather than per run
+  private static final String[] OUTCOMES = Arrays.stream(SpoolListener.Outcome.values())
+      .map(o -> o.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
 
   private final Vertx vertx;
   private final JobHandlers handlers;
@@ -54,6 +64,7 @@ public final class Executor {
   private final BlockingPools pools;
   private final long stuckGraceMs;
   private final String owner;
+  private final Tracing tracing = Tracing.INSTANCE;
 
   /**
    * @param retryScheduled told of each retry and its delay, so the job's queue can wake when it is due
@@ -79,6 +90,7 @@ public final class Executor {
   public Future<Void> run(ClaimedJob job) {
     job.markStarted();
     stats.started(job);
+    tracing.start(job);
     JobHandlers.Registration<?> registration = handlers.get(job.task());
     if (registration == null) {
       // Claims only take registered tasks, so this is a job renamed under a running worker.
@@ -127,6 +139,7 @@ public final class Executor {
         throw new CancellationException(job + " was stopped before a thread took it");
       }
       job.enter(Thread.currentThread());
+      Object scope = tracing.enter(job);
       loop.runOnContext(v -> {
         if (!job.hasReturned()) {
           armLimits(job, options, slot);
@@ -144,6 +157,7 @@ public final class Executor {
         }
         return result;
       } finally {
+        tracing.exit(scope);
         job.exit();
       }
     }).onComplete(ar -> {
@@ -257,6 +271,7 @@ public final class Executor {
    */
   public void leave(ClaimedJob job) {
     job.settle(); // decided by the rescuer now: should the handler return after all, nothing is written
+    tracing.end(job, "left", null);
     if (job.isStuck()) {
       job.stuck(false);
       stats.stuckEnded(job);
@@ -271,13 +286,19 @@ public final class Executor {
     return registration == null ? new HandlerOptions() : registration.options();
   }
 
-  private static <A> Future<?> invoke(JobHandler<A> handler, A args, ClaimedJob job) {
+  private <A> Future<?> invoke(JobHandler<A> handler, A args, ClaimedJob job) {
+    // current while the handler is called, so what it does at once (enqueue, call an instrumented client) is
+    // in the job's span; callbacks that run later see it only through a context the handler captured
+    // (Context.current().wrap): the span is not left current on the worker's event loop, which other jobs share
+    Object scope = tracing.enter(job);
     try {
       Future<?> result = handler.handle(args, job);
       return result != null ? result
           : Future.failedFuture(new IllegalStateException("handler of task " + job.task() + " returned null"));
     } catch (Throwable e) {
       return Future.failedFuture(e);
+    } finally {
+      tracing.exit(scope);
     }
   }
 
@@ -293,7 +314,7 @@ public final class Executor {
         fail(job, options, new GiveUpException(e.getMessage()));
         return;
       }
-      stats.finished(job, SpoolListener.Outcome.COMPLETED, job.startedNanos(), null);
+      finished(job, SpoolListener.Outcome.COMPLETED, null);
       completer.completed(job);
     } else {
       fail(job, options, result.cause());
@@ -336,7 +357,7 @@ public final class Executor {
   private void fail(ClaimedJob job, HandlerOptions options, Throwable failure) {
     if (failure instanceof Snooze snooze) {
       long delayMs = snooze.delay().toMillis();
-      stats.finished(job, SpoolListener.Outcome.SNOOZED, job.startedNanos(), null);
+      finished(job, SpoolListener.Outcome.SNOOZED, null);
       completer.snooze(job, delayMs);
       retryScheduled.accept(job, delayMs);
       return;
@@ -346,13 +367,19 @@ public final class Executor {
         && options.getRetryPolicy().isRetryable(failure)) {
       long delayMs = options.getRetryPolicy().delayAfter(job.attempt(), ThreadLocalRandom.current().nextDouble()).toMillis();
       LOG.log(System.Logger.Level.INFO, "{0} failed, retrying in {1} ms: {2}", job, delayMs, failure.toString());
-      stats.finished(job, SpoolListener.Outcome.RETRIED, job.startedNanos(), failure);
+      finished(job, SpoolListener.Outcome.RETRIED, failure);
       completer.retry(job, delayMs, error);
       retryScheduled.accept(job, delayMs);
     } else {
       LOG.log(System.Logger.Level.WARNING, "{0} is dead: {1}", job, failure.toString());
-      stats.finished(job, SpoolListener.Outcome.DEAD, job.startedNanos(), failure);
+      finished(job, SpoolListener.Outcome.DEAD, failure);
       completer.kill(job, error);
     }
+  }
+
+  /** A run's outcome is decided: counted, told to the listener, and its span (when traced) ended. */
+  private void finished(ClaimedJob job, SpoolListener.Outcome outcome, Throwable failure) {
+    stats.finished(job, outcome, job.startedNanos(), failure);
+    tracing.end(job, OUTCOMES[outcome.ordinal()], failure);
   }
 }

@@ -44,6 +44,10 @@ public final class ClaimedJob implements JobContext {
   private JsonObject progress;
   private boolean progressDirty;
   private Lineage lineage = Lineage.NONE;
+  // the W3C traceparent stored at enqueue (null for most jobs) and the run's span while it is open (see
+  // impl.trace.Tracing; typed Object so that this class does not need OpenTelemetry's API)
+  private String traceparent;
+  private Object span;
   private volatile boolean cancelled;
   // the soft limit's signal, made when first asked for or when the limit passes (most runs never need it)
   private Promise<Void> softSignal;
@@ -72,12 +76,16 @@ public final class ClaimedJob implements JobContext {
     this.createdAt = createdAt;
   }
 
-  /** Maps a row returned by the {@code ClaimJobs} query. */
+  /**
+   * Maps a row returned by the {@code ClaimJobs} query (or a limited or keyed claim, whose rows begin with
+   * the same columns).
+   */
   public static ClaimedJob fromClaimRow(Vertx vertx, Row row, Lineage lineage) {
     ClaimedJob job = new ClaimedJob(vertx, row.getLong(0), row.getString(1), row.getString(2), row.getBuffer(3).getBytes(),
         row.getShort(4), row.getInteger(5), row.getInteger(6), row.getInteger(7), row.getInteger(10),
         Rows.instant(row, 8), Rows.instant(row, 9)); // run_at, created_at, soft_timeout_ms: ClaimJobs' RETURNING
     job.flagged = Boolean.TRUE.equals(row.getBoolean(11)); // has dependents or is awaited
+    job.traceparent = row.getString(12);
     job.lineage = lineage;
     return job;
   }
@@ -278,6 +286,20 @@ public final class ClaimedJob implements JobContext {
     if (runner != null) {
       runner.interrupt();
     }
+  }
+
+  /** The W3C traceparent captured when the job was enqueued, or null. */
+  public String traceparent() {
+    return traceparent;
+  }
+
+  /** The span of this run while it is open (see {@code impl.trace.Tracing}), or null. */
+  public Object span() {
+    return span;
+  }
+
+  public void span(Object span) {
+    this.span = span;
   }
 
   public byte[] args() {

@@ -3,6 +3,7 @@ package dev.spool.impl.stats;
 import dev.spool.JobContext;
 import dev.spool.SpoolStats;
 import dev.spool.StuckRun;
+import dev.spool.impl.trace.Tracing;
 import dev.spool.spi.SpoolListener;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,6 +74,11 @@ public final class Stats implements SpoolStats {
   @Override
   public long softTimeouts() {
     return softTimeouts.sum();
+  }
+
+  @Override
+  public long malformedTraceparents() {
+    return Tracing.INSTANCE.malformed();
   }
 
   @Override

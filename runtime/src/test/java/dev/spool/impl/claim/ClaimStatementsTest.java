@@ -27,9 +27,9 @@ class ClaimStatementsTest extends SpoolTestBase {
             new String[0], new Integer[0], 100.0)))).columnsNames();
 
     assertThat(plain).containsExactly("id", "queue", "task", "args", "priority", "attempt", "max_attempts",
-        "timeout_ms", "run_at", "created_at", "soft_timeout_ms", "flagged");
+        "timeout_ms", "run_at", "created_at", "soft_timeout_ms", "flagged", "traceparent");
     assertThat(limited.subList(0, plain.size())).isEqualTo(plain);
-    assertThat(limited).endsWith("wait_ms");
+    assertThat(limited).hasSize(plain.size() + 1).endsWith("wait_ms");
     assertThat(keyed).isEqualTo(limited);
   }
 
