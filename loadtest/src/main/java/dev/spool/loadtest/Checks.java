@@ -21,6 +21,8 @@ final class Checks {
 
   private final Spool spool;
   private final Map<String, String> byName = new HashMap<>();
+  /** The first id counts and open ids look at; 0 (every row) until {@link #countFromNow()}. */
+  private long firstId;
 
   Checks(Spool spool) {
     this.spool = spool;
@@ -66,9 +68,17 @@ final class Checks {
     return spool.pool().query(sql("DropSchema")).execute().mapEmpty();
   }
 
+  /**
+   * From now on counts and open ids cover only rows enqueued after this moment (see {@code CountJobs}):
+   * call it after putting rows that are not the run's into the table.
+   */
+  void countFromNow() {
+    firstId = Blocking.await(spool.pool().query(sql("NewestId")).execute()).iterator().next().getLong(0) + 1;
+  }
+
   /** {@code [open, completed]}: rows not finished, and rows kept as completed. */
   Future<long[]> countJobs() {
-    return spool.pool().query(sql("CountJobs")).execute().map(rows -> {
+    return spool.pool().preparedQuery(sql("CountJobs")).execute(Tuple.of(firstId)).map(rows -> {
       Row row = rows.iterator().next();
       return new long[] {row.getLong("open"), row.getLong("completed")};
     });
@@ -76,7 +86,7 @@ final class Checks {
 
   /** Ids of the rows not finished; only asked at the end of a run, when it is normally empty. */
   Future<List<Long>> openJobIds() {
-    return spool.pool().query(sql("OpenJobIds")).execute().map(rows -> {
+    return spool.pool().preparedQuery(sql("OpenJobIds")).execute(Tuple.of(firstId)).map(rows -> {
       List<Long> ids = new ArrayList<>(rows.size());
       rows.forEach(row -> ids.add(row.getLong(0)));
       return ids;

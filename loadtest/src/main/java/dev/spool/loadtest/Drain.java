@@ -85,6 +85,7 @@ final class Drain {
     Blocking.await(checks.resetSchema());
     if (settings.seed != null) {
       Blocking.await(settings.seed.seed(spool, checks));
+      checks.countFromNow();
     }
     progress.line("schema %s ready; enqueueing %,d jobs in batches of %,d over %,d queue(s)", settings.schema,
         settings.jobs, settings.effectiveEnqueueBatch(), settings.queues);

@@ -5,16 +5,20 @@
 -- name: DropSchema
 drop schema if exists {schema} cascade
 
--- Rows not finished yet (available, running, dead, cancelled) and rows kept as completed. Jobs due more
--- than a day from now are a backlog scale put there (it measures claims beside them), and the queue
--- 'aside' holds what bulk cancels while the run drains: neither is the run's.
+-- Of the run's own rows (id >= $1, the first id after what the run put in the table beforehand: history,
+-- a backlog due later, jobs aside for a bulk cancel), those not finished yet (available, running, dead,
+-- cancelled) and those kept as completed. A range of the primary key: a count does not read the history.
 -- name: CountJobs
-select count(*) filter (where state <> 'completed' and run_at < now() + interval '1 day') as open,
+select count(*) filter (where state <> 'completed') as open,
        count(*) filter (where state = 'completed') as completed
-  from {schema}.jobs where queue <> 'aside'
+  from {schema}.jobs where id >= $1
 
 -- name: OpenJobIds
-select id from {schema}.jobs where state <> 'completed' and run_at < now() + interval '1 day' and queue <> 'aside'
+select id from {schema}.jobs where id >= $1 and state <> 'completed'
+
+-- The id the run's own jobs come after.
+-- name: NewestId
+select coalesce(max(id), 0) from {schema}.jobs
 
 -- scale: $1 jobs kept as history (completed rows, as a worker with keep-completed leaves them) in the
 -- default queue, then vacuumed and analysed as autovacuum would have by then.
