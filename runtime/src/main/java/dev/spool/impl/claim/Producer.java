@@ -5,6 +5,7 @@ import dev.spool.WorkerOptions;
 import dev.spool.impl.Service;
 import dev.spool.impl.complete.Completer;
 import dev.spool.impl.job.ClaimedJob;
+import dev.spool.impl.maintenance.Liveness;
 import dev.spool.impl.sql.Lineage;
 import dev.spool.impl.execute.Executor;
 import dev.spool.impl.sql.Queries;
@@ -80,6 +81,7 @@ public final class Producer implements Service {
   private Promise<Void> idle;
   private ClaimLimits limits;
   private String limitedClaimSql;
+  private Liveness liveness = Liveness.always();
 
   public Producer(Vertx vertx, SqlClient client, Queries queries, String queue, Set<String> tasks, String owner,
       WorkerOptions options, Executor executor, Completer completer, Stats.Recorder stats) {
@@ -108,6 +110,38 @@ public final class Producer implements Service {
     this.limitedClaimSql = queries.get(limits.statement());
   }
 
+  /**
+   * From now on claims and starts jobs only while {@code liveness} says the rescuer cannot have declared
+   * this worker dead; call before start, and call {@link #regained()} when it is sure again.
+   */
+  public void gatedBy(Liveness liveness) {
+    this.liveness = liveness;
+  }
+
+  /**
+   * The worker is sure of its registration again after a lapse: the jobs it prefetched before may have been
+   * rescued and handed to another worker, so they go back instead of being started (a release lands only
+   * on a run still this worker's, like any ack), and the loop claims afresh.
+   */
+  public void regained() {
+    if (stopped) {
+      return;
+    }
+    int handedBack = buffer.size();
+    while (!buffer.isEmpty()) {
+      completer.release(buffer.poll());
+    }
+    if (handedBack > 0) {
+      LOG.log(System.Logger.Level.WARNING, "queue {0}: heartbeats confirmed again after a lapse; {1} prefetched jobs "
+          + "handed back unstarted, as they may have been rescued meanwhile", queue, handedBack);
+    }
+    wake();
+  }
+
+  private boolean alive() {
+    return liveness.isAlive(System.nanoTime());
+  }
+
   /** Claims at once, then whenever woken, polling as a fallback. */
   @Override
   public Future<Void> start() {
@@ -118,7 +152,9 @@ public final class Producer implements Service {
 
   /** Something may be due: claim if there is room. */
   public void wake() {
-    if (stopped) {
+    // a worker unsure that it is still registered claims nothing: the claim could land after the rescuer
+    // reaped it and hand it jobs it would then start beside their rescued runs; regained() wakes it
+    if (stopped || !alive()) {
       return;
     }
     int maxInFlight = limits == null && queueHasMore ? MAX_CLAIMS_IN_FLIGHT : 1;
@@ -225,7 +261,8 @@ public final class Producer implements Service {
     }
     dispatching = true;
     try {
-      while (!stopped && running.size() < options.getConcurrency() && !buffer.isEmpty()) {
+      // nor does it start what it prefetched: those jobs may be running elsewhere by now
+      while (!stopped && running.size() < options.getConcurrency() && !buffer.isEmpty() && alive()) {
         ClaimedJob job = buffer.poll();
         running.put(job.id(), job);
         executor.run(job).onComplete(ar -> finished(job));
