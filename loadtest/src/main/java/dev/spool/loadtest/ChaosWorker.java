@@ -15,8 +15,9 @@ import java.util.logging.Logger;
 /**
  * One worker process of the chaos test: runs the recording task ({@code chaos.record}: write a row to
  * the run log, wait {@code ms}, succeed) on one worker verticle, prints {@code READY <node id>}, and runs
- * until killed. Arguments: database URI, schema, concurrency, and {@code true} to keep completed rows
- * (workflow mode).
+ * until killed. Arguments: database URI, schema, the worker options as JSON ({@link WorkerOptions}'s keys),
+ * and {@code true} to keep completed rows (workflow mode). Prints {@code LATE_ACKS <n>} whenever its count of
+ * fenced outcomes (acks of runs taken away meanwhile) grows, for the chaos run to sum.
  */
 public final class ChaosWorker {
 
@@ -38,7 +39,16 @@ public final class ChaosWorker {
           ctx.vertx().setTimer(Math.max(1, job.getLong("ms", 1L)), t -> done.complete());
           return done.future();
         }));
-    WorkerOptions options = new WorkerOptions().setConcurrency(Integer.parseInt(args[2]));
+    WorkerOptions options = new WorkerOptions(new JsonObject(args[2]));
+    long[] reported = {0};
+    vertx.setPeriodic(200, t -> {
+      long late = spool.stats().lateAcks();
+      if (late != reported[0]) {
+        reported[0] = late;
+        System.out.println("LATE_ACKS " + late);
+        System.out.flush();
+      }
+    });
     // SIGTERM (the end of the run) stops gracefully: running jobs finish, the rest go back, the worker
     // deregisters. SIGKILL (the chaos) skips all of that, which is the point.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
