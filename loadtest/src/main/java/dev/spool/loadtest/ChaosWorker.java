@@ -8,6 +8,9 @@ import dev.spool.WorkerOptions;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -33,8 +36,12 @@ public final class ChaosWorker {
         .options(new SpoolOptions().setSchema(args[1]).setKeepCompleted(keep)).build();
     Checks checks = new Checks(spool);
     String recordSql = checks.sql("RecordRun");
+    // The run log is written through a pipelined client, like the worker's own: a pool holds a connection
+    // per statement, so behind a slow link its four connections, not Spool, would bound the drain.
+    SqlClient log = PgBuilder.client().with(new PoolOptions().setMaxSize(2)).connectingTo(spool.connectOptions())
+        .using(vertx).build();
     JobHandlers handlers = new JobHandlers().register(RECORD, (job, ctx) ->
-        spool.pool().preparedQuery(recordSql).execute(Tuple.of(ctx.id(), spool.nodeId(), ctx.attempt())).compose(recorded -> {
+        log.preparedQuery(recordSql).execute(Tuple.of(ctx.id(), spool.nodeId(), ctx.attempt())).compose(recorded -> {
           Promise<Void> done = Promise.promise();
           ctx.vertx().setTimer(Math.max(1, job.getLong("ms", 1L)), t -> done.complete());
           return done.future();
