@@ -16,12 +16,12 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -58,7 +58,13 @@ public final class Producer implements Service {
   private final Completer completer;
   private final Stats.Recorder stats;
 
-  private final ArrayDeque<ClaimedJob> buffer = new ArrayDeque<>();
+  /**
+   * Prefetched jobs in claim order across claims, not only within one: a rescued job keeps its old place at
+   * the head of the line (its run_at), so when a later claim brings it, it starts before the jobs this worker
+   * prefetched earlier rather than after them — a killed worker's jobs then wait for a claim, not for every
+   * survivor to work through a full buffer first.
+   */
+  private final PriorityQueue<ClaimedJob> buffer = new PriorityQueue<>(CLAIM_ORDER);
   private final Map<Long, ClaimedJob> running = new HashMap<>();
   private Lineage lineage = Lineage.NONE;
   /**
