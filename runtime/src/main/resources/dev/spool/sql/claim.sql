@@ -1,11 +1,12 @@
 -- Queries of the producer: claim a batch of due jobs of one queue, only of the tasks this worker handles,
 -- unless the queue is paused (one primary-key probe per claim, so a pause holds on every node at once).
 
--- Both claims return the same eleven columns in the same order (ClaimedJob reads them by position, the
+-- Both claims return the same thirteen columns in the same order (ClaimedJob reads them by position, the
 -- fastest way; ClaimStatementsTest checks they stay alike): id, queue, task, args, priority, attempt,
--- max_attempts, timeout_ms, run_at, created_at, soft_timeout_ms, flagged. flagged is true for a job that has
+-- max_attempts, timeout_ms, run_at, created_at, soft_timeout_ms, flagged, rescues. flagged is true for a job that has
 -- dependents or is awaited: its ack then tells them in the same statement (complete_jobs, kill_jobs in
--- workflow.sql), while every other job keeps the plain ack.
+-- workflow.sql), while every other job keeps the plain ack. rescues: how many of the job's attempts the
+-- rescuer ended (its worker died or lost its lease), which the retry backoff leaves out (see V013).
 
 -- The ids go through an array rather than a join: a prepared statement's generic plan cannot see the
 -- LIMIT, guesses thousands of rows and hashes the whole table for a join; id = any(array) stays on the
@@ -24,12 +25,12 @@ update {schema}.jobs j
     limit $3
     for update skip locked))
 returning j.id, j.queue, j.task, j.args, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.run_at, j.created_at,
-          j.soft_timeout_ms, j.has_dependents or j.awaited as flagged
+          j.soft_timeout_ms, j.has_dependents or j.awaited as flagged, j.rescues
 
 -- The claim of queues with a cluster-wide concurrency or rate limit: the eleven columns of ClaimJobs plus
 -- wait_ms; a row with a null id only carries the wait.
 -- name: ClaimJobsLimited
-select id, queue, task, args, priority, attempt, max_attempts, timeout_ms, run_at, created_at, soft_timeout_ms, flagged, wait_ms
+select id, queue, task, args, priority, attempt, max_attempts, timeout_ms, run_at, created_at, soft_timeout_ms, flagged, rescues, wait_ms
   from {schema}.claim_limited($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 
 -- The claim of a queue with a cluster-wide concurrency limit or a rate limit (of the queue or of its
@@ -49,7 +50,7 @@ create or replace function {schema}.claim_limited(
   p_keys text[], p_limits integer[], p_windows_ms float8[], p_key_tasks text[], p_recheck_ms float8)
 returns table (id bigint, queue text, task text, args bytea, priority smallint, attempt integer,
                max_attempts integer, timeout_ms integer, run_at timestamptz, created_at timestamptz,
-               soft_timeout_ms integer, flagged boolean, wait_ms float8)
+               soft_timeout_ms integer, flagged boolean, rescues integer, wait_ms float8)
 language plpgsql as $$
 #variable_conflict use_column
 declare
@@ -107,13 +108,13 @@ begin
           order by c.priority, c.run_at, c.id
           limit allowance))
       returning j.id, j.queue, j.task, j.args, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.run_at, j.created_at,
-                j.soft_timeout_ms, j.has_dependents or j.awaited as flagged)
+                j.soft_timeout_ms, j.has_dependents or j.awaited as flagged, j.rescues)
       select * from claimed c order by c.priority, c.run_at, c.id
     loop
       claimed_tasks := claimed_tasks || r.task;
       id := r.id; queue := r.queue; task := r.task; args := r.args; priority := r.priority; attempt := r.attempt;
       max_attempts := r.max_attempts; timeout_ms := r.timeout_ms; run_at := r.run_at; created_at := r.created_at;
-      soft_timeout_ms := r.soft_timeout_ms; flagged := r.flagged; wait_ms := null;
+      soft_timeout_ms := r.soft_timeout_ms; flagged := r.flagged; rescues := r.rescues; wait_ms := null;
       return next;
     end loop;
   end if;
@@ -136,7 +137,7 @@ begin
   end if;
   if wait is not null then
     id := null; queue := p_queue; task := null; args := null; priority := null; attempt := null;
-    max_attempts := null; timeout_ms := null; run_at := null; created_at := null; soft_timeout_ms := null; flagged := null;
+    max_attempts := null; timeout_ms := null; run_at := null; created_at := null; soft_timeout_ms := null; flagged := null; rescues := null;
     wait_ms := wait;
     return next;
   end if;
@@ -149,7 +150,7 @@ end $$
 -- a skip scan of jobs_key_claim, never from a walk of one key's backlog. Jobs without a key share one
 -- bucket, served after the keys. Rows as ClaimJobsLimited's.
 -- name: ClaimJobsKeyed
-select id, queue, task, args, priority, attempt, max_attempts, timeout_ms, run_at, created_at, soft_timeout_ms, flagged, wait_ms
+select id, queue, task, args, priority, attempt, max_attempts, timeout_ms, run_at, created_at, soft_timeout_ms, flagged, rescues, wait_ms
   from {schema}.claim_keyed($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 
 --   p_concurrency: running jobs of the queue across all workers (null: no limit); p_key_concurrency,
@@ -163,7 +164,7 @@ create or replace function {schema}.claim_keyed(
   p_weight_keys text[], p_weights integer[], p_recheck_ms float8)
 returns table (id bigint, queue text, task text, args bytea, priority smallint, attempt integer,
                max_attempts integer, timeout_ms integer, run_at timestamptz, created_at timestamptz,
-               soft_timeout_ms integer, flagged boolean, wait_ms float8)
+               soft_timeout_ms integer, flagged boolean, rescues integer, wait_ms float8)
 language plpgsql as $$
 #variable_conflict use_column
 declare
@@ -332,12 +333,12 @@ begin
              lease_expires_at = t + p_lease_ms * interval '1 millisecond', attempted_at = t
        where j.id = any(ids)
       returning j.id, j.queue, j.task, j.args, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.run_at, j.created_at,
-                j.soft_timeout_ms, j.has_dependents or j.awaited as flagged)
+                j.soft_timeout_ms, j.has_dependents or j.awaited as flagged, j.rescues)
     select * from claimed c order by c.priority, c.run_at, c.id
   loop
     id := r.id; queue := r.queue; task := r.task; args := r.args; priority := r.priority; attempt := r.attempt;
     max_attempts := r.max_attempts; timeout_ms := r.timeout_ms; run_at := r.run_at; created_at := r.created_at;
-    soft_timeout_ms := r.soft_timeout_ms; flagged := r.flagged; wait_ms := null;
+    soft_timeout_ms := r.soft_timeout_ms; flagged := r.flagged; rescues := r.rescues; wait_ms := null;
     return next;
   end loop;
   if blocked then
@@ -347,7 +348,7 @@ begin
   end if;
   if wait is not null then
     id := null; queue := p_queue; task := null; args := null; priority := null; attempt := null;
-    max_attempts := null; timeout_ms := null; run_at := null; created_at := null; soft_timeout_ms := null; flagged := null;
+    max_attempts := null; timeout_ms := null; run_at := null; created_at := null; soft_timeout_ms := null; flagged := null; rescues := null;
     wait_ms := wait;
     return next;
   end if;

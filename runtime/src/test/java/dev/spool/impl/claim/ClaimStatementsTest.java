@@ -27,7 +27,7 @@ class ClaimStatementsTest extends SpoolTestBase {
             new String[0], new Integer[0], 100.0)))).columnsNames();
 
     assertThat(plain).containsExactly("id", "queue", "task", "args", "priority", "attempt", "max_attempts",
-        "timeout_ms", "run_at", "created_at", "soft_timeout_ms", "flagged");
+        "timeout_ms", "run_at", "created_at", "soft_timeout_ms", "flagged", "rescues");
     assertThat(limited.subList(0, plain.size())).isEqualTo(plain);
     assertThat(limited).endsWith("wait_ms");
     assertThat(keyed).isEqualTo(limited);
