@@ -95,6 +95,27 @@ class CrashSafetyTest extends SpoolTestBase {
   }
 
   @Test
+  void aRescueCountsAnAttemptButNotAFailureSoTheRetryBackoffDoesNotGrowWithIt() {
+    // A job whose worker died twice under it (attempts 1 and 2 rescued) is held by a third that vanished.
+    sql("insert into {schema}.workers (id, queues, heartbeat_at) values ('ghost', '{default}', now() - interval '1 hour')");
+    long id = await(spool.client().enqueue(WORK, new JsonObject()));
+    sql("update {schema}.jobs set state = 'running', attempt = 3, rescues = 2, lease_owner = 'ghost', "
+        + "lease_expires_at = now() + interval '1 hour'");
+    HandlerOptions tenfold = new HandlerOptions().setRetryPolicy(new RetryPolicy().setBase(Duration.ofSeconds(1))
+        .setFactor(10).setMaxDelay(Duration.ofHours(2)).setJitter(0));
+
+    deploy(vertx, spool, fastLiveness(), new JobHandlers().register(WORK,
+        counting((a, c) -> Future.failedFuture(new IllegalStateException("the handler's first failure"))), tenfold));
+
+    // rescued a third time, then run as attempt 4, which fails: the handler's first failure, so 1 s, not 10^3 s
+    eventually(WAIT, () -> count("id = $1 and attempt = 4 and state = 'available' and rescues = 3", id) == 1);
+    Row row = sql("select extract(epoch from run_at - (last_error->>'at')::timestamptz) from {schema}.jobs where id = $1", id)
+        .iterator().next();
+    assertThat(((Number) row.getValue(0)).doubleValue()).isBetween(0.9, 1.1);
+    assertThat(runs.get(id)).hasValue(1);
+  }
+
+  @Test
   void rescuesJobsWhoseLeaseExpiredEvenWhenTheirWorkerIsAlive() {
     sql("insert into {schema}.workers (id, queues) values ('slowpoke', '{default}')");
     long id = await(spool.client().enqueue(WORK, new JsonObject()));

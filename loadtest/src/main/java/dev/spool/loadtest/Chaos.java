@@ -8,28 +8,20 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
-/** The chaos run behind {@link ChaosCommand}. */
+/**
+ * The chaos run behind {@link ChaosCommand}: enqueue, start the worker processes, apply the
+ * {@link Fault} while the jobs drain (see {@link ChaosFaults}), then read the outcome from the run log.
+ */
 final class Chaos {
-
-  /** A started worker process and the node id it reported. */
-  private record Worker(Process process, String nodeId) {}
-
-  /** One kill: when, and the jobs the killed process held. */
-  private record Kill(OffsetDateTime at, Long[] held) {}
 
   private final ChaosCommand settings;
   private final Progress progress;
@@ -41,9 +33,10 @@ final class Chaos {
 
   JsonObject run(String uri) throws Exception {
     Vertx vertx = Vertx.vertx();
-    List<Worker> live = new CopyOnWriteArrayList<>();
-    ExecutorService starter = Executors.newCachedThreadPool();
-    try {
+    Fault fault = settings.fault;
+    boolean proxied = fault == Fault.PARTITION || fault == Fault.SLOW_LINK;
+    try (ChaosFleet fleet = new ChaosFleet(settings.schema, settings.workerOptions().encode(), settings.workflows);
+         LinkProxy proxy = proxied ? new LinkProxy(upstream(uri), fault == Fault.SLOW_LINK ? settings.linkRttMs : 0) : null) {
       Spool spool = Spool.builder(vertx).connectingTo(uri).schema(settings.schema).build();
       Checks checks = new Checks(spool);
       await(spool.pool().query(checks.sql("DropSchema")).execute());
@@ -62,84 +55,51 @@ final class Chaos {
           last = Math.max(last, id);
         }
       }
-      progress.line("enqueued %,d %s; starting %d worker processes", jobs,
-          settings.workflows ? "steps of chords and chains" : "jobs", settings.workers);
+      progress.line("enqueued %,d %s; starting %d worker processes (fault: %s)", jobs,
+          settings.workflows ? "steps of chords and chains" : "jobs", settings.workers, fault.label);
       String openSql = checks.sql(settings.workflows ? "OpenStepCount" : "OpenCount");
-      // Processes start in the background (a JVM takes seconds to come up), so kills keep their pace.
-      for (int i = 0; i < settings.workers; i++) {
-        starter.submit(() -> live.add(start(uri)));
-      }
-      while (live.size() < settings.workers) {
-        Blocking.sleep(100);
-      }
+      String proxiedUri = proxy == null ? null : throughProxy(uri, proxy.port());
+      ChaosFaults faults = new ChaosFaults(settings, progress, spool, checks, fleet, proxy, uri, proxiedUri, openSql);
+      faults.startWorkers();
 
       long started = System.nanoTime();
       long deadline = started + Duration.ofSeconds(settings.timeoutSeconds).toNanos();
-      long nextKill = started + (long) (settings.killEvery * 1e9);
-      long restartAt = settings.restartDb == null ? Long.MAX_VALUE : started + (long) (settings.killEvery * 2.5e9);
-      List<Kill> kills = new ArrayList<>();
-      int restarts = 0;
-      long inFlightAtKills = 0;
       boolean timedOut = false;
       while (true) {
         long open = count(spool, openSql);
-        if (open == 0) {
+        faults.recoveries().forEach(r -> r.poll(spool, checks));
+        if (open == 0 && faults.settled()) {
           break;
         }
         if (System.nanoTime() > deadline) {
           timedOut = true;
           break;
         }
-        if (System.nanoTime() >= restartAt) {
-          restartAt = Long.MAX_VALUE;
-          progress.line("restarting PostgreSQL: %s", settings.restartDb);
-          int exit = new ProcessBuilder("bash", "-c", settings.restartDb).inheritIO().start().waitFor();
-          restarts++;
-          progress.line("restart command exited %d", exit);
-          continue;
+        if (!faults.tick(System.nanoTime() - started, open)) {
+          Blocking.sleep(100);
         }
-        if (System.nanoTime() >= nextKill && !live.isEmpty()) {
-          Worker victim = live.remove(ThreadLocalRandom.current().nextInt(live.size()));
-          victim.process().destroyForcibly().waitFor();
-          OffsetDateTime at = now(spool, checks);
-          Long[] held = held(spool, checks, victim.nodeId());
-          kills.add(new Kill(at, held));
-          inFlightAtKills += held.length;
-          progress.line("killed %s holding %d jobs; %,d jobs open", victim.nodeId(), held.length, open);
-          starter.submit(() -> live.add(start(uri)));
-          nextKill = System.nanoTime() + (long) (settings.killEvery * 1e9);
-          continue;
-        }
-        Blocking.sleep(200);
       }
       double seconds = (System.nanoTime() - started) / 1e9;
-      starter.shutdown();
-      starter.awaitTermination(60, TimeUnit.SECONDS);
-      for (Worker worker : live) {
-        worker.process().toHandle().destroy(); // SIGTERM: graceful
-      }
-      for (Worker worker : live) {
-        worker.process().waitFor();
-      }
-      live.clear();
+      fleet.stopAll();
 
       await(spool.pool().query(checks.sql("IndexRunLog")).execute());
       double maxRecovery = 0;
       long neverRerun = 0;
-      for (Kill kill : kills) {
-        if (kill.held().length == 0) {
-          continue;
+      long startedAtFaults = 0;
+      Recovery worst = null;
+      List<Long> held = new ArrayList<>();
+      for (Recovery recovery : faults.recoveries()) {
+        recovery.settle(spool, checks);
+        held.addAll(List.of(recovery.held));
+        neverRerun += recovery.neverRerun();
+        startedAtFaults += recovery.startedBeforeFault();
+        if (worst == null || recovery.recoveredSeconds() > maxRecovery) {
+          worst = recovery;
+          maxRecovery = recovery.recoveredSeconds();
         }
-        Row r = await(spool.pool().preparedQuery(checks.sql("RecoverySeconds")).execute(
-            Tuple.tuple().addValue(kill.held()).addValue(kill.at()))).iterator().next();
-        Number s = (Number) r.getValue("seconds");
-        maxRecovery = Math.max(maxRecovery, s == null ? 0 : s.doubleValue());
-        neverRerun += r.getLong("never_rerun");
       }
-      JsonObject result = new JsonObject().put("command", "chaos");
+      JsonObject result = new JsonObject().put("command", "chaos").put("fault", fault.label);
       if (settings.workflows) {
-        List<Long> held = new ArrayList<>();
-        kills.forEach(kill -> held.addAll(List.of(kill.held())));
         result.put("mode", "workflows").mergeIn(ChaosWorkflows.outcome(spool, checks, held))
             .put("chord_size", settings.chordSize).put("chain_length", settings.chainLength);
       } else {
@@ -151,45 +111,50 @@ final class Chaos {
             .put("lost", outcome.getLong("lost"))
             .put("duplicates", outcome.getLong("duplicates"));
       }
+      Row byCause = await(spool.pool().preparedQuery(checks.sql("DuplicatesByCause"))
+          .execute(Tuple.of((Object) held.toArray(Long[]::new)))).iterator().next();
+      long runningAtEnd = count(spool, checks.sql("RunningCount"));
       result
-          .put("in_flight_at_kills", inFlightAtKills)
+          .put("in_flight_at_kills", (long) held.size())
+          .put("started_at_kills", startedAtFaults)
+          .put("duplicates_of_held", byCause.getLong("of_held"))
+          .put("duplicates_unexplained", byCause.getLong("unexplained"))
+          .put("duplicates_pct_of_held", held.isEmpty() ? 0.0
+              : Math.round(10000.0 * byCause.getLong("of_held") / held.size()) / 100.0)
           .put("max_recovery_s", Math.round(maxRecovery * 100) / 100.0)
+          .put("worst", worst == null ? null : worst.toJson())
           .put("held_jobs_never_rerun", neverRerun)
-          .put("kills", kills.size())
-          .put("db_restarts", restarts)
+          .put("late_acks_fenced", fleet.lateAcks())
+          .put("running_at_end", runningAtEnd)
+          .mergeIn(faults.figures())
           .put("workers", settings.workers)
-          .put("kill_every_s", settings.killEvery)
           .put("job_ms", settings.jobMs)
+          .put("worker_options", settings.workerOptions())
           .put("duration_s", Math.round(seconds * 10) / 10.0)
           .put("timed_out", timedOut);
       progress.line("%s", result.encode());
       return result;
     } finally {
-      starter.shutdownNow();
-      live.forEach(w -> w.process().destroyForcibly());
       await(vertx.close());
     }
   }
 
-  private Worker start(String uri) throws IOException {
-    Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), ChaosWorker.class.getName(), uri, settings.schema,
-        Integer.toString(settings.concurrency), Boolean.toString(settings.workflows))
-        .redirectErrorStream(true).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream()));
-    String line;
-    while ((line = out.readLine()) != null) {
-      if (line.startsWith("READY ")) {
-        Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "chaos-worker-output");
-        drain.setDaemon(true);
-        drain.start();
-        return new Worker(process, line.substring(6).trim());
-      }
-    }
-    throw new IOException("a chaos worker exited before it was ready (exit " + process.exitValue() + ")");
+  /** Where PostgreSQL listens, from the URI's host and port (5432 when it names none). */
+  static InetSocketAddress upstream(String uri) {
+    URI parsed = URI.create(uri);
+    return new InetSocketAddress(parsed.getHost() == null ? "127.0.0.1" : parsed.getHost(),
+        parsed.getPort() < 0 ? 5432 : parsed.getPort());
   }
 
-  private static long count(Spool spool, String sql) {
+  /** The same URI with the proxy's address in place of PostgreSQL's. */
+  static String throughProxy(String uri, int port) {
+    URI parsed = URI.create(uri);
+    String user = parsed.getRawUserInfo() == null ? "" : parsed.getRawUserInfo() + "@";
+    String query = parsed.getRawQuery() == null ? "" : "?" + parsed.getRawQuery();
+    return parsed.getScheme() + "://" + user + "127.0.0.1:" + port + parsed.getRawPath() + query;
+  }
+
+  static long count(Spool spool, String sql) {
     // The database may be restarting: an unanswered count is not an answer, ask again.
     for (int tries = 0; ; tries++) {
       try {
@@ -203,14 +168,33 @@ final class Chaos {
     }
   }
 
-  private static OffsetDateTime now(Spool spool, Checks checks) {
+  static OffsetDateTime now(Spool spool, Checks checks) {
     return await(spool.pool().query(checks.sql("Now")).execute()).iterator().next().getOffsetDateTime(0);
   }
 
-  private static Long[] held(Spool spool, Checks checks, String nodeId) {
+  static Long[] held(Spool spool, Checks checks, String nodeId) {
     List<Long> ids = new ArrayList<>();
     await(spool.pool().preparedQuery(checks.sql("HeldBy")).execute(Tuple.of(nodeId + "/%")))
         .forEach(row -> ids.add(row.getLong(0)));
     return ids.toArray(Long[]::new);
+  }
+
+  /** The live worker that leads maintenance now, or a random one when none is known. */
+  static ChaosFleet.Worker leaderOrAny(Spool spool, Checks checks, List<ChaosFleet.Worker> live) {
+    var rows = await(spool.pool().query(checks.sql("Leader")).execute());
+    if (rows.size() > 0) {
+      String leader = rows.iterator().next().getString(0);
+      for (ChaosFleet.Worker worker : live) {
+        if (leader.startsWith(worker.nodeId() + "/")) {
+          return worker;
+        }
+      }
+    }
+    return live.get(ThreadLocalRandom.current().nextInt(live.size()));
+  }
+
+  static boolean isLeader(Spool spool, Checks checks, ChaosFleet.Worker worker) {
+    var rows = await(spool.pool().query(checks.sql("Leader")).execute());
+    return rows.size() > 0 && rows.iterator().next().getString(0).startsWith(worker.nodeId() + "/");
   }
 }

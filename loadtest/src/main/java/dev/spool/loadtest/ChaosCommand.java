@@ -1,5 +1,7 @@
 package dev.spool.loadtest;
 
+import dev.spool.WorkerOptions;
+import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -7,15 +9,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code chaos}: W worker processes drain N jobs while one of them is killed with SIGKILL every S
- * seconds (and replaced), optionally with one PostgreSQL restart; every execution is counted by the
- * recording task in a log of its own. Exits 1 when a job was lost or recovery took longer than the
- * target (15 s: Spool's promise for a {@code kill -9}'d worker). With {@code --workflows} the jobs are steps of
- * small chords and chains, and a workflow left unfinished, a step started before its parents completed or
- * a callback run twice by anything but a kill fails the run too.
+ * {@code chaos}: W worker processes drain N jobs while a {@link Fault} strikes them: by default one of them
+ * is killed with SIGKILL every S seconds (and replaced; every other kill takes the leader), optionally with
+ * one PostgreSQL restart; {@code --fault partition} black-holes one worker's link to PostgreSQL for a while,
+ * {@code --fault freeze} stops one with SIGSTOP, {@code --fault slow-link} drains half the jobs behind a link
+ * adding 20 ms of round trip. Every execution is counted by the recording task in a log of its own. Exits 1
+ * when a job was lost or left running, or the faulted workers' jobs took longer than the target to start
+ * again, or (slow-link) the slow half drained at less than {@code --min-rate-ratio} of the local half. With
+ * {@code --workflows} the jobs are steps of small chords and chains, and a workflow left unfinished, a step
+ * started before its parents completed or a callback run twice by anything but a kill fails the run too.
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
-    description = "Kill -9 worker processes (and optionally restart PostgreSQL) while jobs drain; count losses and duplicates.")
+    description = "Kill -9, partition, freeze or slow down worker processes while jobs drain; count losses, duplicates and recovery times.")
 final class ChaosCommand implements Callable<Integer> {
 
   @Spec
@@ -23,6 +28,24 @@ final class ChaosCommand implements Callable<Integer> {
 
   @Option(names = "--db", description = "postgresql:// URI (default: $SPOOL_DATABASE_URL)")
   String db;
+
+  @Option(names = "--fault", defaultValue = "kill", converter = Fault.Converter.class, completionCandidates = Fault.Labels.class,
+      description = "kill, partition, freeze or slow-link (default: ${DEFAULT-VALUE})")
+  Fault fault;
+
+  @Option(names = "--fault-after", defaultValue = "5", description = "partition, freeze: seconds into the run (default: ${DEFAULT-VALUE})")
+  double faultAfter;
+
+  @Option(names = "--fault-seconds", defaultValue = "30",
+      description = "partition, freeze: how long the worker is cut off or stopped (default: ${DEFAULT-VALUE})")
+  double faultSeconds;
+
+  @Option(names = "--link-rtt-ms", defaultValue = "20", description = "slow-link: round trip the link adds (default: ${DEFAULT-VALUE})")
+  double linkRttMs;
+
+  @Option(names = "--min-rate-ratio", defaultValue = "0.5",
+      description = "slow-link: slow over local drain rate below which the run fails (default: ${DEFAULT-VALUE})")
+  double minRateRatio;
 
   @Option(names = "--jobs", defaultValue = "200000", description = "jobs (default: ${DEFAULT-VALUE})")
   int jobs;
@@ -48,9 +71,26 @@ final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "900", description = "seconds to wait for every job (default: ${DEFAULT-VALUE})")
   int timeoutSeconds;
 
-  @Option(names = "--recovery-target", defaultValue = "15",
-      description = "seconds within which a killed worker's jobs must run again, else exit 1 (default: ${DEFAULT-VALUE})")
-  double recoveryTarget;
+  @Option(names = "--recovery-target",
+      description = "seconds within which a faulted worker's jobs must run again, else exit 1 (default: 5 for kill, "
+          + "15 for partition and freeze: a worker that is only unreachable is declared dead after its worker timeout)")
+  Double recoveryTarget;
+
+  // Not the runtime's 1,000: a killed worker's jobs wait until survivors have room to claim them, and with
+  // 8 handlers a full buffer of 1,000 is seconds of work (the worst kill took 8.8 s, of which 7.8 s waiting).
+  @Option(names = "--prefetch", defaultValue = "100",
+      description = "jobs each worker claims ahead of free handler slots (default: ${DEFAULT-VALUE})")
+  int prefetch;
+
+  @Option(names = "--heartbeat-ms", defaultValue = "500", description = "workers' heartbeat interval (default: ${DEFAULT-VALUE})")
+  long heartbeatMs;
+
+  @Option(names = "--rescue-ms", defaultValue = "250", description = "leader's rescue interval (default: ${DEFAULT-VALUE})")
+  long rescueMs;
+
+  @Option(names = "--worker-timeout-ms", defaultValue = "" + 5000,
+      description = "silence after which a worker whose session lives is declared dead (default: ${DEFAULT-VALUE})")
+  long workerTimeoutMs;
 
   @Option(names = "--workflows",
       description = "enqueue small chords and chains instead of plain jobs (about --jobs steps); check that every workflow "
@@ -68,8 +108,24 @@ final class ChaosCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (jobs < 1 || workers < 1 || killEvery <= 0 || jobMs < 0 || concurrency < 1 || chordSize < 1 || chainLength < 1) {
-      spec.commandLine().getErr().println("--jobs, --workers, --kill-every, --concurrency, --chord-size and --chain-length must be positive");
+    if (jobs < 1 || workers < 1 || killEvery <= 0 || jobMs < 0 || concurrency < 1 || chordSize < 1 || chainLength < 1
+        || faultAfter < 0 || faultSeconds <= 0 || linkRttMs < 0) {
+      spec.commandLine().getErr().println("--jobs, --workers, --kill-every, --concurrency, --chord-size, --chain-length and "
+          + "--fault-seconds must be positive, --fault-after and --link-rtt-ms not negative");
+      return 2;
+    }
+    if (fault != Fault.KILL && restartDb != null) {
+      spec.commandLine().getErr().println("--restart-db goes with --fault kill only");
+      return 2;
+    }
+    if (fault == Fault.SLOW_LINK && workflows) {
+      spec.commandLine().getErr().println("--fault slow-link measures plain jobs: leave out --workflows");
+      return 2;
+    }
+    try {
+      workerOptions();
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("bad worker settings: " + e.getMessage());
       return 2;
     }
     Progress progress = json ? Progress.quiet() : Progress.to(spec.commandLine().getErr());
@@ -81,10 +137,20 @@ final class ChaosCommand implements Callable<Integer> {
     var result = new Chaos(this, progress).run(uri);
     spec.commandLine().getOut().println(result.encode());
     spec.commandLine().getOut().flush();
-    boolean failed = result.getLong("lost") > 0 || result.getBoolean("timed_out")
-        || result.getDouble("max_recovery_s") > recoveryTarget
+    double target = recoveryTarget != null ? recoveryTarget : fault == Fault.KILL ? 5 : 15;
+    boolean failed = result.getLong("lost") > 0 || result.getBoolean("timed_out") || result.getLong("running_at_end") > 0
+        || result.getDouble("max_recovery_s") > target
+        || (fault == Fault.SLOW_LINK && result.getDouble("rate_ratio", 0.0) < minRateRatio)
         || (workflows && (result.getLong("workflows_completed") < result.getLong("workflows")
             || result.getLong("steps_before_parents") > 0 || result.getLong("callbacks_run_more_than_once_unexplained") > 0));
     return failed ? 1 : 0;
+  }
+
+  /** The settings of each worker process (WorkerOptions' JSON keys); WorkerOptions validates them. */
+  JsonObject workerOptions() {
+    JsonObject json = new JsonObject().put("concurrency", concurrency).put("prefetch", prefetch)
+        .put("heartbeatIntervalMs", heartbeatMs).put("rescueIntervalMs", rescueMs).put("workerTimeoutMs", workerTimeoutMs);
+    new WorkerOptions(json).validate();
+    return json;
   }
 }

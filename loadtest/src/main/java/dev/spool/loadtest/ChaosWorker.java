@@ -8,6 +8,9 @@ import dev.spool.WorkerOptions;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -15,8 +18,9 @@ import java.util.logging.Logger;
 /**
  * One worker process of the chaos test: runs the recording task ({@code chaos.record}: write a row to
  * the run log, wait {@code ms}, succeed) on one worker verticle, prints {@code READY <node id>}, and runs
- * until killed. Arguments: database URI, schema, concurrency, and {@code true} to keep completed rows
- * (workflow mode).
+ * until killed. Arguments: database URI, schema, the worker options as JSON ({@link WorkerOptions}'s keys),
+ * and {@code true} to keep completed rows (workflow mode). Prints {@code LATE_ACKS <n>} whenever its count of
+ * fenced outcomes (acks of runs taken away meanwhile) grows, for the chaos run to sum.
  */
 public final class ChaosWorker {
 
@@ -32,13 +36,26 @@ public final class ChaosWorker {
         .options(new SpoolOptions().setSchema(args[1]).setKeepCompleted(keep)).build();
     Checks checks = new Checks(spool);
     String recordSql = checks.sql("RecordRun");
+    // The run log is written through a pipelined client, like the worker's own: a pool holds a connection
+    // per statement, so behind a slow link its four connections, not Spool, would bound the drain.
+    SqlClient log = PgBuilder.client().with(new PoolOptions().setMaxSize(2)).connectingTo(spool.connectOptions())
+        .using(vertx).build();
     JobHandlers handlers = new JobHandlers().register(RECORD, (job, ctx) ->
-        spool.pool().preparedQuery(recordSql).execute(Tuple.of(ctx.id(), spool.nodeId(), ctx.attempt())).compose(recorded -> {
+        log.preparedQuery(recordSql).execute(Tuple.of(ctx.id(), spool.nodeId(), ctx.attempt())).compose(recorded -> {
           Promise<Void> done = Promise.promise();
           ctx.vertx().setTimer(Math.max(1, job.getLong("ms", 1L)), t -> done.complete());
           return done.future();
         }));
-    WorkerOptions options = new WorkerOptions().setConcurrency(Integer.parseInt(args[2]));
+    WorkerOptions options = new WorkerOptions(new JsonObject(args[2]));
+    long[] reported = {0};
+    vertx.setPeriodic(200, t -> {
+      long late = spool.stats().lateAcks();
+      if (late != reported[0]) {
+        reported[0] = late;
+        System.out.println("LATE_ACKS " + late);
+        System.out.flush();
+      }
+    });
     // SIGTERM (the end of the run) stops gracefully: running jobs finish, the rest go back, the worker
     // deregisters. SIGKILL (the chaos) skips all of that, which is the point.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -159,3 +159,31 @@ select (select count(*) from {schema}.workflows) as workflows,
        (select count(*) from steps where step = 'callback' and n > 1) as callbacks_run_more_than_once,
        (select count(*) from steps where step = 'callback' and n > 1 and not (id = any($1::bigint[])))
          as callbacks_run_more_than_once_unexplained
+
+-- A faulted worker's state, polled while its jobs recover: whether its rows are still registered
+-- (false once the rescuer reaped it: detection) and how many of the jobs it held are still its own
+-- (0 once the rescuer took them back: rescue). $1: its node id + '/%', $2: the jobs it held.
+-- name: FaultWatch
+select clock_timestamp() as now,
+       exists (select 1 from {schema}.workers w where w.id like $1) as registered,
+       (select count(*) from {schema}.jobs j
+         where j.id = any($2::bigint[]) and j.state = 'running' and j.lease_owner like $1) as still_held
+
+-- Jobs a faulted worker held whose handler it had started by the fault ($3): the runs the fault may
+-- repeat; the others were prefetched and never started.
+-- name: StartedBeforeFault
+select count(distinct r.job_id) from {schema}.chaos_runs r
+ where r.job_id = any($1::bigint[]) and r.worker = $2 and r.started_at <= $3
+
+-- Runs beyond the first, of the jobs faulted workers held ($1) and of every other job (unexplained).
+-- name: DuplicatesByCause
+with runs as (select job_id, count(*) as n from {schema}.chaos_runs group by job_id having count(*) > 1)
+select coalesce(sum(n - 1) filter (where job_id = any($1::bigint[])), 0) as of_held,
+       coalesce(sum(n - 1) filter (where not (job_id = any($1::bigint[]))), 0) as unexplained
+  from runs
+
+-- name: Leader
+select leader_id from {schema}.leader where expires_at >= now() order by expires_at desc limit 1
+
+-- name: RunningCount
+select count(*) from {schema}.jobs where state = 'running'

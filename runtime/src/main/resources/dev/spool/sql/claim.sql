@@ -1,12 +1,13 @@
 -- Queries of the producer: claim a batch of due jobs of one queue, only of the tasks this worker handles,
 -- unless the queue is paused (one primary-key probe per claim, so a pause holds on every node at once).
 
--- Every claim returns the same thirteen columns in the same order (ClaimedJob reads them by position, the
+-- Every claim returns the same fourteen columns in the same order (ClaimedJob reads them by position, the
 -- fastest way; ClaimStatementsTest checks they stay alike): id, queue, task, args, priority, attempt,
--- max_attempts, timeout_ms, run_at, created_at, soft_timeout_ms, flagged, traceparent. flagged is true for a
--- job that has dependents or is awaited: its ack then tells them in the same statement (complete_jobs,
+-- max_attempts, timeout_ms, run_at, created_at, soft_timeout_ms, flagged, traceparent, rescues. flagged is true
+-- for a job that has dependents or is awaited: its ack then tells them in the same statement (complete_jobs,
 -- kill_jobs in workflow.sql), while every other job keeps the plain ack. traceparent is the W3C trace context
--- captured at enqueue (V013), null unless the job was enqueued under a span.
+-- captured at enqueue (V013), null unless the job was enqueued under a span. rescues: how many of the job's
+-- attempts the rescuer ended (its worker died or lost its lease), which the retry backoff leaves out (V014).
 
 -- Due jobs are found one priority at a time: the claim index is (queue, priority, run_at, id), so with the
 -- priority fixed, run_at <= now() bounds the scan, and jobs due later (a backlog scheduled for next week)
@@ -39,13 +40,13 @@ update {schema}.jobs j
     order by c.priority, c.run_at, c.id
     limit $3))
 returning j.id, j.queue, j.task, j.args, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.run_at, j.created_at,
-          j.soft_timeout_ms, j.has_dependents or j.awaited as flagged, j.traceparent
+          j.soft_timeout_ms, j.has_dependents or j.awaited as flagged, j.traceparent, j.rescues
 
 -- The claim of queues with a cluster-wide concurrency or rate limit: the columns of ClaimJobs plus
 -- wait_ms; a row with a null id only carries the wait.
 -- name: ClaimJobsLimited
 select id, queue, task, args, priority, attempt, max_attempts, timeout_ms, run_at, created_at, soft_timeout_ms, flagged,
-       traceparent, wait_ms
+       traceparent, rescues, wait_ms
   from {schema}.claim_limited($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 
 -- The claim of a queue with a cluster-wide concurrency limit or a rate limit (of the queue or of its
@@ -66,7 +67,7 @@ create or replace function {schema}.claim_limited(
   p_keys text[], p_limits integer[], p_windows_ms float8[], p_key_tasks text[], p_recheck_ms float8)
 returns table (id bigint, queue text, task text, args bytea, priority smallint, attempt integer,
                max_attempts integer, timeout_ms integer, run_at timestamptz, created_at timestamptz,
-               soft_timeout_ms integer, flagged boolean, traceparent text, wait_ms float8)
+               soft_timeout_ms integer, flagged boolean, traceparent text, rescues integer, wait_ms float8)
 language plpgsql as $$
 #variable_conflict use_column
 declare
@@ -124,13 +125,14 @@ begin
           order by c.priority, c.run_at, c.id
           limit allowance))
       returning j.id, j.queue, j.task, j.args, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.run_at, j.created_at,
-                j.soft_timeout_ms, j.has_dependents or j.awaited as flagged, j.traceparent)
+                j.soft_timeout_ms, j.has_dependents or j.awaited as flagged, j.traceparent, j.rescues)
       select * from claimed c order by c.priority, c.run_at, c.id
     loop
       claimed_tasks := claimed_tasks || r.task;
       id := r.id; queue := r.queue; task := r.task; args := r.args; priority := r.priority; attempt := r.attempt;
       max_attempts := r.max_attempts; timeout_ms := r.timeout_ms; run_at := r.run_at; created_at := r.created_at;
-      soft_timeout_ms := r.soft_timeout_ms; flagged := r.flagged; traceparent := r.traceparent; wait_ms := null;
+      soft_timeout_ms := r.soft_timeout_ms; flagged := r.flagged; traceparent := r.traceparent;
+    rescues := r.rescues; wait_ms := null;
       return next;
     end loop;
   end if;
@@ -154,7 +156,7 @@ begin
   if wait is not null then
     id := null; queue := p_queue; task := null; args := null; priority := null; attempt := null;
     max_attempts := null; timeout_ms := null; run_at := null; created_at := null; soft_timeout_ms := null; flagged := null;
-    traceparent := null; wait_ms := wait;
+    traceparent := null; rescues := null; wait_ms := wait;
     return next;
   end if;
 end $$
@@ -167,7 +169,7 @@ end $$
 -- bucket, served after the keys. Rows as ClaimJobsLimited's.
 -- name: ClaimJobsKeyed
 select id, queue, task, args, priority, attempt, max_attempts, timeout_ms, run_at, created_at, soft_timeout_ms, flagged,
-       traceparent, wait_ms
+       traceparent, rescues, wait_ms
   from {schema}.claim_keyed($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 
 --   p_concurrency: running jobs of the queue across all workers (null: no limit); p_key_concurrency,
@@ -181,7 +183,7 @@ create or replace function {schema}.claim_keyed(
   p_weight_keys text[], p_weights integer[], p_recheck_ms float8)
 returns table (id bigint, queue text, task text, args bytea, priority smallint, attempt integer,
                max_attempts integer, timeout_ms integer, run_at timestamptz, created_at timestamptz,
-               soft_timeout_ms integer, flagged boolean, traceparent text, wait_ms float8)
+               soft_timeout_ms integer, flagged boolean, traceparent text, rescues integer, wait_ms float8)
 language plpgsql as $$
 #variable_conflict use_column
 declare
@@ -401,12 +403,13 @@ begin
              lease_expires_at = t + p_lease_ms * interval '1 millisecond', attempted_at = t
        where j.id = any(ids)
       returning j.id, j.queue, j.task, j.args, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.run_at, j.created_at,
-                j.soft_timeout_ms, j.has_dependents or j.awaited as flagged, j.traceparent)
+                j.soft_timeout_ms, j.has_dependents or j.awaited as flagged, j.traceparent, j.rescues)
     select * from claimed c order by c.priority, c.run_at, c.id
   loop
     id := r.id; queue := r.queue; task := r.task; args := r.args; priority := r.priority; attempt := r.attempt;
     max_attempts := r.max_attempts; timeout_ms := r.timeout_ms; run_at := r.run_at; created_at := r.created_at;
-    soft_timeout_ms := r.soft_timeout_ms; flagged := r.flagged; traceparent := r.traceparent; wait_ms := null;
+    soft_timeout_ms := r.soft_timeout_ms; flagged := r.flagged; traceparent := r.traceparent;
+    rescues := r.rescues; wait_ms := null;
     return next;
   end loop;
   if blocked then
@@ -417,7 +420,7 @@ begin
   if wait is not null then
     id := null; queue := p_queue; task := null; args := null; priority := null; attempt := null;
     max_attempts := null; timeout_ms := null; run_at := null; created_at := null; soft_timeout_ms := null; flagged := null;
-    traceparent := null; wait_ms := wait;
+    traceparent := null; rescues := null; wait_ms := wait;
     return next;
   end if;
 end $$

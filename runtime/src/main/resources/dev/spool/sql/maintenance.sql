@@ -55,7 +55,8 @@ delete from {schema}.workers w
         and not exists (select 1 from pg_stat_activity a where a.pid = w.backend_pid))
 returning id
 
--- Running jobs whose lease ran out or whose worker is gone run again (their attempt counted), or end dead
+-- Running jobs whose lease ran out or whose worker is gone run again (their attempt counted, and counted as
+-- a rescue: the retry backoff grows with the handler's failures only), or end dead
 -- when attempts are used up, or cancelled when a cancel was requested. Workers are woken per queue.
 -- run_at is left as it was, so a rescued job takes its old place at the head of the line instead of
 -- queueing behind everything enqueued since.
@@ -69,7 +70,7 @@ with rescued as (
          last_error = jsonb_build_object('class', 'dev.spool.LeaseExpired',
                                          'message', 'worker ' || coalesce(j.lease_owner, '?') || ' stopped or lost its lease while running the job',
                                          'attempt', j.attempt, 'at', now()),
-         lease_owner = null, lease_expires_at = null
+         lease_owner = null, lease_expires_at = null, rescues = j.rescues + 1
    where j.id = any(array(
      select s.id from {schema}.jobs s
       where s.state = 'running'

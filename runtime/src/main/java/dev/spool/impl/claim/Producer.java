@@ -5,6 +5,7 @@ import dev.spool.WorkerOptions;
 import dev.spool.impl.Service;
 import dev.spool.impl.complete.Completer;
 import dev.spool.impl.job.ClaimedJob;
+import dev.spool.impl.maintenance.Liveness;
 import dev.spool.impl.sql.Lineage;
 import dev.spool.impl.execute.Executor;
 import dev.spool.impl.sql.Queries;
@@ -15,12 +16,12 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -57,7 +58,13 @@ public final class Producer implements Service {
   private final Completer completer;
   private final Stats.Recorder stats;
 
-  private final ArrayDeque<ClaimedJob> buffer = new ArrayDeque<>();
+  /**
+   * Prefetched jobs in claim order across claims, not only within one: a rescued job keeps its old place at
+   * the head of the line (its run_at), so when a later claim brings it, it starts before the jobs this worker
+   * prefetched earlier rather than after them — a killed worker's jobs then wait for a claim, not for every
+   * survivor to work through a full buffer first.
+   */
+  private final PriorityQueue<ClaimedJob> buffer = new PriorityQueue<>(CLAIM_ORDER);
   private final Map<Long, ClaimedJob> running = new HashMap<>();
   private Lineage lineage = Lineage.NONE;
   /**
@@ -81,6 +88,7 @@ public final class Producer implements Service {
   private ClaimLimits limits;
   private String limitedClaimSql;
   private boolean ownPoll = true;
+  private Liveness liveness = Liveness.always();
 
   public Producer(Vertx vertx, SqlClient client, Queries queries, String queue, Set<String> tasks, String owner,
       WorkerOptions options, Executor executor, Completer completer, Stats.Recorder stats) {
@@ -122,6 +130,38 @@ public final class Producer implements Service {
     return !stopped && !queueHasMore && claimsInFlight == 0;
   }
 
+  /**
+   * From now on claims and starts jobs only while {@code liveness} says the rescuer cannot have declared
+   * this worker dead; call before start, and call {@link #regained()} when it is sure again.
+   */
+  public void gatedBy(Liveness liveness) {
+    this.liveness = liveness;
+  }
+
+  /**
+   * The worker is sure of its registration again after a lapse: the jobs it prefetched before may have been
+   * rescued and handed to another worker, so they go back instead of being started (a release lands only
+   * on a run still this worker's, like any ack), and the loop claims afresh.
+   */
+  public void regained() {
+    if (stopped) {
+      return;
+    }
+    int handedBack = buffer.size();
+    while (!buffer.isEmpty()) {
+      completer.release(buffer.poll());
+    }
+    if (handedBack > 0) {
+      LOG.log(System.Logger.Level.WARNING, "queue {0}: heartbeats confirmed again after a lapse; {1} prefetched jobs "
+          + "handed back unstarted, as they may have been rescued meanwhile", queue, handedBack);
+    }
+    wake();
+  }
+
+  private boolean alive() {
+    return liveness.isAlive(System.nanoTime());
+  }
+
   /** Claims at once, then whenever woken, polling as a fallback (its own poll, or the worker's). */
   @Override
   public Future<Void> start() {
@@ -134,7 +174,9 @@ public final class Producer implements Service {
 
   /** Something may be due: claim if there is room. */
   public void wake() {
-    if (stopped) {
+    // a worker unsure that it is still registered claims nothing: the claim could land after the rescuer
+    // reaped it and hand it jobs it would then start beside their rescued runs; regained() wakes it
+    if (stopped || !alive()) {
       return;
     }
     int maxInFlight = limits == null && queueHasMore ? MAX_CLAIMS_IN_FLIGHT : 1;
@@ -241,7 +283,8 @@ public final class Producer implements Service {
     }
     dispatching = true;
     try {
-      while (!stopped && running.size() < options.getConcurrency() && !buffer.isEmpty()) {
+      // nor does it start what it prefetched: those jobs may be running elsewhere by now
+      while (!stopped && running.size() < options.getConcurrency() && !buffer.isEmpty() && alive()) {
         ClaimedJob job = buffer.poll();
         running.put(job.id(), job);
         executor.run(job).onComplete(ar -> finished(job));

@@ -365,7 +365,7 @@ public final class Executor {
     JsonObject error = Errors.describe(failure, job.attempt());
     if (options.getRetryPolicy().allowsAnotherAttempt(job.attempt(), job.maxAttempts())
         && options.getRetryPolicy().isRetryable(failure)) {
-      long delayMs = options.getRetryPolicy().delayAfter(job.attempt(), ThreadLocalRandom.current().nextDouble()).toMillis();
+      long delayMs = options.getRetryPolicy().delayAfter(job.handlerFailures(), ThreadLocalRandom.current().nextDouble()).toMillis();
       LOG.log(System.Logger.Level.INFO, "{0} failed, retrying in {1} ms: {2}", job, delayMs, failure.toString());
       finished(job, SpoolListener.Outcome.RETRIED, failure);
       completer.retry(job, delayMs, error);

@@ -40,6 +40,7 @@ public final class ClaimedJob implements JobContext {
   private long startedNanos;
   private final Promise<Void> cancellation = Promise.promise();
   private boolean flagged;
+  private int rescues;
   private byte[] result;
   private JsonObject progress;
   private boolean progressDirty;
@@ -86,6 +87,8 @@ public final class ClaimedJob implements JobContext {
         Rows.instant(row, 8), Rows.instant(row, 9)); // run_at, created_at, soft_timeout_ms: ClaimJobs' RETURNING
     job.flagged = Boolean.TRUE.equals(row.getBoolean(11)); // has dependents or is awaited
     job.traceparent = row.getString(12);
+    Integer rescues = row.getInteger(13);
+    job.rescues = rescues == null ? 0 : rescues;
     job.lineage = lineage;
     return job;
   }
@@ -334,6 +337,15 @@ public final class ClaimedJob implements JobContext {
   @Override
   public int attempt() {
     return attempt;
+  }
+
+  /**
+   * The failures of this job's handler so far, this run's included if it fails: its attempts less those the
+   * rescuer ended (a worker killed, cut off or frozen is not the handler's failure). The retry backoff grows
+   * with these, so a job rescued a few times does not then wait minutes after one failure.
+   */
+  public int handlerFailures() {
+    return Math.max(1, attempt - rescues);
   }
 
   @Override

@@ -45,6 +45,7 @@ public final class Heartbeat implements Service {
   private String progressSql;
   private boolean failing;
   private Supplier<Occupancy> occupancy = () -> Occupancy.NONE;
+  private Liveness liveness;
 
   /** The most running job ids a beat writes to the worker's row: enough to look at, bounded per worker. */
   public static final int MAX_RUNNING_IDS = 100;
@@ -100,6 +101,15 @@ public final class Heartbeat implements Service {
     return this;
   }
 
+  /**
+   * Each beat the database confirms (or fails) is told to {@code liveness}, so the worker's producers know
+   * whether the rescuer may have declared it dead.
+   */
+  public Heartbeat livenessTo(Liveness liveness) {
+    this.liveness = liveness;
+    return this;
+  }
+
   /** Registers the worker; fails when the database cannot be reached, so the worker does not start blind. */
   @Override
   public Future<Void> start() {
@@ -111,14 +121,21 @@ public final class Heartbeat implements Service {
     Occupancy held = occupancy.get();
     Tuple params = Tuple.of(workerId, queues, leaseMs, activity.snapshot(System.nanoTime()), tasks, limits)
         .addInteger(held.active()).addInteger(held.reserved()).addArrayOfLong(held.runningIds().toArray(Long[]::new));
+    long sent = System.nanoTime();
     return client.preparedQuery(sql).execute(params).<Void>mapEmpty()
         .onSuccess(v -> {
+          if (liveness != null) {
+            liveness.confirmed(sent, System.nanoTime());
+          }
           if (failing) {
             failing = false;
             LOG.log(System.Logger.Level.INFO, "worker {0} heartbeats again", workerId);
           }
         })
         .onFailure(e -> {
+          if (liveness != null) {
+            liveness.beatFailed();
+          }
           if (!failing) {
             failing = true;
             LOG.log(System.Logger.Level.WARNING, "worker {0} cannot heartbeat ({1}); retrying every {2} ms",

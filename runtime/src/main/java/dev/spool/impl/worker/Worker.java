@@ -14,6 +14,7 @@ import dev.spool.impl.execute.BlockingPools;
 import dev.spool.impl.execute.Executor;
 import dev.spool.impl.leader.Elector;
 import dev.spool.impl.maintenance.Heartbeat;
+import dev.spool.impl.maintenance.Liveness;
 import dev.spool.impl.maintenance.Pruner;
 import dev.spool.impl.maintenance.Rescuer;
 import dev.spool.impl.maintenance.Scheduler;
@@ -114,6 +115,8 @@ public final class Worker extends WorkerVerticle {
       }
     }, stats, pools, options.getStuckGrace(), owner, spool.options().getMaxResultBytes());
     Outcomes lineage = new Outcomes(client, queries);
+    Liveness liveness = new Liveness(options.getWorkerTimeout(), options.getHeartbeatInterval())
+        .onRegained(() -> producers.values().forEach(Producer::regained));
     for (String queue : options.getQueues()) {
       Producer producer = new Producer(vertx, client, queries, queue, handlers.taskNames(), owner,
           options.forQueue(queue), executor, completer, stats);
@@ -122,6 +125,7 @@ public final class Worker extends WorkerVerticle {
         producer.limitBy(limits, queries);
       }
       producer.lineage(lineage);
+      producer.gatedBy(liveness);
       producers.put(queue, producer);
     }
     leaderOnly = new ServiceGroup(List.of(
@@ -138,7 +142,8 @@ public final class Worker extends WorkerVerticle {
         options.getHeartbeatInterval(), options.getLease(),
         () -> producers.values().stream().anyMatch(Producer::leftStuckJobs))
         .progressFrom(sink -> producers.values().forEach(p -> p.takeProgress(sink)), queries)
-        .occupancyFrom(this::occupancy));
+        .occupancyFrom(this::occupancy)
+        .livenessTo(liveness));
     services.add(new JobNotifier(vertx, context, spool.connectOptions(), queries.channel(), this::notified,
         queries.cancelChannel(), this::cancelRequested)
         .awaits(context, queries.awaitChannel(), id -> awaitRequested(completer, id)));

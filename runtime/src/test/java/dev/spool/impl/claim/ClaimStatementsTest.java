@@ -27,7 +27,8 @@ class ClaimStatementsTest extends SpoolTestBase {
             new String[0], new Integer[0], 100.0)))).columnsNames();
 
     assertThat(plain).containsExactly("id", "queue", "task", "args", "priority", "attempt", "max_attempts",
-        "timeout_ms", "run_at", "created_at", "soft_timeout_ms", "flagged", "traceparent");
+        "timeout_ms", "run_at", "created_at", "soft_timeout_ms", "flagged", "traceparent",
+        "rescues");
     assertThat(limited.subList(0, plain.size())).isEqualTo(plain);
     assertThat(limited).hasSize(plain.size() + 1).endsWith("wait_ms");
     assertThat(keyed).isEqualTo(limited);
