@@ -9,6 +9,7 @@ import dev.spool.impl.SpoolInternals;
 import dev.spool.impl.claim.ClaimLimits;
 import dev.spool.impl.claim.Producer;
 import dev.spool.impl.complete.Completer;
+import dev.spool.impl.complete.TxCompleter;
 import dev.spool.impl.execute.BlockingPools;
 import dev.spool.impl.execute.Executor;
 import dev.spool.impl.leader.Elector;
@@ -108,7 +109,10 @@ public final class Worker extends WorkerVerticle {
       if (producer != null) {
         producer.wakeIn(delayMs);
       }
-    }, stats, pools, options.getStuckGrace(), owner, spool.options().getMaxResultBytes());
+    }, stats, pools, options.getStuckGrace(), owner, spool.options().getMaxResultBytes())
+        // on the Spool's pool, not this worker's client: a transaction needs a connection of its own, and
+        // the handler's writes are the application's, committed as the database commits (synchronously)
+        .transactions(new TxCompleter(spool.pool(), queries, owner, spool.options().keepsCompletedJobs()));
     Outcomes lineage = new Outcomes(client, queries);
     for (String queue : options.getQueues()) {
       Producer producer = new Producer(vertx, client, queries, queue, handlers.taskNames(), owner,
