@@ -63,6 +63,10 @@ final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--chain-length", defaultValue = "10", description = "steps of each chain with --workflows (default: ${DEFAULT-VALUE})")
   int chainLength;
 
+  @Option(names = "--effects", description = "tx: half the jobs write their effect in their completing transaction "
+      + "(JobContext.completeInTransaction); reports effect_duplicates (must be 0) beside the plain duplicates")
+  String effects;
+
   @Option(names = "--json", description = "print only the JSON line (no progress on stderr)")
   boolean json;
 
@@ -70,6 +74,14 @@ final class ChaosCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (jobs < 1 || workers < 1 || killEvery <= 0 || jobMs < 0 || concurrency < 1 || chordSize < 1 || chainLength < 1) {
       spec.commandLine().getErr().println("--jobs, --workers, --kill-every, --concurrency, --chord-size and --chain-length must be positive");
+      return 2;
+    }
+    if (effects != null && !effects.equals("tx")) {
+      spec.commandLine().getErr().println("--effects takes tx (effects written in the job's completing transaction), not " + effects);
+      return 2;
+    }
+    if (effects != null && workflows) {
+      spec.commandLine().getErr().println("--effects tx and --workflows cannot be combined: pick one kind of job");
       return 2;
     }
     Progress progress = json ? Progress.quiet() : Progress.to(spec.commandLine().getErr());
@@ -82,7 +94,7 @@ final class ChaosCommand implements Callable<Integer> {
     spec.commandLine().getOut().println(result.encode());
     spec.commandLine().getOut().flush();
     boolean failed = result.getLong("lost") > 0 || result.getBoolean("timed_out")
-        || result.getDouble("max_recovery_s") > recoveryTarget
+        || result.getDouble("max_recovery_s") > recoveryTarget || ChaosEffects.failed(result)
         || (workflows && (result.getLong("workflows_completed") < result.getLong("workflows")
             || result.getLong("steps_before_parents") > 0 || result.getLong("callbacks_run_more_than_once_unexplained") > 0));
     return failed ? 1 : 0;

@@ -38,6 +38,7 @@ public final class ChaosWorker {
           ctx.vertx().setTimer(Math.max(1, job.getLong("ms", 1L)), t -> done.complete());
           return done.future();
         }));
+    ChaosEffects.register(handlers, spool, checks);
     WorkerOptions options = new WorkerOptions().setConcurrency(Integer.parseInt(args[2]));
     // SIGTERM (the end of the run) stops gracefully: running jobs finish, the rest go back, the worker
     // deregisters. SIGKILL (the chaos) skips all of that, which is the point.

@@ -73,6 +73,33 @@ select count(*) filter (where j.id is null and r.n is not null) as completed,
   left join {schema}.jobs j on j.id = ids.id
   left join runs r on r.job_id = ids.id
 
+-- chaos --effects tx: the effects written in the jobs' own completing transactions. No unique key on
+-- purpose: an effect written twice must show as a second row, not as an error that hides it.
+-- name: CreateEffects
+create table {schema}.chaos_effects (
+  job_id     bigint not null,
+  worker     text not null,
+  attempt    integer not null,
+  written_at timestamptz not null default clock_timestamp()
+)
+
+-- name: WriteEffect
+insert into {schema}.chaos_effects (job_id, worker, attempt) values ($1, $2, $3)
+
+-- Per effect job ($1): effect rows beyond one, effect jobs completed (row deleted) without an effect, and
+-- executions beyond one (from the run log).
+-- name: EffectOutcome
+with ids as (select unnest($1::bigint[]) as id),
+e as (select job_id, count(*) as n from {schema}.chaos_effects group by job_id),
+r as (select job_id, count(*) as n from {schema}.chaos_runs where job_id = any($1::bigint[]) group by job_id)
+select coalesce(sum(greatest(e.n - 1, 0)), 0) as effect_duplicates,
+       count(*) filter (where j.id is null and e.n is null) as effects_missing,
+       coalesce(sum(greatest(r.n - 1, 0)), 0) as effect_job_reruns
+  from ids
+  left join e on e.job_id = ids.id
+  left join r on r.job_id = ids.id
+  left join {schema}.jobs j on j.id = ids.id
+
 -- For one kill: how long until every job the killed worker held had started again elsewhere.
 -- name: RecoverySeconds
 select max(extract(epoch from (select min(r.started_at) from {schema}.chaos_runs r
