@@ -93,13 +93,12 @@ public final class Worker extends WorkerVerticle {
     Queries queries = spool.queries();
     WorkerActivity activity = new WorkerActivity(options.getQueues(), System.nanoTime());
     Stats.Recorder stats = spool.recorder(activity);
-    client = PgBuilder.client()
-        .with(new PoolOptions().setMaxSize(options.getConnections()))
-        .connectingTo(spool.connectOptions()
-            // A worker's writes are claims and outcomes, never enqueues: if PostgreSQL crashes before
-            // flushing one, the job runs again (a lost claim is claimed anew, a lost ack is rescued),
-            // so waiting for the WAL flush on each of them buys nothing that at-least-once needs.
-            .addProperty("synchronous_commit", "off"))
+    client = spool.connect(PgBuilder.client().with(new PoolOptions().setMaxSize(options.getConnections())),
+            spool.connectOptions()
+                // A worker's writes are claims and outcomes, never enqueues: if PostgreSQL crashes before
+                // flushing one, the job runs again (a lost claim is claimed anew, a lost ack is rescued),
+                // so waiting for the WAL flush on each of them buys nothing that at-least-once needs.
+                .addProperty("synchronous_commit", "off"))
         .using(vertx)
         .build();
     Completer completer = new Completer(vertx, client, queries, owner, spool.options().keepsCompletedJobs(),
@@ -139,7 +138,7 @@ public final class Worker extends WorkerVerticle {
         () -> producers.values().stream().anyMatch(Producer::leftStuckJobs))
         .progressFrom(sink -> producers.values().forEach(p -> p.takeProgress(sink)), queries)
         .occupancyFrom(this::occupancy));
-    services.add(new JobNotifier(vertx, context, spool.connectOptions(), queries.channel(), this::notified,
+    services.add(new JobNotifier(vertx, context, spool.connectOptions(), spool.hosts(), queries.channel(), this::notified,
         queries.cancelChannel(), this::cancelRequested)
         .awaits(context, queries.awaitChannel(), id -> awaitRequested(completer, id)));
     services.add(completer);
