@@ -67,6 +67,15 @@ final class ChaosCommand implements Callable<Integer> {
       + "(JobContext.completeInTransaction); reports effect_duplicates (must be 0) beside the plain duplicates")
   String effects;
 
+  @Option(names = "--failover", description = "fault: instead of kills, stop a scratch primary mid-run and promote its "
+      + "synchronous standby (two clusters made and dropped by the run, as root; the --db server is not used); "
+      + "reports no_claim_s. To be folded into --fault failover")
+  boolean failover;
+
+  @Option(names = "--failover-ports", defaultValue = "5442,5443",
+      description = "ports of the scratch primary and standby with --failover (default: ${DEFAULT-VALUE})")
+  String failoverPorts;
+
   @Option(names = "--json", description = "print only the JSON line (no progress on stderr)")
   boolean json;
 
@@ -85,6 +94,9 @@ final class ChaosCommand implements Callable<Integer> {
       return 2;
     }
     Progress progress = json ? Progress.quiet() : Progress.to(spec.commandLine().getErr());
+    if (failover) {
+      return failover(progress);
+    }
     String uri = db != null ? db : System.getenv("SPOOL_DATABASE_URL");
     if (uri == null || uri.isBlank()) {
       spec.commandLine().getErr().println("chaos needs a database it can restart: pass --db or set SPOOL_DATABASE_URL");
@@ -98,5 +110,24 @@ final class ChaosCommand implements Callable<Integer> {
         || (workflows && (result.getLong("workflows_completed") < result.getLong("workflows")
             || result.getLong("steps_before_parents") > 0 || result.getLong("callbacks_run_more_than_once_unexplained") > 0));
     return failed ? 1 : 0;
+  }
+
+  /** {@code --failover}: its own clusters, so no --db; fails (exit 1) on a lost job or a run that timed out. */
+  private int failover(Progress progress) throws Exception {
+    int[] ports;
+    try {
+      ports = ChaosFailover.ports(failoverPorts);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println(e.getMessage());
+      return 2;
+    }
+    if (workflows) {
+      spec.commandLine().getErr().println("--failover and --workflows cannot be combined");
+      return 2;
+    }
+    var result = new ChaosFailover(this, progress, ports[0], ports[1]).run();
+    spec.commandLine().getOut().println(result.encode());
+    spec.commandLine().getOut().flush();
+    return result.getLong("lost") > 0 || result.getBoolean("timed_out") || ChaosEffects.failed(result) ? 1 : 0;
   }
 }

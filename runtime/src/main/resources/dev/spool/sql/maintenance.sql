@@ -18,6 +18,9 @@ extended as (
      set lease_expires_at = now() + $3::float8 * interval '1 millisecond'
    where state = 'running' and lease_owner = $1
      and lease_expires_at < now() + $3::float8 / 2 * interval '1 millisecond'
+     -- only jobs the worker holds ($10): a row whose ack was lost (asynchronous commit, then a crash or a
+     -- failover) is still under its name but held by nobody, and must expire to be rescued
+     and id = any($10::bigint[])
   returning id)
 select (select count(*) from registered) as registered, (select count(*) from extended) as extended
 

@@ -385,6 +385,14 @@ public final class Producer implements Service {
     }
   }
 
+  /** Adds the id of every job this producer holds, running or waiting in the buffer, to {@code out}. */
+  public void heldIds(List<Long> out) {
+    out.addAll(running.keySet());
+    for (ClaimedJob waiting : buffer) {
+      out.add(waiting.id());
+    }
+  }
+
   /** Jobs held in the prefetch buffer (a test and metrics signal). */
   public int buffered() {
     return buffer.size();

@@ -22,7 +22,9 @@ import java.util.function.BooleanSupplier;
 /**
  * Keeps a worker registered as alive: every interval it upserts the worker's row and extends the lease of
  * its jobs that have run past half their lease, so long handlers are not rescued while their worker
- * lives. A worker whose heartbeats stop (killed, partitioned) is reaped by the leader's {@link Rescuer}.
+ * lives. Only jobs the worker still holds are extended, by id: a row left running under its name that it
+ * no longer holds (its ack was lost when a failover or crash dropped commits not yet flushed or
+ * replicated) must expire and be rescued, not be kept alive by the beats forever. A worker whose heartbeats stop (killed, partitioned) is reaped by the leader's {@link Rescuer}.
  */
 public final class Heartbeat implements Service {
 
@@ -52,10 +54,11 @@ public final class Heartbeat implements Service {
   /**
    * What the worker holds as a beat is sent: jobs whose handler runs ({@code active}, the first
    * {@link #MAX_RUNNING_IDS} of their ids in {@code runningIds}) and jobs claimed into its prefetch buffers
-   * that have not started ({@code reserved}).
+   * that have not started ({@code reserved}); {@code heldIds} are all the jobs it holds (those, and those
+   * whose outcome is not written yet): the only ones whose lease a beat extends.
    */
-  public record Occupancy(int active, int reserved, List<Long> runningIds) {
-    static final Occupancy NONE = new Occupancy(0, 0, List.of());
+  public record Occupancy(int active, int reserved, List<Long> runningIds, List<Long> heldIds) {
+    static final Occupancy NONE = new Occupancy(0, 0, List.of(), List.of());
   }
 
   /**
@@ -110,7 +113,8 @@ public final class Heartbeat implements Service {
     writeProgress();
     Occupancy held = occupancy.get();
     Tuple params = Tuple.of(workerId, queues, leaseMs, activity.snapshot(System.nanoTime()), tasks, limits)
-        .addInteger(held.active()).addInteger(held.reserved()).addArrayOfLong(held.runningIds().toArray(Long[]::new));
+        .addInteger(held.active()).addInteger(held.reserved()).addArrayOfLong(held.runningIds().toArray(Long[]::new))
+        .addArrayOfLong(held.heldIds().toArray(Long[]::new));
     return client.preparedQuery(sql).execute(params).<Void>mapEmpty()
         .onSuccess(v -> {
           if (failing) {

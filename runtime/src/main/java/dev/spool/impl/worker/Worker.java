@@ -51,6 +51,7 @@ public final class Worker extends WorkerVerticle {
   private final String owner;
 
   private SqlClient client;
+  private Completer completer;
   private BlockingPools pools;
   private boolean stopping;
   private Elector elector;
@@ -101,7 +102,7 @@ public final class Worker extends WorkerVerticle {
                 .addProperty("synchronous_commit", "off"))
         .using(vertx)
         .build();
-    Completer completer = new Completer(vertx, client, queries, owner, spool.options().keepsCompletedJobs(),
+    completer = new Completer(vertx, client, queries, owner, spool.options().keepsCompletedJobs(),
         options.getAckFlushInterval(), options.getAckBatchSize(), options.getShutdownTimeout(), stats);
     Executor executor = new Executor(vertx, handlers, completer, (job, delayMs) -> {
       Producer producer = producers.get(job.queue());
@@ -164,12 +165,15 @@ public final class Worker extends WorkerVerticle {
     int active = 0;
     int reserved = 0;
     List<Long> ids = new ArrayList<>();
+    List<Long> held = new ArrayList<>();
     for (Producer producer : producers.values()) {
       active += producer.runningCount();
       reserved += producer.buffered();
       producer.runningIds(ids, Heartbeat.MAX_RUNNING_IDS);
+      producer.heldIds(held);
     }
-    return new Heartbeat.Occupancy(active, reserved, ids);
+    completer.heldIds(held);
+    return new Heartbeat.Occupancy(active, reserved, ids, held);
   }
 
   private void notified(String queue) {
