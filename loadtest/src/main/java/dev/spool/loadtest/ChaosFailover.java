@@ -124,8 +124,10 @@ final class ChaosFailover {
       }
       long started = System.nanoTime();
       long deadline = started + Duration.ofSeconds(settings.timeoutSeconds).toNanos();
-      long failAt = started + (long) (settings.killEvery * 2e9);
+      // mid-run by progress, not by time: a third of the jobs done, however fast this machine drains
+      long failWhenOpen = settings.jobs * 2L / 3;
       OffsetDateTime failedAt = null;
+      OffsetDateTime promotedAt = null;
       long runningAtFailover = 0;
       boolean timedOut = false;
       String openSql = checks.sql("OpenCount");
@@ -138,17 +140,18 @@ final class ChaosFailover {
           timedOut = true;
           break;
         }
-        if (failedAt == null && System.nanoTime() >= failAt) {
+        if (failedAt == null && open <= failWhenOpen) {
           runningAtFailover = await(spool.pool().query(checks.sql("RunningCount")).execute()).iterator().next().getLong(0);
           failedAt = OffsetDateTime.now(); // one machine: the clusters' clock is this one
           shell(script, "fail");
           progress.line("stopped the primary (immediate) with %,d jobs running, %,d open", runningAtFailover, open);
           Blocking.sleep(PROMOTE_AFTER_MS);
           shell(script, "promote");
+          promotedAt = OffsetDateTime.now();
           progress.line("promoted the standby");
           continue;
         }
-        Blocking.sleep(200);
+        Blocking.sleep(failedAt == null ? 50 : 200);
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       for (Worker worker : live) {
@@ -162,8 +165,9 @@ final class ChaosFailover {
       await(spool.pool().query(checks.sql("IndexRunLog")).execute());
       Row outcome = await(spool.pool().preparedQuery(checks.sql("ChaosOutcome")).execute(Tuple.of(first, last)))
           .iterator().next();
+      OffsetDateTime end = OffsetDateTime.now();
       Row gaps = await(spool.pool().preparedQuery(checks.sql("ClaimGaps"))
-          .execute(Tuple.of(failedAt == null ? OffsetDateTime.now() : failedAt))).iterator().next();
+          .execute(Tuple.of(failedAt == null ? end : failedAt, promotedAt == null ? end : promotedAt))).iterator().next();
       JsonObject result = new JsonObject().put("command", "chaos").put("fault", "failover")
           .put("jobs", settings.jobs)
           .put("completed", outcome.getLong("completed"))
@@ -175,6 +179,7 @@ final class ChaosFailover {
       }
       result.put("in_flight_at_kills", runningAtFailover)
           .put("no_claim_s", round(gaps.getValue("no_claim_s")))
+          // from the primary's stop to the first job started on the new primary
           .put("max_recovery_s", round(gaps.getValue("first_claim_after_failure_s")))
           .put("promote_after_s", PROMOTE_AFTER_MS / 1000.0)
           .put("failovers", failedAt == null ? 0 : 1)

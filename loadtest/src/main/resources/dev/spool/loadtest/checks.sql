@@ -105,11 +105,12 @@ select coalesce(sum(greatest(e.n - 1, 0)), 0) as effect_duplicates,
 select count(*) from {schema}.jobs where state = 'running'
 
 -- chaos --fault failover: the longest time in which no job started anywhere (consecutive starts in the
--- run log), and how long after the primary stopped ($1) the first job started on the new one.
+-- run log), and how long after the primary stopped ($1) the first job started on the new one (after the
+-- promotion, $2).
 -- name: ClaimGaps
 select (select max(extract(epoch from g.gap)) from (
           select started_at - lag(started_at) over (order by started_at) as gap from {schema}.chaos_runs) g) as no_claim_s,
-       extract(epoch from (select min(started_at) from {schema}.chaos_runs where started_at > $1::timestamptz)
+       extract(epoch from (select min(started_at) from {schema}.chaos_runs where started_at > $2::timestamptz)
                           - $1::timestamptz) as first_claim_after_failure_s
 
 -- For one kill: how long until every job the killed worker held had started again elsewhere.
