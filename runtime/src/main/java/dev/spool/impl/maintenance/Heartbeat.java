@@ -47,6 +47,7 @@ public final class Heartbeat implements Service {
   private String progressSql;
   private boolean failing;
   private Supplier<Occupancy> occupancy = () -> Occupancy.NONE;
+  private Runnable onFailure = () -> { };
 
   /** The most running job ids a beat writes to the worker's row: enough to look at, bounded per worker. */
   public static final int MAX_RUNNING_IDS = 100;
@@ -103,6 +104,12 @@ public final class Heartbeat implements Service {
     return this;
   }
 
+  /** Runs {@code action} (on the worker's context) after each beat that failed: the database is out of reach. */
+  public Heartbeat whenFailing(Runnable action) {
+    this.onFailure = action;
+    return this;
+  }
+
   /** Registers the worker; fails when the database cannot be reached, so the worker does not start blind. */
   @Override
   public Future<Void> start() {
@@ -123,6 +130,7 @@ public final class Heartbeat implements Service {
           }
         })
         .onFailure(e -> {
+          onFailure.run();
           if (!failing) {
             failing = true;
             LOG.log(System.Logger.Level.WARNING, "worker {0} cannot heartbeat ({1}); retrying every {2} ms",

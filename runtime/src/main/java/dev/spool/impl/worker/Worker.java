@@ -138,7 +138,8 @@ public final class Worker extends WorkerVerticle {
         options.getHeartbeatInterval(), options.getLease(),
         () -> producers.values().stream().anyMatch(Producer::leftStuckJobs))
         .progressFrom(sink -> producers.values().forEach(p -> p.takeProgress(sink)), queries)
-        .occupancyFrom(this::occupancy));
+        .occupancyFrom(this::occupancy)
+        .whenFailing(() -> producers.values().forEach(Producer::handBackBuffered)));
     services.add(new JobNotifier(vertx, context, spool.connectOptions(), spool.hosts(), queries.channel(), this::notified,
         queries.cancelChannel(), this::cancelRequested)
         .awaits(context, queries.awaitChannel(), id -> awaitRequested(completer, id)));
