@@ -27,7 +27,8 @@ import java.util.Objects;
  * touched); mid-run the primary stops at once and the standby is promoted. Workers and the client know
  * both hosts only through the URL ({@code postgresql://h1,h2/db?target_session_attrs=read-write}) and must
  * find the new primary by themselves. Reports lost (must be 0), duplicates and {@code no_claim_s}: the
- * longest time in which no job started anywhere, the failover's outage as the workers saw it.
+ * failover's outage as the workers saw it, from the last job started before the promotion to the first
+ * one after it.
  */
 final class ChaosFailover {
 
@@ -179,6 +180,8 @@ final class ChaosFailover {
       }
       result.put("in_flight_at_kills", runningAtFailover)
           .put("no_claim_s", round(gaps.getValue("no_claim_s")))
+          .put("longest_gap_s", round(gaps.getValue("longest_gap_s")))
+          .put("longest_gap_from_s", round(gaps.getValue("longest_gap_from_s"))) // relative to the stop
           // from the primary's stop to the first job started on the new primary
           .put("max_recovery_s", round(gaps.getValue("first_claim_after_failure_s")))
           .put("promote_after_s", PROMOTE_AFTER_MS / 1000.0)

@@ -104,14 +104,21 @@ select coalesce(sum(greatest(e.n - 1, 0)), 0) as effect_duplicates,
 -- name: RunningCount
 select count(*) from {schema}.jobs where state = 'running'
 
--- chaos --fault failover: the longest time in which no job started anywhere (consecutive starts in the
--- run log), and how long after the primary stopped ($1) the first job started on the new one (after the
--- promotion, $2).
+-- chaos --fault failover: the failover's outage as the workers saw it (no_claim_s: from the last job started
+-- before the promotion, $2, to the first one after it), how long after the primary stopped ($1) that first
+-- start came, and the longest time in which no job started anywhere in the run, with when it began
+-- (seconds after the stop): at the end of a run it is the wait for jobs whose ack the failover lost.
 -- name: ClaimGaps
-select (select max(extract(epoch from g.gap)) from (
-          select started_at - lag(started_at) over (order by started_at) as gap from {schema}.chaos_runs) g) as no_claim_s,
-       extract(epoch from (select min(started_at) from {schema}.chaos_runs where started_at > $2::timestamptz)
-                          - $1::timestamptz) as first_claim_after_failure_s
+with gaps as (select lag(started_at) over (order by started_at) as from_at,
+                     started_at - lag(started_at) over (order by started_at) as gap
+                from {schema}.chaos_runs),
+longest as (select * from gaps where gap is not null order by gap desc limit 1),
+after as (select min(started_at) as at from {schema}.chaos_runs where started_at > $2::timestamptz)
+select extract(epoch from (select at from after)
+                          - (select max(started_at) from {schema}.chaos_runs where started_at <= $2::timestamptz)) as no_claim_s,
+       extract(epoch from (select at from after) - $1::timestamptz) as first_claim_after_failure_s,
+       (select extract(epoch from gap) from longest) as longest_gap_s,
+       (select extract(epoch from from_at - $1::timestamptz) from longest) as longest_gap_from_s
 
 -- For one kill: how long until every job the killed worker held had started again elsewhere.
 -- name: RecoverySeconds

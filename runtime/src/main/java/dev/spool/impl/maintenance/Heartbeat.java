@@ -24,7 +24,8 @@ import java.util.function.BooleanSupplier;
  * its jobs that have run past half their lease, so long handlers are not rescued while their worker
  * lives. Only jobs the worker still holds are extended, by id: a row left running under its name that it
  * no longer holds (its ack was lost when a failover or crash dropped commits not yet flushed or
- * replicated) must expire and be rescued, not be kept alive by the beats forever. A worker whose heartbeats stop (killed, partitioned) is reaped by the leader's {@link Rescuer}.
+ * replicated) must expire and be rescued, not be kept alive by the beats forever: a beat ends its lease at
+ * once, so the rescuer takes it within seconds. A worker whose heartbeats stop (killed, partitioned) is reaped by the leader's {@link Rescuer}.
  */
 public final class Heartbeat implements Service {
 
@@ -48,6 +49,12 @@ public final class Heartbeat implements Service {
   private boolean failing;
   private Supplier<Occupancy> occupancy = () -> Occupancy.NONE;
   private Runnable onFailure = () -> { };
+
+  /**
+   * How long ago a job left running under this worker's name but not held by it must have been claimed
+   * before a beat ends its lease (at least two beats): younger ones may be claims whose answer is on its way.
+   */
+  static final long MIN_ORPHAN_AGE_MS = 5_000;
 
   /** The most running job ids a beat writes to the worker's row: enough to look at, bounded per worker. */
   public static final int MAX_RUNNING_IDS = 100;
@@ -121,7 +128,8 @@ public final class Heartbeat implements Service {
     Occupancy held = occupancy.get();
     Tuple params = Tuple.of(workerId, queues, leaseMs, activity.snapshot(System.nanoTime()), tasks, limits)
         .addInteger(held.active()).addInteger(held.reserved()).addArrayOfLong(held.runningIds().toArray(Long[]::new))
-        .addArrayOfLong(held.heldIds().toArray(Long[]::new));
+        .addArrayOfLong(held.heldIds().toArray(Long[]::new))
+        .addDouble((double) Math.max(MIN_ORPHAN_AGE_MS, 2 * intervalMs));
     return client.preparedQuery(sql).execute(params).<Void>mapEmpty()
         .onSuccess(v -> {
           if (failing) {
