@@ -29,7 +29,9 @@ public final class ChaosWorker {
     // workflow mode keeps completed rows: the end of the run compares each step's start with its parents' acks
     boolean keep = args.length > 3 && Boolean.parseBoolean(args[3]);
     Spool spool = Spool.builder(vertx).connectingTo(args[0])
-        .options(new SpoolOptions().setSchema(args[1]).setKeepCompleted(keep)).build();
+        .options(new SpoolOptions().setSchema(args[1]).setKeepCompleted(keep)
+            // every handler logs its run on this pool, and an effect handler holds a connection for its transaction
+            .setPoolSize(Integer.parseInt(args[2]) + 2)).build();
     Checks checks = new Checks(spool);
     String recordSql = checks.sql("RecordRun");
     JobHandlers handlers = new JobHandlers().register(RECORD, (job, ctx) ->
