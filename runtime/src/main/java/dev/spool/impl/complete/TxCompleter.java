@@ -2,6 +2,7 @@ package dev.spool.impl.complete;
 
 import dev.spool.JobFencedException;
 import dev.spool.impl.job.ClaimedJob;
+import dev.spool.impl.job.Transactions;
 import dev.spool.impl.sql.Queries;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -19,7 +20,7 @@ import java.util.function.Function;
  * <p>Locking the job's row before the work (to fail fast) would block the heartbeat's lease extension of
  * every job of the worker for as long as the work runs, so the fence is checked at the end only.
  */
-public final class TxCompleter {
+public final class TxCompleter implements Transactions {
 
   private final Pool pool;
   private final String owner;
@@ -39,6 +40,7 @@ public final class TxCompleter {
   }
 
   /** Runs {@code work} and this run's completion of {@code job} in one transaction (see the class comment). */
+  @Override
   public <T> Future<T> complete(ClaimedJob job, Function<SqlConnection, Future<T>> work) {
     return pool.withTransaction(conn -> {
       Future<T> done;

@@ -4,7 +4,6 @@ import dev.spool.JobContext;
 import dev.spool.JobFencedException;
 import dev.spool.JobResult;
 import dev.spool.JobState;
-import dev.spool.impl.complete.TxCompleter;
 import dev.spool.impl.sql.Lineage;
 import dev.spool.impl.sql.Rows;
 import io.vertx.core.Future;
@@ -58,7 +57,7 @@ public final class ClaimedJob implements JobContext {
   /** How a run's {@link #completeInTransaction} ended. */
   public enum TxOutcome { NONE, COMMITTED, FENCED, FAILED }
 
-  private TxCompleter transactions;
+  private Transactions transactions;
   // set by the handler's call (possibly on a blocking pool's thread), read on the event loop
   private Future<Void> transactionEnded;
   private volatile TxOutcome txOutcome = TxOutcome.NONE;
@@ -155,7 +154,7 @@ public final class ClaimedJob implements JobContext {
   }
 
   /** Lets this run complete in its handler's transaction ({@link #completeInTransaction}). */
-  public void transactions(TxCompleter completer) {
+  public void transactions(Transactions completer) {
     this.transactions = completer;
   }
 
