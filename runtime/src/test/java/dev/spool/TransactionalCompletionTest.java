@@ -121,4 +121,17 @@ class TransactionalCompletionTest extends SpoolTestBase {
     assertThat(await(second.future())).isInstanceOf(IllegalStateException.class).hasMessageContaining("already called");
     assertThat(effects("true")).isEqualTo(1);
   }
+
+  @Test
+  void aWorkflowStepCompletedInItsTransactionReleasesTheNextStepAndAnAwaiterHearsOfIt() {
+    deploy((args, ctx) -> ctx.completeInTransaction(conn -> writeEffect(conn, ctx)));
+    WorkflowRun run = await(spool.client().enqueueWorkflow(Workflow.chain("pay-then-ship",
+        List.of(JobRequest.of(PAY, new JsonObject()), JobRequest.of(PAY, new JsonObject())))));
+    List<Long> steps = sql("select id from {schema}.jobs where workflow_id = $1 order by id", run.id()).stream()
+        .map(row -> row.getLong(0)).toList();
+
+    assertThat(await(spool.client().await(steps.get(1), WAIT)).state()).isEqualTo(JobState.COMPLETED);
+    assertThat(effects("true")).isEqualTo(2);
+    assertThat(spool.stats().lateAcks()).isZero();
+  }
 }
