@@ -144,7 +144,11 @@ public final class Spool {
     return new SpoolOptions(internals.options());
   }
 
-  /** A copy of the options this Spool connects with (its workers add properties of their own). */
+  /**
+   * A copy of the options this Spool connects with (its workers add properties of their own). With a URL
+   * of several hosts these name the first one: Spool's own connections choose among them (see
+   * {@link Builder#connectingTo(String)}), a connection made with these options does not.
+   */
   public PgConnectOptions connectOptions() {
     return internals.connectOptions();
   }
