@@ -12,7 +12,10 @@ import picocli.CommandLine.Spec;
  * recording task in a log of its own. Exits 1 when a job was lost or recovery took longer than the
  * target (15 s: Spool's promise for a {@code kill -9}'d worker). With {@code --workflows} the jobs are steps of
  * small chords and chains, and a workflow left unfinished, a step started before its parents completed or
- * a callback run twice by anything but a kill fails the run too.
+ * a callback run twice by anything but a kill fails the run too. With {@code --effects tx} half the jobs
+ * write their effect in their completing transaction ({@link ChaosEffects}), and an effect written twice or
+ * missing fails the run; {@code --failover} replaces the kills with a primary stopped and its standby
+ * promoted ({@link ChaosFailover}).
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
     description = "Kill -9 worker processes (and optionally restart PostgreSQL) while jobs drain; count losses and duplicates.")
