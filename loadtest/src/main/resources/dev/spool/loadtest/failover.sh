@@ -20,6 +20,9 @@ teardown() {
     if exists "$c"; then
       pg_dropcluster "$VERSION" "$c" --stop
     fi
+    # pg_dropcluster leaves files it did not make (our conf.d/chaos.conf), and with them the directory
+    rm -f "/etc/postgresql/$VERSION/$c/conf.d/chaos.conf"
+    rmdir "/etc/postgresql/$VERSION/$c/conf.d" "/etc/postgresql/$VERSION/$c" 2>/dev/null || true
   done
 }
 
