@@ -3,10 +3,12 @@ package dev.spool;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** What a handler knows of the run it is in. */
 public interface JobContext {
@@ -101,5 +103,37 @@ public interface JobContext {
   /** True when a failure of this run sends the job to {@code dead}. */
   default boolean isLastAttempt() {
     return attempt() >= maxAttempts();
+  }
+
+  /**
+   * Exactly-once effects for work on Spool's own database: runs {@code work} in a transaction on a
+   * connection of the Spool's pool and, in the same transaction, completes this job, fenced like every ack
+   * (the job's row must still be this run's: same attempt, this worker's lease). The transaction commits
+   * only when the fence holds, so the writes of {@code work} and the job's completion happen together or
+   * not at all, however the worker, the network or the database fail meanwhile.
+   *
+   * <p>The returned future succeeds with what {@code work} produced once the transaction committed; the
+   * handler returns it (or something after it), and the worker writes no other outcome for this run. It
+   * fails, the transaction rolled back and nothing of it written, when
+   * <ul>
+   *   <li>{@code work} failed or threw: the handler fails with that error, and the job is retried (or dead)
+   *       as after any failure;</li>
+   *   <li>the run no longer held the job ({@link JobFencedException}: rescued meanwhile, timed out, …): its
+   *       effects are another run's to write, and the worker writes no outcome for this one.</li>
+   * </ul>
+   * A commit whose answer is lost (the connection broke during {@code COMMIT}) fails too; the job is then
+   * retried, and the retry's fenced ack changes nothing if the commit did happen.
+   *
+   * <p>Use {@code work}'s connection for every write that must count once; writes elsewhere are not part of
+   * the transaction. Call this at most once per run, and return (or wait for) its future: the handler's
+   * outcome is the transaction's. The job keeps no result (what {@code work} produced is only handed back).
+   * The transaction waits for the commit to be flushed ({@code synchronous_commit} as the database has it),
+   * unlike the worker's batched acks.
+   *
+   * @throws IllegalStateException (as a failed future) when called twice in one run, or on a context that
+   *     is not a worker's
+   */
+  default <T> Future<T> completeInTransaction(Function<SqlConnection, Future<T>> work) {
+    return Future.failedFuture(new IllegalStateException("completeInTransaction needs a job run by a Spool worker"));
   }
 }

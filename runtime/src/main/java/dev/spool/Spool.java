@@ -16,6 +16,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
+import dev.spool.impl.connect.ConnectUri;
+import dev.spool.impl.connect.HostSelector;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -56,14 +58,16 @@ public final class Spool {
       connectOptions.addProperty("application_name", "spool");
     }
     Queries queries = new Queries(options.getSchema());
-    Pool pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(options.getPoolSize()))
-        .connectingTo(connectOptions)
+    // vertx-pg-client takes one host: a URL of several is served by choosing one per new connection
+    HostSelector hosts = builder.uri == null || builder.uri.isSingleHost() ? null
+        : new HostSelector(builder.vertx, builder.uri, queries.get("SessionReadOnly"));
+    var poolBuilder = PgBuilder.pool().with(new PoolOptions().setMaxSize(options.getPoolSize()));
+    Pool pool = (hosts == null ? poolBuilder.connectingTo(connectOptions) : poolBuilder.connectingTo(hosts.supplier(connectOptions)))
         .using(builder.vertx)
         .build();
     this.internals = new SpoolInternals(builder.vertx, connectOptions, options, queries, builder.clock,
         builder.nodeId != null ? builder.nodeId : defaultNodeId(), pool, List.copyOf(builder.periodicJobs.values()),
-        new Stats(), builder.listener, new Recycling());
+        new Stats(), builder.listener, new Recycling(), hosts);
     this.awaiter = new Awaiter(builder.vertx, pool, queries, connectOptions, Awaiter.DEFAULT_FALLBACK_POLL);
     this.client = new PgJobClient(pool, queries, options.getMaxPayloadBytes(), awaiter);
   }
@@ -140,7 +144,11 @@ public final class Spool {
     return new SpoolOptions(internals.options());
   }
 
-  /** A copy of the options this Spool connects with (its workers add properties of their own). */
+  /**
+   * A copy of the options this Spool connects with (its workers add properties of their own). With a URL
+   * of several hosts these name the first one: Spool's own connections choose among them (see
+   * {@link Builder#connectingTo(String)}), a connection made with these options does not.
+   */
   public PgConnectOptions connectOptions() {
     return internals.connectOptions();
   }
@@ -174,6 +182,7 @@ public final class Spool {
   public static final class Builder {
     private final Vertx vertx;
     private PgConnectOptions connectOptions;
+    private ConnectUri uri;
     private SpoolOptions options = new SpoolOptions();
     private Clock clock = Clock.systemUTC();
     private String nodeId;
@@ -184,14 +193,23 @@ public final class Spool {
       this.vertx = Objects.requireNonNull(vertx, "vertx");
     }
 
-    /** A {@code postgresql://user:password@host:port/database} URI. */
+    /**
+     * A {@code postgresql://user:password@host:port/database} URI. As with libpq, it may name several
+     * hosts ({@code postgresql://user@h1:5432,h2:5433/db}) and ask for the writable one with
+     * {@code ?target_session_attrs=read-write}: each new connection then goes to the first host that
+     * answers as a primary, so workers and clients follow a failover by themselves. Throws
+     * {@link IllegalArgumentException} saying what is wrong with a URI it cannot read.
+     */
     public Builder connectingTo(String uri) {
-      this.connectOptions = PgConnectOptions.fromUri(uri);
+      this.uri = ConnectUri.parse(uri);
+      this.connectOptions = this.uri.base();
       return this;
     }
 
+    /** The options of one host (no host selection). */
     public Builder connectingTo(PgConnectOptions connectOptions) {
       this.connectOptions = new PgConnectOptions(connectOptions);
+      this.uri = null;
       return this;
     }
 

@@ -42,12 +42,20 @@ final class Chaos {
       await(spool.pool().query(checks.sql("DropSchema")).execute());
       await(spool.migrate());
       await(spool.pool().query(checks.sql("CreateRunLog")).execute());
+      if (settings.effects != null) {
+        ChaosEffects.prepare(spool, checks);
+      }
 
       long first = Long.MAX_VALUE;
       long last = 0;
       JsonObject args = new JsonObject().put("ms", settings.jobMs);
       int jobs = settings.workflows ? ChaosWorkflows.enqueue(spool, settings) : settings.jobs;
-      for (int done = 0; !settings.workflows && done < settings.jobs; done += 5000) {
+      ChaosEffects.Enqueued effects = settings.effects == null ? null : ChaosEffects.enqueue(spool, settings.jobs, args);
+      if (effects != null) {
+        first = effects.first();
+        last = effects.last();
+      }
+      for (int done = 0; !settings.workflows && effects == null && done < settings.jobs; done += 5000) {
         int n = Math.min(5000, settings.jobs - done);
         for (long id : await(spool.client().enqueueBatch(ChaosWorker.RECORD, Collections.nCopies(n, args),
             new EnqueueOptions()))) {
@@ -110,6 +118,9 @@ final class Chaos {
             .put("dead", outcome.getLong("dead"))
             .put("lost", outcome.getLong("lost"))
             .put("duplicates", outcome.getLong("duplicates"));
+        if (effects != null) {
+          result.mergeIn(ChaosEffects.outcome(spool, checks, effects, outcome.getLong("duplicates")));
+        }
       }
       Row byCause = await(spool.pool().preparedQuery(checks.sql("DuplicatesByCause"))
           .execute(Tuple.of((Object) held.toArray(Long[]::new)))).iterator().next();

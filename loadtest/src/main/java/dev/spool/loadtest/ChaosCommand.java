@@ -13,14 +13,18 @@ import picocli.CommandLine.Spec;
  * is killed with SIGKILL every S seconds (and replaced; every other kill takes the leader), optionally with
  * one PostgreSQL restart; {@code --fault partition} black-holes one worker's link to PostgreSQL for a while,
  * {@code --fault freeze} stops one with SIGSTOP, {@code --fault slow-link} drains half the jobs behind a link
- * adding 20 ms of round trip. Every execution is counted by the recording task in a log of its own. Exits 1
- * when a job was lost or left running, or the faulted workers' jobs took longer than the target to start
+ * adding 20 ms of round trip, {@code --fault failover} stops a scratch primary mid-run and promotes its
+ * synchronous standby ({@link ChaosFailover}). Every execution is counted by the recording task in a log of
+ * its own. Exits 1 when a job was lost or left running, or the faulted workers' jobs took longer than the target to start
  * again, or (slow-link) the slow half drained at less than {@code --min-rate-ratio} of the local half. With
  * {@code --workflows} the jobs are steps of small chords and chains, and a workflow left unfinished, a step
  * started before its parents completed or a callback run twice by anything but a kill fails the run too.
+ * With {@code --effects tx} half the jobs write their effect in their completing transaction
+ * ({@link ChaosEffects}), and an effect written twice or missing fails the run.
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
-    description = "Kill -9, partition, freeze or slow down worker processes while jobs drain; count losses, duplicates and recovery times.")
+    description = "Kill -9, partition, freeze or slow down worker processes, or fail the database over, while jobs drain; "
+        + "count losses, duplicates and recovery times.")
 final class ChaosCommand implements Callable<Integer> {
 
   @Spec
@@ -30,7 +34,7 @@ final class ChaosCommand implements Callable<Integer> {
   String db;
 
   @Option(names = "--fault", defaultValue = "kill", converter = Fault.Converter.class, completionCandidates = Fault.Labels.class,
-      description = "kill, partition, freeze or slow-link (default: ${DEFAULT-VALUE})")
+      description = "kill, partition, freeze, slow-link or failover (default: ${DEFAULT-VALUE})")
   Fault fault;
 
   @Option(names = "--fault-after", defaultValue = "5", description = "partition, freeze: seconds into the run (default: ${DEFAULT-VALUE})")
@@ -103,6 +107,14 @@ final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--chain-length", defaultValue = "10", description = "steps of each chain with --workflows (default: ${DEFAULT-VALUE})")
   int chainLength;
 
+  @Option(names = "--effects", description = "tx: half the jobs write their effect in their completing transaction "
+      + "(JobContext.completeInTransaction); reports effect_duplicates (must be 0) beside the plain duplicates")
+  String effects;
+
+  @Option(names = "--failover-ports", defaultValue = "5442,5443",
+      description = "ports of the scratch primary and standby with --fault failover (default: ${DEFAULT-VALUE})")
+  String failoverPorts;
+
   @Option(names = "--json", description = "print only the JSON line (no progress on stderr)")
   boolean json;
 
@@ -128,7 +140,18 @@ final class ChaosCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("bad worker settings: " + e.getMessage());
       return 2;
     }
+    if (effects != null && !effects.equals("tx")) {
+      spec.commandLine().getErr().println("--effects takes tx (effects written in the job's completing transaction), not " + effects);
+      return 2;
+    }
+    if (effects != null && workflows) {
+      spec.commandLine().getErr().println("--effects tx and --workflows cannot be combined: pick one kind of job");
+      return 2;
+    }
     Progress progress = json ? Progress.quiet() : Progress.to(spec.commandLine().getErr());
+    if (fault == Fault.FAILOVER) {
+      return failover(progress); // two clusters of its own, made and dropped by the run, as root; --db is not used
+    }
     String uri = db != null ? db : System.getenv("SPOOL_DATABASE_URL");
     if (uri == null || uri.isBlank()) {
       spec.commandLine().getErr().println("chaos needs a database it can restart: pass --db or set SPOOL_DATABASE_URL");
@@ -139,7 +162,7 @@ final class ChaosCommand implements Callable<Integer> {
     spec.commandLine().getOut().flush();
     double target = recoveryTarget != null ? recoveryTarget : fault == Fault.KILL ? 5 : 15;
     boolean failed = result.getLong("lost") > 0 || result.getBoolean("timed_out") || result.getLong("running_at_end") > 0
-        || result.getDouble("max_recovery_s") > target
+        || result.getDouble("max_recovery_s") > target || ChaosEffects.failed(result)
         || (fault == Fault.SLOW_LINK && result.getDouble("rate_ratio", 0.0) < minRateRatio)
         || (workflows && (result.getLong("workflows_completed") < result.getLong("workflows")
             || result.getLong("steps_before_parents") > 0 || result.getLong("callbacks_run_more_than_once_unexplained") > 0));
@@ -152,5 +175,24 @@ final class ChaosCommand implements Callable<Integer> {
         .put("heartbeatIntervalMs", heartbeatMs).put("rescueIntervalMs", rescueMs).put("workerTimeoutMs", workerTimeoutMs);
     new WorkerOptions(json).validate();
     return json;
+  }
+
+  /** {@code --fault failover}: its own clusters, so no --db; fails (exit 1) on a lost job or a run that timed out. */
+  private int failover(Progress progress) throws Exception {
+    int[] ports;
+    try {
+      ports = ChaosFailover.ports(failoverPorts);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println(e.getMessage());
+      return 2;
+    }
+    if (workflows) {
+      spec.commandLine().getErr().println("--fault failover and --workflows cannot be combined");
+      return 2;
+    }
+    var result = new ChaosFailover(this, progress, ports[0], ports[1]).run();
+    spec.commandLine().getOut().println(result.encode());
+    spec.commandLine().getOut().flush();
+    return result.getLong("lost") > 0 || result.getBoolean("timed_out") || ChaosEffects.failed(result) ? 1 : 0;
   }
 }

@@ -82,6 +82,7 @@ final class ChaosFaults {
       case PARTITION, FREEZE -> healedAt >= 0 && System.nanoTime() - healedAt > SETTLE_NANOS
           && recoveries.stream().noneMatch(Recovery::watching);
       case SLOW_LINK -> phase == 1 && slowHalfDone();
+      case FAILOVER -> throw new IllegalStateException("failover runs through ChaosFailover, on clusters of its own");
     };
   }
 
@@ -96,6 +97,7 @@ final class ChaosFaults {
       case KILL -> killTick(elapsed);
       case PARTITION, FREEZE -> faultTick(elapsed);
       case SLOW_LINK -> slowLinkTick(open);
+      case FAILOVER -> throw new IllegalStateException("failover runs through ChaosFailover, on clusters of its own");
     };
   }
 

@@ -32,8 +32,11 @@ public final class ChaosWorker {
     Vertx vertx = Vertx.vertx();
     // workflow mode keeps completed rows: the end of the run compares each step's start with its parents' acks
     boolean keep = args.length > 3 && Boolean.parseBoolean(args[3]);
+    WorkerOptions options = new WorkerOptions(new JsonObject(args[2]));
     Spool spool = Spool.builder(vertx).connectingTo(args[0])
-        .options(new SpoolOptions().setSchema(args[1]).setKeepCompleted(keep)).build();
+        .options(new SpoolOptions().setSchema(args[1]).setKeepCompleted(keep)
+            // an effect handler holds a connection of this pool for its transaction
+            .setPoolSize(options.getConcurrency() + 2)).build();
     Checks checks = new Checks(spool);
     String recordSql = checks.sql("RecordRun");
     // The run log is written through a pipelined client, like the worker's own: a pool holds a connection
@@ -46,7 +49,7 @@ public final class ChaosWorker {
           ctx.vertx().setTimer(Math.max(1, job.getLong("ms", 1L)), t -> done.complete());
           return done.future();
         }));
-    WorkerOptions options = new WorkerOptions(new JsonObject(args[2]));
+    ChaosEffects.register(handlers, spool, checks);
     long[] reported = {0};
     vertx.setPeriodic(200, t -> {
       long late = spool.stats().lateAcks();

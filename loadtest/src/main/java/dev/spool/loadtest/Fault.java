@@ -18,7 +18,9 @@ enum Fault {
   /** SIGSTOP one worker process for {@code --fault-seconds}, then SIGCONT. */
   FREEZE("freeze"),
   /** Drain half the jobs with workers next to PostgreSQL, half through a link adding {@code --link-rtt-ms}. */
-  SLOW_LINK("slow-link");
+  SLOW_LINK("slow-link"),
+  /** Stop a scratch primary mid-run and promote its synchronous standby; the workers follow by themselves. */
+  FAILOVER("failover");
 
   final String label;
 

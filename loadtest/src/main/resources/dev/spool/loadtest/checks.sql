@@ -100,6 +100,53 @@ select count(*) filter (where j.id is null and r.n is not null) as completed,
   left join {schema}.jobs j on j.id = ids.id
   left join runs r on r.job_id = ids.id
 
+-- chaos --effects tx: the effects written in the jobs' own completing transactions. No unique key on
+-- purpose: an effect written twice must show as a second row, not as an error that hides it.
+-- name: CreateEffects
+create table {schema}.chaos_effects (
+  job_id     bigint not null,
+  worker     text not null,
+  attempt    integer not null,
+  written_at timestamptz not null default clock_timestamp()
+)
+
+-- name: WriteEffect
+insert into {schema}.chaos_effects (job_id, worker, attempt) values ($1, $2, $3)
+
+-- Per effect job ($1): effect rows beyond one, effect jobs completed (row deleted) without an effect, and
+-- executions beyond one (from the run log).
+-- name: EffectOutcome
+with ids as (select unnest($1::bigint[]) as id),
+e as (select job_id, count(*) as n from {schema}.chaos_effects group by job_id),
+r as (select job_id, count(*) as n from {schema}.chaos_runs where job_id = any($1::bigint[]) group by job_id)
+select coalesce(sum(greatest(e.n - 1, 0)), 0) as effect_duplicates,
+       count(*) filter (where j.id is null and e.n is null) as effects_missing,
+       coalesce(sum(greatest(r.n - 1, 0)), 0) as effect_job_reruns
+  from ids
+  left join e on e.job_id = ids.id
+  left join r on r.job_id = ids.id
+  left join {schema}.jobs j on j.id = ids.id
+
+-- chaos --fault failover: jobs running when the primary stopped.
+-- name: RunningCount
+select count(*) from {schema}.jobs where state = 'running'
+
+-- chaos --fault failover: the failover's outage as the workers saw it (no_claim_s: from the last job started
+-- before the promotion, $2, to the first one after it), how long after the primary stopped ($1) that first
+-- start came, and the longest time in which no job started anywhere in the run, with when it began
+-- (seconds after the stop): at the end of a run it is the wait for jobs whose ack the failover lost.
+-- name: ClaimGaps
+with gaps as (select lag(started_at) over (order by started_at) as from_at,
+                     started_at - lag(started_at) over (order by started_at) as gap
+                from {schema}.chaos_runs),
+longest as (select * from gaps where gap is not null order by gap desc limit 1),
+after as (select min(started_at) as at from {schema}.chaos_runs where started_at > $2::timestamptz)
+select extract(epoch from (select at from after)
+                          - (select max(started_at) from {schema}.chaos_runs where started_at <= $2::timestamptz)) as no_claim_s,
+       extract(epoch from (select at from after) - $1::timestamptz) as first_claim_after_failure_s,
+       (select extract(epoch from gap) from longest) as longest_gap_s,
+       (select extract(epoch from from_at - $1::timestamptz) from longest) as longest_gap_from_s
+
 -- For one kill: how long until every job the killed worker held had started again elsewhere.
 -- name: RecoverySeconds
 select max(extract(epoch from (select min(r.started_at) from {schema}.chaos_runs r

@@ -2,11 +2,13 @@ package dev.spool.impl;
 
 import dev.spool.PeriodicJob;
 import dev.spool.SpoolOptions;
+import dev.spool.impl.connect.HostSelector;
 import dev.spool.impl.sql.Queries;
 import dev.spool.impl.stats.Stats;
 import dev.spool.spi.SpoolListener;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.ClientBuilder;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.List;
@@ -18,10 +20,20 @@ import java.util.List;
  * @param connectOptions how to connect (a copy is handed out, as services add properties of their own)
  * @param pool the client's pool, also used by the periodic scheduler
  * @param recycling whether a recycling limit of this Spool's workers has tripped
+ * @param hosts chooses the server among the hosts of a multi-host URL; null for a URL of one host
  */
 public record SpoolInternals(Vertx vertx, PgConnectOptions connectOptions, SpoolOptions options, Queries queries,
     Clock clock, String nodeId, Pool pool, List<PeriodicJob<?>> periodicJobs, Stats stats, SpoolListener listener,
-    Recycling recycling) {
+    Recycling recycling, HostSelector hosts) {
+
+  /**
+   * Aims a client builder at the database with {@code options} (a copy from {@link #connectOptions()}, with
+   * the service's own properties): the URL's one host, or each new connection at the host the selector
+   * chooses (the primary, after a failover).
+   */
+  public <C> ClientBuilder<C> connect(ClientBuilder<C> builder, PgConnectOptions options) {
+    return hosts == null ? builder.connectingTo(options) : builder.connectingTo(hosts.supplier(options));
+  }
 
   /** A copy of the connect options, for a service to add its own properties to. */
   @Override

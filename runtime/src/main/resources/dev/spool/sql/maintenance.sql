@@ -18,8 +18,23 @@ extended as (
      set lease_expires_at = now() + $3::float8 * interval '1 millisecond'
    where state = 'running' and lease_owner = $1
      and lease_expires_at < now() + $3::float8 / 2 * interval '1 millisecond'
+     -- only jobs the worker holds ($10): a row whose ack was lost (asynchronous commit, then a crash or a
+     -- failover) is still under its name but held by nobody, and must expire to be rescued
+     and id = any($10::bigint[])
+  returning id),
+-- ... and its lease ends now, so the leader's rescuer takes it at its next pass instead of a whole lease
+-- later. Only rows claimed more than $11 ms ago: a claim whose answer has not reached the worker yet is
+-- not in $10 either.
+orphaned as (
+  update {schema}.jobs
+     set lease_expires_at = now()
+   where state = 'running' and lease_owner = $1
+     and id <> all($10::bigint[])
+     and lease_expires_at > now()
+     and attempted_at < now() - $11::float8 * interval '1 millisecond'
   returning id)
-select (select count(*) from registered) as registered, (select count(*) from extended) as extended
+select (select count(*) from registered) as registered, (select count(*) from extended) as extended,
+       (select count(*) from orphaned) as orphaned
 
 -- name: Deregister
 delete from {schema}.workers where id = $1

@@ -244,6 +244,7 @@ public final class Producer implements Service {
         LOG.log(System.Logger.Level.WARNING, "claim on queue {0} failed ({1}); trying again in {2} ms",
             queue, ar.cause().toString(), delay);
         vertx.setTimer(delay, t -> wake());
+        handBackBuffered();
         checkIdle();
         return;
       }
@@ -303,6 +304,19 @@ public final class Producer implements Service {
     dispatch();
     if (queueHasMore && !dispatching) {
       wake();
+    }
+  }
+
+  /**
+   * The database could not be reached (a claim or a heartbeat failed): the jobs waiting in the buffer go
+   * back without running. Their claims may have been lost with the connection (a worker's writes commit
+   * asynchronously, and a crash or a failover drops the last of them), and then another worker claims them
+   * again: running them here too would run them twice. A hand-back is fenced like every outcome, so one of
+   * a lost claim changes nothing, and it is written once the database answers again.
+   */
+  public void handBackBuffered() {
+    while (!buffer.isEmpty()) {
+      completer.release(buffer.poll());
     }
   }
 
@@ -441,6 +455,14 @@ public final class Producer implements Service {
         return;
       }
       out.add(id);
+    }
+  }
+
+  /** Adds the id of every job this producer holds, running or waiting in the buffer, to {@code out}. */
+  public void heldIds(List<Long> out) {
+    out.addAll(running.keySet());
+    for (ClaimedJob waiting : buffer) {
+      out.add(waiting.id());
     }
   }
 

@@ -53,9 +53,7 @@ public final class PgJobAdmin implements JobAdmin {
 
   public PgJobAdmin(SpoolInternals spool) {
     this.queries = spool.queries();
-    this.pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(POOL_SIZE))
-        .connectingTo(spool.connectOptions()
+    this.pool = spool.connect(PgBuilder.pool().with(new PoolOptions().setMaxSize(POOL_SIZE)), spool.connectOptions()
             // Filters arrive as "$1 is null or state = $1": a generic plan would serve every combination
             // with one scan; a custom plan folds the unused ones away and reaches the state's partial index.
             .addProperty("plan_cache_mode", "force_custom_plan")

@@ -56,6 +56,7 @@ public final class Completer implements Service {
   private final Stats.Recorder stats;
 
   private Batch pending = new Batch();
+  private final List<Batch> inFlight = new ArrayList<>(MAX_FLUSHES_IN_FLIGHT);
   private int flushesInFlight;
   private long flushTimer = -1;
   private int failedFlushes;
@@ -162,6 +163,15 @@ public final class Completer implements Service {
     added();
   }
 
+  /**
+   * Adds the id of every job whose outcome is held here or being written to {@code out}: their rows are
+   * still this worker's (running under its lease), so the heartbeat keeps extending their leases.
+   */
+  public void heldIds(List<Long> out) {
+    pending.ids(out);
+    inFlight.forEach(batch -> batch.ids(out));
+  }
+
   /** Outcomes not yet written. */
   public int backlog() {
     return pending.size();
@@ -210,8 +220,10 @@ public final class Completer implements Service {
     Batch batch = pending;
     pending = new Batch();
     flushesInFlight++;
+    inFlight.add(batch);
     write(batch).onComplete(ar -> {
       flushesInFlight--;
+      inFlight.remove(batch);
       if (ar.succeeded()) {
         failedFlushes = 0;
       } else {
@@ -349,6 +361,15 @@ public final class Completer implements Service {
     int size() {
       return completed.size() + completedTold.size() + released.size() + retried.size() + killed.size()
           + killedTold.size() + snoozed.size();
+    }
+
+    void ids(List<Long> out) {
+      completed.forEach(job -> out.add(job.id()));
+      completedTold.forEach(job -> out.add(job.id()));
+      released.forEach(job -> out.add(job.id()));
+      for (List<Failure> failures : List.of(killedTold, retried, killed, snoozed)) {
+        failures.forEach(f -> out.add(f.job.id()));
+      }
     }
 
     void absorb(Batch other) {

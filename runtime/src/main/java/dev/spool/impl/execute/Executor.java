@@ -13,6 +13,7 @@ import dev.spool.spi.JobCodec;
 import dev.spool.spi.JsonValueCodec;
 import dev.spool.UndecodablePayloadException;
 import dev.spool.impl.complete.Completer;
+import dev.spool.impl.complete.TxCompleter;
 import dev.spool.impl.job.ClaimedJob;
 import dev.spool.impl.stats.Stats;
 import dev.spool.impl.trace.Tracing;
@@ -65,6 +66,7 @@ public final class Executor {
   private final long stuckGraceMs;
   private final String owner;
   private final Tracing tracing = Tracing.INSTANCE;
+  private TxCompleter transactions;
 
   /**
    * @param retryScheduled told of each retry and its delay, so the job's queue can wake when it is due
@@ -86,9 +88,16 @@ public final class Executor {
     this.owner = owner;
   }
 
+  /** Lets handlers complete their jobs in transactions of their own ({@code JobContext.completeInTransaction}). */
+  public Executor transactions(TxCompleter transactions) {
+    this.transactions = transactions;
+    return this;
+  }
+
   /** Runs the job; the future completes when its slot is free (its outcome decided, not yet written). */
   public Future<Void> run(ClaimedJob job) {
     job.markStarted();
+    job.transactions(transactions);
     stats.started(job);
     tracing.start(job);
     JobHandlers.Registration<?> registration = handlers.get(job.task());
@@ -241,11 +250,37 @@ public final class Executor {
         timedOut = new JobTimeoutException(timedOut.getMessage() + "; the handler ignored it and returned " + lateMs
             + " ms later");
       }
-      if (job.settle()) {
+      if (job.settle() && !settledByTransaction(job, result)) {
         fail(job, options, timedOut);
       }
     }
     slot.tryComplete();
+  }
+
+  /**
+   * True when the run's own transaction wrote its outcome ({@code completeInTransaction}): committed, the
+   * job is complete and nothing more is written; fenced, the job is another run's and nothing is written
+   * either (a late ack). Called once the run is settled.
+   */
+  private boolean settledByTransaction(ClaimedJob job, Future<?> result) {
+    switch (job.transactionOutcome()) {
+      case COMMITTED -> {
+        if (result.failed()) {
+          LOG.log(System.Logger.Level.WARNING, "{0}: its handler failed after its transaction had completed the job; "
+              + "the job stays completed: {1}", job, result.cause().toString());
+        }
+        stats.finished(job, SpoolListener.Outcome.COMPLETED, job.startedNanos(), null);
+        return true;
+      }
+      case FENCED -> {
+        LOG.log(System.Logger.Level.INFO, "{0}: its transaction was rolled back, the job being another run''s now", job);
+        stats.lateAcks(1);
+        return true;
+      }
+      default -> {
+        return false;
+      }
+    }
   }
 
   /**
@@ -304,7 +339,15 @@ public final class Executor {
 
   /** Decides the outcome of a run that returned: completed with its result (when it has one), or failed. */
   private void settle(ClaimedJob job, Task<?> task, HandlerOptions options, Future<?> result) {
-    if (!job.settle()) {
+    Future<Void> transaction = job.transactionEnded();
+    if (transaction != null && !transaction.isComplete()) {
+      // The handler returned before its transaction ended: the transaction decides the outcome, and an ack
+      // written now could beat the transaction's own and roll its writes back.
+      io.vertx.core.Context loop = vertx.getOrCreateContext();
+      transaction.onComplete(ar -> loop.runOnContext(v -> settle(job, task, options, result)));
+      return;
+    }
+    if (!job.settle() || settledByTransaction(job, result)) {
       return;
     }
     if (result.succeeded()) {

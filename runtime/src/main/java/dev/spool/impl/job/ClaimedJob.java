@@ -1,6 +1,7 @@
 package dev.spool.impl.job;
 
 import dev.spool.JobContext;
+import dev.spool.JobFencedException;
 import dev.spool.JobResult;
 import dev.spool.JobState;
 import dev.spool.impl.sql.Lineage;
@@ -10,9 +11,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A job this worker holds under its lease: claimed, waiting in the prefetch buffer or running; the
@@ -54,6 +58,14 @@ public final class ClaimedJob implements JobContext {
   private Promise<Void> softSignal;
   private volatile boolean softTimedOut;
   private Thread runner;
+
+  /** How a run's {@link #completeInTransaction} ended. */
+  public enum TxOutcome { NONE, COMMITTED, FENCED, FAILED }
+
+  private Transactions transactions;
+  // set by the handler's call (possibly on a blocking pool's thread), read on the event loop
+  private Future<Void> transactionEnded;
+  private volatile TxOutcome txOutcome = TxOutcome.NONE;
 
   private long timer = -1;
   private Throwable timedOut;
@@ -150,6 +162,46 @@ public final class ClaimedJob implements JobContext {
   @Override
   public Future<Map<JobState, Long>> parentStates() {
     return lineage.parentStates(id);
+  }
+
+  /** Lets this run complete in its handler's transaction ({@link #completeInTransaction}). */
+  public void transactions(Transactions completer) {
+    this.transactions = completer;
+  }
+
+  @Override
+  public <T> Future<T> completeInTransaction(Function<SqlConnection, Future<T>> work) {
+    Objects.requireNonNull(work, "work");
+    Promise<Void> ended = Promise.promise();
+    synchronized (this) { // a blocking handler calls from its own thread
+      if (transactions == null) {
+        return Future.failedFuture(new IllegalStateException(this + " cannot complete in a transaction: "
+            + "its worker has no pool for it"));
+      }
+      if (transactionEnded != null) {
+        return Future.failedFuture(new IllegalStateException("completeInTransaction was already called for " + this
+            + ": a run completes once"));
+      }
+      transactionEnded = ended.future();
+    }
+    Future<T> done = transactions.complete(this, work);
+    // Registered before the caller sees the future: the outcome is known before the handler can return.
+    done.onComplete(ar -> {
+      txOutcome = ar.succeeded() ? TxOutcome.COMMITTED
+          : ar.cause() instanceof JobFencedException ? TxOutcome.FENCED : TxOutcome.FAILED;
+      ended.complete();
+    });
+    return done;
+  }
+
+  /** Completes when this run's transaction has ended; null when the handler started none. */
+  public synchronized Future<Void> transactionEnded() {
+    return transactionEnded;
+  }
+
+  /** How this run's transaction ended (NONE while none has, or none was started). */
+  public TxOutcome transactionOutcome() {
+    return txOutcome;
   }
 
   /**

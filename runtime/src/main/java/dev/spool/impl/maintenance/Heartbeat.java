@@ -22,7 +22,10 @@ import java.util.function.BooleanSupplier;
 /**
  * Keeps a worker registered as alive: every interval it upserts the worker's row and extends the lease of
  * its jobs that have run past half their lease, so long handlers are not rescued while their worker
- * lives. A worker whose heartbeats stop (killed, partitioned) is reaped by the leader's {@link Rescuer}.
+ * lives. Only jobs the worker still holds are extended, by id: a row left running under its name that it
+ * no longer holds (its ack was lost when a failover or crash dropped commits not yet flushed or
+ * replicated) must expire and be rescued, not be kept alive by the beats forever: a beat ends its lease at
+ * once, so the rescuer takes it within seconds. A worker whose heartbeats stop (killed, partitioned) is reaped by the leader's {@link Rescuer}.
  */
 public final class Heartbeat implements Service {
 
@@ -46,6 +49,13 @@ public final class Heartbeat implements Service {
   private boolean failing;
   private Supplier<Occupancy> occupancy = () -> Occupancy.NONE;
   private Liveness liveness;
+  private Runnable onFailure = () -> { };
+
+  /**
+   * How long ago a job left running under this worker's name but not held by it must have been claimed
+   * before a beat ends its lease (at least two beats): younger ones may be claims whose answer is on its way.
+   */
+  static final long MIN_ORPHAN_AGE_MS = 5_000;
 
   /** The most running job ids a beat writes to the worker's row: enough to look at, bounded per worker. */
   public static final int MAX_RUNNING_IDS = 100;
@@ -53,10 +63,11 @@ public final class Heartbeat implements Service {
   /**
    * What the worker holds as a beat is sent: jobs whose handler runs ({@code active}, the first
    * {@link #MAX_RUNNING_IDS} of their ids in {@code runningIds}) and jobs claimed into its prefetch buffers
-   * that have not started ({@code reserved}).
+   * that have not started ({@code reserved}); {@code heldIds} are all the jobs it holds (those, and those
+   * whose outcome is not written yet): the only ones whose lease a beat extends.
    */
-  public record Occupancy(int active, int reserved, List<Long> runningIds) {
-    static final Occupancy NONE = new Occupancy(0, 0, List.of());
+  public record Occupancy(int active, int reserved, List<Long> runningIds, List<Long> heldIds) {
+    static final Occupancy NONE = new Occupancy(0, 0, List.of(), List.of());
   }
 
   /**
@@ -110,6 +121,12 @@ public final class Heartbeat implements Service {
     return this;
   }
 
+  /** Runs {@code action} (on the worker's context) after each beat that failed: the database is out of reach. */
+  public Heartbeat whenFailing(Runnable action) {
+    this.onFailure = action;
+    return this;
+  }
+
   /** Registers the worker; fails when the database cannot be reached, so the worker does not start blind. */
   @Override
   public Future<Void> start() {
@@ -120,7 +137,9 @@ public final class Heartbeat implements Service {
     writeProgress();
     Occupancy held = occupancy.get();
     Tuple params = Tuple.of(workerId, queues, leaseMs, activity.snapshot(System.nanoTime()), tasks, limits)
-        .addInteger(held.active()).addInteger(held.reserved()).addArrayOfLong(held.runningIds().toArray(Long[]::new));
+        .addInteger(held.active()).addInteger(held.reserved()).addArrayOfLong(held.runningIds().toArray(Long[]::new))
+        .addArrayOfLong(held.heldIds().toArray(Long[]::new))
+        .addDouble((double) Math.max(MIN_ORPHAN_AGE_MS, 2 * intervalMs));
     long sent = System.nanoTime();
     return client.preparedQuery(sql).execute(params).<Void>mapEmpty()
         .onSuccess(v -> {
@@ -136,6 +155,7 @@ public final class Heartbeat implements Service {
           if (liveness != null) {
             liveness.beatFailed();
           }
+          onFailure.run();
           if (!failing) {
             failing = true;
             LOG.log(System.Logger.Level.WARNING, "worker {0} cannot heartbeat ({1}); retrying every {2} ms",

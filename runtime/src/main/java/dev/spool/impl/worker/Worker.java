@@ -10,6 +10,7 @@ import dev.spool.impl.claim.ClaimLimits;
 import dev.spool.impl.claim.Producer;
 import dev.spool.impl.claim.QueuePoller;
 import dev.spool.impl.complete.Completer;
+import dev.spool.impl.complete.TxCompleter;
 import dev.spool.impl.execute.BlockingPools;
 import dev.spool.impl.execute.Executor;
 import dev.spool.impl.leader.Elector;
@@ -52,6 +53,7 @@ public final class Worker extends WorkerVerticle {
   private final String owner;
 
   private SqlClient client;
+  private Completer completer;
   private BlockingPools pools;
   private boolean stopping;
   private Elector elector;
@@ -94,26 +96,28 @@ public final class Worker extends WorkerVerticle {
     Queries queries = spool.queries();
     WorkerActivity activity = new WorkerActivity(options.getQueues(), System.nanoTime());
     Stats.Recorder stats = spool.recorder(activity);
-    client = PgBuilder.client()
-        .with(new PoolOptions().setMaxSize(options.getConnections()))
-        .connectingTo(spool.connectOptions()
-            // A worker's writes are claims and outcomes, never enqueues: if PostgreSQL crashes before
-            // flushing one, the job runs again (a lost claim is claimed anew, a lost ack is rescued),
-            // so waiting for the WAL flush on each of them buys nothing that at-least-once needs.
-            .addProperty("synchronous_commit", "off")
-            // Its statements are short and prepared once; the generic plan's cost guesses (an unknown LIMIT)
-            // can reach the JIT threshold, and compiling then costs hundreds of ms per statement.
-            .addProperty("jit", "off"))
+    client = spool.connect(PgBuilder.client().with(new PoolOptions().setMaxSize(options.getConnections())),
+            spool.connectOptions()
+                // A worker's writes are claims and outcomes, never enqueues: if PostgreSQL crashes before
+                // flushing one, the job runs again (a lost claim is claimed anew, a lost ack is rescued),
+                // so waiting for the WAL flush on each of them buys nothing that at-least-once needs.
+                .addProperty("synchronous_commit", "off")
+                // Its statements are short and prepared once; the generic plan's cost guesses (an unknown LIMIT)
+                // can reach the JIT threshold, and compiling then costs hundreds of ms per statement.
+                .addProperty("jit", "off"))
         .using(vertx)
         .build();
-    Completer completer = new Completer(vertx, client, queries, owner, spool.options().keepsCompletedJobs(),
+    completer = new Completer(vertx, client, queries, owner, spool.options().keepsCompletedJobs(),
         options.getAckFlushInterval(), options.getAckBatchSize(), options.getShutdownTimeout(), stats);
     Executor executor = new Executor(vertx, handlers, completer, (job, delayMs) -> {
       Producer producer = producers.get(job.queue());
       if (producer != null) {
         producer.wakeIn(delayMs);
       }
-    }, stats, pools, options.getStuckGrace(), owner, spool.options().getMaxResultBytes());
+    }, stats, pools, options.getStuckGrace(), owner, spool.options().getMaxResultBytes())
+        // on the Spool's pool, not this worker's client: a transaction needs a connection of its own, and
+        // the handler's writes are the application's, committed as the database commits (synchronously)
+        .transactions(new TxCompleter(spool.pool(), queries, owner, spool.options().keepsCompletedJobs()));
     Outcomes lineage = new Outcomes(client, queries);
     Liveness liveness = new Liveness(options.getWorkerTimeout(), options.getHeartbeatInterval())
         .onRegained(() -> producers.values().forEach(Producer::regained));
@@ -143,8 +147,9 @@ public final class Worker extends WorkerVerticle {
         () -> producers.values().stream().anyMatch(Producer::leftStuckJobs))
         .progressFrom(sink -> producers.values().forEach(p -> p.takeProgress(sink)), queries)
         .occupancyFrom(this::occupancy)
-        .livenessTo(liveness));
-    services.add(new JobNotifier(vertx, context, spool.connectOptions(), queries.channel(), this::notified,
+        .livenessTo(liveness)
+        .whenFailing(() -> producers.values().forEach(Producer::handBackBuffered)));
+    services.add(new JobNotifier(vertx, context, spool.connectOptions(), spool.hosts(), queries.channel(), this::notified,
         queries.cancelChannel(), this::cancelRequested)
         .awaits(context, queries.awaitChannel(), id -> awaitRequested(completer, id)));
     services.add(completer);
@@ -174,12 +179,15 @@ public final class Worker extends WorkerVerticle {
     int active = 0;
     int reserved = 0;
     List<Long> ids = new ArrayList<>();
+    List<Long> held = new ArrayList<>();
     for (Producer producer : producers.values()) {
       active += producer.runningCount();
       reserved += producer.buffered();
       producer.runningIds(ids, Heartbeat.MAX_RUNNING_IDS);
+      producer.heldIds(held);
     }
-    return new Heartbeat.Occupancy(active, reserved, ids);
+    completer.heldIds(held);
+    return new Heartbeat.Occupancy(active, reserved, ids, held);
   }
 
   private void notified(String queue) {
