@@ -6,6 +6,7 @@ import dev.spool.JobAdmin;
 import dev.spool.JobState;
 import dev.spool.impl.sql.Queries;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
@@ -15,15 +16,19 @@ import java.util.function.ToLongFunction;
 
 /**
  * The bulk actions of {@link JobAdmin} on pending jobs: one bounded statement after another (see admin.sql),
- * each its own short transaction, until a batch comes back short.
+ * each its own short transaction, until a batch comes back short. Between two statements it waits
+ * {@link JobAdmin#BULK_PAUSE_SHARE} times as long as the last one took, so workers draining meanwhile keep
+ * their share of the database.
  */
 final class BulkActions {
 
+  private final Vertx vertx;
   private final SqlClient pool;
   private final Queries queries;
   private final int batch;
 
-  BulkActions(SqlClient pool, Queries queries, int batch) {
+  BulkActions(Vertx vertx, SqlClient pool, Queries queries, int batch) {
+    this.vertx = vertx;
     this.pool = pool;
     this.queries = queries;
     this.batch = batch;
@@ -53,9 +58,15 @@ final class BulkActions {
   }
 
   private Future<Long> repeat(String sql, Tuple params, ToLongFunction<RowSet<Row>> changed, long sofar) {
+    long start = System.nanoTime();
     return pool.preparedQuery(sql).execute(params).compose(rows -> {
       long n = changed.applyAsLong(rows);
-      return n < batch ? Future.succeededFuture(sofar + n) : repeat(sql, params, changed, sofar + n);
+      if (n < batch) {
+        return Future.succeededFuture(sofar + n);
+      }
+      long pauseMs = Math.round((System.nanoTime() - start) / 1e6 * JobAdmin.BULK_PAUSE_SHARE);
+      return (pauseMs < 1 ? Future.succeededFuture(0L) : vertx.timer(pauseMs))
+          .compose(t -> repeat(sql, params, changed, sofar + n));
     });
   }
 

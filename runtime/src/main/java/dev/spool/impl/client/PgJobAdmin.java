@@ -64,7 +64,7 @@ public final class PgJobAdmin implements JobAdmin {
         .using(spool.vertx())
         .build();
     this.explainer = new Explainer(pool, queries);
-    this.bulk = new BulkActions(pool, queries, BULK_BATCH);
+    this.bulk = new BulkActions(spool.vertx(), pool, queries, BULK_BATCH);
   }
 
   @Override
