@@ -65,7 +65,8 @@ public final class Queries {
   /** The functions the migrator defines after the migrations, in this order (later ones call earlier ones). */
   public static final java.util.List<String> FUNCTIONS = java.util.List.of("ClaimLimitedFunction", "ClaimKeyedFunction",
       "ParentFailedFunction", "TellFunction", "SettleFunction", "RecountFunction", "AddParentsFunction",
-      "EnqueueWorkflowFunction", "CompleteJobsFunction", "KillJobsFunction", "SweepFunction", "ReviveFunction");
+      "EnqueueFunction", "EnqueueWorkflowFunction", "CompleteJobsFunction", "KillJobsFunction", "SweepFunction",
+      "ReviveFunction");
 
   /** A whole SQL script (such as a migration) from the class path, placeholders filled in. */
   public String script(String path) {
