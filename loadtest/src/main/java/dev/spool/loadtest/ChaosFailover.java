@@ -8,10 +8,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -203,21 +201,9 @@ final class ChaosFailover {
   }
 
   private Worker start(String uri) throws IOException {
-    Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), ChaosWorker.class.getName(), uri, settings.schema,
-        settings.workerOptions().encode(), "false")
-        .redirectErrorStream(true).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream()));
-    String line;
-    while ((line = out.readLine()) != null) {
-      if (line.startsWith("READY ")) {
-        Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "chaos-worker-output");
-        drain.setDaemon(true);
-        drain.start();
-        return new Worker(process, line.substring(6).trim());
-      }
-    }
-    throw new IOException("a chaos worker exited before it was ready (exit " + process.exitValue() + ")");
+    ChildJvm.Started started = ChildJvm.start(ChaosWorker.class, l -> { }, uri, settings.schema,
+        settings.workerOptions().encode(), "false");
+    return new Worker(started.process(), started.nodeId());
   }
 
   private static long count(Spool spool, String sql) {

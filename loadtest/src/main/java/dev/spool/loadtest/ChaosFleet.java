@@ -1,8 +1,6 @@
 package dev.spool.loadtest;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -120,26 +118,13 @@ final class ChaosFleet implements AutoCloseable {
   }
 
   private Worker start(String uri) throws IOException {
-    Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), ChaosWorker.class.getName(), uri, schema, optionsJson,
-        Boolean.toString(keepCompleted))
-        .redirectErrorStream(true).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream()));
-    String line;
-    while ((line = out.readLine()) != null) {
-      if (line.startsWith("READY ")) {
-        AtomicLong lateAcks = new AtomicLong();
-        Thread drain = new Thread(() -> out.lines().forEach(l -> {
-          if (l.startsWith("LATE_ACKS ")) {
-            lateAcks.set(Long.parseLong(l.substring(10).trim()));
-          }
-        }), "chaos-worker-output");
-        drain.setDaemon(true);
-        drain.start();
-        return new Worker(process, line.substring(6).trim(), lateAcks);
+    AtomicLong lateAcks = new AtomicLong();
+    ChildJvm.Started started = ChildJvm.start(ChaosWorker.class, l -> {
+      if (l.startsWith("LATE_ACKS ")) {
+        lateAcks.set(Long.parseLong(l.substring(10).trim()));
       }
-    }
-    throw new IOException("a chaos worker exited before it was ready (exit " + process.exitValue() + ")");
+    }, uri, schema, optionsJson, Boolean.toString(keepCompleted));
+    return new Worker(started.process(), started.nodeId(), lateAcks);
   }
 
   /** Kills whatever is left (a run that failed half-way), thawing first so nothing stays stopped. */

@@ -8,9 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,8 +50,6 @@ final class Scale {
 
   /** Idle statements/s per worker process that 1,000 empty queues may cost. */
   static final double IDLE_TARGET = 20;
-  /** How long a worker process may take to start. */
-  static final long READY_TIMEOUT_S = 60;
 
   private final DrainSettings base;
   private final Dimension dimension;
@@ -204,25 +200,7 @@ final class Scale {
   }
 
   private Process start(String uri, DrainSettings settings) throws IOException {
-    Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), ScaleWorker.class.getName(), uri, settings.schema,
-        Integer.toString(settings.workers.workers), Boolean.toString(settings.keep))
-        .redirectErrorStream(true).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream()));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_TIMEOUT_S);
-    String line;
-    while ((line = out.readLine()) != null) {
-      if (line.startsWith("READY ")) {
-        Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "scale-worker-output");
-        drain.setDaemon(true);
-        drain.start();
-        return process;
-      }
-      if (System.nanoTime() > deadline) {
-        break;
-      }
-    }
-    process.destroyForcibly();
-    throw new IllegalStateException("a scale worker process did not start; its last line: " + line);
+    return ChildJvm.start(ScaleWorker.class, l -> { }, uri, settings.schema, Integer.toString(settings.workers.workers),
+        Boolean.toString(settings.keep)).process();
   }
 }
