@@ -9,8 +9,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
-import java.time.Duration;
-import java.util.List;
 
 /**
  * A worker in a process of its own that logs every run of the task {@code logged} outside Spool's tables:
@@ -54,24 +52,7 @@ public final class LoggedWorkerProcess {
 
   /** Starts this class in a child JVM and waits for its READY line. */
   public static Process start(String uri, String schema, String queue, int keyConcurrency) throws Exception {
-    Process process = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), LoggedWorkerProcess.class.getName(), uri, schema, queue,
-        Integer.toString(keyConcurrency))).redirectErrorStream(true).start();
-    var out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()));
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    String line;
-    while ((line = out.readLine()) != null) {
-      if (line.startsWith("READY ")) {
-        Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
-        drain.setDaemon(true);
-        drain.start();
-        return process;
-      }
-      if (System.nanoTime() > deadline) {
-        break;
-      }
-    }
-    process.destroyForcibly();
-    throw new IllegalStateException("logged worker process did not start; last line: " + line);
+    return WorkerProcess.startMain(LoggedWorkerProcess.class, uri, schema, queue, Integer.toString(keyConcurrency))
+        .process();
   }
 }

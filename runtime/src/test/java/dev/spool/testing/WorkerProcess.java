@@ -47,11 +47,17 @@ public final class WorkerProcess {
 
   /** Starts this class in a child JVM and waits for its READY line; returns the process and worker id. */
   public static Started start(String uri, String schema, String... serialQueue) throws Exception {
+    List<String> args = new java.util.ArrayList<>(List.of(uri, schema));
+    args.addAll(List.of(serialQueue));
+    return startMain(WorkerProcess.class, args.toArray(String[]::new));
+  }
+
+  /** Starts {@code main} in a child JVM with this one's class path and waits (up to 60 s) for its READY line. */
+  public static Started startMain(Class<?> main, String... args) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), WorkerProcess.class.getName(), uri, schema));
-    command.addAll(List.of(serialQueue));
-    Process process = new ProcessBuilder(command)
-        .redirectErrorStream(true).start();
+        "-cp", System.getProperty("java.class.path"), main.getName()));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     var out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()));
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     String line;
@@ -67,7 +73,7 @@ public final class WorkerProcess {
       }
     }
     process.destroyForcibly();
-    throw new IllegalStateException("worker process did not start; last line: " + line);
+    throw new IllegalStateException(main.getSimpleName() + " process did not start; last line: " + line);
   }
 
   /** A started worker process. */
