@@ -147,10 +147,7 @@ public final class Producer implements Service {
     if (stopped) {
       return;
     }
-    int handedBack = buffer.size();
-    while (!buffer.isEmpty()) {
-      completer.release(buffer.poll());
-    }
+    int handedBack = handBackBuffered();
     if (handedBack > 0) {
       LOG.log(System.Logger.Level.WARNING, "queue {0}: heartbeats confirmed again after a lapse; {1} prefetched jobs "
           + "handed back unstarted, as they may have been rescued meanwhile", queue, handedBack);
@@ -285,7 +282,8 @@ public final class Producer implements Service {
     dispatching = true;
     try {
       // nor does it start what it prefetched: those jobs may be running elsewhere by now
-      while (!stopped && running.size() < options.getConcurrency() && !buffer.isEmpty() && alive()) {
+      boolean alive = alive(); // read once a dispatch: the clock is not worth a call per job
+      while (!stopped && alive && running.size() < options.getConcurrency() && !buffer.isEmpty()) {
         ClaimedJob job = buffer.poll();
         running.put(job.id(), job);
         executor.run(job).onComplete(ar -> finished(job));
@@ -314,10 +312,12 @@ public final class Producer implements Service {
    * again: running them here too would run them twice. A hand-back is fenced like every outcome, so one of
    * a lost claim changes nothing, and it is written once the database answers again.
    */
-  public void handBackBuffered() {
+  public int handBackBuffered() {
+    int handedBack = buffer.size();
     while (!buffer.isEmpty()) {
       completer.release(buffer.poll());
     }
+    return handedBack;
   }
 
   /**
@@ -333,9 +333,7 @@ public final class Producer implements Service {
     if (dueTimer >= 0) {
       vertx.cancelTimer(dueTimer);
     }
-    while (!buffer.isEmpty()) {
-      completer.release(buffer.poll());
-    }
+    handBackBuffered();
   }
 
   /**
