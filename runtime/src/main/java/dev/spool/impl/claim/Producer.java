@@ -117,6 +117,25 @@ public final class Producer implements Service {
     this.limitedClaimSql = queries.get(limits.statement());
   }
 
+  /** True when this queue is claimed by the plain claim, not through cluster-wide limits. */
+  public boolean claimsPlainly() {
+    return limits == null;
+  }
+
+  /**
+   * A job of this queue that the completer claimed for this worker (a workflow step its ack released, see
+   * {@code Handoff}): it starts like one this loop claimed, or goes back if the loop has stopped.
+   */
+  public void adopt(ClaimedJob job) {
+    if (stopped) {
+      completer.release(job);
+      return;
+    }
+    buffer.add(job);
+    stats.claimed(queue, 1);
+    dispatch();
+  }
+
   /** Leaves the fallback poll to a {@link QueuePoller} of the worker's queues; call before start. */
   public void polledTogether() {
     this.ownPoll = false;

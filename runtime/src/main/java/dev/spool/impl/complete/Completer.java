@@ -30,7 +30,8 @@ import java.util.List;
  * {@code complete_jobs} and {@code kill_jobs}) that release or cancel the dependents and notify the awaiters
  * in the same statement as the ack, so no crash can leave a child waiting; every other job keeps the
  * plain statements, unchanged. A completion that someone waits for is written at once when no flush is in
- * flight (a chain's next step must not wait for the flush interval), batched like the rest otherwise.
+ * flight (a chain's next step must not wait for the flush interval), batched like the rest otherwise; with a
+ * {@link Handoff}, the children its ack releases come back claimed for this worker.
  *
  * <p>All methods run on the owning verticle's event loop.
  */
@@ -55,6 +56,7 @@ public final class Completer implements Service {
   private final int batchSize;
   private final Stats.Recorder stats;
 
+  private Handoff handoff;
   private Batch pending = new Batch();
   private final List<Batch> inFlight = new ArrayList<>(MAX_FLUSHES_IN_FLIGHT);
   private int flushesInFlight;
@@ -93,13 +95,24 @@ public final class Completer implements Service {
     return drain(shutdownTimeoutMs);
   }
 
+  /**
+   * From now on the acks that release children take those of the worker's queues for it (see {@link Handoff});
+   * call before start.
+   */
+  public void handOff(Handoff handoff) {
+    this.handoff = handoff;
+  }
+
   /** The job's handler succeeded. */
   public void completed(ClaimedJob job) {
     if (job.needsTelling()) {
       pending.completedTold.add(job);
-      if (job.isFlagged() && flushesInFlight == 0) {
-        flush();
-        return;
+      if (job.isFlagged()) {
+        pending.urgent = true;
+        if (flushesInFlight == 0) {
+          flush();
+          return;
+        }
       }
     } else {
       pending.completed.add(job);
@@ -118,6 +131,7 @@ public final class Completer implements Service {
         job.flag();
         pending.completed.remove(i);
         pending.completedTold.add(job);
+        pending.urgent = true;
         return true;
       }
     }
@@ -235,7 +249,8 @@ public final class Completer implements Service {
         vertx.setTimer(delay, t -> flush());
         return;
       }
-      if (pending.size() >= batchSize || (pending.size() > 0 && !drainWaiters.isEmpty())) {
+      // an ack someone waits for (a chain's next step, an awaiter) went in while this flush was in flight
+      if (pending.size() >= batchSize || pending.urgent || (pending.size() > 0 && !drainWaiters.isEmpty())) {
         flush();
       } else if (pending.size() > 0) {
         added();
@@ -266,8 +281,12 @@ public final class Completer implements Service {
         attempts[i] = job.attempt();
         results[i] = job.result() == null ? null : Buffer.buffer(job.result());
       }
-      writes.add(client.preparedQuery(completeFlaggedSql).execute(Tuple.of(ids, attempts, results, owner))
-          .onSuccess(rows -> stats.lateAcks(n - rows.iterator().next().getInteger(0))));
+      Handoff taker = handoff;
+      int room = taker == null ? 0 : taker.room().applyAsInt(n);
+      Tuple params = room == 0 ? Tuple.of(ids, attempts, results, owner, null, null, 0.0, 0)
+          : Tuple.of(ids, attempts, results, owner, taker.queues(), taker.tasks(), taker.leaseMs(), room);
+      writes.add(client.preparedQuery(completeFlaggedSql).execute(params)
+          .onSuccess(rows -> stats.lateAcks(n - Handoff.acked(rows, taker))));
     }
     if (!batch.released.isEmpty()) {
       writes.add(counted(batch.released.size(),
@@ -357,6 +376,8 @@ public final class Completer implements Service {
     final List<Failure> retried = new ArrayList<>();
     final List<Failure> killed = new ArrayList<>();
     final List<Failure> snoozed = new ArrayList<>(0);
+    /** Holds a completion someone waits for: written as soon as no flush is in flight. */
+    boolean urgent;
 
     int size() {
       return completed.size() + completedTold.size() + released.size() + retried.size() + killed.size()
@@ -373,6 +394,7 @@ public final class Completer implements Service {
     }
 
     void absorb(Batch other) {
+      urgent |= other.urgent;
       completed.addAll(other.completed);
       completedTold.addAll(other.completedTold);
       killedTold.addAll(other.killedTold);

@@ -63,8 +63,10 @@ public final class TxCompleter implements Transactions {
     // A job somebody waits on (dependents, awaiters) is completed by the statement that tells them, as in
     // the Completer; every other job by the plain one.
     Future<Integer> matched = job.isFlagged()
-        ? conn.preparedQuery(flaggedSql).execute(Tuple.of(ids, attempts, new io.vertx.core.buffer.Buffer[] {null}, owner))
-            .map(rows -> rows.iterator().next().getInteger(0))
+        // the handler's transaction takes no released child: it would run on no worker's buffer
+        ? conn.preparedQuery(flaggedSql).execute(Tuple.of(ids, attempts, new io.vertx.core.buffer.Buffer[] {null}, owner,
+                null, null, 0.0, 0))
+            .map(rows -> Handoff.acked(rows, null))
         : conn.preparedQuery(plainSql).execute(Tuple.of(ids, attempts, owner)).map(rows -> rows.rowCount());
     return matched.compose(n -> n == 1 ? Future.<Void>succeededFuture()
         : Future.failedFuture(new JobFencedException(job + " is no longer held by this run (rescued, timed out or "

@@ -10,9 +10,11 @@ import dev.spool.impl.claim.ClaimLimits;
 import dev.spool.impl.claim.Producer;
 import dev.spool.impl.claim.QueuePoller;
 import dev.spool.impl.complete.Completer;
+import dev.spool.impl.complete.Handoff;
 import dev.spool.impl.complete.TxCompleter;
 import dev.spool.impl.execute.BlockingPools;
 import dev.spool.impl.execute.Executor;
+import dev.spool.impl.job.ClaimedJob;
 import dev.spool.impl.leader.Elector;
 import dev.spool.impl.maintenance.Heartbeat;
 import dev.spool.impl.maintenance.Liveness;
@@ -132,6 +134,7 @@ public final class Worker extends WorkerVerticle {
       producer.gatedBy(liveness);
       producers.put(queue, producer);
     }
+    takeReleasedSteps(liveness, lineage);
     leaderOnly = new ServiceGroup(List.of(
         new Rescuer(vertx, client, queries, options.getRescueInterval(), options.getWorkerTimeout(),
             options.getHeartbeatInterval(), stats),
@@ -165,6 +168,29 @@ public final class Worker extends WorkerVerticle {
       started = started.compose(v -> service.start());
     }
     return started.onSuccess(v -> spool.recycling().future().onSuccess(reason -> context.runOnContext(x -> recycle())));
+  }
+
+  /**
+   * The acks that release workflow steps claim those of this worker's plain queues for it, as many as they
+   * acked (each ack frees a slot), unless it is stopping or unsure it is still registered.
+   */
+  private void takeReleasedSteps(Liveness liveness, Outcomes lineage) {
+    String[] plain = producers.values().stream().filter(Producer::claimsPlainly).map(Producer::queue)
+        .toArray(String[]::new);
+    if (plain.length == 0) {
+      return;
+    }
+    completer.handOff(new Handoff(plain, handlers.taskNames().toArray(String[]::new), options.getLease().toMillis(),
+        acked -> stopping || !liveness.isAlive(System.nanoTime()) ? 0 : acked,
+        row -> {
+          ClaimedJob job = ClaimedJob.fromClaimRow(vertx, row, lineage);
+          Producer producer = producers.get(job.queue());
+          if (producer == null) {
+            completer.release(job); // not one of ours: cannot happen, as only our queues are named
+          } else {
+            producer.adopt(job);
+          }
+        }));
   }
 
   /** A recycling limit tripped: claim nothing more, hand back what waits, let what runs finish. */
