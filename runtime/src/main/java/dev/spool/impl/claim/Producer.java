@@ -43,7 +43,7 @@ public final class Producer implements Service {
   private static final long DUE_GRAIN_MS = 10;
   static final int MAX_CLAIMS_IN_FLIGHT = 2;
   /** The claim's order: lower priority first, then the earliest due, then the oldest. */
-  private static final Comparator<ClaimedJob> CLAIM_ORDER = Comparator.comparingInt(ClaimedJob::priority)
+  public static final Comparator<ClaimedJob> CLAIM_ORDER = Comparator.comparingInt(ClaimedJob::priority)
       .thenComparing(ClaimedJob::runAt).thenComparingLong(ClaimedJob::id);
   private static final long DUE_MARGIN_MS = 20;
 
