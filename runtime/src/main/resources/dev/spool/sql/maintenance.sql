@@ -62,11 +62,14 @@ select leader_id, expires_at from {schema}.leader where name = $1 and expires_at
 -- Workers that stopped heartbeating are forgotten; the rescue below then frees their jobs.
 -- A worker is dead when it has been silent for the worker timeout ($1 ms), or sooner when its database
 -- session is gone and it has missed two heartbeats ($2 ms): a live worker whose connection dropped
--- (a PostgreSQL restart) reconnects and heartbeats again within one interval.
+-- reconnects and heartbeats again within one interval. Silence is counted from the server's start at the
+-- earliest: while PostgreSQL was down (a restart) no worker could beat, and every session is gone after it,
+-- so without this a restart longer than two beats made the first rescue after it take every live worker
+-- for dead and run its jobs a second time.
 -- name: ReapWorkers
 delete from {schema}.workers w
- where w.heartbeat_at < now() - $1::float8 * interval '1 millisecond'
-    or (w.heartbeat_at < now() - $2::float8 * interval '1 millisecond'
+ where greatest(w.heartbeat_at, pg_postmaster_start_time()) < now() - $1::float8 * interval '1 millisecond'
+    or (greatest(w.heartbeat_at, pg_postmaster_start_time()) < now() - $2::float8 * interval '1 millisecond'
         and not exists (select 1 from pg_stat_activity a where a.pid = w.backend_pid))
 returning id
 
