@@ -234,3 +234,33 @@ select leader_id from {schema}.leader where expires_at >= now() order by expires
 
 -- name: RunningCount
 select count(*) from {schema}.jobs where state = 'running'
+
+-- soak: each job's deciding run (the one that succeeded, or the last attempt of a job meant to end dead) is
+-- logged here by the worker process, outside Spool's tables; a job logged twice ran twice.
+-- name: CreateSoakRuns
+create table {schema}.soak_runs (
+  job_id  bigint not null,
+  attempt integer not null,
+  outcome text not null
+)
+
+-- name: RecordSoakRun
+insert into {schema}.soak_runs (job_id, attempt, outcome) values ($1, $2, $3)
+
+-- What a soak sample reads of the database: its connections, the jobs table with its indexes and TOAST, and
+-- the jobs still to run.
+-- name: SoakSample
+select (select count(*) from pg_stat_activity where datname = current_database()) as connections,
+       pg_total_relation_size('{schema}.jobs') as jobs_bytes,
+       (select count(*) from {schema}.jobs) as job_rows,
+       (select count(*) from {schema}.jobs where state in ('available', 'running')) as open
+
+-- Per enqueued id ($1 to $2): its deciding runs (logged) and whether it is still open.
+-- name: SoakOutcome
+with runs as (select job_id, count(*) as n, min(outcome) as outcome from {schema}.soak_runs group by job_id),
+ids as (select generate_series($1::bigint, $2::bigint) as id)
+select count(*) filter (where r.outcome = 'ok') as completed,
+       count(*) filter (where r.outcome = 'dead') as dead,
+       count(*) filter (where r.n is null) as lost,
+       coalesce(sum(greatest(r.n - 1, 0)), 0) as duplicates
+  from ids left join runs r on r.job_id = ids.id
