@@ -21,7 +21,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -64,7 +63,7 @@ public final class Producer implements Service {
    * prefetched earlier rather than after them — a killed worker's jobs then wait for a claim, not for every
    * survivor to work through a full buffer first.
    */
-  private final PriorityQueue<ClaimedJob> buffer = new PriorityQueue<>(CLAIM_ORDER);
+  private final ClaimOrderBuffer buffer = new ClaimOrderBuffer(CLAIM_ORDER);
   private final Map<Long, ClaimedJob> running = new HashMap<>();
   private Lineage lineage = Lineage.NONE;
   /**
@@ -277,12 +276,10 @@ public final class Producer implements Service {
         claimedJobs.add(ClaimedJob.fromClaimRow(vertx, row, lineage));
       }
       claimedJobs.sort(CLAIM_ORDER);
-      for (ClaimedJob job : claimedJobs) {
-        if (stopped) {
-          completer.release(job);
-        } else {
-          buffer.add(job);
-        }
+      if (stopped) {
+        claimedJobs.forEach(completer::release);
+      } else {
+        buffer.addSorted(claimedJobs);
       }
       stats.claimed(queue, count);
       queueHasMore = count == batch;
