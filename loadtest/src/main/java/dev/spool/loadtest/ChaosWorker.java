@@ -59,23 +59,6 @@ public final class ChaosWorker {
         System.out.flush();
       }
     });
-    // SIGTERM (the end of the run) stops gracefully: running jobs finish, the rest go back, the worker
-    // deregisters. SIGKILL (the chaos) skips all of that, which is the point.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (Exception e) {
-        System.err.println("chaos worker shutdown: " + e);
-      }
-    }));
-    spool.deployWorkers(options, handlers, 1).onComplete(ar -> {
-      if (ar.succeeded()) {
-        System.out.println("READY " + spool.nodeId());
-        System.out.flush();
-      } else {
-        ar.cause().printStackTrace();
-        System.exit(3);
-      }
-    });
+    ChildJvm.readyWhenDeployed(vertx, spool, spool.deployWorkers(options, handlers, 1), "chaos worker");
   }
 }

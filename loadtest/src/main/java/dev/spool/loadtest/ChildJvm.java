@@ -1,10 +1,14 @@
 package dev.spool.loadtest;
 
+import dev.spool.Spool;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -18,6 +22,30 @@ final class ChildJvm {
   record Started(Process process, String nodeId) {}
 
   private ChildJvm() {}
+
+  /**
+   * The child's side: once {@code deployment} succeeds, prints {@code READY <node id>} (or exits 3 when it
+   * fails); on SIGTERM (the end of a run) closes Vert.x gracefully, so running jobs finish, the rest go back and
+   * the worker deregisters. SIGKILL skips all of that, which is what chaos wants.
+   */
+  static void readyWhenDeployed(Vertx vertx, Spool spool, Future<?> deployment, String what) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println(what + " shutdown: " + e);
+      }
+    }));
+    deployment.onComplete(ar -> {
+      if (ar.succeeded()) {
+        System.out.println("READY " + spool.nodeId());
+        System.out.flush();
+      } else {
+        ar.cause().printStackTrace();
+        System.exit(3);
+      }
+    });
+  }
 
   /** Starts {@code main} with {@code args}; fails when the process ends before its READY line. */
   static Started start(Class<?> main, Consumer<String> laterLines, String... args) throws IOException {

@@ -6,7 +6,6 @@ import dev.spool.SpoolOptions;
 import dev.spool.WorkerOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,21 +26,7 @@ public final class ScaleWorker {
     Spool spool = Spool.builder(vertx).connectingTo(args[0])
         .options(new SpoolOptions().setSchema(args[1]).setKeepCompleted(Boolean.parseBoolean(args[3]))).build();
     JobHandlers handlers = new JobHandlers().register(Drain.NOOP, (job, ctx) -> Future.succeededFuture());
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        System.err.println("scale worker shutdown: " + e);
-      }
-    }));
-    spool.deployWorkers(new WorkerOptions(), handlers, Integer.parseInt(args[2])).onComplete(ar -> {
-      if (ar.succeeded()) {
-        System.out.println("READY " + spool.nodeId());
-        System.out.flush();
-      } else {
-        ar.cause().printStackTrace();
-        System.exit(3);
-      }
-    });
+    ChildJvm.readyWhenDeployed(vertx, spool,
+        spool.deployWorkers(new WorkerOptions(), handlers, Integer.parseInt(args[2])), "scale worker");
   }
 }

@@ -74,22 +74,7 @@ public final class SoakWorker {
     }, "soak-sampler");
     sampler.setDaemon(true);
     sampler.start();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (Exception e) {
-        System.err.println("soak worker shutdown: " + e);
-      }
-    }));
-    spool.deployWorkers(new WorkerOptions(), handlers, 1).onComplete(ar -> {
-      if (ar.succeeded()) {
-        System.out.println("READY " + spool.nodeId());
-        System.out.flush();
-      } else {
-        ar.cause().printStackTrace();
-        System.exit(3);
-      }
-    });
+    ChildJvm.readyWhenDeployed(vertx, spool, spool.deployWorkers(new WorkerOptions(), handlers, 1), "soak worker");
   }
 
   /** One sample of this process, after a full GC: what it keeps, not what it has not collected yet. */
