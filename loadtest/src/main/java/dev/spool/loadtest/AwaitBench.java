@@ -7,6 +7,7 @@ import dev.spool.SpoolOptions;
 import dev.spool.Task;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -21,11 +22,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The run behind {@link AwaitCommand}: every job is enqueued and awaited before any worker starts (the run
+ * The run behind {@link AwaitCommand}: every job is enqueued and awaited while its queue is paused (the run
  * waits until the table shows every await registered), so each await is answered by the NOTIFY of its
  * job's ack and not by the row it read when it registered.
+ *
+ * <p>Rounds of the same size run first, unreported ({@code --warmup-rounds}): the plain warm-up drain leaves
+ * the await path (the notification, the read, the answers) to the interpreter, and a cold first round
+ * measures the JIT, not the path a running service has.
  *
  * <p>Two latencies per await: from the ack on the database clock ({@code finished_at}, compared with this
  * JVM's wall clock, so meaningful when the server shares this machine's clock) and from the handler's
@@ -35,6 +41,7 @@ final class AwaitBench {
 
   /** The awaited jobs' task; its handler only notes when it returned. */
   static final Task<JsonObject> AWAITED = Task.json("loadtest.awaited");
+  private static final String QUEUE = EnqueueOptions.DEFAULT_QUEUE;
 
   private final AwaitCommand settings;
   private final Progress progress;
@@ -60,7 +67,7 @@ final class AwaitBench {
       Spool spool = Spool.builder(vertx).connectingTo(uri)
           .options(new SpoolOptions().setSchema(settings.schema).setKeepCompleted(true)).build();
       try {
-        return run(spool);
+        return rounds(spool);
       } finally {
         Blocking.await(spool.close());
       }
@@ -69,10 +76,41 @@ final class AwaitBench {
     }
   }
 
-  private JsonObject run(Spool spool) throws InterruptedException {
-    int n = settings.jobs;
+  /** When each awaited job's handler returned, by id from base: the round now running. */
+  private record HandlerMarks(long base, AtomicLongArray done) {}
+
+  /**
+   * The workers stay deployed through every round, as in a running service; the queue is paused while a
+   * round's jobs are enqueued and awaited, and its resume starts the round.
+   */
+  private JsonObject rounds(Spool spool) throws InterruptedException {
     Checks checks = new Checks(spool);
     Blocking.await(checks.resetSchema());
+    Blocking.await(spool.client().pauseQueue(QUEUE));
+    AtomicReference<HandlerMarks> marks = new AtomicReference<>();
+    JobHandlers handlers = new JobHandlers().register(AWAITED, (args, ctx) -> {
+      HandlerMarks m = marks.get();
+      m.done().set((int) (ctx.id() - m.base()), System.nanoTime());
+      return Future.succeededFuture();
+    });
+    String deployment = Blocking.await(
+        spool.deployWorkers(settings.workers.toWorkerOptions(), handlers, settings.workers.workers));
+    try {
+      JsonArray warmupP99 = new JsonArray();
+      for (int round = 1; round <= settings.warmupRounds; round++) {
+        JsonObject warm = round(spool, checks, marks);
+        progress.line("await warm-up round %d of %d (not reported): p99 %s ms", round, settings.warmupRounds,
+            warm.getValue("p99_ms"));
+        warmupP99.add(warm.getValue("p99_ms"));
+      }
+      return round(spool, checks, marks).put("warmup_rounds", settings.warmupRounds).put("warmup_p99_ms", warmupP99);
+    } finally {
+      Blocking.await(spool.vertx().undeploy(deployment));
+    }
+  }
+
+  private JsonObject round(Spool spool, Checks checks, AtomicReference<HandlerMarks> marks) throws InterruptedException {
+    int n = settings.jobs;
     long[] ids = new long[n];
     for (int from = 0; from < n; from += DrainSettings.DEFAULT_ENQUEUE_BATCH) {
       int size = Math.min(DrainSettings.DEFAULT_ENQUEUE_BATCH, n - from);
@@ -110,25 +148,17 @@ final class AwaitBench {
     while ((registered = count(spool, checks.sql("AwaitedCount"))) < n && System.nanoTime() < deadline) {
       Blocking.sleep(20);
     }
-    progress.line("%,d awaits registered; draining with %s", registered, settings.workers.describe());
+    progress.line("%,d awaits registered; resuming the queue to %s", registered, settings.workers.describe());
 
-    JobHandlers handlers = new JobHandlers().register(AWAITED, (args, ctx) -> {
-      handlerDone.set((int) (ctx.id() - base), System.nanoTime());
-      return Future.succeededFuture();
-    });
+    marks.set(new HandlerMarks(base, handlerDone));
     long start = System.nanoTime();
-    Future<String> deployment = spool.deployWorkers(settings.workers.toWorkerOptions(), handlers, settings.workers.workers);
+    Blocking.await(spool.client().resumeQueue(QUEUE));
     while (!answered.await(Drain.PROGRESS_INTERVAL_MS, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
-      if (deployment.failed()) {
-        throw new IllegalStateException("could not deploy the workers: " + deployment.cause(), deployment.cause());
-      }
       progress.line("%,10d of %,d awaits answered", n - answered.getCount(), n);
     }
     boolean timedOut = answered.getCount() > 0;
     double seconds = (System.nanoTime() - start) / 1e9;
-    if (deployment.succeeded()) {
-      Blocking.await(spool.vertx().undeploy(deployment.result()));
-    }
+    Blocking.await(spool.client().pauseQueue(QUEUE));
 
     List<Double> fromAck = new ArrayList<>(n);
     Long[] boxed = Arrays.stream(ids).boxed().toArray(Long[]::new);

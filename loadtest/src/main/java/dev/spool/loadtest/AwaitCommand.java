@@ -38,6 +38,10 @@ final class AwaitCommand implements Callable<Integer> {
   @Option(names = "--warmup-jobs", description = "jobs of an unreported plain drain first, to warm the JIT; 0 for none (default: ${DEFAULT-VALUE})")
   int warmupJobs = DrainSettings.DEFAULT_WARMUP_JOBS;
 
+  @Option(names = "--warmup-rounds", description = "unreported await rounds of the same size first, so the await "
+      + "path runs compiled as in a running service; 0 for none (default: ${DEFAULT-VALUE})")
+  int warmupRounds = 2;
+
   @Option(names = "--timeout", description = "seconds each await (and the run) may take (default: ${DEFAULT-VALUE})")
   int timeoutSeconds = 120;
 
@@ -49,8 +53,8 @@ final class AwaitCommand implements Callable<Integer> {
 
   void validate() {
     new SpoolOptions().setSchema(schema);
-    if (jobs < 1 || timeoutSeconds < 1 || warmupJobs < 0) {
-      throw new IllegalArgumentException("--jobs and --timeout must be at least 1, --warmup-jobs at least 0");
+    if (jobs < 1 || timeoutSeconds < 1 || warmupJobs < 0 || warmupRounds < 0) {
+      throw new IllegalArgumentException("--jobs and --timeout must be at least 1, --warmup-jobs and --warmup-rounds at least 0");
     }
     workers.validate();
   }

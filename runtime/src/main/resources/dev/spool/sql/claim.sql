@@ -4,8 +4,9 @@
 -- Every claim returns the same fourteen columns in the same order (ClaimedJob reads them by position, the
 -- fastest way; ClaimStatementsTest checks they stay alike): id, queue, task, args, priority, attempt,
 -- max_attempts, timeout_ms, run_at, created_at, soft_timeout_ms, flagged, traceparent, rescues. flagged is true
--- for a job that has dependents or is awaited: its ack then tells them in the same statement (complete_jobs,
--- kill_jobs in workflow.sql), while every other job keeps the plain ack. traceparent is the W3C trace context
+-- for a job that is awaited, false for one that only has dependents, null for every other: a flagged job's
+-- ack tells them in the same statement (complete_jobs, kill_jobs in workflow.sql), while every other job keeps
+-- the plain ack; an awaited job's ack goes out in short statements, one someone waits for row by row. traceparent is the W3C trace context
 -- captured at enqueue (V013), null unless the job was enqueued under a span. rescues: how many of the job's
 -- attempts the rescuer ended (its worker died or lost its lease), which the retry backoff leaves out (V014).
 
@@ -40,7 +41,7 @@ update {schema}.jobs j
     order by c.priority, c.run_at, c.id
     limit $3))
 returning j.id, j.queue, j.task, j.args, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.run_at, j.created_at,
-          j.soft_timeout_ms, j.has_dependents or j.awaited as flagged, j.traceparent, j.rescues
+          j.soft_timeout_ms, case when j.awaited then true when j.has_dependents then false end as flagged, j.traceparent, j.rescues
 
 -- The claim of queues with a cluster-wide concurrency or rate limit: the columns of ClaimJobs plus
 -- wait_ms; a row with a null id only carries the wait.
@@ -125,7 +126,7 @@ begin
           order by c.priority, c.run_at, c.id
           limit allowance))
       returning j.id, j.queue, j.task, j.args, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.run_at, j.created_at,
-                j.soft_timeout_ms, j.has_dependents or j.awaited as flagged, j.traceparent, j.rescues)
+                j.soft_timeout_ms, case when j.awaited then true when j.has_dependents then false end as flagged, j.traceparent, j.rescues)
       select * from claimed c order by c.priority, c.run_at, c.id
     loop
       claimed_tasks := claimed_tasks || r.task;
@@ -403,7 +404,7 @@ begin
              lease_expires_at = t + p_lease_ms * interval '1 millisecond', attempted_at = t
        where j.id = any(ids)
       returning j.id, j.queue, j.task, j.args, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.run_at, j.created_at,
-                j.soft_timeout_ms, j.has_dependents or j.awaited as flagged, j.traceparent, j.rescues)
+                j.soft_timeout_ms, case when j.awaited then true when j.has_dependents then false end as flagged, j.traceparent, j.rescues)
     select * from claimed c order by c.priority, c.run_at, c.id
   loop
     id := r.id; queue := r.queue; task := r.task; args := r.args; priority := r.priority; attempt := r.attempt;

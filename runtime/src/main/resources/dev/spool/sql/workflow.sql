@@ -285,6 +285,7 @@ declare
   n        integer;
   finished bigint[];
   told     bigint[];
+  told_bare bigint[];
   taking   boolean;
   released bigint[];
   taken    bigint[];
@@ -302,9 +303,18 @@ begin
            has_dependents = null, awaited = null
       from unnest(p_ids, p_attempts, p_results) as o(id, attempt, result), flags f
      where j.id = o.id and f.id = o.id and j.attempt = o.attempt and j.lease_owner = p_owner
-    returning j.id, f.has_dependents, f.awaited)
-  select count(*), array_agg(d.id) filter (where d.has_dependents), array_agg(d.id) filter (where d.awaited)
-    into n, finished, told from d;
+    returning j.id, f.has_dependents, f.awaited, o.result is null and j.step is null and j.progress is null as bare)
+  select count(*), array_agg(d.id) filter (where d.has_dependents), array_agg(d.id) filter (where d.awaited and not d.bare),
+         array_agg(d.id) filter (where d.awaited and d.bare)
+    into n, finished, told, told_bare from d;
+  if told_bare is not null then
+    -- A job that completed with nothing more to read (no result, step or progress) is answered from the
+    -- notification itself: '@' and the finish time in epoch microseconds, then '+' and each id (300 a
+    -- payload, under its 8000 bytes); the Awaiter reads the rows of the others.
+    perform pg_notify('{done_channel}', '@' || (extract(epoch from now()) * 1000000)::bigint || ','
+                      || string_agg('+' || u.t, ',' order by u.i))
+       from unnest(told_bare) with ordinality u(t, i) group by (u.i - 1) / 300;
+  end if;
   taking := p_max > 0 and finished is not null;
   if finished is not null or told is not null then
     -- a completed parent cancels no child
@@ -325,7 +335,8 @@ begin
              lease_expires_at = now() + p_lease_ms * interval '1 millisecond', attempted_at = now()
        where j.id = any(taken)
       returning j.id, j.queue, j.task, j.args, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.run_at,
-                j.created_at, j.soft_timeout_ms, j.has_dependents or j.awaited, j.traceparent, j.rescues,
+                j.created_at, j.soft_timeout_ms, case when j.awaited then true when j.has_dependents then false end,
+                j.traceparent, j.rescues,
                 null::integer;
     -- what it left (over p_max, another task, a paused queue) wakes its queue, as tell() would have
     perform pg_notify('{channel}', q.queue)

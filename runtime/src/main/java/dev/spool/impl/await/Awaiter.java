@@ -2,6 +2,7 @@ package dev.spool.impl.await;
 
 import dev.spool.AwaitTimeoutException;
 import dev.spool.JobResult;
+import dev.spool.JobState;
 import dev.spool.NoSuchJobException;
 import dev.spool.impl.Service;
 import dev.spool.impl.sql.Outcomes;
@@ -16,7 +17,10 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +31,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Answers every await of one Spool (one process) from one LISTEN connection: an await flags its job
  * ({@code AwaitJob}), the statement that finishes a flagged job NOTIFYs its id on the done channel, and
- * the notification completes every local waiter of that id after one read of the finished rows. A fallback
+ * the notification completes every local waiter of that id after one read of the finished rows (or from the
+ * payload alone, for a job that completed with nothing more to read). A fallback
  * poll (every {@link #DEFAULT_FALLBACK_POLL}, and after each reconnection) reads all awaited ids in one
  * statement, for the rare job finished without telling (a worker that acked it plain while the flag was
  * being set, a connection lost across the notification).
@@ -141,29 +146,71 @@ public final class Awaiter implements Service {
   }
 
   private void answer(long id, JobResult result) {
-    List<Waiter> list = waiters.remove(id);
-    if (list == null) {
-      return;
+    Answers answers = new Answers();
+    answers.add(id, result);
+    answers.deliver();
+  }
+
+  /**
+   * Answers gathered from one read, delivered with one task per waiting context (answered in place on the
+   * context that read them): ten thousand answers to one event loop are one task, not ten thousand.
+   */
+  private final class Answers {
+    private final Map<Context, List<Runnable>> byContext = new HashMap<>();
+
+    void add(long id, JobResult result) {
+      List<Waiter> list = waiters.remove(id);
+      if (list == null) {
+        return;
+      }
+      for (Waiter w : list) {
+        vertx.cancelTimer(w.timer[0]);
+        byContext.computeIfAbsent(w.context, c -> new ArrayList<>()).add(() -> w.promise.tryComplete(result));
+      }
     }
-    for (Waiter w : list) {
-      vertx.cancelTimer(w.timer[0]);
-      w.context.runOnContext(x -> w.promise.tryComplete(result));
+
+    void deliver() {
+      Context here = Vertx.currentContext();
+      byContext.forEach((context, completions) -> {
+        if (context == here) {
+          completions.forEach(Runnable::run);
+        } else {
+          context.runOnContext(x -> completions.forEach(Runnable::run));
+        }
+      });
     }
   }
 
+  /**
+   * A done notification: job ids to read, or, from complete_jobs, {@code @} and a finish time in epoch
+   * microseconds followed by {@code +}ids of jobs that completed with nothing more to read (no result, step or
+   * progress), answered from the payload alone.
+   */
   private void notified(String payload) {
     List<Long> ids = new ArrayList<>();
+    Answers answers = new Answers();
+    Instant finishedAt = null;
     for (String part : payload.split(",")) {
       try {
-        long id = Long.parseLong(part);
-        if (waiters.containsKey(id)) {
-          ids.add(id);
+        if (part.startsWith("@")) {
+          finishedAt = Instant.EPOCH.plus(Long.parseLong(part.substring(1)), ChronoUnit.MICROS);
+        } else if (part.startsWith("+") && finishedAt != null) {
+          long id = Long.parseLong(part.substring(1));
+          if (waiters.containsKey(id)) {
+            answers.add(id, new JobResult(id, JobState.COMPLETED, null, null, null, null, finishedAt));
+          }
+        } else {
+          long id = Long.parseLong(part);
+          if (waiters.containsKey(id)) {
+            ids.add(id);
+          }
         }
       } catch (NumberFormatException e) {
         LOG.log(System.Logger.Level.WARNING, "ignoring a done notification that is not a list of job ids: {0}", payload);
         return;
       }
     }
+    answers.deliver();
     if (!ids.isEmpty()) {
       read(ids);
     }
@@ -183,20 +230,22 @@ public final class Awaiter implements Service {
   private void read(List<Long> ids) {
     pool.preparedQuery(outcomesSql).execute(Tuple.of(ids.toArray(Long[]::new))).onSuccess(rows -> {
       Set<Long> seen = new HashSet<>();
+      Answers answers = new Answers();
       for (Row row : rows) {
         JobResult result = Outcomes.result(row);
         seen.add(result.id());
         if (result.isFinal()) {
-          answer(result.id(), result);
+          answers.add(result.id(), result);
         }
       }
       for (Long id : ids) {
         List<Waiter> list = waiters.get(id);
         // only once the job was seen live: an id the await has not looked up yet may not exist at all
         if (!seen.contains(id) && list != null && list.stream().anyMatch(w -> w.registered[0])) {
-          answer(id, Outcomes.deleted(id));
+          answers.add(id, Outcomes.deleted(id));
         }
       }
+      answers.deliver();
     }).onFailure(e -> LOG.log(System.Logger.Level.DEBUG, "await read failed ({0}); the next poll tries again", e.toString()));
   }
 }

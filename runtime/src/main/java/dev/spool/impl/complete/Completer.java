@@ -39,6 +39,8 @@ public final class Completer implements Service {
 
   /** Flushes allowed in flight at once; more outcomes wait in the buffer. */
   public static final int MAX_FLUSHES_IN_FLIGHT = 4;
+  /** Most acks in one statement when any of them is awaited. */
+  static final int AWAITED_CHUNK = 100;
   static final long MIN_RETRY_MS = 100;
   static final long MAX_RETRY_MS = 5_000;
 
@@ -264,29 +266,38 @@ public final class Completer implements Service {
   }
 
 
+  private Future<?> writeTold(List<ClaimedJob> jobs) {
+    int n = jobs.size();
+    Long[] ids = new Long[n];
+    Integer[] attempts = new Integer[n];
+    Buffer[] results = new Buffer[n];
+    for (int i = 0; i < n; i++) {
+      ClaimedJob job = jobs.get(i);
+      ids[i] = job.id();
+      attempts[i] = job.attempt();
+      results[i] = job.result() == null ? null : Buffer.buffer(job.result());
+    }
+    Handoff taker = handoff;
+    int room = taker == null ? 0 : taker.room().applyAsInt(n);
+    Tuple params = room == 0 ? Tuple.of(ids, attempts, results, owner, null, null, 0.0, 0)
+        : Tuple.of(ids, attempts, results, owner, taker.queues(), taker.tasks(), taker.leaseMs(), room);
+    return client.preparedQuery(completeFlaggedSql).execute(params)
+        .onSuccess(rows -> stats.lateAcks(n - Handoff.acked(rows, taker)));
+  }
+
   private Future<?> write(Batch batch) {
     List<Future<?>> writes = new ArrayList<>(4);
     if (!batch.completed.isEmpty()) {
       writes.add(counted(batch.completed.size(),
           client.preparedQuery(completeSql).execute(idsAndAttempts(batch.completed).addString(owner))));
     }
-    if (!batch.completedTold.isEmpty()) {
-      int n = batch.completedTold.size();
-      Long[] ids = new Long[n];
-      Integer[] attempts = new Integer[n];
-      Buffer[] results = new Buffer[n];
-      for (int i = 0; i < n; i++) {
-        ClaimedJob job = batch.completedTold.get(i);
-        ids[i] = job.id();
-        attempts[i] = job.attempt();
-        results[i] = job.result() == null ? null : Buffer.buffer(job.result());
-      }
-      Handoff taker = handoff;
-      int room = taker == null ? 0 : taker.room().applyAsInt(n);
-      Tuple params = room == 0 ? Tuple.of(ids, attempts, results, owner, null, null, 0.0, 0)
-          : Tuple.of(ids, attempts, results, owner, taker.queues(), taker.tasks(), taker.leaseMs(), room);
-      writes.add(client.preparedQuery(completeFlaggedSql).execute(params)
-          .onSuccess(rows -> stats.lateAcks(n - Handoff.acked(rows, taker))));
+    // acks of awaited jobs go in statements of at most AWAITED_CHUNK, pipelined: the first awaiters hear of
+    // their jobs after a short statement instead of after one that finishes hundreds of rows; other told
+    // acks (a fan-in's parents, whose child counts them off in each statement) go in one
+    List<ClaimedJob> told = batch.completedTold;
+    int chunk = told.stream().anyMatch(ClaimedJob::isAwaited) ? AWAITED_CHUNK : Math.max(1, told.size());
+    for (int from = 0; from < told.size(); from += chunk) {
+      writes.add(writeTold(told.subList(from, Math.min(told.size(), from + chunk))));
     }
     if (!batch.released.isEmpty()) {
       writes.add(counted(batch.released.size(),

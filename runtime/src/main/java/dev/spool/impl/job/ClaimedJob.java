@@ -44,6 +44,7 @@ public final class ClaimedJob implements JobContext {
   private long startedNanos;
   private final Promise<Void> cancellation = Promise.promise();
   private boolean flagged;
+  private boolean awaited;
   private int rescues;
   private byte[] result;
   private JsonObject progress;
@@ -97,7 +98,9 @@ public final class ClaimedJob implements JobContext {
     ClaimedJob job = new ClaimedJob(vertx, row.getLong(0), row.getString(1), row.getString(2), row.getBuffer(3).getBytes(),
         row.getShort(4), row.getInteger(5), row.getInteger(6), row.getInteger(7), row.getInteger(10),
         Rows.instant(row, 8), Rows.instant(row, 9)); // run_at, created_at, soft_timeout_ms: ClaimJobs' RETURNING
-    job.flagged = Boolean.TRUE.equals(row.getBoolean(11)); // has dependents or is awaited
+    Boolean flag = row.getBoolean(11); // true: awaited; false: only has dependents; null: neither
+    job.flagged = flag != null;
+    job.awaited = Boolean.TRUE.equals(flag);
     job.traceparent = row.getString(12);
     Integer rescues = row.getInteger(13);
     job.rescues = rescues == null ? 0 : rescues;
@@ -118,9 +121,15 @@ public final class ClaimedJob implements JobContext {
     return flagged;
   }
 
-  /** Somebody awaits this job (or it has dependents) since it was claimed. */
+  /** True when somebody awaits this job (known from the claim, or told since). */
+  public boolean isAwaited() {
+    return awaited;
+  }
+
+  /** Somebody awaits this job since it was claimed. */
   public void flag() {
     flagged = true;
+    awaited = true;
   }
 
   /** The encoded result the handler completed with, or null. */
