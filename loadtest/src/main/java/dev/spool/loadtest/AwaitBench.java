@@ -42,6 +42,8 @@ final class AwaitBench {
   /** The awaited jobs' task; its handler only notes when it returned. */
   static final Task<JsonObject> AWAITED = Task.json("loadtest.awaited");
   private static final String QUEUE = EnqueueOptions.DEFAULT_QUEUE;
+  /** What each job completes with under {@code --with-result}: its awaiter then reads it from the table. */
+  private static final JsonObject RESULT = new JsonObject().put("status", "done").put("rows", 1000);
 
   private final AwaitCommand settings;
   private final Progress progress;
@@ -91,7 +93,7 @@ final class AwaitBench {
     JobHandlers handlers = new JobHandlers().register(AWAITED, (args, ctx) -> {
       HandlerMarks m = marks.get();
       m.done().set((int) (ctx.id() - m.base()), System.nanoTime());
-      return Future.succeededFuture();
+      return Future.succeededFuture(settings.withResult ? RESULT : null);
     });
     String deployment = Blocking.await(
         spool.deployWorkers(settings.workers.toWorkerOptions(), handlers, settings.workers.workers));
@@ -103,7 +105,8 @@ final class AwaitBench {
             warm.getValue("p99_ms"));
         warmupP99.add(warm.getValue("p99_ms"));
       }
-      return round(spool, checks, marks).put("warmup_rounds", settings.warmupRounds).put("warmup_p99_ms", warmupP99);
+      return round(spool, checks, marks).put("warmup_rounds", settings.warmupRounds)
+          .put("with_result", settings.withResult).put("warmup_p99_ms", warmupP99);
     } finally {
       Blocking.await(spool.vertx().undeploy(deployment));
     }

@@ -42,6 +42,10 @@ final class AwaitCommand implements Callable<Integer> {
       + "path runs compiled as in a running service; 0 for none (default: ${DEFAULT-VALUE})")
   int warmupRounds = 2;
 
+  @Option(names = "--with-result", description = "each job completes with a small JSON result, which its awaiter "
+      + "reads with the job's row; without it, jobs complete bare and are answered from the notification")
+  boolean withResult;
+
   @Option(names = "--timeout", description = "seconds each await (and the run) may take (default: ${DEFAULT-VALUE})")
   int timeoutSeconds = 120;
 
