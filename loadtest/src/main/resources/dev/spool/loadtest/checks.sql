@@ -166,6 +166,8 @@ select pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::bigint
 
 -- workflow --fan-in: how long the callback (job $2 of workflow $1) waited after its last parent was acked,
 -- both on the database clock: its claim (attempted_at) minus the latest finished_at of the other steps.
+-- Both are transaction start stamps: when two acks race for the callback's row, the one that releases it
+-- may have started before the other, which took the lock first, so the lag can be a little below zero.
 -- name: CallbackLag
 select extract(epoch from (c.attempted_at - (select max(p.finished_at) from {schema}.jobs p
                                               where p.workflow_id = $1 and p.id <> $2))) * 1000 as lag_ms
