@@ -13,14 +13,19 @@ with registered as (
                                  active = excluded.active, reserved = excluded.reserved,
                                  running_ids = excluded.running_ids
   returning id),
+-- The beat runs on a connection of its own, beside the worker's acks: it skips rows an ack has locked (they
+-- are finishing), so the two never wait for each other.
 extended as (
   update {schema}.jobs
      set lease_expires_at = now() + $3::float8 * interval '1 millisecond'
-   where state = 'running' and lease_owner = $1
-     and lease_expires_at < now() + $3::float8 / 2 * interval '1 millisecond'
-     -- only jobs the worker holds ($10): a row whose ack was lost (asynchronous commit, then a crash or a
-     -- failover) is still under its name but held by nobody, and must expire to be rescued
-     and id = any($10::bigint[])
+   where id = any(array(
+     select s.id from {schema}.jobs s
+      where s.state = 'running' and s.lease_owner = $1
+        and s.lease_expires_at < now() + $3::float8 / 2 * interval '1 millisecond'
+        -- only jobs the worker holds ($10): a row whose ack was lost (asynchronous commit, then a crash or a
+        -- failover) is still under its name but held by nobody, and must expire to be rescued
+        and s.id = any($10::bigint[])
+      for update skip locked))
   returning id),
 -- ... and its lease ends now, so the leader's rescuer takes it at its next pass instead of a whole lease
 -- later. Only rows claimed more than $11 ms ago: a claim whose answer has not reached the worker yet is
@@ -28,10 +33,13 @@ extended as (
 orphaned as (
   update {schema}.jobs
      set lease_expires_at = now()
-   where state = 'running' and lease_owner = $1
-     and id <> all($10::bigint[])
-     and lease_expires_at > now()
-     and attempted_at < now() - $11::float8 * interval '1 millisecond'
+   where id = any(array(
+     select s.id from {schema}.jobs s
+      where s.state = 'running' and s.lease_owner = $1
+        and s.id <> all($10::bigint[])
+        and s.lease_expires_at > now()
+        and s.attempted_at < now() - $11::float8 * interval '1 millisecond'
+      for update skip locked))
   returning id)
 select (select count(*) from registered) as registered, (select count(*) from extended) as extended,
        (select count(*) from orphaned) as orphaned

@@ -265,7 +265,7 @@ public final class Completer implements Service {
     });
   }
 
-
+  /** Completes jobs that someone is told of (dependents, awaiters) or that carry a result, in one statement. */
   private Future<?> writeTold(List<ClaimedJob> jobs) {
     int n = jobs.size();
     Long[] ids = new Long[n];

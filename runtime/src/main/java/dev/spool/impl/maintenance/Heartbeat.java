@@ -46,6 +46,7 @@ public final class Heartbeat implements Service {
   private long timer = -1;
   private Consumer<BiConsumer<ClaimedJob, JsonObject>> progress = sink -> { };
   private String progressSql;
+  private SqlClient progressWriter;
   private boolean failing;
   private Supplier<Occupancy> occupancy = () -> Occupancy.NONE;
   private Liveness liveness;
@@ -95,11 +96,14 @@ public final class Heartbeat implements Service {
   /**
    * Each beat also writes the progress that running jobs reported since the last one ({@code source} hands
    * it over), in one statement, and none when there is none: however often a handler reports, its job's
-   * row is written at most once a beat.
+   * row is written at most once a beat. It is written through {@code writer}, the connection the worker acks
+   * on, so a job's last progress lands before its ack rather than racing it.
    */
-  public Heartbeat progressFrom(Consumer<BiConsumer<ClaimedJob, JsonObject>> source, Queries queries) {
+  public Heartbeat progressFrom(Consumer<BiConsumer<ClaimedJob, JsonObject>> source, Queries queries,
+      SqlClient writer) {
     this.progress = source;
     this.progressSql = queries.get("WriteProgress");
+    this.progressWriter = writer;
     return this;
   }
 
@@ -176,7 +180,7 @@ public final class Heartbeat implements Service {
     if (ids.isEmpty()) {
       return;
     }
-    client.preparedQuery(progressSql)
+    progressWriter.preparedQuery(progressSql)
         .execute(Tuple.of(ids.toArray(Long[]::new), attempts.toArray(Integer[]::new), values.toArray(String[]::new), workerId))
         .onFailure(e -> LOG.log(System.Logger.Level.DEBUG, "progress not written: {0}", e.toString()));
   }

@@ -29,6 +29,7 @@ import dev.spool.impl.sql.Queries;
 import dev.spool.impl.stats.Stats;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlClient;
 import java.util.ArrayList;
@@ -55,6 +56,7 @@ public final class Worker extends WorkerVerticle {
   private final String owner;
 
   private SqlClient client;
+  private SqlClient beats;
   private Completer completer;
   private BlockingPools pools;
   private boolean stopping;
@@ -83,6 +85,18 @@ public final class Worker extends WorkerVerticle {
     return elector != null && elector.isLeader();
   }
 
+  /** The worker's connections: claims, outcomes and beats, none of which needs to wait for a WAL flush. */
+  private PgConnectOptions workerConnectOptions() {
+    return spool.connectOptions()
+        // A worker's writes are claims and outcomes, never enqueues: if PostgreSQL crashes before
+        // flushing one, the job runs again (a lost claim is claimed anew, a lost ack is rescued),
+        // so waiting for the WAL flush on each of them buys nothing that at-least-once needs.
+        .addProperty("synchronous_commit", "off")
+        // Its statements are short and prepared once; the generic plan's cost guesses (an unknown LIMIT)
+        // can reach the JIT threshold, and compiling then costs hundreds of ms per statement.
+        .addProperty("jit", "off");
+  }
+
   @Override
   public Future<?> start() {
     boolean anyBlocking = handlers.registrations().stream().anyMatch(JobHandlers.Registration::blocking);
@@ -99,14 +113,13 @@ public final class Worker extends WorkerVerticle {
     WorkerActivity activity = new WorkerActivity(options.getQueues(), System.nanoTime());
     Stats.Recorder stats = spool.recorder(activity);
     client = spool.connect(PgBuilder.client().with(new PoolOptions().setMaxSize(options.getConnections())),
-            spool.connectOptions()
-                // A worker's writes are claims and outcomes, never enqueues: if PostgreSQL crashes before
-                // flushing one, the job runs again (a lost claim is claimed anew, a lost ack is rescued),
-                // so waiting for the WAL flush on each of them buys nothing that at-least-once needs.
-                .addProperty("synchronous_commit", "off")
-                // Its statements are short and prepared once; the generic plan's cost guesses (an unknown LIMIT)
-                // can reach the JIT threshold, and compiling then costs hundreds of ms per statement.
-                .addProperty("jit", "off"))
+            workerConnectOptions())
+        .using(vertx)
+        .build();
+    // The heartbeat and the leader's lease go on a connection of their own: behind a claim of large
+    // payloads on the worker's connection (500 rows of 100 KB), a beat waited seconds, and the rescuer took
+    // the live worker for dead and ran its jobs a second time.
+    beats = spool.connect(PgBuilder.client().with(new PoolOptions().setMaxSize(1)), workerConnectOptions())
         .using(vertx)
         .build();
     completer = new Completer(vertx, client, queries, owner, spool.options().keepsCompletedJobs(),
@@ -142,13 +155,13 @@ public final class Worker extends WorkerVerticle {
             spool.options().getMaxPayloadBytes(), new Scheduler.Options()),
         new Pruner(vertx, client, queries, spool.options().getRetention()),
         new Vacuumer(vertx, client, queries, spool.options().getVacuum(), spool.stats()::claimed)));
-    elector = new Elector(vertx, client, queries, Elector.MAINTENANCE, owner, options.getHeartbeatInterval(),
+    elector = new Elector(vertx, beats, queries, Elector.MAINTENANCE, owner, options.getHeartbeatInterval(),
         options.getLeaderTtl(), leaderOnly::toggle);
-    services.add(new Heartbeat(vertx, client, queries, owner, options.getQueues(), handlers.taskNames(),
+    services.add(new Heartbeat(vertx, beats, queries, owner, options.getQueues(), handlers.taskNames(),
         ClaimLimits.describe(options, handlers.taskNames()), activity,
         options.getHeartbeatInterval(), options.getLease(),
         () -> producers.values().stream().anyMatch(Producer::leftStuckJobs))
-        .progressFrom(sink -> producers.values().forEach(p -> p.takeProgress(sink)), queries)
+        .progressFrom(sink -> producers.values().forEach(p -> p.takeProgress(sink)), queries, client)
         .occupancyFrom(this::occupancy)
         .livenessTo(liveness)
         .whenFailing(() -> producers.values().forEach(Producer::handBackBuffered)));
@@ -261,6 +274,7 @@ public final class Worker extends WorkerVerticle {
       }
     }
     return stopped.eventually(() -> client == null ? Future.succeededFuture() : client.close())
+        .eventually(() -> beats == null ? Future.succeededFuture() : beats.close())
         .eventually(() -> pools == null ? Future.succeededFuture() : pools.close());
   }
 }
