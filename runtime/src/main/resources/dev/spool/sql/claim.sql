@@ -6,9 +6,10 @@
 -- max_attempts, timeout_ms, run_at, created_at, soft_timeout_ms, flagged, traceparent, rescues. flagged is true
 -- for a job that is awaited, false for one that only has dependents, null for every other: a flagged job's
 -- ack tells them in the same statement (complete_jobs, kill_jobs in workflow.sql), while every other job keeps
--- the plain ack; an awaited job's ack goes out in short statements, one someone waits for row by row. traceparent is the W3C trace context
--- captured at enqueue (V013), null unless the job was enqueued under a span. rescues: how many of the job's
--- attempts the rescuer ended (its worker died or lost its lease), which the retry backoff leaves out (V014).
+-- the plain ack, and an awaited job's ack goes in a short statement, as its awaiter waits for that one row.
+-- traceparent is the W3C trace context captured at enqueue (V013), null unless the job was enqueued under a
+-- span. rescues: how many of the job's attempts the rescuer ended (its worker died or lost its lease), which
+-- the retry backoff leaves out (V014).
 
 -- Due jobs are found one priority at a time: the claim index is (queue, priority, run_at, id), so with the
 -- priority fixed, run_at <= now() bounds the scan, and jobs due later (a backlog scheduled for next week)
