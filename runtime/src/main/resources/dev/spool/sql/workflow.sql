@@ -285,7 +285,8 @@ declare
   n        integer;
   finished bigint[];
   told     bigint[];
-  told_bare bigint[];
+  told_carried bigint[];
+  carried_results bytea[];
   taking   boolean;
   released bigint[];
   taken    bigint[];
@@ -303,17 +304,25 @@ begin
            has_dependents = null, awaited = null
       from unnest(p_ids, p_attempts, p_results) as o(id, attempt, result), flags f
      where j.id = o.id and f.id = o.id and j.attempt = o.attempt and j.lease_owner = p_owner
-    returning j.id, f.has_dependents, f.awaited, o.result is null and j.step is null and j.progress is null as bare)
-  select count(*), array_agg(d.id) filter (where d.has_dependents), array_agg(d.id) filter (where d.awaited and not d.bare),
-         array_agg(d.id) filter (where d.awaited and d.bare)
-    into n, finished, told, told_bare from d;
-  if told_bare is not null then
-    -- A job that completed with nothing more to read (no result, step or progress) is answered from the
-    -- notification itself: '@' and the finish time in epoch microseconds, then '+' and each id (300 a
-    -- payload, under its 8000 bytes); the Awaiter reads the rows of the others.
+    returning j.id, f.has_dependents, f.awaited, o.result,
+              j.step is null and j.progress is null and coalesce(octet_length(o.result), 0) <= 256 as carried)
+  select count(*), array_agg(d.id) filter (where d.has_dependents),
+         array_agg(d.id) filter (where d.awaited and not d.carried),
+         array_agg(d.id) filter (where d.awaited and d.carried),
+         array_agg(d.result) filter (where d.awaited and d.carried)
+    into n, finished, told, told_carried, carried_results from d;
+  if told_carried is not null then
+    -- A job that completed with nothing to read but a small result (no step, no progress, a result of at
+    -- most 256 bytes) is answered from the notification itself: '@' and the finish time in epoch
+    -- microseconds, then '+' and the id of each job without a result, '=' id ':' and the base64 result of
+    -- the others; payloads are cut before 8000 bytes. The Awaiter reads the rows of every other job.
     perform pg_notify('{done_channel}', '@' || (extract(epoch from now()) * 1000000)::bigint || ','
-                      || string_agg('+' || u.t, ',' order by u.i))
-       from unnest(told_bare) with ordinality u(t, i) group by (u.i - 1) / 300;
+                      || string_agg(case when u.r is null then '+' || u.t
+                                         else '=' || u.t || ':' || translate(encode(u.r, 'base64'), E'\n', '') end,
+                                    ',' order by u.i))
+       from (select c.t, c.r, c.i, sum(coalesce(octet_length(c.r), 0) * 4 / 3 + 28) over (order by c.i) as upto
+               from unnest(told_carried, carried_results) with ordinality c(t, r, i)) u
+      group by u.upto / 7000;
   end if;
   taking := p_max > 0 and finished is not null;
   if finished is not null or told is not null then

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -32,7 +33,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Answers every await of one Spool (one process) from one LISTEN connection: an await flags its job
  * ({@code AwaitJob}), the statement that finishes a flagged job NOTIFYs its id on the done channel, and
  * the notification completes every local waiter of that id after one read of the finished rows (or from the
- * payload alone, for a job that completed with nothing more to read). A fallback
+ * payload alone, for a job that completed with at most a small result). A fallback
  * poll (every {@link #DEFAULT_FALLBACK_POLL}, and after each reconnection) reads all awaited ids in one
  * statement, for the rare job finished without telling (a worker that acked it plain while the flag was
  * being set, a connection lost across the notification).
@@ -183,8 +184,9 @@ public final class Awaiter implements Service {
 
   /**
    * A done notification: job ids to read, or, from complete_jobs, {@code @} and a finish time in epoch
-   * microseconds followed by {@code +}ids of jobs that completed with nothing more to read (no result, step or
-   * progress), answered from the payload alone.
+   * microseconds followed by jobs that completed with nothing to read but a small result (no step or
+   * progress): {@code +id} without a result, {@code =id:base64} with one; those are answered from the
+   * payload alone.
    */
   private void notified(String payload) {
     List<Long> ids = new ArrayList<>();
@@ -199,13 +201,20 @@ public final class Awaiter implements Service {
           if (waiters.containsKey(id)) {
             answers.add(id, new JobResult(id, JobState.COMPLETED, null, null, null, null, finishedAt));
           }
+        } else if (part.startsWith("=") && finishedAt != null) {
+          int colon = part.indexOf(':');
+          long id = Long.parseLong(part.substring(1, colon));
+          if (waiters.containsKey(id)) {
+            byte[] result = Base64.getDecoder().decode(part.substring(colon + 1));
+            answers.add(id, new JobResult(id, JobState.COMPLETED, null, result, null, null, finishedAt));
+          }
         } else {
           long id = Long.parseLong(part);
           if (waiters.containsKey(id)) {
             ids.add(id);
           }
         }
-      } catch (NumberFormatException e) {
+      } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) { // a number or base64 malformed
         LOG.log(System.Logger.Level.WARNING, "ignoring a done notification that is not a list of job ids: {0}", payload);
         return;
       }
