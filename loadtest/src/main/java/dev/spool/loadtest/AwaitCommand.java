@@ -42,8 +42,8 @@ final class AwaitCommand implements Callable<Integer> {
       + "path runs compiled as in a running service; 0 for none (default: ${DEFAULT-VALUE})")
   int warmupRounds = 2;
 
-  @Option(names = "--with-result", description = "each job completes with a small JSON result, which its awaiter "
-      + "reads with the job's row; without it, jobs complete bare and are answered from the notification")
+  @Option(names = "--with-result", description = "each job completes with a small JSON result (about 30 bytes), which its "
+      + "awaiter gets with the notification of its ack; without it, jobs complete without a result")
   boolean withResult;
 
   @Option(names = "--timeout", description = "seconds each await (and the run) may take (default: ${DEFAULT-VALUE})")

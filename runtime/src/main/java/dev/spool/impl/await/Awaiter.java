@@ -196,16 +196,11 @@ public final class Awaiter implements Service {
       try {
         if (part.startsWith("@")) {
           finishedAt = Instant.EPOCH.plus(Long.parseLong(part.substring(1)), ChronoUnit.MICROS);
-        } else if (part.startsWith("+") && finishedAt != null) {
-          long id = Long.parseLong(part.substring(1));
+        } else if ((part.startsWith("+") || part.startsWith("=")) && finishedAt != null) {
+          int colon = part.indexOf(':'); // only '=' entries carry a result after it
+          long id = Long.parseLong(colon < 0 ? part.substring(1) : part.substring(1, colon));
           if (waiters.containsKey(id)) {
-            answers.add(id, new JobResult(id, JobState.COMPLETED, null, null, null, null, finishedAt));
-          }
-        } else if (part.startsWith("=") && finishedAt != null) {
-          int colon = part.indexOf(':');
-          long id = Long.parseLong(part.substring(1, colon));
-          if (waiters.containsKey(id)) {
-            byte[] result = Base64.getDecoder().decode(part.substring(colon + 1));
+            byte[] result = colon < 0 ? null : Base64.getDecoder().decode(part.substring(colon + 1));
             answers.add(id, new JobResult(id, JobState.COMPLETED, null, result, null, null, finishedAt));
           }
         } else {
@@ -214,7 +209,7 @@ public final class Awaiter implements Service {
             ids.add(id);
           }
         }
-      } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) { // a number or base64 malformed
+      } catch (IllegalArgumentException e) { // a number or base64 malformed
         LOG.log(System.Logger.Level.WARNING, "ignoring a done notification that is not a list of job ids: {0}", payload);
         return;
       }

@@ -43,7 +43,7 @@ public final class ClaimedJob implements JobContext {
   private boolean settled;
   private long startedNanos;
   private final Promise<Void> cancellation = Promise.promise();
-  private boolean flagged;
+  private boolean hasDependents; // as the claim saw it: left false for an awaited job, which is flagged anyway
   private boolean awaited;
   private int rescues;
   private byte[] result;
@@ -99,7 +99,7 @@ public final class ClaimedJob implements JobContext {
         row.getShort(4), row.getInteger(5), row.getInteger(6), row.getInteger(7), row.getInteger(10),
         Rows.instant(row, 8), Rows.instant(row, 9)); // run_at, created_at, soft_timeout_ms: ClaimJobs' RETURNING
     Boolean flag = row.getBoolean(11); // true: awaited; false: only has dependents; null: neither
-    job.flagged = flag != null;
+    job.hasDependents = Boolean.FALSE.equals(flag);
     job.awaited = Boolean.TRUE.equals(flag);
     job.traceparent = row.getString(12);
     Integer rescues = row.getInteger(13);
@@ -113,12 +113,12 @@ public final class ClaimedJob implements JobContext {
    * goes through the statement that tells them, every other job's through the plain one.
    */
   public boolean needsTelling() {
-    return flagged || result != null;
+    return isFlagged() || result != null;
   }
 
   /** True when dependents or awaiters wait on this job (known from the claim, or told since). */
   public boolean isFlagged() {
-    return flagged;
+    return hasDependents || awaited;
   }
 
   /** True when somebody awaits this job (known from the claim, or told since). */
@@ -128,7 +128,6 @@ public final class ClaimedJob implements JobContext {
 
   /** Somebody awaits this job since it was claimed. */
   public void flag() {
-    flagged = true;
     awaited = true;
   }
 
