@@ -42,6 +42,7 @@ final class Chaos {
       await(spool.pool().query(checks.sql("DropSchema")).execute());
       await(spool.migrate());
       await(spool.pool().query(checks.sql("CreateRunLog")).execute());
+      await(spool.pool().query(checks.sql("CreateStartLog")).execute());
       if (settings.effects != null) {
         ChaosEffects.prepare(spool, checks);
       }
@@ -94,6 +95,8 @@ final class Chaos {
       double maxRecovery = 0;
       long neverRerun = 0;
       long startedAtFaults = 0;
+      long failedInOutage = 0;
+      double maxRecorded = 0;
       Recovery worst = null;
       List<Long> held = new ArrayList<>();
       for (Recovery recovery : faults.recoveries()) {
@@ -101,6 +104,8 @@ final class Chaos {
         held.addAll(List.of(recovery.held));
         neverRerun += recovery.neverRerun();
         startedAtFaults += recovery.startedBeforeFault();
+        failedInOutage += recovery.failedInOutage();
+        maxRecorded = Math.max(maxRecorded, recovery.recordedSeconds());
         if (worst == null || recovery.recoveredSeconds() > maxRecovery) {
           worst = recovery;
           maxRecovery = recovery.recoveredSeconds();
@@ -133,7 +138,11 @@ final class Chaos {
           .put("duplicates_pct_of_held", held.isEmpty() ? 0.0
               : Math.round(10000.0 * byCause.getLong("of_held") / held.size()) / 100.0)
           .put("max_recovery_s", Math.round(maxRecovery * 100) / 100.0)
+          .put("recovery_s_p50", percentile(faults.recoveries(), 0.5))
+          .put("recovery_s_p90", percentile(faults.recoveries(), 0.9))
           .put("worst", worst == null ? null : worst.toJson())
+          .put("held_first_starts_failed_in_outage", failedInOutage)
+          .put("max_recovery_recorded_s", Math.round(maxRecorded * 100) / 100.0)
           .put("held_jobs_never_rerun", neverRerun)
           .put("late_acks_fenced", fleet.lateAcks())
           .put("running_at_end", runningAtEnd)
@@ -148,6 +157,17 @@ final class Chaos {
     } finally {
       await(vertx.close());
     }
+  }
+
+  /** The recovery time that {@code q} of the faults (those that held jobs) stayed within; null when none held any. */
+  static Double percentile(List<Recovery> recoveries, double q) {
+    double[] seconds = recoveries.stream().filter(r -> r.held.length > 0).mapToDouble(Recovery::recoveredSeconds)
+        .sorted().toArray();
+    if (seconds.length == 0) {
+      return null;
+    }
+    int at = Math.min(seconds.length - 1, (int) Math.ceil(q * seconds.length) - 1);
+    return Math.round(seconds[Math.max(0, at)] * 100) / 100.0;
   }
 
   /** Where PostgreSQL listens, from the URI's host and port (5432 when it names none). */

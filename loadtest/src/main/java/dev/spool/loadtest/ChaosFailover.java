@@ -99,6 +99,7 @@ final class ChaosFailover {
       await(spool.pool().query(checks.sql("DropSchema")).execute());
       await(spool.migrate());
       await(spool.pool().query(checks.sql("CreateRunLog")).execute());
+      await(spool.pool().query(checks.sql("CreateStartLog")).execute());
       JsonObject args = new JsonObject().put("ms", settings.jobMs);
       long first = Long.MAX_VALUE;
       long last = 0;

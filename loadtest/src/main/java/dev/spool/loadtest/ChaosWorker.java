@@ -5,6 +5,7 @@ import dev.spool.Spool;
 import dev.spool.SpoolOptions;
 import dev.spool.Task;
 import dev.spool.WorkerOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -12,12 +13,14 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * One worker process of the chaos test: runs the recording task ({@code chaos.record}: write a row to
- * the run log, wait {@code ms}, succeed) on one worker verticle, prints {@code READY <node id>}, and runs
+ * the run log, wait {@code ms}, succeed; a run that cannot write its row notes its start apart once the database
+ * answers, and fails) on one worker verticle, prints {@code READY <node id>}, and runs
  * until killed. Arguments: database URI, schema, the worker options as JSON ({@link WorkerOptions}'s keys),
  * and {@code true} to keep completed rows (workflow mode). Prints {@code LATE_ACKS <n>} whenever its count of
  * fenced outcomes (acks of runs taken away meanwhile) grows, for the chaos run to sum.
@@ -25,6 +28,7 @@ import java.util.logging.Logger;
 public final class ChaosWorker {
 
   static final Task<JsonObject> RECORD = Task.json("chaos.record");
+  private static final long UNLOGGED_START_PATIENCE_NS = java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
   private static final Logger QUIET = Logger.getLogger("dev.spool");
 
   public static void main(String[] args) {
@@ -43,12 +47,20 @@ public final class ChaosWorker {
     // per statement, so behind a slow link its four connections, not Spool, would bound the drain.
     SqlClient log = PgBuilder.client().with(new PoolOptions().setMaxSize(2)).connectingTo(spool.connectOptions())
         .using(vertx).build();
-    JobHandlers handlers = new JobHandlers().register(RECORD, (job, ctx) ->
-        log.preparedQuery(recordSql).execute(Tuple.of(ctx.id(), spool.nodeId(), ctx.attempt())).compose(recorded -> {
-          Promise<Void> done = Promise.promise();
-          ctx.vertx().setTimer(Math.max(1, job.getLong("ms", 1L)), t -> done.complete());
-          return done.future();
-        }));
+    String unloggedSql = checks.sql("RecordUnloggedStart");
+    JobHandlers handlers = new JobHandlers().register(RECORD, (job, ctx) -> {
+      OffsetDateTime startedAt = OffsetDateTime.now();
+      return log.preparedQuery(recordSql).execute(Tuple.of(ctx.id(), spool.nodeId(), ctx.attempt()))
+          // the database is unreachable: this run started but cannot count as one; note the start for the
+          // recovery figures once the database answers, then fail like any handler whose write failed
+          .recover(e -> noteStart(vertx, log, unloggedSql, Tuple.of(ctx.id(), spool.nodeId(), startedAt),
+              System.nanoTime() + UNLOGGED_START_PATIENCE_NS).transform(noted -> Future.failedFuture(e)))
+          .compose(recorded -> {
+            Promise<Void> done = Promise.promise();
+            ctx.vertx().setTimer(Math.max(1, job.getLong("ms", 1L)), t -> done.complete());
+            return done.future();
+          });
+    });
     ChaosEffects.register(handlers, spool, checks);
     long[] reported = {0};
     vertx.setPeriodic(200, t -> {
@@ -60,5 +72,17 @@ public final class ChaosWorker {
       }
     });
     ChildJvm.readyWhenDeployed(vertx, spool, spool.deployWorkers(options, handlers, 1), "chaos worker");
+  }
+
+  /** Writes an unrecorded start, trying every 250 ms until the database answers or the deadline passes. */
+  private static Future<Void> noteStart(Vertx vertx, SqlClient log, String sql, Tuple start, long deadlineNs) {
+    return log.preparedQuery(sql).execute(start).<Void>mapEmpty().recover(e -> {
+      if (System.nanoTime() > deadlineNs) {
+        return Future.failedFuture(e);
+      }
+      Promise<Void> later = Promise.promise();
+      vertx.setTimer(250, t -> noteStart(vertx, log, sql, start, deadlineNs).onComplete(later));
+      return later.future();
+    });
   }
 }

@@ -13,7 +13,9 @@ import java.time.OffsetDateTime;
  * The recovery of one fault (a kill, a partition, a freeze) of one worker process, in three steps timed
  * from the fault: detection (the rescuer reaped the worker's rows: its heartbeat expiry was seen),
  * rescue (none of the jobs it held is its own any more) and claim (the last of them started again on a
- * survivor). The first two are polled while the run goes on; the last is read from the run log at the end.
+ * survivor). The first two are polled while the run goes on; the last is read from the run log at the end. A
+ * start whose handler could not record it (the database was restarting) counts as a start: the job was
+ * claimed and started again; that its run then failed and waits for its retry is reported beside it.
  */
 final class Recovery {
 
@@ -25,6 +27,8 @@ final class Recovery {
   private OffsetDateTime detectedAt;
   private OffsetDateTime rescuedAt;
   private double recoveredSeconds;
+  private double recordedSeconds;
+  private long failedInOutage;
   private long neverRerun;
   private long startedBeforeFault;
 
@@ -72,6 +76,9 @@ final class Recovery {
         Tuple.tuple().addValue(held).addValue(at))).iterator().next();
     Number s = (Number) r.getValue("seconds");
     recoveredSeconds = s == null ? 0 : s.doubleValue();
+    Number recorded = (Number) r.getValue("recorded_seconds");
+    recordedSeconds = recorded == null ? 0 : recorded.doubleValue();
+    failedInOutage = r.getLong("failed_in_outage");
     neverRerun = r.getLong("never_rerun");
     startedBeforeFault = await(spool.pool().preparedQuery(checks.sql("StartedBeforeFault")).execute(
         Tuple.tuple().addValue(held).addValue(nodeId).addValue(at))).iterator().next().getLong(0);
@@ -79,6 +86,16 @@ final class Recovery {
 
   double recoveredSeconds() {
     return recoveredSeconds;
+  }
+
+  /** Until every held job had run again and recorded its run: a start that failed in an outage waits for its retry. */
+  double recordedSeconds() {
+    return recordedSeconds;
+  }
+
+  /** Held jobs whose first start elsewhere failed because the database was unreachable (they are retried). */
+  long failedInOutage() {
+    return failedInOutage;
   }
 
   long neverRerun() {
@@ -101,7 +118,9 @@ final class Recovery {
         .put("detection_s", detection)
         .put("rescue_s", rescue)
         .put("claim_s", rescue == null || held.length == 0 ? null : round(recoveredSeconds - rescue))
-        .put("recovery_s", round(recoveredSeconds));
+        .put("recovery_s", round(recoveredSeconds))
+        .put("first_starts_failed_in_outage", failedInOutage)
+        .put("recorded_s", round(recordedSeconds));
   }
 
   private Double since(OffsetDateTime t) {

@@ -67,6 +67,19 @@ create table {schema}.chaos_runs (
   started_at timestamptz not null default clock_timestamp()
 )
 
+-- A run whose recording failed (the database was unreachable: a restart, a failover) started all the same: its
+-- handler writes the start here once the database answers again, then fails, and the job is retried. These
+-- are not executions (the run had no effect), but they are starts: a kill's recovery counts them.
+-- name: CreateStartLog
+create table {schema}.chaos_unlogged_starts (
+  job_id     bigint not null,
+  worker     text not null,
+  started_at timestamptz not null
+)
+
+-- name: RecordUnloggedStart
+insert into {schema}.chaos_unlogged_starts (job_id, worker, started_at) values ($1, $2, $3)
+
 -- Built once the run is over (an index would slow every recording), before the per-job questions below.
 -- name: IndexRunLog
 create index on {schema}.chaos_runs (job_id, started_at)
@@ -147,13 +160,21 @@ select extract(epoch from (select at from after)
        (select extract(epoch from gap) from longest) as longest_gap_s,
        (select extract(epoch from from_at - $1::timestamptz) from longest) as longest_gap_from_s
 
--- For one kill: how long until every job the killed worker held had started again elsewhere.
+-- For one kill: how long until every job the killed worker held had started again elsewhere (seconds), the
+-- same counting only runs that recorded themselves (recorded_seconds: a start that failed in a database outage
+-- is retried after its backoff, behind the jobs due before it), and how many held jobs first started again in
+-- such an outage.
 -- name: RecoverySeconds
-select max(extract(epoch from (select min(r.started_at) from {schema}.chaos_runs r
-                                 where r.job_id = h.id and r.started_at > $2::timestamptz) - $2::timestamptz)) as seconds,
-       count(*) filter (where not exists (select 1 from {schema}.chaos_runs r
-                                           where r.job_id = h.id and r.started_at > $2::timestamptz)) as never_rerun
-  from unnest($1::bigint[]) as h(id)
+with firsts as (
+  select h.id,
+         (select min(r.started_at) from {schema}.chaos_runs r where r.job_id = h.id and r.started_at > $2::timestamptz) as recorded,
+         (select min(u.started_at) from {schema}.chaos_unlogged_starts u where u.job_id = h.id and u.started_at > $2::timestamptz) as unlogged
+    from unnest($1::bigint[]) as h(id))
+select max(extract(epoch from least(recorded, unlogged) - $2::timestamptz)) as seconds,
+       max(extract(epoch from recorded - $2::timestamptz)) as recorded_seconds,
+       count(*) filter (where unlogged < recorded or (unlogged is not null and recorded is null)) as failed_in_outage,
+       count(*) filter (where recorded is null) as never_rerun
+  from firsts
 
 -- The cost meter's counters: where the WAL is, how many checkpoints ran, and this backend's pid (its
 -- parent is the postmaster when the server runs on this machine).

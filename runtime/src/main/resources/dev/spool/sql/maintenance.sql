@@ -83,9 +83,10 @@ returning id
 
 -- Running jobs whose lease ran out or whose worker is gone run again (their attempt counted, and counted as
 -- a rescue: the retry backoff grows with the handler's failures only), or end dead
--- when attempts are used up, or cancelled when a cancel was requested. Workers are woken per queue.
--- run_at is left as it was, so a rescued job takes its old place at the head of the line instead of
--- queueing behind everything enqueued since.
+-- when attempts are used up, or cancelled when a cancel was requested. Workers are woken per queue, and
+-- told on the rescue channel how many jobs came back, so one whose prefetch buffer is full makes room for
+-- them (Producer.rescued). run_at is left as it was, so a rescued job takes its old place at the head of
+-- the line instead of queueing behind everything enqueued since.
 -- name: RescueJobs
 with rescued as (
   update {schema}.jobs j
@@ -106,7 +107,8 @@ with rescued as (
       for update of s skip locked))
   returning j.id, j.queue, j.state::text as state),
 woken as (
-  select pg_notify('{channel}', q.queue) from (select distinct queue from rescued where state = 'available') q)
+  select pg_notify('{channel}', q.queue), pg_notify('{rescue_channel}', q.n || ':' || q.queue)
+    from (select queue, count(*) as n from rescued where state = 'available' group by queue) q)
 select r.id, r.queue, r.state, (select count(*) from woken) as woken from rescued r
 
 -- The vacuumer: live and dead row versions of the jobs table, from PostgreSQL's statistics (no scan), and

@@ -58,6 +58,11 @@ public final class ClaimOrderBuffer implements Iterable<ClaimedJob> {
     return jobs.pollFirst();
   }
 
+  /** The last job in claim order, removed; null when empty. */
+  public ClaimedJob pollLast() {
+    return jobs.pollLast();
+  }
+
   public boolean remove(ClaimedJob job) {
     return jobs.remove(job);
   }

@@ -74,6 +74,8 @@ public final class Producer implements Service {
   private int claimsInFlight;
   private int claimedAhead;
   private boolean wokenWhileClaiming;
+  /** Room was made for rescued jobs: the next claim goes out whatever its size (see {@link #rescued}). */
+  private boolean makingRoom;
   private boolean queueHasMore;
   private boolean dispatching;
   private boolean stopped;
@@ -187,6 +189,33 @@ public final class Producer implements Service {
     return Future.succeededFuture();
   }
 
+  /**
+   * The rescuer put {@code count} jobs of this queue back at the head of the line (a worker died holding
+   * them, or lost its lease). A full buffer would leave them waiting until this worker had started all it
+   * prefetched: instead as many prefetched jobs as are missing room for them go back unstarted, from the
+   * tail of the buffer (they are not duplicates: they never ran), and the room is claimed at once. The
+   * rescued jobs sort first, so the claim brings them and they start next. Every survivor does the same,
+   * so the rescued jobs spread over all their handler slots. A queue claimed through cluster-wide limits
+   * only wakes: its claims are bounded by the limits, not by the buffer.
+   */
+  public void rescued(int count) {
+    if (stopped || !alive()) {
+      return;
+    }
+    if (limits == null) {
+      int missing = count - room();
+      for (int i = 0; i < missing && !buffer.isEmpty(); i++) {
+        completer.release(buffer.pollLast());
+        makingRoom = true;
+      }
+    }
+    wake();
+  }
+
+  private int room() {
+    return options.getConcurrency() + options.getPrefetch() - running.size() - buffer.size() - claimedAhead;
+  }
+
   /** Something may be due: claim if there is room. */
   public void wake() {
     // a worker unsure that it is still registered claims nothing: the claim could land after the rescuer
@@ -199,10 +228,11 @@ public final class Producer implements Service {
       wokenWhileClaiming = true;
       return;
     }
-    int room = options.getConcurrency() + options.getPrefetch() - running.size() - buffer.size() - claimedAhead;
-    int batch = Math.min(room, options.getBatchSize());
-    // Claim small batches only when the buffer is about to run dry; otherwise wait for a fuller one.
-    if (batch <= 0 || (batch < options.getBatchSize() / 2 && buffer.size() > options.getConcurrency() / 2)) {
+    int batch = Math.min(room(), options.getBatchSize());
+    // Claim small batches only when the buffer is about to run dry, or to bring rescued jobs; otherwise wait
+    // for a fuller one.
+    if (batch <= 0
+        || (!makingRoom && batch < options.getBatchSize() / 2 && buffer.size() > options.getConcurrency() / 2)) {
       return;
     }
     claim(batch);
@@ -245,6 +275,7 @@ public final class Producer implements Service {
   private void claim(int batch) {
     claimsInFlight++;
     claimedAhead += batch;
+    makingRoom = false;
     wokenWhileClaiming = false;
     double leaseMs = options.getLease().toMillis();
     Future<RowSet<Row>> claimed = limits == null

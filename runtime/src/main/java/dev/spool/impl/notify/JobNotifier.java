@@ -10,6 +10,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -70,6 +71,22 @@ public final class JobNotifier implements Service {
         onAwait.accept(Long.parseLong(id));
       } catch (NumberFormatException e) {
         LOG.log(System.Logger.Level.WARNING, "ignoring an await notification that is not a job id: {0}", id);
+      }
+    }));
+    return this;
+  }
+
+  /**
+   * Also tells {@code onRescue} each queue the rescuer put jobs back into, with how many (a payload
+   * {@code <count>:<queue>}, see {@code RescueJobs}). Called before {@link #start()}.
+   */
+  public JobNotifier rescues(Context context, String rescueChannel, BiConsumer<String, Integer> onRescue) {
+    channels.put(rescueChannel, payload -> context.runOnContext(v -> {
+      int colon = payload.indexOf(':');
+      try {
+        onRescue.accept(payload.substring(colon + 1), Integer.parseInt(payload.substring(0, Math.max(colon, 0))));
+      } catch (NumberFormatException e) {
+        LOG.log(System.Logger.Level.WARNING, "ignoring a rescue notification that is not <count>:<queue>: {0}", payload);
       }
     }));
     return this;

@@ -62,6 +62,14 @@ public final class Queries {
     return schema + "_await";
   }
 
+  /**
+   * The channel that tells workers the rescuer put jobs of a queue back at the head of the line, with
+   * {@code <count>:<queue>} as payload (the plain channel is notified too, for workers that do not listen here).
+   */
+  public String rescueChannel() {
+    return schema + "_rescued";
+  }
+
   /** The functions the migrator defines after the migrations, in this order (later ones call earlier ones). */
   public static final java.util.List<String> FUNCTIONS = java.util.List.of("ClaimLimitedFunction", "ClaimKeyedFunction",
       "ParentFailedFunction", "TellFunction", "SettleFunction", "RecountFunction", "AddParentsFunction",
@@ -75,7 +83,8 @@ public final class Queries {
 
   private String fill(String sql) {
     return sql.replace("{schema}", schema).replace("{channel}", channel()).replace("{cancel_channel}", cancelChannel())
-        .replace("{done_channel}", doneChannel()).replace("{await_channel}", awaitChannel());
+        .replace("{done_channel}", doneChannel()).replace("{await_channel}", awaitChannel())
+        .replace("{rescue_channel}", rescueChannel());
   }
 
   private void parse(String file, String text) {

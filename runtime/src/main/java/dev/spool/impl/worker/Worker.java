@@ -167,7 +167,8 @@ public final class Worker extends WorkerVerticle {
         .whenFailing(() -> producers.values().forEach(Producer::handBackBuffered)));
     services.add(new JobNotifier(vertx, context, spool.connectOptions(), spool.hosts(), queries.channel(), this::notified,
         queries.cancelChannel(), this::cancelRequested)
-        .awaits(context, queries.awaitChannel(), id -> awaitRequested(completer, id)));
+        .awaits(context, queries.awaitChannel(), id -> awaitRequested(completer, id))
+        .rescues(context, queries.rescueChannel(), this::rescued));
     services.add(completer);
     if (producers.size() > 1) {
       services.add(new QueuePoller(vertx, client, queries, producers, handlers.taskNames().toArray(String[]::new),
@@ -237,6 +238,13 @@ public final class Worker extends WorkerVerticle {
     Producer producer = producers.get(queue);
     if (producer != null) {
       producer.wake();
+    }
+  }
+
+  private void rescued(String queue, int count) {
+    Producer producer = producers.get(queue);
+    if (producer != null) {
+      producer.rescued(count);
     }
   }
 
