@@ -13,7 +13,9 @@ import java.util.stream.Stream;
  * shared machine: CPU of the PostgreSQL server (the postmaster's process tree, backends that exited
  * included, when the server runs on this machine), CPU of the client (this JVM, plus child processes it
  * reaped, such as pgbench), and WAL bytes (from {@code pg_current_wal_lsn()}; a checkpoint in between is
- * flagged, as its full-page images inflate the figure).
+ * flagged, as its full-page images inflate the figure). The client's CPU is also split by the JVM's threads:
+ * its JIT compilers' and its garbage collectors' share, so a short run on a slow machine, whose compilers
+ * are still at work after the warm-up, shows what a long-lived worker would no longer pay.
  */
 final class CostMeter {
 
@@ -33,7 +35,9 @@ final class CostMeter {
   /** The counters now. */
   Snapshot snapshot() {
     Row row = Blocking.await(checks.costSnapshot());
-    return new Snapshot(serverCpuNanos(), clientCpuNanos(), row.getString("lsn"), row.getLong("checkpoints"));
+    long[] jitAndGc = jitAndGcNanos();
+    return new Snapshot(serverCpuNanos(), clientCpuNanos(), jitAndGc[0], jitAndGc[1], row.getString("lsn"),
+        row.getLong("checkpoints"));
   }
 
   /** {@code pg_cpu_us_per_job}, {@code client_cpu_us_per_job}, {@code wal_bytes_per_job} since {@code start}. */
@@ -44,13 +48,44 @@ final class CostMeter {
         .put("pg_cpu_us_per_job", start.serverCpuNanos < 0 || end.serverCpuNanos < 0 ? null
             : round((end.serverCpuNanos - start.serverCpuNanos) / 1000.0 / jobs))
         .put("client_cpu_us_per_job", round((end.clientCpuNanos - start.clientCpuNanos) / 1000.0 / jobs))
+        .put("client_jit_cpu_us_per_job", round((end.jitNanos - start.jitNanos) / 1000.0 / jobs))
+        .put("client_gc_cpu_us_per_job", round((end.gcNanos - start.gcNanos) / 1000.0 / jobs))
         .put("wal_bytes_per_job", round((double) walBytes / jobs))
         .put("checkpoint_during", end.checkpoints != start.checkpoints);
     return cost;
   }
 
   /** Counters at one moment; a server CPU of -1 means the server is not on this machine. */
-  record Snapshot(long serverCpuNanos, long clientCpuNanos, String lsn, long checkpoints) {}
+  record Snapshot(long serverCpuNanos, long clientCpuNanos, long jitNanos, long gcNanos, String lsn, long checkpoints) {}
+
+  /**
+   * CPU so far of this JVM's JIT compiler threads and of its garbage collector threads, from
+   * /proc/self/task (thread names "C1/C2 CompilerThread…", "GC Thread#…", "G1 …"); zeros off Linux.
+   */
+  private static long[] jitAndGcNanos() {
+    long jit = 0;
+    long gc = 0;
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          long nanos = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_NANOS;
+          if (name.contains("CompilerThre")) {
+            jit += nanos;
+          } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+            gc += nanos;
+          }
+        } catch (IOException | RuntimeException e) {
+          // a thread that ended meanwhile
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return new long[] {0, 0};
+    }
+    return new long[] {jit, gc};
+  }
 
   private long serverCpuNanos() {
     if (postmaster == null) {
