@@ -203,11 +203,11 @@ public final class Producer implements Service {
       return;
     }
     if (limits == null) {
-      int missing = count - room();
-      for (int i = 0; i < missing && !buffer.isEmpty(); i++) {
+      int handBack = Math.min(count - room(), buffer.size());
+      for (int i = 0; i < handBack; i++) {
         completer.release(buffer.pollLast());
-        makingRoom = true;
       }
+      makingRoom |= handBack > 0;
     }
     wake();
   }
