@@ -3,12 +3,15 @@ package dev.spool;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.CancellationException;
 
 /**
  * Diagnostic tasks every Spool worker can run without user code:
  * <ul>
  *   <li>{@code spool.noop} does nothing;
- *   <li>{@code spool.sleep {"ms": N}} finishes after N milliseconds (a timer, not a blocked thread);
+ *   <li>{@code spool.sleep {"ms": N}} finishes after N milliseconds (a timer, not a blocked thread); told to
+ *       stop (cancelled, at its hard limit, the worker stopping) it stops at once, failed, like any
+ *       cooperative handler: a cancelled sleep ends cancelled, one past its hard limit times out;
  *   <li>{@code spool.fail {"times": N}} fails its first N attempts, then succeeds;
  *   <li>{@code spool.echo} completes with its arguments as its result.
  *   <li>{@code spool.block {"ms": N}} is a {@linkplain JobHandler#blocking blocking} handler that sleeps N
@@ -43,7 +46,14 @@ public final class BuiltInTasks {
             return Future.succeededFuture();
           }
           Promise<Void> done = Promise.promise();
-          ctx.vertx().setTimer(ms, t -> done.complete());
+          long timer = ctx.vertx().setTimer(ms, t -> done.tryComplete());
+          // A timer it can stop: only spool.hang ignores signals. Failing (not completing) is what makes a
+          // cancelled run end cancelled; the worker records its own reason for a timeout or shutdown.
+          ctx.cancellation().onComplete(stop -> {
+            if (ctx.vertx().cancelTimer(timer)) {
+              done.tryFail(new CancellationException("spool.sleep: told to stop before its " + ms + " ms were up"));
+            }
+          });
           return done.future();
         }, options)
         .register(FAIL, (args, ctx) -> {
