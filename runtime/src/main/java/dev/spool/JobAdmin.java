@@ -24,6 +24,8 @@ public interface JobAdmin {
   int MAX_EVENTS = 1000;
   /** {@link #explain} counts jobs ahead (and running ones) up to this. */
   int EXPLAIN_COUNT_LIMIT = 10_000;
+  /** {@link #explain} of a waiting job names (and explains) up to this many of its unfinished parents. */
+  int EXPLAIN_PARENT_LIMIT = 10;
   /** {@link #unserved} looks at this many due jobs per queue. */
   int UNSERVED_SAMPLE = 500;
   /** The most jobs one statement of a bulk action changes. */
@@ -104,10 +106,11 @@ public interface JobAdmin {
   Future<QueueKeys> keys(String queue, int limit);
 
   /**
-   * Why this job is not running, from the database's state: due later, queue paused, a rate window full
-   * until T, cluster-wide concurrency saturated, N due jobs ahead of it, no live worker for its queue or task,
-   * running on a worker that is gone. Empty when there is no such job. Reads a bounded number of index
-   * entries whatever the table's size (jobs ahead are counted up to {@link #EXPLAIN_COUNT_LIMIT}).
+   * Why this job is not running, from the database's state: waiting on parents (each named with its own
+   * first reason, up to {@link #EXPLAIN_PARENT_LIMIT}), due later, queue paused, a rate window full until T,
+   * cluster-wide concurrency saturated, N due jobs ahead of it, no live worker for its queue or task, running
+   * on a worker that is gone. Empty when there is no such job. Reads a bounded number of index entries
+   * whatever the table's size (jobs ahead and parents are counted up to {@link #EXPLAIN_COUNT_LIMIT}).
    */
   Future<Optional<JobExplanation>> explain(long id);
 

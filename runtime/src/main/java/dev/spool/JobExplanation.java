@@ -58,8 +58,11 @@ public record JobExplanation(long id, JobState state, List<Reason> reasons, Inst
     /** It finished ({@code state}, {@code finished_at}): completed, dead or cancelled. */
     FINISHED,
     /**
-     * Reserved for composition (jobs waiting on parents) and per-key limits, which other changes add: an
-     * explanation may carry codes this build does not produce yet.
+     * It waits on parents that have not finished ({@code parents}, {@code unfinished}, {@code waiting_on}: the
+     * first of them, each {@code {id, state, reason}} with its own first reason, null when nothing holds it
+     * back; {@code failed}: parents that ended dead or cancelled, which cancel it unless
+     * {@code run_on_parent_failure}). Parents of parents are named, not explained. (Per-key limits of keyed
+     * queues are not explained yet.)
      */
     WAITING_ON_DEPENDENCIES
   }

@@ -8,6 +8,7 @@ import dev.spool.testing.SpoolTestBase;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +46,11 @@ class JobExplainTest extends SpoolTestBase {
   private static JobExplanation.Reason reason(JobExplanation explanation, Code code) {
     return explanation.reasons().stream().filter(r -> r.code() == code).findFirst()
         .orElseThrow(() -> new AssertionError("no " + code + " in " + explanation));
+  }
+
+  private static JsonObject entry(JsonArray parents, long id) {
+    return parents.stream().map(JsonObject.class::cast).filter(p -> p.getLong("id") == id).findFirst()
+        .orElseThrow(() -> new AssertionError("no parent " + id + " in " + parents));
   }
 
   private void deployWorker(WorkerOptions options, JobHandlers handlers) {
@@ -128,5 +134,74 @@ class JobExplainTest extends SpoolTestBase {
     sql("update {schema}.jobs set state = 'dead', finished_at = now() where id = $1", id);
     JobExplanation dead = explain(id);
     assertThat(dead.reasons()).extracting(JobExplanation.Reason::code).containsExactly(Code.FINISHED);
+  }
+
+  @Test
+  void aJobWaitingOnItsParentsNamesThemWithTheirOwnFirstReasonOneLevelDeep() {
+    WorkflowRun run = await(spool.client().enqueueWorkflow(Workflow.named("import")
+        .step("fetch", WORK, new JsonObject(), new StepOptions().setEnqueueOptions(new EnqueueOptions().setQueue("mail")))
+        .step("parse", WORK, new JsonObject(), new StepOptions().dependsOn("fetch"))
+        .step("config", WORK, new JsonObject(),
+            new StepOptions().setEnqueueOptions(new EnqueueOptions().setDelay(Duration.ofHours(1))))
+        .step("index", WORK, new JsonObject(), new StepOptions().dependsOn("config", "parse"))));
+    long fetch = run.id("fetch");
+    long parse = run.id("parse");
+    long config = run.id("config");
+    long index = run.id("index");
+
+    JobExplanation waiting = explain(index);
+    assertThat(waiting.state()).isEqualTo(JobState.WAITING);
+    JobExplanation.Reason parents = waiting.reasons().get(0);
+    assertThat(parents.code()).isEqualTo(Code.WAITING_ON_DEPENDENCIES);
+    assertThat(parents.message()).startsWith("it waits on 2 of its 2 parents: ")
+        .contains("job " + config + " (scheduled: it is due at ")
+        .contains("job " + parse + " (waiting: it waits on 1 of its 1 parents: job " + fetch + " (available))")
+        .endsWith("; it runs once they complete, and is cancelled instead if one ends dead or cancelled");
+    assertThat(parents.figures().getLong("parents")).isEqualTo(2);
+    assertThat(parents.figures().getLong("unfinished")).isEqualTo(2);
+    assertThat(parents.figures().getBoolean("run_on_parent_failure")).isFalse();
+    JsonObject parseEntry = entry(parents.figures().getJsonArray("waiting_on"), parse);
+    assertThat(parseEntry.getString("state")).isEqualTo("waiting");
+    JsonObject parseReason = parseEntry.getJsonObject("reason");
+    assertThat(parseReason.getString("code")).isEqualTo("waiting_on_dependencies");
+    // one level deep: the parent's own parent is named with its state, not explained
+    JsonObject grandparent = entry(parseReason.getJsonObject("figures").getJsonArray("waiting_on"), fetch);
+    assertThat(grandparent.getString("state")).isEqualTo("available");
+    assertThat(grandparent.containsKey("reason")).isFalse();
+    JsonObject configEntry = entry(parents.figures().getJsonArray("waiting_on"), config);
+    assertThat(configEntry.getString("state")).isEqualTo("scheduled");
+    assertThat(configEntry.getJsonObject("reason").getString("code")).isEqualTo("due_later");
+    // a parent nothing holds back says so rather than giving a reason
+    JobExplanation.Reason parseWaits = explain(parse).reasons().get(0);
+    assertThat(parseWaits.message()).contains("job " + fetch + " (available: no live worker serves queue mail");
+
+    // a cancelled parent cancels its dependents, and their explanation says which
+    assertThat(await(spool.client().cancel(config))).isEqualTo(CancelResult.CANCELLED);
+    JobExplanation cancelled = explain(index);
+    assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
+    assertThat(reason(cancelled, Code.FINISHED).message())
+        .isEqualTo("it has finished: cancelled (parent job " + config + " (step config) ended cancelled)");
+  }
+
+  @Test
+  void aDeadParentNotYetSettledSaysItsChildIsCancelledUnlessItRunsOnParentFailure() {
+    WorkflowRun run = await(spool.client().enqueueWorkflow(Workflow.named("report")
+        .step("a", WORK, new JsonObject())
+        .step("b", WORK, new JsonObject())
+        .step("strict", WORK, new JsonObject(), new StepOptions().dependsOn("a", "b"))
+        .step("callback", WORK, new JsonObject(), new StepOptions().dependsOn("a", "b").setRunOnParentFailure(true))));
+    long a = run.id("a");
+    // as a rescue leaves a job whose attempts were used up: dead, its dependents told by the leader's sweep
+    sql("update {schema}.jobs set state = 'dead', finished_at = now() where id = $1", a);
+
+    JobExplanation.Reason strict = reason(explain(run.id("strict")), Code.WAITING_ON_DEPENDENCIES);
+    assertThat(strict.message()).startsWith("parent job " + a + " ended dead: it is cancelled instead of run")
+        .contains("it waits on 1 of its 2 parents: job " + run.id("b") + " (available");
+    assertThat(strict.figures().getJsonArray("failed").getJsonObject(0).getString("state")).isEqualTo("dead");
+
+    JobExplanation.Reason callback = reason(explain(run.id("callback")), Code.WAITING_ON_DEPENDENCIES);
+    assertThat(callback.message()).doesNotContain("cancelled instead")
+        .endsWith("it runs once they finish, whether they complete or end dead or cancelled");
+    assertThat(callback.figures().getBoolean("run_on_parent_failure")).isTrue();
   }
 }

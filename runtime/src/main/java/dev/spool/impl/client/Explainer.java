@@ -18,13 +18,15 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@link JobAdmin#explain} and {@link JobAdmin#unserved}: one statement each (see explain.sql), the reasons
- * worked out here from its figures. The rescuer's timing is the workers' default, since the admin does not
+ * {@link JobAdmin#explain} and {@link JobAdmin#unserved}: one statement each (see explain.sql; explain has a
+ * second for the parents of a waiting job), the reasons worked out here from its figures. The rescuer's timing is the workers' default, since the admin does not
  * know the options of the workers that rescue.
  */
 final class Explainer {
@@ -37,13 +39,43 @@ final class Explainer {
     this.queries = queries;
   }
 
+  /**
+   * The job's row first; for a job waiting on parents, a second statement reads the rows of the first
+   * {@link JobAdmin#EXPLAIN_PARENT_LIMIT} unfinished ones, whose explanations (their own parents named only)
+   * give its {@link Code#WAITING_ON_DEPENDENCIES} reason.
+   */
   Future<Optional<JobExplanation>> explain(long id) {
-    Tuple params = Tuple.of(id, (double) JobAdmin.LIVE_WITHIN.toMillis(), JobAdmin.EXPLAIN_COUNT_LIMIT);
-    return pool.preparedQuery(queries.get("ExplainJob")).execute(params)
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(explain(rows.iterator().next())));
+    return rows(new Long[] {id}).compose(rows -> {
+      if (rows.isEmpty()) {
+        return Future.succeededFuture(Optional.empty());
+      }
+      Row row = rows.get(0);
+      Long[] parents = row.getArrayOfLongs("unfinished_ids");
+      if (parents == null || parents.length == 0) {
+        return Future.succeededFuture(Optional.of(explain(row, Map.of())));
+      }
+      return rows(parents).map(parentRows -> {
+        Map<Long, JobExplanation> explained = new HashMap<>();
+        for (Row parent : parentRows) {
+          explained.put(parent.getLong("id"), explain(parent, null));
+        }
+        return Optional.of(explain(row, explained));
+      });
+    });
   }
 
-  private static JobExplanation explain(Row row) {
+  private Future<List<Row>> rows(Long[] ids) {
+    Tuple params = Tuple.of(ids, (double) JobAdmin.LIVE_WITHIN.toMillis(), JobAdmin.EXPLAIN_COUNT_LIMIT,
+        JobAdmin.EXPLAIN_PARENT_LIMIT);
+    return pool.preparedQuery(queries.get("ExplainJob")).execute(params).map(rows -> {
+      List<Row> out = new ArrayList<>(rows.size());
+      rows.forEach(out::add);
+      return out;
+    });
+  }
+
+  /** @param parents explanations of its unfinished parents by id; null when it is itself a parent explained */
+  private static JobExplanation explain(Row row, Map<Long, JobExplanation> parents) {
     Instant now = Rows.instant(row, "now");
     String queue = row.getString("queue");
     String task = row.getString("task");
@@ -54,10 +86,16 @@ final class Explainer {
     }
     List<Reason> reasons = new ArrayList<>();
     switch (state) {
-      case COMPLETED, DEAD, CANCELLED -> reasons.add(new Reason(Code.FINISHED, "it has finished: " + state.sqlName(),
+      case COMPLETED, DEAD, CANCELLED -> reasons.add(new Reason(Code.FINISHED, "it has finished: " + state.sqlName()
+          + ParentsReason.cancelledBy(row.getJsonObject("last_error")),
           new JsonObject().put("state", state.sqlName()).put("finished_at", text(Rows.instant(row, "finished_at")))));
       case RUNNING -> running(row, now, reasons);
-      default -> waiting(row, state, now, queue, task, runAt, reasons);
+      default -> {
+        if (state == JobState.WAITING) {
+          reasons.add(ParentsReason.of(row, parents));
+        }
+        waiting(row, state, now, queue, task, runAt, reasons);
+      }
     }
     if (row.getString("leader") == null && state != JobState.COMPLETED && state != JobState.DEAD
         && state != JobState.CANCELLED) {
@@ -125,8 +163,6 @@ final class Explainer {
       reasons.add(new Reason(Code.JOBS_AHEAD, (capped ? ahead + "+" : String.valueOf(ahead)) + " due jobs are ahead of it"
           + " in queue " + queue, new JsonObject().put("ahead", ahead).put("count_limit", JobAdmin.EXPLAIN_COUNT_LIMIT)));
     }
-    // Jobs waiting on parents and per-key limits (other changes) add their reasons here, with
-    // Code.WAITING_ON_DEPENDENCIES until they have codes of their own.
   }
 
   /** A sliding-log rate limit is full while {@code limit} starts lie within the last window. */
