@@ -119,6 +119,30 @@ class AdminWorkflowApiTest extends SpoolTestBase {
     assertThat(step(wf, "fetch").getValue("result")).isNull();
   }
 
+  @Test
+  void aWaitingStepsExplanationNamesTheParentItWaitsOnAndWhatHoldsThatParentBack() {
+    Http http = start();
+    WorkflowRun run = importWorkflow();
+
+    Http.Response explained = http.get("/api/jobs/" + run.id("report") + "/explain");
+    assertThat(explained.status()).as(explained.body()).isEqualTo(200);
+    assertThat(explained.json().getString("state")).isEqualTo("waiting");
+    JsonObject reason = explained.json().getJsonArray("reasons").getJsonObject(0);
+    assertThat(reason.getString("code")).isEqualTo("waiting_on_dependencies");
+    assertThat(reason.getString("message")).isEqualTo("it waits on 1 of its 1 parents: job " + run.id("parse")
+        + " (waiting: it waits on 1 of its 1 parents: job " + run.id("fetch") + " (available)); it runs once they "
+        + "complete, and is cancelled instead if one ends dead or cancelled");
+    JsonObject figures = reason.getJsonObject("figures");
+    assertThat(figures.getLong("parents")).isEqualTo(1);
+    assertThat(figures.getLong("unfinished")).isEqualTo(1);
+    assertThat(figures.getBoolean("run_on_parent_failure")).isFalse();
+    assertThat(figures.getJsonArray("failed")).isEmpty();
+    JsonObject parse = figures.getJsonArray("waiting_on").getJsonObject(0);
+    assertThat(parse.getLong("id")).isEqualTo(run.id("parse"));
+    assertThat(parse.getString("state")).isEqualTo("waiting");
+    assertThat(parse.getJsonObject("reason").getString("code")).isEqualTo("waiting_on_dependencies");
+  }
+
   private static JsonObject step(JsonObject workflow, String name) {
     return workflow.getJsonArray("steps").stream().map(JsonObject.class::cast)
         .filter(s -> name.equals(s.getString("step"))).findFirst().orElseThrow(() -> new AssertionError("no step " + name));

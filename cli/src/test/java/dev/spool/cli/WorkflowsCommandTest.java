@@ -101,6 +101,26 @@ class WorkflowsCommandTest extends SpoolTestBase {
   }
 
   @Test
+  void jobsExplainOfAWaitingStepNamesTheParentItWaitsOnAndWhatHoldsThatParentBack() {
+    WorkflowRun run = await(spool.client().enqueueWorkflow(Workflow.named("import")
+        .step("fetch", WORK, new JsonObject())
+        .step("parse", WORK, new JsonObject(), new StepOptions().dependsOn("fetch"))));
+    long parse = run.id("parse");
+    Result explained = spool("jobs", "explain", String.valueOf(parse));
+    assertThat(explained.code()).as(explained.err()).isZero();
+    List<String> lines = explained.out().lines().toList();
+    assertThat(lines.get(0)).isEqualTo("job " + parse + " is waiting:");
+    assertThat(lines.get(1)).isEqualTo("  - it waits on 1 of its 1 parents: job " + run.id("fetch") + " (available: no live "
+        + "worker serves queue default: it waits until one starts); it runs once they complete, and is cancelled "
+        + "instead if one ends dead or cancelled");
+    Result json = spool("jobs", "explain", String.valueOf(parse), "--json");
+    JsonObject reason = json.json().getJsonArray("reasons").getJsonObject(0);
+    assertThat(reason.getString("code")).isEqualTo("waiting_on_dependencies");
+    assertThat(reason.getJsonObject("figures").getJsonArray("waiting_on").getJsonObject(0).getLong("id"))
+        .isEqualTo(run.id("fetch"));
+  }
+
+  @Test
   void anUnknownWorkflowIsExit1WithOneLine() {
     Result missing = spool("workflows", "show", "987654321");
     assertThat(missing.code()).isEqualTo(1);
