@@ -26,8 +26,8 @@ import java.util.Optional;
 
 /**
  * {@link JobAdmin#explain} and {@link JobAdmin#unserved}: one statement each (see explain.sql; explain has a
- * second for the parents of a waiting job), the reasons worked out here from its figures. The rescuer's timing is the workers' default, since the admin does not
- * know the options of the workers that rescue.
+ * second for the parents of a waiting job), the reasons worked out here from its figures. The rescuer's
+ * timing is the workers' default, since the admin does not know the options of the workers that rescue.
  */
 final class Explainer {
 
