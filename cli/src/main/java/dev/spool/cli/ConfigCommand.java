@@ -24,7 +24,7 @@ final class ConfigCommand implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+    throw UsageErrors.missingSubcommand(spec);
   }
 
   /**

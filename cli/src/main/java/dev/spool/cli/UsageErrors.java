@@ -1,0 +1,58 @@
+package dev.spool.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * Usage errors of every command, picocli's own (an unknown option, a value of the wrong type, a missing
+ * argument) and the commands' checks of their arguments: one line naming the problem and one pointing at
+ * the command's help, on stderr, exit 2. The whole usage text, 13 to 34 lines, buried the one that mattered.
+ */
+final class UsageErrors implements IParameterExceptionHandler {
+
+  /** picocli's code for invalid input, and Spool's for bad usage. */
+  static final int EXIT = CommandLine.ExitCode.USAGE;
+
+  /** A usage error of the command {@code spec}, for a command's own checks of its arguments. */
+  static ParameterException usage(CommandSpec spec, String problem) {
+    return new ParameterException(spec.commandLine(), problem);
+  }
+
+  /** The usage error of a command that only groups others, run without one. */
+  static ParameterException missingSubcommand(CommandSpec spec) {
+    return usage(spec, "give a command: " + String.join(", ", spec.subcommands().keySet()));
+  }
+
+  @Override
+  public int handleParseException(ParameterException e, String[] args) {
+    CommandLine cli = e.getCommandLine();
+    PrintWriter err = cli.getErr();
+    String command = cli.getCommandSpec().qualifiedName();
+    err.println(command + ": " + problem(e, cli));
+    err.println("Try '" + command + " --help'.");
+    err.flush();
+    return EXIT;
+  }
+
+  private static String problem(ParameterException e, CommandLine cli) {
+    List<String> unmatched = cli.getUnmatchedArguments();
+    // picocli checks required options before it reports unknown ones: `enqueue --bogus x` would say
+    // "Missing required option '--task'" and not mention --bogus, the mistake
+    UnmatchedArgumentException unknown = e instanceof UnmatchedArgumentException u ? u
+        : unmatched.isEmpty() ? null : new UnmatchedArgumentException(cli, unmatched);
+    String problem = oneLine(unknown != null ? unknown.getMessage() : e.getMessage());
+    if (unknown != null && !unknown.getSuggestions().isEmpty()) {
+      problem += " (did you mean " + unknown.getSuggestions().get(0) + "?)";
+    }
+    return problem;
+  }
+
+  private static String oneLine(String message) {
+    return message == null ? "bad usage" : message.strip().replaceAll("\\s*\\R\\s*", " ");
+  }
+}
