@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -97,6 +98,9 @@ final class DemoCommand implements Callable<Integer> {
       settings = config.load(HandlerJars.class.getClassLoader());
       admin.configure(settings);
     } catch (IllegalArgumentException e) {
+      if (UsageErrors.ofConfig(spec, e) instanceof ParameterException usage) {
+        throw usage;
+      }
       System.err.println(e.getMessage());
       return 2;
     }

@@ -96,6 +96,9 @@ abstract class Operator implements Callable<Integer> {
       options = spoolOptions(settings.spoolOptions());
       database = DatabaseChoice.resolve(settings.databaseUrl(), false, System.out::println);
     } catch (IllegalArgumentException e) {
+      if (!json && UsageErrors.ofConfig(spec, e) instanceof ParameterException usage) {
+        throw usage;
+      }
       return fail(USAGE, e.getMessage());
     }
     try (database) {

@@ -1,5 +1,7 @@
 package dev.spool.cli;
 
+import dev.spool.config.ConfigException;
+import dev.spool.config.ConfigSource;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
@@ -21,6 +23,14 @@ final class UsageErrors implements IParameterExceptionHandler {
   /** A usage error of the command {@code spec}, for a command's own checks of its arguments. */
   static ParameterException usage(CommandSpec spec, String problem) {
     return new ParameterException(spec.commandLine(), problem);
+  }
+
+  /**
+   * A configuration error as the command reports it: a bad value of one of its flags ({@code worker
+   * --workers 0}) is a usage error of the command, the rest stays a one-line configuration error.
+   */
+  static RuntimeException ofConfig(CommandSpec spec, IllegalArgumentException e) {
+    return e instanceof ConfigException c && c.source() == ConfigSource.FLAG ? usage(spec, e.getMessage()) : e;
   }
 
   /** The usage error of a command that only groups others, run without one. */

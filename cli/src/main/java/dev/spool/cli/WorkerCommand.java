@@ -15,7 +15,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Runs worker verticles until SIGTERM (or Ctrl-C), then shuts down gracefully: stops claiming, lets
@@ -71,6 +73,9 @@ final class WorkerCommand implements Callable<Integer> {
   @Mixin
   AdminServerOptions admin = new AdminServerOptions();
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     config.flag("database.url", db, "--db").flag("schema", schema, "--schema")
@@ -85,9 +90,15 @@ final class WorkerCommand implements Callable<Integer> {
       jars.addAll(handlerJars);
     }
     ClassLoader loader = HandlerJars.loader(jars);
-    SpoolConfig settings = config.load(loader);
-    admin.configure(settings);
-    JobHandlers handlers = HandlerJars.handlers(loader, settings);
+    SpoolConfig settings;
+    JobHandlers handlers;
+    try {
+      settings = config.load(loader);
+      admin.configure(settings);
+      handlers = HandlerJars.handlers(loader, settings);
+    } catch (IllegalArgumentException e) {
+      throw UsageErrors.ofConfig(spec, e);
+    }
     WorkerOptions options = settings.workerOptions();
     for (PeriodicJob<?> job : settings.periodicJobs()) {
       if (handlers.get(job.task().name()) == null) {

@@ -77,7 +77,12 @@ class UsageErrorsTest {
         "dead purge|--all",
         "workflows show x|workflow id",
         "demo --jobs 0|--jobs",
-        "demo --timeout 0|--timeout"
+        "demo --timeout 0|--timeout",
+        // a flag the configuration refuses is the command's usage error too, named as typed
+        "worker --workers 0|flag --workers: worker.instances",
+        "worker --admin-port 70000|flag --admin-port: admin.port",
+        "demo --workers 0|flag --workers",
+        "stats --db mysql://db/jobs|flag --db: database.url"
     ).map(c -> c.split("\\|")).forEach(c -> cases.add(Arguments.of(c[0], c[1])));
     return cases.stream();
   }
