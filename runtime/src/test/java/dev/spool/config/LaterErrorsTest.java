@@ -37,9 +37,9 @@ class LaterErrorsTest {
 
     ConfigException e = config.error("tasks.acc.greet", "no handler serves this task");
 
-    assertThat(e).hasMessage(file() + ":6: tasks.acc.greet: no handler serves this task");
+    assertThat(e).hasMessage(file() + ":5: tasks.acc.greet: no handler serves this task");
     assertThat(e.file()).isEqualTo(file());
-    assertThat(e.line()).isEqualTo(6);
+    assertThat(e.line()).isEqualTo(5);
     assertThat(e.path()).isEqualTo("tasks.acc.greet");
   }
 

@@ -239,20 +239,28 @@ public final class Settings {
   }
 
   /**
-   * Where the first key set under the entry or section at {@code path} came from: the earliest line in the
-   * file, else the first variable or flag by name; null when nothing under it was set.
+   * Where the first key under the entry or section at {@code path} came from: the earliest line in the
+   * file (a section's key such as {@code retry:} counts), else the first variable or flag by name; null
+   * when nothing under it was set.
    */
   public Origin firstSetUnder(String path) {
     Origin first = null;
     for (Map.Entry<String, Setting> e : values.entrySet()) {
-      String key = e.getKey();
-      if (key.length() > path.length() && key.startsWith(path)
-          && (key.charAt(path.length()) == '.' || key.charAt(path.length()) == '[')
-          && (first == null || comesFirst(e.getValue().origin(), first))) {
+      if (isUnder(e.getKey(), path) && (first == null || comesFirst(e.getValue().origin(), first))) {
         first = e.getValue().origin();
       }
     }
+    for (Map.Entry<String, Origin> e : places.entrySet()) {
+      if (isUnder(e.getKey(), path) && (first == null || comesFirst(e.getValue(), first))) {
+        first = e.getValue();
+      }
+    }
     return first;
+  }
+
+  private static boolean isUnder(String key, String path) {
+    return key.length() > path.length() && key.startsWith(path)
+        && (key.charAt(path.length()) == '.' || key.charAt(path.length()) == '[');
   }
 
   // a line of the file before variables and flags, which have no order of their own but their names'
