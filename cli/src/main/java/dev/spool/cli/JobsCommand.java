@@ -265,7 +265,11 @@ final class JobsCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     void validate() {
-      new dev.spool.EnqueueOptions().setQueue(to); // a bad target is a usage error before anything moves
+      try {
+        new dev.spool.EnqueueOptions().setQueue(to); // a bad target is a usage error before anything moves
+      } catch (IllegalArgumentException e) {
+        throw usage("--to: " + e.getMessage());
+      }
       filter = pending.filter();
     }
 

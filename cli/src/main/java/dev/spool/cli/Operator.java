@@ -83,10 +83,11 @@ abstract class Operator implements Callable<Integer> {
       }
       throw e; // picocli's handler prints it as it prints its own
     } catch (IllegalArgumentException e) { // an options object refusing what the arguments make
+      String problem = UsageErrors.inFlagTerms(spec, e.getMessage());
       if (json) {
-        return fail(USAGE, e.getMessage());
+        return fail(USAGE, problem);
       }
-      throw usage(e.getMessage());
+      throw usage(problem);
     }
     DatabaseChoice database;
     SpoolOptions options;

@@ -3,7 +3,11 @@ package dev.spool.cli;
 import dev.spool.config.ConfigException;
 import dev.spool.config.ConfigSource;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,9 +24,38 @@ final class UsageErrors implements IParameterExceptionHandler {
   /** picocli's code for invalid input, and Spool's for bad usage. */
   static final int EXIT = CommandLine.ExitCode.USAGE;
 
+  private static final Pattern FIRST_WORD = Pattern.compile("[a-z][A-Za-z]*(?= )");
+  private static final Pattern CAMEL_HUMP = Pattern.compile("([a-z])([A-Z])");
+  private static final Pattern ISO_DURATION = Pattern.compile("\\bPT(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?\\b");
+
   /** A usage error of the command {@code spec}, for a command's own checks of its arguments. */
   static ParameterException usage(CommandSpec spec, String problem) {
     return new ParameterException(spec.commandLine(), problem);
+  }
+
+  /**
+   * An options object's refusal ({@code maxAttempts must be at least 1}, {@code softTimeout must be below
+   * timeout (PT5S), got PT10S}) as the command line says it: its first word as the command's flag when it
+   * has one ({@code --max-attempts}), durations as the flags take them ({@code 5s}).
+   */
+  static String inFlagTerms(CommandSpec spec, String message) {
+    if (message == null) {
+      return "not accepted";
+    }
+    Matcher first = FIRST_WORD.matcher(message);
+    String out = message;
+    if (first.lookingAt()) {
+      String flag = "--" + CAMEL_HUMP.matcher(first.group()).replaceAll("$1-$2").toLowerCase(Locale.ROOT);
+      if (spec.findOption(flag) != null) {
+        out = flag + message.substring(first.end());
+      }
+    }
+    Matcher iso = ISO_DURATION.matcher(out);
+    StringBuilder readable = new StringBuilder();
+    while (iso.find()) {
+      iso.appendReplacement(readable, Matcher.quoteReplacement(DurationConverter.format(Duration.parse(iso.group()))));
+    }
+    return iso.appendTail(readable).toString();
   }
 
   /**
