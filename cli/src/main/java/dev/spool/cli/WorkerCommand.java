@@ -7,6 +7,7 @@ import dev.spool.WorkerOptions;
 import dev.spool.config.SpoolConfig;
 import dev.spool.embedded.DatabaseChoice;
 import io.vertx.core.Vertx;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,14 +86,20 @@ final class WorkerCommand implements Callable<Integer> {
         .flag("worker.migrate", noMigrate ? "false" : null, "--no-migrate");
     admin.addFlags(config);
     // Everything that can be wrong with the settings fails here, before anything starts (exit 2).
-    List<Path> jars = new ArrayList<>(config.handlerJars());
-    if (handlerJars != null) {
-      jars.addAll(handlerJars);
-    }
-    ClassLoader loader = HandlerJars.loader(jars);
+    ClassLoader loader;
     SpoolConfig settings;
     JobHandlers handlers;
     try {
+      List<Path> jars = new ArrayList<>(config.handlerJars()); // these were checked to exist, with their places
+      if (handlerJars != null) {
+        for (Path jar : handlerJars) {
+          if (!Files.exists(jar)) {
+            throw UsageErrors.usage(spec, "--handlers: no such file or folder: " + jar);
+          }
+          jars.add(jar);
+        }
+      }
+      loader = HandlerJars.loader(jars);
       settings = config.load(loader);
       admin.configure(settings);
       handlers = HandlerJars.handlers(loader, settings);

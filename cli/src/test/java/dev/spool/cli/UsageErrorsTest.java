@@ -82,7 +82,11 @@ class UsageErrorsTest {
         "worker --workers 0|flag --workers: worker.instances",
         "worker --admin-port 70000|flag --admin-port: admin.port",
         "demo --workers 0|flag --workers",
-        "stats --db mysql://db/jobs|flag --db: database.url"
+        "stats --db mysql://db/jobs|flag --db: database.url",
+        "stats --config nowhere.yaml|flag --config: nowhere.yaml: no such file",
+        "config check --config nowhere.yaml|flag --config: nowhere.yaml: no such file",
+        "worker --config nowhere.yaml|flag --config: nowhere.yaml: no such file",
+        "worker --handlers nowhere.jar|--handlers: no such file or folder: nowhere.jar"
     ).map(c -> c.split("\\|")).forEach(c -> cases.add(Arguments.of(c[0], c[1])));
     return cases.stream();
   }
