@@ -43,7 +43,18 @@ final class AdminServerOptions {
     if (!config.adminEnabled()) {
       return;
     }
-    options = new AdminOptions(config.admin()).validate();
+    try {
+      options = new AdminOptions(config.admin());
+    } catch (IllegalArgumentException e) { // allowedHosts: the one setter whose checks the binder does not mirror
+      String problem = String.valueOf(e.getMessage());
+      boolean hosts = problem.startsWith("allowedHosts ");
+      throw config.error(hosts ? "admin.allowedHosts" : "admin", hosts ? problem.substring(13) : problem, e);
+    }
+    try {
+      options.validate();
+    } catch (IllegalArgumentException e) { // a host off loopback without a token: point at the host
+      throw config.error("admin.host", e.getMessage(), e);
+    }
     // the keys view shows the limits and weights the workers claim with; the database does not hold them
     dev.spool.WorkerOptions workers = config.workerOptions();
     for (String queue : workers.toJson().getJsonObject("queueOptions", new io.vertx.core.json.JsonObject()).fieldNames()) {

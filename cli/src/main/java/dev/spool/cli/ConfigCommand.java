@@ -24,7 +24,7 @@ final class ConfigCommand implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+    throw UsageErrors.missingSubcommand(spec);
   }
 
   /**
@@ -59,6 +59,8 @@ final class ConfigCommand implements Runnable {
             error.put("path", c.path()).put("line", c.line()).put("file", c.file());
           }
           out.println(error.encodePrettily());
+        } else if (UsageErrors.ofConfig(spec, e) instanceof picocli.CommandLine.ParameterException usage) {
+          throw usage;
         } else {
           spec.commandLine().getErr().println("error: " + e.getMessage());
         }

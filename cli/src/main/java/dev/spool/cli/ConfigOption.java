@@ -1,5 +1,7 @@
 package dev.spool.cli;
 
+import dev.spool.config.ConfigException;
+import dev.spool.config.ConfigSource;
 import dev.spool.config.SpoolConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +35,7 @@ final class ConfigOption {
     return this;
   }
 
-  /** The file to read, or null; throws (a usage error) when it is named but missing. */
+  /** The file to read, or null; throws, naming --config or the variable, when it is named but missing. */
   Path file() {
     Path chosen = file;
     if (chosen == null) {
@@ -41,7 +43,9 @@ final class ConfigOption {
       chosen = env == null || env.isBlank() ? null : Path.of(env);
     }
     if (chosen != null && !Files.isRegularFile(chosen)) {
-      throw new IllegalArgumentException("config: " + chosen + ": no such file");
+      boolean flag = file != null;
+      throw new ConfigException((flag ? "flag --config: " : "env " + ENV + ": ") + chosen + ": no such file", null,
+          null, null, flag ? ConfigSource.FLAG : ConfigSource.ENV, null);
     }
     return chosen;
   }

@@ -16,8 +16,7 @@ final class DeadCommand implements java.util.concurrent.Callable<Integer> {
 
   @Override
   public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return Operator.USAGE;
+    throw UsageErrors.missingSubcommand(spec);
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List dead jobs with their last error, newest first.")
@@ -25,9 +24,16 @@ final class DeadCommand implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Mixin
     JobsCommand.Filters filters = new JobsCommand.Filters();
 
+    private dev.spool.JobQuery query;
+
+    @Override
+    void validate() {
+      query = filters.query().setState(JobState.DEAD);
+    }
+
     @Override
     int run(Session session) throws Exception {
-      return JobsCommand.list(this, session, filters.query().setState(JobState.DEAD));
+      return JobsCommand.list(this, session, query);
     }
   }
 
@@ -64,10 +70,14 @@ final class DeadCommand implements java.util.concurrent.Callable<Integer> {
     boolean all;
 
     @Override
-    int run(Session session) throws Exception {
+    void validate() {
       if (queue == null && task == null && !all) {
-        return fail(USAGE, "purge which dead jobs? give --queue and/or --task, or --all");
+        throw usage("purge which dead jobs? give --queue and/or --task, or --all");
       }
+    }
+
+    @Override
+    int run(Session session) throws Exception {
       int n = Await.result(session.admin.purgeDead(queue, task));
       if (json) {
         return printJson(new JsonObject().put("purged", n).put("queue", queue).put("task", task), OK);

@@ -29,7 +29,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Spool end to end in one command: a database (embedded unless given), the schema, worker verticles with
@@ -74,6 +77,9 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin
   AdminServerOptions admin = new AdminServerOptions();
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     if (!verbose) {
@@ -81,8 +87,10 @@ final class DemoCommand implements Callable<Integer> {
       SPOOL_LOGGER.setLevel(Level.SEVERE);
     }
     if (jobs < 1) {
-      System.err.println("--jobs must be at least 1");
-      return 2;
+      throw UsageErrors.usage(spec, "--jobs must be at least 1, got " + jobs);
+    }
+    if (timeoutSeconds < 1) {
+      throw UsageErrors.usage(spec, "--timeout must be at least 1 (seconds), got " + timeoutSeconds);
     }
     config.flag("database.url", db, "--db").flag("schema", schema, "--schema").flag("worker.instances", workers, "--workers");
     admin.addFlags(config);
@@ -90,12 +98,14 @@ final class DemoCommand implements Callable<Integer> {
       settings = config.load(HandlerJars.class.getClassLoader());
       admin.configure(settings);
     } catch (IllegalArgumentException e) {
+      if (UsageErrors.ofConfig(spec, e) instanceof ParameterException usage) {
+        throw usage;
+      }
       System.err.println(e.getMessage());
       return 2;
     }
     if (stay && !admin.enabled()) {
-      System.err.println("--stay keeps the dashboard up for you to look at: give it --admin-port too");
-      return 2;
+      throw UsageErrors.usage(spec, "--stay keeps the dashboard up for you to look at: give it --admin-port too");
     }
     DatabaseChoice database = DatabaseChoice.resolve(settings.databaseUrl(), true, System.out::println);
     Vertx vertx = admin.newVertx();

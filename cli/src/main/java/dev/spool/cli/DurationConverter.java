@@ -34,4 +34,19 @@ final class DurationConverter implements ITypeConverter<Duration> {
     }
     throw new TypeConversionException("'" + text + "' is not a duration: use 250ms, 30s, 5m, 2h, 1d or ISO-8601 such as PT1M");
   }
+
+  /** A duration as this converter reads it back: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}. */
+  static String format(Duration d) {
+    long ms = d.toMillis();
+    if (ms == 0) {
+      return "0s";
+    }
+    for (var unit : new Object[][] {{86_400_000L, "d"}, {3_600_000L, "h"}, {60_000L, "m"}, {1_000L, "s"}}) {
+      long size = (Long) unit[0];
+      if (ms % size == 0) {
+        return ms / size + (String) unit[1];
+      }
+    }
+    return ms + "ms";
+  }
 }

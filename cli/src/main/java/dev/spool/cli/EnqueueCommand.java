@@ -55,22 +55,25 @@ final class EnqueueCommand extends Operator {
   @Option(names = "--count", defaultValue = "1", description = "copies to enqueue (default: ${DEFAULT-VALUE})")
   int count;
 
+  private JsonObject arguments;
+  private Task<JsonObject> t;
+  private EnqueueOptions options;
+
   @Override
-  int run(Session session) throws Exception {
-    JsonObject arguments;
+  void validate() {
     try {
       arguments = new JsonObject(args);
     } catch (DecodeException | ClassCastException e) {
-      return fail(USAGE, "--args must be a JSON object: " + e.getMessage());
+      throw usage("--args must be a JSON object: " + e.getMessage());
     }
     if (count < 1 || count > MAX_COUNT) {
-      return fail(USAGE, "--count must be 1 to " + MAX_COUNT + ", got " + count);
+      throw usage("--count must be 1 to " + MAX_COUNT + ", got " + count);
     }
     if (uniqueKey != null && count > 1) {
-      return fail(USAGE, "--unique-key allows one job; drop --count");
+      throw usage("--unique-key allows one job; drop --count");
     }
-    Task<JsonObject> t = Task.json(task);
-    EnqueueOptions options = new EnqueueOptions().setQueue(queue).setPriority(priority).setMaxAttempts(maxAttempts)
+    t = Task.json(task);
+    options = new EnqueueOptions().setQueue(queue).setPriority(priority).setMaxAttempts(maxAttempts)
         .setUniqueKey(uniqueKey).setKey(key);
     if (delay != null) {
       options.setDelay(delay);
@@ -82,6 +85,10 @@ final class EnqueueCommand extends Operator {
       options.setSoftTimeout(softTimeout);
     }
     options.validate();
+  }
+
+  @Override
+  int run(Session session) throws Exception {
     List<Long> ids = new ArrayList<>(count);
     if (count == 1) {
       ids.add(Await.result(session.spool.client().enqueue(t, arguments, options)));

@@ -3,7 +3,6 @@ package dev.spool.cli;
 import dev.spool.BuiltInTasks;
 import dev.spool.HandlerOptions;
 import dev.spool.JobHandlers;
-import dev.spool.config.ConfigException;
 import dev.spool.config.ConfigSource;
 import dev.spool.config.SpoolConfig;
 import dev.spool.spi.JobHandlerProvider;
@@ -70,10 +69,8 @@ final class HandlerJars {
     }
     for (String task : taskOptions.keySet()) {
       if (found.get(task) == null) {
-        String where = config.entries().stream().filter(e -> e.path().startsWith("tasks." + task + "."))
-            .map(e -> e.detail() + ": ").findFirst().orElse("");
-        throw new ConfigException(where + "tasks." + task + ": no handler serves this task (handlers: "
-            + String.join(", ", found.taskNames()) + ")", "tasks." + task, null, null);
+        throw config.error("tasks." + task, "no handler serves this task (handlers: "
+            + String.join(", ", found.taskNames()) + ")");
       }
     }
     JobHandlers configured = new JobHandlers();

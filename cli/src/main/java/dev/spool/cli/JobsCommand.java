@@ -29,8 +29,7 @@ final class JobsCommand implements java.util.concurrent.Callable<Integer> {
 
   @Override
   public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return Operator.USAGE;
+    throw UsageErrors.missingSubcommand(spec);
   }
 
   /** Filters shared by {@code jobs list} and {@code dead list}. */
@@ -74,16 +73,22 @@ final class JobsCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--state", description = "available, scheduled, running, completed, dead or cancelled")
     String state;
 
+    private JobQuery query;
+
     @Override
-    int run(Session session) throws Exception {
-      JobQuery query = filters.query();
+    void validate() {
+      query = filters.query();
       if (state != null) {
         try {
           query.setState(JobState.fromSql(state));
         } catch (IllegalArgumentException e) {
-          return fail(USAGE, "--state must be available, scheduled, running, completed, dead or cancelled, got " + state);
+          throw usage("--state must be available, scheduled, running, completed, dead or cancelled, got " + state);
         }
       }
+    }
+
+    @Override
+    int run(Session session) throws Exception {
       return list(this, session, query);
     }
   }
@@ -234,9 +239,16 @@ final class JobsCommand implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Mixin
     Pending pending = new Pending();
 
+    private BulkFilter filter;
+
+    @Override
+    void validate() {
+      filter = pending.filter();
+    }
+
     @Override
     int run(Session session) throws Exception {
-      return bulk(this, session, pending.filter(), pending.dryRun, "delete", null);
+      return bulk(this, session, filter, pending.dryRun, "delete", null);
     }
   }
 
@@ -249,10 +261,21 @@ final class JobsCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--to", required = true, description = "the queue to move them to")
     String to;
 
+    private BulkFilter filter;
+
+    @Override
+    void validate() {
+      try {
+        new dev.spool.EnqueueOptions().setQueue(to); // a bad target is a usage error before anything moves
+      } catch (IllegalArgumentException e) {
+        throw usage("--to: " + e.getMessage());
+      }
+      filter = pending.filter();
+    }
+
     @Override
     int run(Session session) throws Exception {
-      new dev.spool.EnqueueOptions().setQueue(to); // a bad target is a usage error before anything moves
-      return bulk(this, session, pending.filter(), pending.dryRun, "move", to);
+      return bulk(this, session, filter, pending.dryRun, "move", to);
     }
   }
 
@@ -266,16 +289,25 @@ final class JobsCommand implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Mixin
     Pending pending = new Pending();
 
+    private BulkFilter filter;
+
     @Override
-    int run(Session session) throws Exception {
+    void validate() {
       if (id != null && (pending.given() || pending.dryRun)) {
-        return fail(USAGE, "give a job id or filters, not both");
+        throw usage("give a job id or filters, not both");
       }
       if (id == null) {
         if (!pending.given()) {
-          return fail(USAGE, "cancel which jobs? give an ID, or --queue/--task/--state/--created-before, or --all");
+          throw usage("cancel which jobs? give an ID, or --queue/--task/--state/--created-before, or --all");
         }
-        return bulk(this, session, pending.filter(), pending.dryRun, "cancel", null);
+        filter = pending.filter();
+      }
+    }
+
+    @Override
+    int run(Session session) throws Exception {
+      if (id == null) {
+        return bulk(this, session, filter, pending.dryRun, "cancel", null);
       }
       CancelResult result = Await.result(session.spool.client().cancel(id));
       int code = result == CancelResult.CANCELLED || result == CancelResult.CANCEL_REQUESTED ? OK : FAILED;

@@ -12,13 +12,15 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
  * The base of the operator commands ({@code enqueue}, {@code stats}, {@code jobs}, {@code dead},
  * {@code queues}): a database and schema, {@code --json}, and exit codes 0 (done), 1 (not found, refused
  * or failed) and 2 (bad usage, also picocli's code for bad options). With {@code --json} a command prints
- * one JSON document on stdout, errors included ({@code {"error": ...}}); without, text for people.
+ * one JSON document on stdout, errors included ({@code {"error": ...}}), except picocli's own usage errors
+ * (found before the command knows about --json); without, text for people.
  */
 abstract class Operator implements Callable<Integer> {
 
@@ -44,6 +46,17 @@ abstract class Operator implements Callable<Integer> {
   /** What a command does with an open Spool; returns the exit code. */
   abstract int run(Session session) throws Exception;
 
+  /**
+   * Checks the command's arguments before anything connects, so that a typo is a usage error even when
+   * the database is unreachable; throws {@link #usage} (the default: nothing to check).
+   */
+  void validate() {}
+
+  /** A usage error of this command: one line and a pointer to its --help (with --json, a JSON document). */
+  ParameterException usage(String problem) {
+    return UsageErrors.usage(spec, problem);
+  }
+
   /** The command's Spool options from the configured ones (the default: as configured). */
   SpoolOptions spoolOptions(SpoolOptions configured) {
     return configured;
@@ -62,6 +75,20 @@ abstract class Operator implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    try {
+      validate();
+    } catch (ParameterException e) {
+      if (json) {
+        return fail(USAGE, e.getMessage());
+      }
+      throw e; // picocli's handler prints it as it prints its own
+    } catch (IllegalArgumentException e) { // an options object refusing what the arguments make
+      String problem = UsageErrors.inFlagTerms(spec, e.getMessage());
+      if (json) {
+        return fail(USAGE, problem);
+      }
+      throw usage(problem);
+    }
     DatabaseChoice database;
     SpoolOptions options;
     try {
@@ -70,6 +97,9 @@ abstract class Operator implements Callable<Integer> {
       options = spoolOptions(settings.spoolOptions());
       database = DatabaseChoice.resolve(settings.databaseUrl(), false, System.out::println);
     } catch (IllegalArgumentException e) {
+      if (!json && UsageErrors.ofConfig(spec, e) instanceof ParameterException usage) {
+        throw usage;
+      }
       return fail(USAGE, e.getMessage());
     }
     try (database) {

@@ -17,8 +17,7 @@ final class QueuesCommand implements java.util.concurrent.Callable<Integer> {
 
   @Override
   public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return Operator.USAGE;
+    throw UsageErrors.missingSubcommand(spec);
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List queues: pause, jobs per state, oldest due job.")

@@ -25,16 +25,24 @@ public final class SpoolCommand implements Runnable {
     for (Logger logger : QUIET) {
       logger.setLevel(Level.WARNING);
     }
-    System.exit(new CommandLine(new SpoolCommand())
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The command line with Spool's error handling: a usage error is one line and a pointer to the command's
+   * {@code --help} (exit 2); a wrong or missing setting is one line (exit 2); anything else a stack trace (exit 1).
+   */
+  static CommandLine commandLine() {
+    return new CommandLine(new SpoolCommand())
+        .setParameterExceptionHandler(new UsageErrors())
         // A wrong or missing setting is the user's to fix: one line and exit 2, not a stack trace.
         .setExecutionExceptionHandler((e, cli, parsed) -> {
-          cli.getErr().println("spool " + cli.getCommandName() + ": " + e.getMessage());
+          cli.getErr().println(cli.getCommandSpec().qualifiedName() + ": " + e.getMessage());
           if (e instanceof IllegalArgumentException) {
-            return 2;
+            return UsageErrors.EXIT;
           }
           e.printStackTrace(cli.getErr());
           return 1;
-        })
-        .execute(args));
+        });
   }
 }

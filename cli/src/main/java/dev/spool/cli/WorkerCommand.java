@@ -7,6 +7,7 @@ import dev.spool.WorkerOptions;
 import dev.spool.config.SpoolConfig;
 import dev.spool.embedded.DatabaseChoice;
 import io.vertx.core.Vertx;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Runs worker verticles until SIGTERM (or Ctrl-C), then shuts down gracefully: stops claiming, lets
@@ -71,6 +74,9 @@ final class WorkerCommand implements Callable<Integer> {
   @Mixin
   AdminServerOptions admin = new AdminServerOptions();
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     config.flag("database.url", db, "--db").flag("schema", schema, "--schema")
@@ -80,14 +86,26 @@ final class WorkerCommand implements Callable<Integer> {
         .flag("worker.migrate", noMigrate ? "false" : null, "--no-migrate");
     admin.addFlags(config);
     // Everything that can be wrong with the settings fails here, before anything starts (exit 2).
-    List<Path> jars = new ArrayList<>(config.handlerJars());
-    if (handlerJars != null) {
-      jars.addAll(handlerJars);
+    ClassLoader loader;
+    SpoolConfig settings;
+    JobHandlers handlers;
+    try {
+      List<Path> jars = new ArrayList<>(config.handlerJars()); // these were checked to exist, with their places
+      if (handlerJars != null) {
+        for (Path jar : handlerJars) {
+          if (!Files.exists(jar)) {
+            throw UsageErrors.usage(spec, "--handlers: no such file or folder: " + jar);
+          }
+          jars.add(jar);
+        }
+      }
+      loader = HandlerJars.loader(jars);
+      settings = config.load(loader);
+      admin.configure(settings);
+      handlers = HandlerJars.handlers(loader, settings);
+    } catch (IllegalArgumentException e) {
+      throw UsageErrors.ofConfig(spec, e);
     }
-    ClassLoader loader = HandlerJars.loader(jars);
-    SpoolConfig settings = config.load(loader);
-    admin.configure(settings);
-    JobHandlers handlers = HandlerJars.handlers(loader, settings);
     WorkerOptions options = settings.workerOptions();
     for (PeriodicJob<?> job : settings.periodicJobs()) {
       if (handlers.get(job.task().name()) == null) {

@@ -16,8 +16,7 @@ final class WorkersCommand implements java.util.concurrent.Callable<Integer> {
 
   @Override
   public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return Operator.USAGE;
+    throw UsageErrors.missingSubcommand(spec);
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true,

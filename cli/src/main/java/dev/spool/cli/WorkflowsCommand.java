@@ -25,28 +25,25 @@ final class WorkflowsCommand implements java.util.concurrent.Callable<Integer> {
 
   @Override
   public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return Operator.USAGE;
+    throw UsageErrors.missingSubcommand(spec);
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true,
       description = "Show a workflow: each step with its job, state, parents, children and result (or error), "
           + "and its callback. Exit 0 shown, 1 no such workflow, 2 a malformed id.")
   static final class Show extends Operator {
-    /** Taken as text so that a malformed id gets this command's one-line error, not picocli's usage page. */
+    /** Taken as text so that a malformed id gets this command's own message, which says what an id is. */
     @Parameters(paramLabel = "ID", description = "workflow id (as enqueueWorkflow returned it)")
     String id;
 
     private long workflowId;
 
     @Override
-    public Integer call() {
-      // checked before connecting: a typo is a usage error even when the database is unreachable
+    void validate() {
       if (id == null || !id.matches("[0-9]{1,19}") || parsed(id) < 1) {
-        return fail(USAGE, "workflow id must be a positive integer, got \"" + id + "\"");
+        throw usage("workflow id must be a positive integer, got \"" + id + "\"");
       }
       workflowId = parsed(id);
-      return super.call();
     }
 
     private static long parsed(String text) {

@@ -34,7 +34,7 @@ class AwaitCommandTest extends SpoolTestBase {
     all.addAll(List.of("--db", TestDatabase.uri(), "--schema", schema));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new SpoolCommand());
+    CommandLine cli = SpoolCommand.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     int code = cli.execute(all.toArray(String[]::new));

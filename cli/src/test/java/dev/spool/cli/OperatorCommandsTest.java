@@ -34,7 +34,7 @@ class OperatorCommandsTest extends SpoolTestBase {
     }
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new SpoolCommand());
+    CommandLine cli = SpoolCommand.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     int code = cli.execute(all.toArray(String[]::new));
@@ -262,7 +262,7 @@ class OperatorCommandsTest extends SpoolTestBase {
   @Test
   void aDatabaseThatDoesNotAnswerIsAFailureNotAStackTrace() {
     StringWriter out = new StringWriter();
-    CommandLine cli = new CommandLine(new SpoolCommand());
+    CommandLine cli = SpoolCommand.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(new StringWriter(), true));
     int code = cli.execute("stats", "--db", "postgresql://nobody@127.0.0.1:1/none", "--json");

@@ -109,12 +109,25 @@ class WorkerConfigTest extends SpoolTestBase {
   }
 
   @Test
-  void taskOptionsForATaskNoHandlerServesAreRefused() throws Exception {
-    Path config = write("spool.yaml", base() + "tasks:\n  sendd-email:\n    timeout: 5s\n");
-    CliProcess.Result result = CliProcess.run(dir, Map.of(), "worker", "--config", config.toString());
+  void taskOptionsForATaskNoHandlerServesAreRefusedAtTheLineOfItsFirstKey() throws Exception {
+    String text = base() + "tasks:\n  acc.greet:\n    timeout: 5s\n";
+    int line = text.lines().toList().indexOf("    timeout: 5s") + 1;
+    write("m.yaml", text);
+    CliProcess.Result result = CliProcess.run(dir, Map.of(), "worker", "--config", "m.yaml");
 
     assertThat(result.exit()).isEqualTo(2);
-    assertThat(result.output()).contains("tasks.sendd-email: no handler serves this task");
+    assertThat(result.output().strip()).startsWith("spool worker: m.yaml:" + line + ": tasks.acc.greet: "
+        + "no handler serves this task (handlers: ").doesNotContain("\n");
+  }
+
+  @Test
+  void taskOptionsFromTheEnvironmentForATaskNoHandlerServesNameTheVariable() throws Exception {
+    CliProcess.Result result = CliProcess.run(dir, Map.of("SPOOL_TASKS_SENDD_EMAIL_TIMEOUT", "5s"), "worker",
+        "--config", write("spool.yaml", base()).toString());
+
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.output().strip()).startsWith("spool worker: env SPOOL_TASKS_SENDD_EMAIL_TIMEOUT: "
+        + "tasks.sendd_email: no handler serves this task");
   }
 
   @Test

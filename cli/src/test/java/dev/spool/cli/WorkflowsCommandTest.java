@@ -39,7 +39,7 @@ class WorkflowsCommandTest extends SpoolTestBase {
     all.addAll(List.of("--db", TestDatabase.uri(), "--schema", schema));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new SpoolCommand());
+    CommandLine cli = SpoolCommand.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     int code = cli.execute(all.toArray(String[]::new));
@@ -132,12 +132,13 @@ class WorkflowsCommandTest extends SpoolTestBase {
   }
 
   @Test
-  void aMalformedIdIsExit2WithOneLineAndNoStackTrace() {
+  void aMalformedIdIsExit2WithAUsageErrorAndNoStackTrace() {
     for (String bad : new String[] {"abc", "0", "1.5", "12x", "99999999999999999999", ""}) {
       Result refused = spool("workflows", "show", bad);
       assertThat(refused.code()).as(bad).isEqualTo(2);
-      assertThat(refused.err()).as(bad)
-          .isEqualTo("error: workflow id must be a positive integer, got \"" + bad + "\"" + System.lineSeparator());
+      assertThat(refused.err().lines()).as(bad).containsExactly(
+          "spool workflows show: workflow id must be a positive integer, got \"" + bad + "\"",
+          "Try 'spool workflows show --help'.");
       assertThat(refused.out()).isEmpty();
     }
     assertThat(spool("workflows", "show", "abc", "--json").json().getInteger("exit")).isEqualTo(2);

@@ -13,6 +13,7 @@ public class ConfigException extends IllegalArgumentException {
   private final String path;
   private final Integer line;
   private final String file;
+  private final ConfigSource source;
 
   /**
    * Creates the exception.
@@ -28,10 +29,26 @@ public class ConfigException extends IllegalArgumentException {
 
   /** Creates the exception with the failure that caused it (a parser's, a setter's). */
   public ConfigException(String message, String path, Integer line, String file, Throwable cause) {
+    this(message, path, line, file, file != null ? ConfigSource.FILE : null, cause);
+  }
+
+  /**
+   * Creates the exception, saying what kind of source the bad value came from.
+   *
+   * @param source the kind of source of the value: {@link ConfigSource#FLAG} makes it a usage error of
+   *               the command that took the flag; null when the problem is no one value's
+   */
+  public ConfigException(String message, String path, Integer line, String file, ConfigSource source, Throwable cause) {
     super(message, cause);
     this.path = path;
     this.line = line;
     this.file = file;
+    this.source = source;
+  }
+
+  /** The kind of source of the bad value (a flag, a variable, the file, a default); null when not one value's. */
+  public ConfigSource source() {
+    return source;
   }
 
   /** The key path, e.g. {@code worker.batchSize}; null when the problem is the file as a whole. */

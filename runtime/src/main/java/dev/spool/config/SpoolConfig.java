@@ -7,11 +7,15 @@ import dev.spool.WorkerOptions;
 import dev.spool.impl.config.Binder;
 import dev.spool.impl.config.ConfigFiles;
 import dev.spool.impl.config.ConfigTree;
+import dev.spool.impl.config.Origin;
 import dev.spool.impl.config.Overrides;
 import dev.spool.impl.config.Report;
 import dev.spool.impl.config.Settings;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +113,8 @@ public final class SpoolConfig {
   /**
    * Only {@code worker.handlerJars} of this file, environment and flags, read before the rest: the jars
    * must be on the class path that resolves the exception names of retry policies, and a handler's own
-   * exception classes live in its jar. Throws {@link ConfigException} as {@code load} does.
+   * exception classes live in its jar. Throws {@link ConfigException} as {@code load} does, and for a jar
+   * (or folder) that does not exist, naming where it was set.
    */
   public static List<Path> handlerJars(Path file, Map<String, String> env, Map<String, String> flags,
       Map<String, String> flagNames) {
@@ -123,7 +128,21 @@ public final class SpoolConfig {
     if (jars == null || !(jars.value() instanceof List<?> list)) {
       return List.of();
     }
-    return list.stream().map(jar -> Path.of(String.valueOf(jar))).toList();
+    List<Path> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      Origin at = jars.itemOrigins() != null ? jars.itemOrigins().get(i) : jars.origin();
+      String item = "worker.handlerJars[" + i + "]";
+      try {
+        Path jar = Path.of(String.valueOf(list.get(i)));
+        if (!Files.exists(jar)) {
+          throw at.error(item, "no such file or folder: " + jar);
+        }
+        out.add(jar);
+      } catch (InvalidPathException e) {
+        throw at.error(item, "not a path: " + list.get(i), e);
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** Spool's defaults: no file, no environment, no flags. */
@@ -201,6 +220,27 @@ public final class SpoolConfig {
   /** The {@code metrics} section: {@code enabled} (Prometheus {@code /metrics} on the admin port), {@code jvm}. */
   public JsonObject metrics() {
     return built.metrics().copy();
+  }
+
+  /**
+   * A problem found after loading, with a key, an entry or a section of this configuration (a task no
+   * handler serves, a combination another component refuses), as a {@link ConfigException} whose one-line
+   * message names where it was set, as {@code load}'s own errors do: {@code spool.yaml:10: tasks.greet: no
+   * handler serves this task}. The place is where the key's value came from; for an entry or section,
+   * where its first key was set (the earliest line of the file, else the variable or flag); when nothing
+   * under it was set, where the nearest enclosing entry starts; no place for defaults.
+   *
+   * @param path    the key path, e.g. {@code admin.host}, {@code tasks.send-email} or {@code periodic[0]}
+   * @param problem what is wrong, e.g. {@code no handler serves this task}
+   */
+  public ConfigException error(String path, String problem) {
+    return error(path, problem, null);
+  }
+
+  /** {@link #error(String, String)} with the failure that found the problem. */
+  public ConfigException error(String path, String problem, Throwable cause) {
+    Origin at = settings.get(path) != null ? settings.get(path).origin() : settings.firstSetUnder(path);
+    return (at != null ? at : settings.origin(path)).error(path, problem, cause);
   }
 
   /** Every leaf key in schema order with its effective value (secrets masked) and where it came from. */

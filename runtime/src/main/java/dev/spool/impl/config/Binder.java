@@ -11,7 +11,7 @@ import dev.spool.Task;
 import dev.spool.VacuumOptions;
 import dev.spool.WorkerOptions;
 import dev.spool.config.ConfigException;
-import dev.spool.config.ConfigSource;
+import dev.spool.impl.connect.ConnectUri;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -67,6 +67,10 @@ public final class Binder {
   }
 
   private Built bind() {
+    String url = (String) value("database.url");
+    if (url != null && !url.isBlank()) {
+      call("database.url", () -> ConnectUri.parse(url)); // a URL that cannot work fails here, with its place
+    }
     SpoolOptions spool = spoolOptions();
     WorkerOptions worker = workerOptions();
     Map<String, HandlerOptions> tasks = taskOptions(worker);
@@ -87,7 +91,7 @@ public final class Binder {
       admin.put("port", Schema.DEFAULT_ADMIN_PORT);
     }
     JsonObject metrics = new JsonObject().put("enabled", value("metrics.enabled")).put("jvm", value("metrics.jvm"));
-    return new Built((String) value("database.url"), spool, worker, instances, (Boolean) value("worker.migrate"),
+    return new Built(url, spool, worker, instances, (Boolean) value("worker.migrate"),
         handlerJars(), tasks, admin, adminEnabled, metrics);
   }
 
@@ -281,22 +285,7 @@ public final class Binder {
    * (or a mapping), where the nearest enclosing entry or section starts.
    */
   Origin origin(String path) {
-    Settings.Setting s = settings.get(path);
-    if (s != null) {
-      return s.origin();
-    }
-    for (String p = path; !p.isEmpty(); p = parent(p)) {
-      Origin place = settings.place(p);
-      if (place.source() != ConfigSource.DEFAULT) {
-        return place;
-      }
-    }
-    return Origin.DEFAULT;
-  }
-
-  private static String parent(String path) {
-    int cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
-    return cut < 0 ? "" : path.substring(0, cut);
+    return settings.origin(path);
   }
 
   /** Calls the setter with the value at {@code path} when something set it (else the option's own default stands). */

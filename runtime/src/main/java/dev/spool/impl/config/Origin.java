@@ -59,6 +59,6 @@ public record Origin(ConfigSource source, String file, Integer line, String name
       case FLAG -> "flag " + name + ": ";
     };
     String message = where + (path == null ? "" : path + ": ") + problem;
-    return new ConfigException(message, path, line, file, cause);
+    return new ConfigException(message, path, line, file, source, cause);
   }
 }

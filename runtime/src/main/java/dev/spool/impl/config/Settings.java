@@ -1,5 +1,6 @@
 package dev.spool.impl.config;
 
+import dev.spool.config.ConfigSource;
 import dev.spool.impl.config.ConfigTree.Mapping;
 import dev.spool.impl.config.ConfigTree.Node;
 import dev.spool.impl.config.ConfigTree.Scalar;
@@ -216,6 +217,65 @@ public final class Settings {
   /** Where the mapping, entry or list item at {@code path} starts; {@link Origin#DEFAULT} when unknown. */
   public Origin place(String path) {
     return places.getOrDefault(path, Origin.DEFAULT);
+  }
+
+  /**
+   * Where to point for a problem with {@code path}: where its value came from, or when nothing set it (a
+   * default, or a mapping), where the nearest enclosing entry or section starts; {@link Origin#DEFAULT}
+   * when nothing set any of it.
+   */
+  public Origin origin(String path) {
+    Setting s = values.get(path);
+    if (s != null) {
+      return s.origin();
+    }
+    for (String p = path; !p.isEmpty(); p = parent(p)) {
+      Origin place = place(p);
+      if (place.source() != ConfigSource.DEFAULT) {
+        return place;
+      }
+    }
+    return Origin.DEFAULT;
+  }
+
+  /**
+   * Where the first key under the entry or section at {@code path} came from: the earliest line in the
+   * file (a section's key such as {@code retry:} counts), else the first variable or flag by name; null
+   * when nothing under it was set.
+   */
+  public Origin firstSetUnder(String path) {
+    Origin first = null;
+    for (Map.Entry<String, Setting> e : values.entrySet()) {
+      if (isUnder(e.getKey(), path) && (first == null || comesFirst(e.getValue().origin(), first))) {
+        first = e.getValue().origin();
+      }
+    }
+    for (Map.Entry<String, Origin> e : places.entrySet()) {
+      if (isUnder(e.getKey(), path) && (first == null || comesFirst(e.getValue(), first))) {
+        first = e.getValue();
+      }
+    }
+    return first;
+  }
+
+  private static boolean isUnder(String key, String path) {
+    return key.length() > path.length() && key.startsWith(path)
+        && (key.charAt(path.length()) == '.' || key.charAt(path.length()) == '[');
+  }
+
+  // a line of the file before variables and flags, which have no order of their own but their names'
+  private static boolean comesFirst(Origin a, Origin b) {
+    boolean aLine = a.source() == ConfigSource.FILE && a.line() != null;
+    boolean bLine = b.source() == ConfigSource.FILE && b.line() != null;
+    if (aLine != bLine) {
+      return aLine;
+    }
+    return aLine ? a.line() < b.line() : String.valueOf(a.detail()).compareTo(String.valueOf(b.detail())) < 0;
+  }
+
+  private static String parent(String path) {
+    int cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+    return cut < 0 ? "" : path.substring(0, cut);
   }
 
   /** Every leaf of the effective configuration in schema order, the entries of maps and lists included. */
