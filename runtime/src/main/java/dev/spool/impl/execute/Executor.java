@@ -13,6 +13,7 @@ import dev.spool.spi.JobCodec;
 import dev.spool.spi.JsonValueCodec;
 import dev.spool.UndecodablePayloadException;
 import dev.spool.impl.complete.Completer;
+import dev.spool.impl.complete.OutcomeSink;
 import dev.spool.impl.complete.TxCompleter;
 import dev.spool.impl.job.ClaimedJob;
 import dev.spool.impl.stats.Stats;
@@ -31,8 +32,8 @@ import java.util.function.ObjLongConsumer;
 
 /**
  * Runs one claimed job: decodes its arguments, calls its handler (on the event loop, or on the blocking
- * pool) under its soft and hard limits, and hands the outcome to the {@link Completer}: done, retried
- * after a backoff, or dead.
+ * pool) under its soft and hard limits, and hands the outcome to its {@link OutcomeSink} (a worker's
+ * {@link Completer}): done, retried after a backoff, or dead.
  *
  * <p>A run's limits are one timer at a time: the soft limit (when there is one below the hard), then the
  * hard limit, then the grace period. At the soft limit the handler is told and a warning is logged. At the
@@ -58,7 +59,7 @@ public final class Executor {
 
   private final Vertx vertx;
   private final JobHandlers handlers;
-  private final Completer completer;
+  private final OutcomeSink completer;
   private final ObjLongConsumer<ClaimedJob> retryScheduled;
   private final Stats.Recorder stats;
   private final int maxResultBytes;
@@ -75,7 +76,7 @@ public final class Executor {
    * @param owner the worker's id, for the report of stuck runs
    * @param maxResultBytes the largest encoded result a handler may complete with
    */
-  public Executor(Vertx vertx, JobHandlers handlers, Completer completer, ObjLongConsumer<ClaimedJob> retryScheduled,
+  public Executor(Vertx vertx, JobHandlers handlers, OutcomeSink completer, ObjLongConsumer<ClaimedJob> retryScheduled,
       Stats.Recorder stats, BlockingPools pools, Duration stuckGrace, String owner, int maxResultBytes) {
     this.vertx = vertx;
     this.maxResultBytes = maxResultBytes;
