@@ -69,3 +69,7 @@ select j.id, j.queue, j.task, j.args, j.priority, j.run_at, j.state::text, j.key
 -- name: TestRunScheduledNow
 update {schema}.jobs set run_at = now()
  where state = 'available' and run_at > now() and ($1::text[] is null or queue = any($1))
+
+-- The present as the test's SQL sees it (shifted).
+-- name: TestNow
+select now()
