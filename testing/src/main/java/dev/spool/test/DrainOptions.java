@@ -1,5 +1,7 @@
 package dev.spool.test;
 
+import dev.spool.WorkerOptions;
+
 /**
  * How {@link SpoolTester#drain(String, DrainOptions)} runs jobs. By default it runs the jobs due when it is
  * called, once each, like a worker's single pass; {@link #setFollow follow} also runs what those jobs
@@ -13,6 +15,7 @@ public final class DrainOptions {
   private boolean follow;
   private boolean includeScheduled;
   private int maxJobs = DEFAULT_MAX_JOBS;
+  private WorkerOptions limits;
 
   public DrainOptions() {}
 
@@ -41,6 +44,21 @@ public final class DrainOptions {
    */
   public DrainOptions setIncludeScheduled(boolean includeScheduled) {
     this.includeScheduled = includeScheduled;
+    return this;
+  }
+
+  public WorkerOptions getLimits() {
+    return limits;
+  }
+
+  /**
+   * Claims as a worker deployed with {@code options} would: the cluster-wide limits it sets for a queue (rate
+   * limits of the queue or its tasks, global concurrency, keyed queues) hold, through the worker's own limited
+   * claim, and their windows move with {@link SpoolTester#advance}. By default (null) a drain claims every due
+   * job, as a worker without limits.
+   */
+  public DrainOptions setLimits(WorkerOptions options) {
+    this.limits = options == null ? null : new WorkerOptions(options);
     return this;
   }
 

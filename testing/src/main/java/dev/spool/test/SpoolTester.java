@@ -9,6 +9,8 @@ import dev.spool.JobHandlers;
 import dev.spool.Spool;
 import dev.spool.SpoolOptions;
 import dev.spool.Task;
+import dev.spool.PeriodicJob;
+import dev.spool.impl.inline.InlinePeriodics;
 import dev.spool.impl.inline.InlineRun;
 import dev.spool.impl.inline.InlineRunner;
 import dev.spool.impl.inline.TestStore;
@@ -57,6 +59,8 @@ public final class SpoolTester implements AutoCloseable {
   private final TestClock clock;
   private final Map<String, JobHandlers.Registration<?>> handlers = new LinkedHashMap<>();
   private InlineRunner runner;
+  private InlinePeriodics periodics;
+  private List<PeriodicJob<?>> periodicJobs = List.of();
   private EnqueueSignal signal;
   private int runners;
 
@@ -182,7 +186,37 @@ public final class SpoolTester implements AutoCloseable {
     }
     double shiftMs = result(store.advance(spool.pool(), by.toNanos() / 1e6));
     clock.shift(Duration.ofNanos((long) (shiftMs * 1e6)));
+    if (periodics != null) {
+      result(periodics.passNow());
+    }
     return this;
+  }
+
+  /**
+   * Schedules these periodic jobs (replacing any declared before) as the elected leader would, from now on:
+   * a slot reached, in real time or by {@link #advance}, is enqueued once; an advance past several slots
+   * enqueues each (up to the job's maxCatchUp), as for a leader that ran all along. Like handlers, they
+   * stay declared for the test class; their slots start afresh with each test.
+   */
+  public SpoolTester periodic(PeriodicJob<?>... jobs) {
+    stopPeriodics();
+    periodicJobs = List.of(jobs);
+    startPeriodics();
+    return this;
+  }
+
+  private void startPeriodics() {
+    if (!periodicJobs.isEmpty()) {
+      periodics = new InlinePeriodics(spool, periodicJobs);
+      result(periodics.start());
+    }
+  }
+
+  private void stopPeriodics() {
+    if (periodics != null) {
+      result(periodics.stop());
+      periodics = null;
+    }
   }
 
   // ---- assertions
@@ -340,16 +374,18 @@ public final class SpoolTester implements AutoCloseable {
       Map<String, Long> byQueue = due.stream().collect(Collectors.groupingBy(TestStore.EnqueuedRow::queue,
           LinkedHashMap::new, Collectors.counting()));
       List<String> tasks = List.copyOf(handlers.keySet());
+      int ranBefore = outcomes.size();
       for (Map.Entry<String, Long> q : byQueue.entrySet()) {
         int max = (int) Math.min(q.getValue(), options.getMaxJobs() - outcomes.size());
         if (max <= 0) {
           break;
         }
-        for (InlineRun run : result(runner().claimAndRun(q.getKey(), tasks, max))) {
+        for (InlineRun run : result(runner().claimAndRun(q.getKey(), tasks, max, options.getLimits()))) {
           outcomes.add(outcome(run));
         }
       }
-      if (!options.isFollow()) {
+      // a round that ran nothing found every due job held back by a limit: another would find the same
+      if (!options.isFollow() || outcomes.size() == ranBefore) {
         break;
       }
     }
@@ -423,8 +459,10 @@ public final class SpoolTester implements AutoCloseable {
 
   /** Clears what the last test left (jobs, workflows, periodic slots, rate windows) and resets test time. */
   public void reset() {
+    stopPeriodics();
     result(store.reset(spool.pool()));
     clock.shift(Duration.ZERO);
+    startPeriodics();
   }
 
   private EnqueueSignal signal() {
@@ -438,6 +476,7 @@ public final class SpoolTester implements AutoCloseable {
   @Override
   public void close() {
     try {
+      stopPeriodics();
       if (runner != null) {
         result(runner.close());
       }

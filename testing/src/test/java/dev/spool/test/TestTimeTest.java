@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.spool.EnqueueOptions;
+import dev.spool.PeriodicJob;
+import dev.spool.QueueOptions;
+import dev.spool.RateLimit;
+import dev.spool.WorkerOptions;
 import dev.spool.Task;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -72,6 +76,34 @@ class TestTimeTest {
 
     spool.assertEnqueued(JobMatch.task(REMIND).runAt(Instant.now().plus(Duration.ofDays(30)).plus(Duration.ofHours(2)),
         Duration.ofSeconds(5)));
+  }
+
+  @Test
+  void aRateWindowPassesWithTheClock(SpoolTester spool) {
+    spool.register(REMIND, (args, ctx) -> Future.succeededFuture());
+    for (int i = 0; i < 5; i++) {
+      result(spool.client().enqueue(REMIND, new JsonObject().put("n", i), new EnqueueOptions().setQueue("sms")));
+    }
+    DrainOptions twoAMinute = DrainOptions.untilIdle().setLimits(new WorkerOptions().setQueues("sms")
+        .setQueueOptions("sms", new QueueOptions().setRateLimit(RateLimit.perMinute(2))));
+
+    assertThat(spool.drain("sms", twoAMinute).completed()).isEqualTo(2);
+    assertThat(spool.drain("sms", twoAMinute).completed()).isZero();
+    spool.advance(Duration.ofSeconds(59));
+    assertThat(spool.drain("sms", twoAMinute).completed()).isZero();
+    spool.advance(Duration.ofSeconds(2));
+    assertThat(spool.drain("sms", twoAMinute).completed()).isEqualTo(2);
+  }
+
+  @Test
+  void aPeriodicJobsSlotsAreEnqueuedAsTimeReachesThem(SpoolTester spool) {
+    spool.periodic(PeriodicJob.every("hourly-digest", Duration.ofHours(1), REMIND, new JsonObject().put("digest", true)));
+    spool.refuteEnqueued(JobMatch.task(REMIND));
+
+    spool.advance(Duration.ofHours(1));
+    assertThat(spool.allEnqueued(JobMatch.task(REMIND))).hasSize(1);
+    spool.advance(Duration.ofHours(3));
+    assertThat(spool.allEnqueued(JobMatch.task(REMIND).args(new JsonObject().put("digest", true)))).hasSize(4);
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.spool.JobResult;
 import dev.spool.JobState;
 import dev.spool.Spool;
 import dev.spool.WorkerOptions;
+import dev.spool.impl.claim.ClaimLimits;
 import dev.spool.impl.complete.Completer;
 import dev.spool.impl.complete.OutcomeSink;
 import dev.spool.impl.complete.TxCompleter;
@@ -30,6 +31,7 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -54,6 +56,7 @@ public final class InlineRunner {
   private final Spool spool;
   private final Context context;
   private final String owner;
+  private final Queries queries;
   private final String claimSql;
   private final Recording recording = new Recording();
   private final Completer completer;
@@ -70,7 +73,7 @@ public final class InlineRunner {
     this.spool = spool;
     this.owner = owner;
     this.context = spool.vertx().getOrCreateContext();
-    Queries queries = new Queries(spool.options().getSchema());
+    this.queries = new Queries(spool.options().getSchema());
     this.claimSql = queries.get("ClaimJobs");
     Stats.Recorder stats = new Stats().recorder(recording);
     this.completer = new Completer(spool.vertx(), spool.pool(), queries, owner, spool.options().keepsCompletedJobs(),
@@ -88,14 +91,23 @@ public final class InlineRunner {
   /**
    * Claims up to {@code max} due jobs of {@code queue} whose tasks are in {@code tasks}, runs them one after
    * the other in claim order (priority, run_at, id), writes their outcomes, and completes with them.
+   *
+   * @param limits worker options whose cluster-wide limits of the queue hold for the claim (rate windows,
+   *     global concurrency, keyed queues) with the worker's own limited claim; null for the plain claim
    */
-  public Future<List<InlineRun>> claimAndRun(String queue, List<String> tasks, int max) {
-    return on(() -> spool.pool().preparedQuery(claimSql)
-        .execute(Tuple.of(queue, tasks.toArray(String[]::new), max, owner, (double) LEASE.toMillis()))
+  public Future<List<InlineRun>> claimAndRun(String queue, List<String> tasks, int max, WorkerOptions limits) {
+    String[] names = tasks.toArray(String[]::new);
+    ClaimLimits claimLimits = limits == null ? null : ClaimLimits.of(limits, queue, Set.copyOf(tasks));
+    return on(() -> (claimLimits == null
+        ? spool.pool().preparedQuery(claimSql).execute(Tuple.of(queue, names, max, owner, (double) LEASE.toMillis()))
+        : spool.pool().preparedQuery(queries.get(claimLimits.statement()))
+            .execute(claimLimits.params(queue, names, max, owner, (double) LEASE.toMillis())))
         .compose(rows -> {
           List<ClaimedJob> jobs = new ArrayList<>(rows.size());
           for (Row row : rows) {
-            jobs.add(ClaimedJob.fromClaimRow(spool.vertx(), row, lineage));
+            if (row.getValue(0) != null) { // a limited claim's row without a job only says when to try again
+              jobs.add(ClaimedJob.fromClaimRow(spool.vertx(), row, lineage));
+            }
           }
           jobs.sort(Comparator.comparingInt(ClaimedJob::priority).thenComparing(ClaimedJob::runAt)
               .thenComparingLong(ClaimedJob::id));
