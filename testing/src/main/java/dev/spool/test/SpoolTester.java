@@ -15,6 +15,7 @@ import dev.spool.impl.inline.InlineRun;
 import dev.spool.impl.inline.InlineRunner;
 import dev.spool.impl.inline.TestStore;
 import dev.spool.spi.JobCodec;
+import dev.spool.test.impl.Drainer;
 import dev.spool.test.impl.EnqueueSignal;
 import dev.spool.test.impl.Expectations;
 import dev.spool.test.impl.TestClock;
@@ -25,13 +26,10 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.SqlClient;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * A test's view of its Spool: assertions on what was enqueued, handlers run on demand ({@link #drain},
@@ -351,71 +349,9 @@ public final class SpoolTester implements AutoCloseable {
   }
 
   private DrainResult drainQueues(List<String> queues, DrainOptions options) {
-    List<JobOutcome> outcomes = new ArrayList<>();
     String what = queues == null ? "drainAll" : "drain(\"" + queues.get(0) + "\")";
-    while (true) {
-      if (options.isIncludeScheduled()) {
-        result(store.runScheduledNow(spool.pool(), queues));
-      }
-      List<TestStore.EnqueuedRow> due = result(store.enqueued(spool.pool(), MAX_JOBS_READ)).stream()
-          .filter(r -> r.state().equals("available") && !r.scheduled()
-              && (queues == null || queues.contains(r.queue())))
-          .toList();
-      checkServed(what, due);
-      if (due.isEmpty()) {
-        break;
-      }
-      int room = options.getMaxJobs() - outcomes.size();
-      if (room <= 0) {
-        throw new IllegalStateException(what + " stopped after " + outcomes.size() + " jobs (DrainOptions.maxJobs) with "
-            + due.size() + " still due: " + countByTask(due) + ". A handler that enqueues a job each time it runs "
-            + "keeps a followed drain going forever; raise maxJobs if the work is finite.");
-      }
-      Map<String, Long> byQueue = due.stream().collect(Collectors.groupingBy(TestStore.EnqueuedRow::queue,
-          LinkedHashMap::new, Collectors.counting()));
-      List<String> tasks = List.copyOf(handlers.keySet());
-      int ranBefore = outcomes.size();
-      for (Map.Entry<String, Long> q : byQueue.entrySet()) {
-        int max = (int) Math.min(q.getValue(), options.getMaxJobs() - outcomes.size());
-        if (max <= 0) {
-          break;
-        }
-        for (InlineRun run : result(runner().claimAndRun(q.getKey(), tasks, max, options.getLimits()))) {
-          outcomes.add(outcome(run));
-        }
-      }
-      // a round that ran nothing found every due job held back by a limit: another would find the same
-      if (!options.isFollow() || outcomes.size() == ranBefore) {
-        break;
-      }
-    }
-    return new DrainResult(List.copyOf(outcomes));
-  }
-
-  private void checkServed(String what, List<TestStore.EnqueuedRow> due) {
-    List<TestStore.EnqueuedRow> unserved = due.stream().filter(r -> !handlers.containsKey(r.task())).toList();
-    if (unserved.isEmpty()) {
-      return;
-    }
-    StringBuilder message = new StringBuilder(what).append(": ").append(unserved.size())
-        .append(unserved.size() == 1 ? " due job has" : " due jobs have").append(" no handler, so nothing would run ")
-        .append(unserved.size() == 1 ? "it" : "them").append(": ").append(countByTask(unserved)).append('.');
-    message.append(handlers.isEmpty() ? " No handler is registered (SpoolTester.register)."
-        : " Registered: " + String.join(", ", handlers.keySet()) + ".");
-    for (String task : unserved.stream().map(TestStore.EnqueuedRow::task).distinct().toList()) {
-      String closest = Typos.closest(task, handlers.keySet());
-      if (closest != null) {
-        message.append(" Did you mean \"").append(closest).append("\" for \"").append(task).append("\"?");
-      }
-    }
-    throw new IllegalStateException(message.toString());
-  }
-
-  private static String countByTask(List<TestStore.EnqueuedRow> rows) {
-    return rows.stream().collect(Collectors.groupingBy(TestStore.EnqueuedRow::task, LinkedHashMap::new,
-            Collectors.counting()))
-        .entrySet().stream().map(e -> "task \"" + e.getKey() + "\" (" + e.getValue() + ")")
-        .collect(Collectors.joining(", "));
+    List<InlineRun> runs = new Drainer(spool.pool(), store, handlers.keySet(), this::runner).drain(what, queues, options);
+    return new DrainResult(runs.stream().map(this::outcome).toList());
   }
 
   /** Runs the handler of {@code task} on {@code args} as a first attempt, without enqueueing. */
@@ -490,8 +426,4 @@ public final class SpoolTester implements AutoCloseable {
     }
   }
 
-  /** The handler names registered, for messages. */
-  Set<String> taskNames() {
-    return handlers.keySet();
-  }
 }
