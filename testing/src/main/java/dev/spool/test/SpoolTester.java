@@ -255,7 +255,7 @@ public final class SpoolTester implements AutoCloseable {
   public EnqueuedJob assertEnqueued(SqlClient connection, JobMatch match) {
     List<EnqueuedJob> jobs = read(connection);
     return jobs.stream().filter(match::matches).findFirst()
-        .orElseThrow(() -> new AssertionError(Expectations.noMatch(match, jobs, handlers.keySet())));
+        .orElseThrow(() -> new AssertionError(Expectations.noMatch(match, jobs, handlers.keySet(), MAX_JOBS_READ)));
   }
 
   /**
@@ -276,7 +276,7 @@ public final class SpoolTester implements AutoCloseable {
       }
       long leftMs = (deadline - System.nanoTime()) / 1_000_000;
       if (leftMs <= 0) {
-        throw new AssertionError(Expectations.noMatch(match, jobs, handlers.keySet())
+        throw new AssertionError(Expectations.noMatch(match, jobs, handlers.keySet(), MAX_JOBS_READ)
             .replaceFirst("\nbut ", "\nwithin " + timeout.toMillis() + " ms, but "));
       }
       try {

@@ -157,6 +157,15 @@ class DrainTest {
   }
 
   @Test
+  void aJobCompletedInItsHandlersTransactionIsCompleted(SpoolTester spool) {
+    spool.register(WORK, (args, ctx) -> ctx.completeInTransaction(conn -> conn.query("select 1").execute()));
+    long id = result(spool.client().enqueue(WORK, new JsonObject()));
+
+    assertThat(spool.drain("default").outcomes()).extracting(JobOutcome::kind).containsExactly(JobOutcome.Kind.COMPLETED);
+    assertThat(result(spool.client().find(id))).isEmpty(); // completed jobs are deleted by default
+  }
+
+  @Test
   void drainOfAnEmptyQueueRunsNothing(SpoolTester spool) {
     assertThat(spool.drain("default").outcomes()).isEmpty();
   }

@@ -125,6 +125,16 @@ class PerformTest {
   }
 
   @Test
+  void completingInATransactionNeedsARowAndSaysSo(SpoolTester spool) {
+    spool.register(RESIZE, (args, ctx) -> ctx.completeInTransaction(conn -> conn.query("select 1").execute()));
+
+    JobOutcome outcome = spool.perform(RESIZE, new JsonObject());
+
+    assertThat(outcome.failure()).hasMessage("perform runs a handler without a job row, so completeInTransaction has "
+        + "no job to complete: enqueue the job and drain it to test that");
+  }
+
+  @Test
   void performOfATaskWithoutAHandlerSaysWhichWasMeant(SpoolTester spool) {
     spool.register(RESIZE, (args, ctx) -> Future.succeededFuture());
 

@@ -14,8 +14,8 @@ import dev.spool.spi.JsonValueCodec;
 import dev.spool.UndecodablePayloadException;
 import dev.spool.impl.complete.Completer;
 import dev.spool.impl.complete.OutcomeSink;
-import dev.spool.impl.complete.TxCompleter;
 import dev.spool.impl.job.ClaimedJob;
+import dev.spool.impl.job.Transactions;
 import dev.spool.impl.stats.Stats;
 import dev.spool.impl.trace.Tracing;
 import dev.spool.spi.SpoolListener;
@@ -67,7 +67,7 @@ public final class Executor {
   private final long stuckGraceMs;
   private final String owner;
   private final Tracing tracing = Tracing.INSTANCE;
-  private TxCompleter transactions;
+  private Transactions transactions;
 
   /**
    * @param retryScheduled told of each retry and its delay, so the job's queue can wake when it is due
@@ -90,7 +90,7 @@ public final class Executor {
   }
 
   /** Lets handlers complete their jobs in transactions of their own ({@code JobContext.completeInTransaction}). */
-  public Executor transactions(TxCompleter transactions) {
+  public Executor transactions(Transactions transactions) {
     this.transactions = transactions;
     return this;
   }

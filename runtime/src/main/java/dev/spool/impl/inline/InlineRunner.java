@@ -13,6 +13,7 @@ import dev.spool.impl.complete.TxCompleter;
 import dev.spool.impl.execute.BlockingPools;
 import dev.spool.impl.execute.Executor;
 import dev.spool.impl.job.ClaimedJob;
+import dev.spool.impl.job.Transactions;
 import dev.spool.impl.sql.Lineage;
 import dev.spool.impl.sql.Outcomes;
 import dev.spool.impl.sql.Queries;
@@ -23,6 +24,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,7 +87,14 @@ public final class InlineRunner {
         pools, new WorkerOptions().getStuckGrace(), owner, maxResultBytes)
         .transactions(new TxCompleter(spool.pool(), queries, owner, spool.options().keepsCompletedJobs()));
     this.performer = new Executor(spool.vertx(), handlers, recording.writingTo(null), (job, delay) -> {}, stats,
-        pools, new WorkerOptions().getStuckGrace(), owner, maxResultBytes);
+        pools, new WorkerOptions().getStuckGrace(), owner, maxResultBytes)
+        .transactions(new Transactions() {
+          @Override
+          public <T> Future<T> complete(ClaimedJob job, java.util.function.Function<SqlConnection, Future<T>> work) {
+            return Future.failedFuture(new IllegalStateException("perform runs a handler without a job row, so "
+                + "completeInTransaction has no job to complete: enqueue the job and drain it to test that"));
+          }
+        });
   }
 
   /**

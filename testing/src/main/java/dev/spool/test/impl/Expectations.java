@@ -44,8 +44,12 @@ public final class Expectations {
     }
   }
 
-  /** Why no job matched: the criteria, the closest jobs and what differs in each, and a likely typo. */
-  public static String noMatch(JobMatch match, List<EnqueuedJob> jobs, Set<String> registered) {
+  /**
+   * Why no job matched: the criteria, the closest jobs and what differs in each, and a likely typo.
+   *
+   * @param readLimit the most jobs the assertion read: a failure with that many says the rest were not read
+   */
+  public static String noMatch(JobMatch match, List<EnqueuedJob> jobs, Set<String> registered, int readLimit) {
     StringBuilder out = new StringBuilder("expected an enqueued job matching ").append(match);
     if (jobs.isEmpty()) {
       out.append("\nbut no job is enqueued");
@@ -60,6 +64,9 @@ public final class Expectations {
       if (jobs.size() > CLOSEST_SHOWN) {
         out.append("\n  (").append(jobs.size() - CLOSEST_SHOWN).append(" more)");
       }
+    }
+    if (jobs.size() >= readLimit) {
+      out.append("\n(only the oldest ").append(readLimit).append(" enqueued jobs were read)");
     }
     String typo = typo(match.taskName(), jobs, registered);
     if (typo != null) {
