@@ -2,15 +2,19 @@ package dev.spool.test;
 
 import dev.spool.JobClient;
 import dev.spool.Spool;
-import dev.spool.SpoolOptions;
+import dev.spool.PeriodicJob;
+import dev.spool.config.SpoolConfig;
 import dev.spool.embedded.DatabaseChoice;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * The JUnit 5 extension behind {@link SpoolTest}. Before a test class, it starts a {@link SpoolTester} on a
@@ -19,7 +23,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * that run in parallel never see each other's jobs. Before each test it clears the jobs, workflows,
  * periodic slots and rate windows the previous one left, and puts test time back to real time.
  *
- * <p>It resolves parameters of type {@link SpoolTester}, {@link Spool}, {@link JobClient} and {@link Vertx}.
+ * <p>{@link SpoolTest#config()} names a configuration file whose Spool options and periodic jobs the class's
+ * Spool takes. It resolves parameters of type {@link SpoolTester}, {@link Spool}, {@link JobClient} and {@link Vertx}.
  */
 public final class SpoolExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
 
@@ -67,9 +72,20 @@ public final class SpoolExtension implements BeforeAllCallback, BeforeEachCallba
         .isPresent()) {
       classContext = classContext.getParent().orElseThrow();
     }
-    return classContext.getStore(NAMESPACE).getOrComputeIfAbsent(Resource.class,
-        k -> new Resource(SpoolTester.start(DatabaseChoice.shared(DATABASE_ENV), new SpoolOptions())), Resource.class)
-        .tester;
+    Class<?> testClass = classContext.getRequiredTestClass();
+    return classContext.getStore(NAMESPACE).getOrComputeIfAbsent(Resource.class, k -> new Resource(start(testClass)),
+        Resource.class).tester;
+  }
+
+  private static SpoolTester start(Class<?> testClass) {
+    String file = AnnotationSupport.findAnnotation(testClass, SpoolTest.class).map(SpoolTest::config).orElse("");
+    SpoolConfig config = file.isEmpty() ? SpoolConfig.defaults()
+        : SpoolConfig.load(Path.of(file), Map.of(), Map.of(), testClass.getClassLoader());
+    SpoolTester tester = SpoolTester.start(DatabaseChoice.shared(DATABASE_ENV), config.spoolOptions());
+    if (!config.periodicJobs().isEmpty()) {
+      tester.periodic(config.periodicJobs().toArray(PeriodicJob<?>[]::new));
+    }
+    return tester;
   }
 
   /** Closes the tester (drops its schema) when its class's context closes. */

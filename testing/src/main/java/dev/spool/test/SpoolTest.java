@@ -30,4 +30,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Documented
 @Inherited
 @ExtendWith(SpoolExtension.class)
-public @interface SpoolTest {}
+public @interface SpoolTest {
+
+  /**
+   * A Spool configuration file in the format of {@code SpoolConfig} and the CLI's {@code --config} ({@code .json},
+   * or {@code .yaml} with SnakeYAML on the test class path), relative to the working directory (a module's
+   * directory under Maven): its Spool options and periodic jobs apply to the test class's Spool, as they would to
+   * the application's. Its database URL and schema do not (each class has a schema of its own), nor does the
+   * environment. Empty: the defaults.
+   */
+  String config() default "";
+}
