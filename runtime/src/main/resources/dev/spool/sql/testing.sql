@@ -1,5 +1,5 @@
--- Queries of the test kit (spool-test) only: the runtime never runs them. They read and reset a test's
--- schema, and move its clock (see TestClockNow).
+-- Queries of the test kit (spool-test) only: the runtime neither loads nor runs them (Queries.TESTING,
+-- read by TestStore). They read and reset a test's schema, and move its clock (see TestClockSchema).
 
 -- Test time: a schema beside the test's, {schema}_clock, holds a shift and two functions, now() and
 -- clock_timestamp(), that add it to PostgreSQL's own. The kit's connections put {schema}_clock ahead of

@@ -25,7 +25,7 @@ public final class TestStore {
   private final Queries queries;
 
   public TestStore(String schema) {
-    this.queries = new Queries(schema);
+    this.queries = new Queries(schema, Queries.TESTING);
   }
 
   /** The channel every enqueue of a due job notifies, with its queue as payload. */
