@@ -59,7 +59,7 @@ public final class Executor {
 
   private final Vertx vertx;
   private final JobHandlers handlers;
-  private final OutcomeSink completer;
+  private final OutcomeSink outcomes;
   private final ObjLongConsumer<ClaimedJob> retryScheduled;
   private final Stats.Recorder stats;
   private final int maxResultBytes;
@@ -76,12 +76,12 @@ public final class Executor {
    * @param owner the worker's id, for the report of stuck runs
    * @param maxResultBytes the largest encoded result a handler may complete with
    */
-  public Executor(Vertx vertx, JobHandlers handlers, OutcomeSink completer, ObjLongConsumer<ClaimedJob> retryScheduled,
+  public Executor(Vertx vertx, JobHandlers handlers, OutcomeSink outcomes, ObjLongConsumer<ClaimedJob> retryScheduled,
       Stats.Recorder stats, BlockingPools pools, Duration stuckGrace, String owner, int maxResultBytes) {
     this.vertx = vertx;
     this.maxResultBytes = maxResultBytes;
     this.handlers = handlers;
-    this.completer = completer;
+    this.outcomes = outcomes;
     this.retryScheduled = retryScheduled;
     this.stats = stats;
     this.pools = pools;
@@ -359,7 +359,7 @@ public final class Executor {
         return;
       }
       finished(job, SpoolListener.Outcome.COMPLETED, null);
-      completer.completed(job);
+      outcomes.completed(job);
     } else {
       fail(job, options, result.cause());
     }
@@ -402,7 +402,7 @@ public final class Executor {
     if (failure instanceof Snooze snooze) {
       long delayMs = snooze.delay().toMillis();
       finished(job, SpoolListener.Outcome.SNOOZED, null);
-      completer.snooze(job, delayMs);
+      outcomes.snooze(job, delayMs);
       retryScheduled.accept(job, delayMs);
       return;
     }
@@ -412,12 +412,12 @@ public final class Executor {
       long delayMs = options.getRetryPolicy().delayAfter(job.handlerFailures(), ThreadLocalRandom.current().nextDouble()).toMillis();
       LOG.log(System.Logger.Level.INFO, "{0} failed, retrying in {1} ms: {2}", job, delayMs, failure.toString());
       finished(job, SpoolListener.Outcome.RETRIED, failure);
-      completer.retry(job, delayMs, error);
+      outcomes.retry(job, delayMs, error);
       retryScheduled.accept(job, delayMs);
     } else {
       LOG.log(System.Logger.Level.WARNING, "{0} is dead: {1}", job, failure.toString());
       finished(job, SpoolListener.Outcome.DEAD, failure);
-      completer.kill(job, error);
+      outcomes.kill(job, error);
     }
   }
 
