@@ -44,7 +44,9 @@ import java.util.UUID;
  * the Spool is built on a clock shifted alike. {@link #advance} adds to both shifts: everything that compares
  * with the present (due jobs, backoffs, windows, slots) moves at once, and no row is rewritten. Production
  * code is untouched: its connections have no such schema on their path and read {@code pg_catalog}'s
- * functions. A test that enqueues with an absolute {@code runAt} should take it from {@link #now()}.
+ * functions. A test that enqueues with an absolute {@code runAt} should take it from {@link #now()}. SQL of the
+ * application's on the tester's pool reads test time through {@code now()} as well, but not through
+ * {@code current_timestamp}, a keyword PostgreSQL does not look up on the search_path.
  */
 public final class SpoolTester implements AutoCloseable {
 
