@@ -83,7 +83,7 @@ public final class FlakyApiExample {
    */
   public static Future<Map<String, Job>> run(Vertx vertx, Spool spool, FakePaymentApi api) {
     HttpClient http = vertx.createHttpClient();
-    HandlerOptions options = new HandlerOptions().setTimeout(CALL_TIMEOUT).setRetryPolicy(RETRY);
+    HandlerOptions options = chargeOptions();
     return spool.migrate()
         .compose(v -> api.start(vertx))
         .compose(v -> spool.deployWorkers(new WorkerOptions(),
@@ -102,6 +102,11 @@ public final class FlakyApiExample {
             });
           });
         });
+  }
+
+  /** The charge handler's options: the call's timeout and the retry policy. */
+  public static HandlerOptions chargeOptions() {
+    return new HandlerOptions().setTimeout(CALL_TIMEOUT).setRetryPolicy(RETRY);
   }
 
   /** Polls the job until it is completed or dead. (A notification would do; polling keeps this short.) */

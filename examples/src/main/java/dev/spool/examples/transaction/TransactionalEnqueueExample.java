@@ -50,7 +50,11 @@ public final class TransactionalEnqueueExample {
   public static Future<String> start(Spool spool, OrderService orders) {
     return spool.migrate()
         .compose(v -> orders.createTables())
-        .compose(v -> spool.deployWorkers(new WorkerOptions(),
-            new JobHandlers().register(OrderService.SEND_RECEIPT, (order, ctx) -> orders.sendReceipt(order)), 1));
+        .compose(v -> spool.deployWorkers(new WorkerOptions(), handlers(orders), 1));
+  }
+
+  /** The worker's handlers: the receipt job sends the receipt of its order. */
+  public static JobHandlers handlers(OrderService orders) {
+    return new JobHandlers().register(OrderService.SEND_RECEIPT, (order, ctx) -> orders.sendReceipt(order));
   }
 }

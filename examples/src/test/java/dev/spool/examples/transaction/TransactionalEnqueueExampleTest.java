@@ -4,61 +4,74 @@ import static dev.spool.testing.TestDatabase.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.spool.testing.SpoolTestBase;
+import dev.spool.test.JobMatch;
+import dev.spool.test.SpoolTest;
+import dev.spool.test.SpoolTester;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
-import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class TransactionalEnqueueExampleTest extends SpoolTestBase {
+@SpoolTest
+class TransactionalEnqueueExampleTest {
 
-  static final Duration WAIT = Duration.ofSeconds(30);
   OrderService orders;
 
+  @BeforeAll
+  static void createTheShop(SpoolTester spool) {
+    // The business table goes in the test class's schema, so it is dropped with it.
+    await(new OrderService(spool.spool().pool(), spool.client(), spool.schema(), 100_000).createTables());
+    spool.registerAll(TransactionalEnqueueExample.handlers(new OrderService(spool.spool().pool(), spool.client(),
+        spool.schema(), 100_000)));
+  }
+
   @BeforeEach
-  void startTheShop() {
-    // The business table goes in the test's schema, so it is dropped with it.
-    orders = new OrderService(spool.pool(), spool.client(), schema, 100_000);
-    await(TransactionalEnqueueExample.start(spool, orders));
+  void openTheShop(SpoolTester spool) {
+    orders = new OrderService(spool.spool().pool(), spool.client(), spool.schema(), 100_000);
   }
 
   @Test
-  void aCommittedOrderHasItsReceiptSentByAWorker() {
+  void aCommittedOrderEnqueuesItsReceiptWhichTheHandlerSends(SpoolTester spool) {
     long orderId = await(orders.placeOrder("ada", 40_000));
 
-    eventually(WAIT, () -> sql("select receipt_sent_at from {schema}.orders where id = $1", orderId)
-        .iterator().next().getValue(0) != null);
+    spool.assertEnqueued(JobMatch.task(OrderService.SEND_RECEIPT)
+        .args(new JsonObject().put("orderId", orderId).put("customer", "ada")));
+    assertThat(spool.drain("default").completed()).isEqualTo(1);
     assertThat(await(orders.ordersAndReceipts("ada"))).containsExactly(1, 1);
-    eventually(WAIT, () -> count("true") == 0); // the receipt job completed and was deleted
   }
 
   @Test
-  void aRolledBackOrderLeavesNeitherTheOrderNorTheJob() {
+  void aRolledBackOrderLeavesNeitherTheOrderNorTheJob(SpoolTester spool) {
     await(orders.placeOrder("bob", 90_000));
-    eventually(WAIT, () -> count("true") == 0);
+    spool.drain("default");
 
     assertThatThrownBy(() -> await(orders.placeOrder("bob", 20_000)))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("over the limit of 100000");
 
     assertThat(await(orders.ordersAndReceipts("bob"))).containsExactly(1, 1);
-    assertThat(count("true")).isZero();
-    assertThat(sql("select count(*) from {schema}.jobs where task = 'send-receipt'").iterator().next().getLong(0)).isZero();
+    spool.refuteEnqueued(JobMatch.task(OrderService.SEND_RECEIPT));
   }
 
   @Test
-  void workersDoNotSeeTheJobUntilTheTransactionCommits() throws Exception {
-    SqlConnection connection = await(spool.pool().getConnection());
-    Transaction tx = await(connection.begin());
-    long orderId = await(orders.placeOrder(connection, "cleo", 10_000));
+  void theJobIsPartOfTheOrdersTransaction(SpoolTester spool) {
+    SqlConnection connection = await(spool.spool().pool().getConnection());
+    try {
+      Transaction tx = await(connection.begin());
+      long orderId = await(orders.placeOrder(connection, "cleo", 10_000));
+      JobMatch receipt = JobMatch.task(OrderService.SEND_RECEIPT).args(new JsonObject().put("orderId", orderId));
 
-    Thread.sleep(500); // a worker is polling and listening all along
-    assertThat(count("true")).isZero();
-    assertThat(await(orders.ordersAndReceipts("cleo"))).containsExactly(0, 0);
+      spool.assertEnqueued(connection, receipt); // the transaction sees its job...
+      spool.refuteEnqueued(receipt);             // ...no one else does, workers included
+      assertThat(spool.drain("default").outcomes()).isEmpty();
 
-    await(tx.commit());
-    await(connection.close());
-    eventually(WAIT, () -> sql("select receipt_sent_at is not null from {schema}.orders where id = $1", orderId)
-        .iterator().next().getBoolean(0));
+      await(tx.commit());
+      spool.assertEnqueued(receipt);
+      assertThat(spool.drain("default").completed()).isEqualTo(1);
+      assertThat(await(orders.ordersAndReceipts("cleo"))).containsExactly(1, 1);
+    } finally {
+      await(connection.close());
+    }
   }
 }

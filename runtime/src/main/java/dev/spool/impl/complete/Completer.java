@@ -35,7 +35,7 @@ import java.util.List;
  *
  * <p>All methods run on the owning verticle's event loop.
  */
-public final class Completer implements Service {
+public final class Completer implements Service, OutcomeSink {
 
   /** Flushes allowed in flight at once; more outcomes wait in the buffer. */
   public static final int MAX_FLUSHES_IN_FLIGHT = 4;
@@ -106,6 +106,7 @@ public final class Completer implements Service {
   }
 
   /** The job's handler succeeded. */
+  @Override
   public void completed(ClaimedJob job) {
     if (job.needsTelling()) {
       pending.completedTold.add(job);
@@ -150,12 +151,14 @@ public final class Completer implements Service {
   }
 
   /** The run failed; the job becomes available again after {@code delayMs}. */
+  @Override
   public void retry(ClaimedJob job, long delayMs, JsonObject error) {
     pending.retried.add(new Failure(job, delayMs, error.encode()));
     added();
   }
 
   /** The job goes to {@code dead} with this error. */
+  @Override
   public void kill(ClaimedJob job, JsonObject error) {
     Failure failure = new Failure(job, 0, error.encode());
     if (job.isFlagged()) {
@@ -167,6 +170,7 @@ public final class Completer implements Service {
   }
 
   /** The handler snoozed the job: it waits {@code delayMs} again, the run not counted as a failure. */
+  @Override
   public void snooze(ClaimedJob job, long delayMs) {
     pending.snoozed.add(new Failure(job, delayMs, null));
     added();

@@ -13,8 +13,9 @@ import dev.spool.spi.JobCodec;
 import dev.spool.spi.JsonValueCodec;
 import dev.spool.UndecodablePayloadException;
 import dev.spool.impl.complete.Completer;
-import dev.spool.impl.complete.TxCompleter;
+import dev.spool.impl.complete.OutcomeSink;
 import dev.spool.impl.job.ClaimedJob;
+import dev.spool.impl.job.Transactions;
 import dev.spool.impl.stats.Stats;
 import dev.spool.impl.trace.Tracing;
 import dev.spool.spi.SpoolListener;
@@ -31,8 +32,8 @@ import java.util.function.ObjLongConsumer;
 
 /**
  * Runs one claimed job: decodes its arguments, calls its handler (on the event loop, or on the blocking
- * pool) under its soft and hard limits, and hands the outcome to the {@link Completer}: done, retried
- * after a backoff, or dead.
+ * pool) under its soft and hard limits, and hands the outcome to its {@link OutcomeSink} (a worker's
+ * {@link Completer}): done, retried after a backoff, or dead.
  *
  * <p>A run's limits are one timer at a time: the soft limit (when there is one below the hard), then the
  * hard limit, then the grace period. At the soft limit the handler is told and a warning is logged. At the
@@ -58,7 +59,7 @@ public final class Executor {
 
   private final Vertx vertx;
   private final JobHandlers handlers;
-  private final Completer completer;
+  private final OutcomeSink outcomes;
   private final ObjLongConsumer<ClaimedJob> retryScheduled;
   private final Stats.Recorder stats;
   private final int maxResultBytes;
@@ -66,7 +67,7 @@ public final class Executor {
   private final long stuckGraceMs;
   private final String owner;
   private final Tracing tracing = Tracing.INSTANCE;
-  private TxCompleter transactions;
+  private Transactions transactions;
 
   /**
    * @param retryScheduled told of each retry and its delay, so the job's queue can wake when it is due
@@ -75,12 +76,12 @@ public final class Executor {
    * @param owner the worker's id, for the report of stuck runs
    * @param maxResultBytes the largest encoded result a handler may complete with
    */
-  public Executor(Vertx vertx, JobHandlers handlers, Completer completer, ObjLongConsumer<ClaimedJob> retryScheduled,
+  public Executor(Vertx vertx, JobHandlers handlers, OutcomeSink outcomes, ObjLongConsumer<ClaimedJob> retryScheduled,
       Stats.Recorder stats, BlockingPools pools, Duration stuckGrace, String owner, int maxResultBytes) {
     this.vertx = vertx;
     this.maxResultBytes = maxResultBytes;
     this.handlers = handlers;
-    this.completer = completer;
+    this.outcomes = outcomes;
     this.retryScheduled = retryScheduled;
     this.stats = stats;
     this.pools = pools;
@@ -89,7 +90,7 @@ public final class Executor {
   }
 
   /** Lets handlers complete their jobs in transactions of their own ({@code JobContext.completeInTransaction}). */
-  public Executor transactions(TxCompleter transactions) {
+  public Executor transactions(Transactions transactions) {
     this.transactions = transactions;
     return this;
   }
@@ -358,7 +359,7 @@ public final class Executor {
         return;
       }
       finished(job, SpoolListener.Outcome.COMPLETED, null);
-      completer.completed(job);
+      outcomes.completed(job);
     } else {
       fail(job, options, result.cause());
     }
@@ -401,7 +402,7 @@ public final class Executor {
     if (failure instanceof Snooze snooze) {
       long delayMs = snooze.delay().toMillis();
       finished(job, SpoolListener.Outcome.SNOOZED, null);
-      completer.snooze(job, delayMs);
+      outcomes.snooze(job, delayMs);
       retryScheduled.accept(job, delayMs);
       return;
     }
@@ -411,12 +412,12 @@ public final class Executor {
       long delayMs = options.getRetryPolicy().delayAfter(job.handlerFailures(), ThreadLocalRandom.current().nextDouble()).toMillis();
       LOG.log(System.Logger.Level.INFO, "{0} failed, retrying in {1} ms: {2}", job, delayMs, failure.toString());
       finished(job, SpoolListener.Outcome.RETRIED, failure);
-      completer.retry(job, delayMs, error);
+      outcomes.retry(job, delayMs, error);
       retryScheduled.accept(job, delayMs);
     } else {
       LOG.log(System.Logger.Level.WARNING, "{0} is dead: {1}", job, failure.toString());
       finished(job, SpoolListener.Outcome.DEAD, failure);
-      completer.kill(job, error);
+      outcomes.kill(job, error);
     }
   }
 

@@ -162,6 +162,11 @@ public final class ClaimedJob implements JobContext {
     return progress;
   }
 
+  /** Where {@link #parents()} reads from (a run without a row, as the test kit's, is given its parents). */
+  public void lineage(Lineage lineage) {
+    this.lineage = lineage;
+  }
+
   @Override
   public Future<List<JobResult>> parents() {
     return lineage.parents(id);

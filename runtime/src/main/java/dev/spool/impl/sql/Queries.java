@@ -17,14 +17,24 @@ import java.util.regex.Pattern;
 public final class Queries {
 
   private static final String[] FILES = {"migrate", "enqueue", "claim", "complete", "inspect", "maintenance", "cancel", "admin", "history", "scheduling", "dashboard", "workflow", "explain", "connect"};
+  /** The test kit's queries (spool-test), read only by the kit's {@code TestStore}: no runtime path holds them. */
+  public static final String TESTING = "testing";
   private static final Pattern NAME_LINE = Pattern.compile("(?m)^-- name: *(\\w+) *$");
 
   private final String schema;
   private final Map<String, String> byName = new HashMap<>();
 
   public Queries(String schema) {
+    this(schema, new String[0]);
+  }
+
+  /** The runtime's queries and those of {@code extraFiles} (such as {@link #TESTING}) in the same directory. */
+  public Queries(String schema, String... extraFiles) {
     this.schema = SpoolOptions.checkSchemaName(schema);
     for (String file : FILES) {
+      parse(file, fill(resource("dev/spool/sql/" + file + ".sql")));
+    }
+    for (String file : extraFiles) {
       parse(file, fill(resource("dev/spool/sql/" + file + ".sql")));
     }
   }

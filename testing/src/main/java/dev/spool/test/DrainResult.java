@@ -1,0 +1,46 @@
+package dev.spool.test;
+
+import java.util.List;
+
+/** The runs of one {@link SpoolTester#drain}, in the order they ran. */
+public record DrainResult(List<JobOutcome> outcomes) {
+
+  /** Runs that completed. */
+  public long completed() {
+    return count(JobOutcome.Kind.COMPLETED);
+  }
+
+  /** Runs that failed and will be retried. */
+  public long retried() {
+    return count(JobOutcome.Kind.RETRIED);
+  }
+
+  /** Runs whose job is now dead. */
+  public long dead() {
+    return count(JobOutcome.Kind.DEAD);
+  }
+
+  /** Runs that snoozed. */
+  public long snoozed() {
+    return count(JobOutcome.Kind.SNOOZED);
+  }
+
+  /** The runs of one task. */
+  public List<JobOutcome> of(String task) {
+    return outcomes.stream().filter(o -> o.task().equals(task)).toList();
+  }
+
+  /** The results of the completed runs, in order (nulls for runs that kept none). */
+  public List<Object> results() {
+    return outcomes.stream().filter(JobOutcome::isCompleted).map(JobOutcome::result).toList();
+  }
+
+  private long count(JobOutcome.Kind kind) {
+    return outcomes.stream().filter(o -> o.kind() == kind).count();
+  }
+
+  @Override
+  public String toString() {
+    return completed() + " completed, " + retried() + " retried, " + dead() + " dead, " + snoozed() + " snoozed";
+  }
+}
