@@ -76,8 +76,9 @@ final class ChaosCommand implements Callable<Integer> {
   int timeoutSeconds;
 
   @Option(names = "--recovery-target",
-      description = "seconds within which a faulted worker's jobs must run again, else exit 1 (default: 5 for kill, "
-          + "15 for partition and freeze: a worker that is only unreachable is declared dead after its worker timeout)")
+      description = "seconds within which a faulted worker's jobs must run again (failover: within which a job starts on "
+          + "the promoted standby after the primary stopped), else exit 1 (default: 5 for kill, 15 for partition, freeze "
+          + "and failover: a worker that is only unreachable is declared dead after its worker timeout)")
   Double recoveryTarget;
 
   // Not the runtime's 1,000: a killed worker's jobs wait until survivors have room to claim them, and with
@@ -177,7 +178,10 @@ final class ChaosCommand implements Callable<Integer> {
     return json;
   }
 
-  /** {@code --fault failover}: its own clusters, so no --db; fails (exit 1) on a lost job or a run that timed out. */
+  /**
+   * {@code --fault failover}: its own clusters, so no --db; fails (exit 1) on a lost job, a run that timed out (a
+   * stall: jobs left open after the promotion) or a first start on the promoted standby later than the target.
+   */
   private int failover(Progress progress) throws Exception {
     int[] ports;
     try {
@@ -193,6 +197,8 @@ final class ChaosCommand implements Callable<Integer> {
     var result = new ChaosFailover(this, progress, ports[0], ports[1]).run();
     spec.commandLine().getOut().println(result.encode());
     spec.commandLine().getOut().flush();
-    return result.getLong("lost") > 0 || result.getBoolean("timed_out") || ChaosEffects.failed(result) ? 1 : 0;
+    double target = recoveryTarget != null ? recoveryTarget : 15;
+    return result.getLong("lost") > 0 || result.getBoolean("timed_out") || ChaosEffects.failed(result)
+        || result.getInteger("failovers") == 0 || result.getDouble("max_recovery_s") > target ? 1 : 0;
   }
 }

@@ -44,9 +44,9 @@ public final class ChaosWorker {
     Checks checks = new Checks(spool);
     String recordSql = checks.sql("RecordRun");
     // The run log is written through a pipelined client, like the worker's own: a pool holds a connection
-    // per statement, so behind a slow link its four connections, not Spool, would bound the drain.
-    SqlClient log = PgBuilder.client().with(new PoolOptions().setMaxSize(2)).connectingTo(spool.connectOptions())
-        .using(vertx).build();
+    // per statement, so behind a slow link its four connections, not Spool, would bound the drain. Built
+    // through the Spool, so after a failover its new connections go to the promoted standby, as Spool's do.
+    SqlClient log = spool.connect(PgBuilder.client().with(new PoolOptions().setMaxSize(2))).using(vertx).build();
     String unloggedSql = checks.sql("RecordUnloggedStart");
     JobHandlers handlers = new JobHandlers().register(RECORD, (job, ctx) -> {
       OffsetDateTime startedAt = OffsetDateTime.now();
