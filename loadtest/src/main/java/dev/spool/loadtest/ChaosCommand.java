@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
  * {@code --fault freeze} stops one with SIGSTOP, {@code --fault slow-link} drains half the jobs behind a link
  * adding 20 ms of round trip, {@code --fault failover} stops a scratch primary mid-run and promotes its
  * synchronous standby ({@link ChaosFailover}). Every execution is counted by the recording task in a log of
- * its own. Exits 1 when a job was lost or left running, or the faulted workers' jobs took longer than the target to start
+ * its own. Exits 1 when a job was lost or left running, or ran twice with no fault to explain it (not held by a
+ * faulted worker, no failed run before it), or the faulted workers' jobs took longer than the target to start
  * again, or (slow-link) the slow half drained at less than {@code --min-rate-ratio} of the local half. With
  * {@code --workflows} the jobs are steps of small chords and chains, and a workflow left unfinished, a step
  * started before its parents completed or a callback run twice by anything but a kill fails the run too.
@@ -164,6 +165,7 @@ final class ChaosCommand implements Callable<Integer> {
     double target = recoveryTarget != null ? recoveryTarget : fault == Fault.KILL ? 5 : 15;
     boolean failed = result.getLong("lost") > 0 || result.getBoolean("timed_out") || result.getLong("running_at_end") > 0
         || result.getDouble("max_recovery_s") > target || ChaosEffects.failed(result)
+        || result.getLong("duplicates_unexplained") > 0
         || (fault == Fault.SLOW_LINK && result.getDouble("rate_ratio", 0.0) < minRateRatio)
         || (workflows && (result.getLong("workflows_completed") < result.getLong("workflows")
             || result.getLong("steps_before_parents") > 0 || result.getLong("callbacks_run_more_than_once_unexplained") > 0));

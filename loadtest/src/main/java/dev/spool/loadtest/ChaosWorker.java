@@ -53,7 +53,7 @@ public final class ChaosWorker {
       return log.preparedQuery(recordSql).execute(Tuple.of(ctx.id(), spool.nodeId(), ctx.attempt()))
           // the database is unreachable: this run started but cannot count as one; note the start for the
           // recovery figures once the database answers, then fail like any handler whose write failed
-          .recover(e -> noteStart(vertx, log, unloggedSql, Tuple.of(ctx.id(), spool.nodeId(), startedAt),
+          .recover(e -> noteStart(vertx, log, unloggedSql, Tuple.of(ctx.id(), spool.nodeId(), ctx.attempt(), startedAt),
               System.nanoTime() + UNLOGGED_START_PATIENCE_NS).transform(noted -> Future.failedFuture(e)))
           .compose(recorded -> {
             Promise<Void> done = Promise.promise();
