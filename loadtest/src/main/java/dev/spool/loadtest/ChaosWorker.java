@@ -28,7 +28,9 @@ import java.util.logging.Logger;
 public final class ChaosWorker {
 
   static final Task<JsonObject> RECORD = Task.json("chaos.record");
-  private static final long UNLOGGED_START_PATIENCE_NS = java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+  // Outages here last seconds (a restart, a promotion); the patience stays below the handler's hard limit (1 min),
+  // so a database that never answers fails the run's handlers instead of leaving them stuck, holding their slots.
+  private static final long UNLOGGED_START_PATIENCE_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
   private static final Logger QUIET = Logger.getLogger("dev.spool");
 
   public static void main(String[] args) {
