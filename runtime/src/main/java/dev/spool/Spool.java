@@ -19,6 +19,7 @@ import io.vertx.pgclient.PgBuilder;
 import dev.spool.impl.connect.ConnectUri;
 import dev.spool.impl.connect.HostSelector;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.ClientBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.lang.management.ManagementFactory;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * The entry point: one per application and database schema, and the one factory of Spool's runtime
@@ -145,12 +147,52 @@ public final class Spool {
   }
 
   /**
-   * A copy of the options this Spool connects with (its workers add properties of their own). With a URL
-   * of several hosts these name the first one: Spool's own connections choose among them (see
-   * {@link Builder#connectingTo(String)}), a connection made with these options does not.
+   * A copy of the options this Spool connects with, <b>aimed at the first host of its URL only</b>. With a
+   * URL of several hosts ({@link Builder#connectingTo(String)}) a client built from these keeps dialing that
+   * host after a failover, while Spool's own connections move to the new primary: build clients with
+   * {@link #connect(ClientBuilder)} instead, or take one connection's options from
+   * {@link #resolveConnectOptions()}.
+   *
+   * @deprecated names the first host of a multi-host URL only; use {@link #connect(ClientBuilder)} or
+   *     {@link #resolveConnectOptions()}, which follow a failover as Spool does
    */
+  @Deprecated
   public PgConnectOptions connectOptions() {
     return internals.connectOptions();
+  }
+
+  /**
+   * Aims {@code builder} ({@code PgBuilder.pool()} or {@code PgBuilder.client()}, with the caller's own
+   * {@code PoolOptions}) at this Spool's database the way Spool's own pools connect: with its connect options
+   * (user, password, database, properties), and with a URL of several hosts each new connection goes to the
+   * first host that answers, or with {@code target_session_attrs=read-write} the first that answers as
+   * writable, so the client follows a failover by itself.
+   *
+   * <pre>{@code
+   * SqlClient log = spool.connect(PgBuilder.client().with(new PoolOptions().setMaxSize(2))).using(vertx).build();
+   * }</pre>
+   */
+  public <C> ClientBuilder<C> connect(ClientBuilder<C> builder) {
+    return connect(builder, UnaryOperator.identity());
+  }
+
+  /**
+   * {@link #connect(ClientBuilder)} with connect options of the caller's own: {@code adjust} changes a copy of
+   * Spool's (say, {@code o -> o.addProperty("synchronous_commit", "off")}); the host and port it sets are
+   * replaced, per connection, by the host chosen from the URL.
+   */
+  public <C> ClientBuilder<C> connect(ClientBuilder<C> builder, UnaryOperator<PgConnectOptions> adjust) {
+    return internals.connect(builder, Objects.requireNonNull(adjust.apply(internals.connectOptions()), "adjusted options"));
+  }
+
+  /**
+   * The options of one new connection, aimed at the host Spool's connections go to now (for a URL of several
+   * hosts: probed as for {@link #connect(ClientBuilder)}; fails naming why no host would do). For a connection
+   * made outside a pool ({@code PgConnection.connect}); ask again for each new one, as the host changes on a
+   * failover.
+   */
+  public Future<PgConnectOptions> resolveConnectOptions() {
+    return internals.resolveConnectOptions();
   }
 
   /** The clock of time-dependent services (settable for tests). */

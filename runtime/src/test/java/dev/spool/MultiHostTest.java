@@ -9,6 +9,11 @@ import dev.spool.testing.TestDatabase;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlClient;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -44,6 +49,43 @@ class MultiHostTest extends SpoolTestBase {
     })), new DeploymentOptions()));
     await(multi.client().enqueue(WORK, new JsonObject()));
     eventually(Duration.ofSeconds(10), () -> runs.get() == 1 && count("true") == 0);
+  }
+
+  @Test
+  void clientsBuiltFromTheSpoolReachTheWritableServerPastOneThatIsDown() {
+    Spool multi = Spool.builder(vertx).connectingTo(withDeadHostFirst("target_session_attrs=read-write"))
+        .schema(schema).build();
+    SqlClient own = multi.connect(PgBuilder.client().with(new PoolOptions().setMaxSize(2))).using(vertx).build();
+    SqlClient adjusted = multi.connect(PgBuilder.client(), o -> o.addProperty("synchronous_commit", "off"))
+        .using(vertx).build();
+    try {
+      assertThat(await(own.query("select 1").execute()).iterator().next().getInteger(0)).isEqualTo(1);
+      assertThat(await(adjusted.query("show synchronous_commit").execute()).iterator().next().getString(0))
+          .isEqualTo("off");
+      PgConnectOptions resolved = await(multi.resolveConnectOptions());
+      assertThat(resolved.getPort()).isNotEqualTo(1);
+      PgConnection conn = await(PgConnection.connect(vertx, resolved));
+      await(conn.close());
+      // the deprecated options still name the URL's first host: the trap connect() avoids
+      @SuppressWarnings("deprecation")
+      int firstPort = multi.connectOptions().getPort();
+      assertThat(firstPort).isEqualTo(1);
+    } finally {
+      await(own.close());
+      await(adjusted.close());
+    }
+  }
+
+  @Test
+  void aSingleHostSpoolResolvesToItsOwnHost() {
+    PgConnectOptions resolved = await(spool.resolveConnectOptions());
+    SqlClient own = spool.connect(PgBuilder.client()).using(vertx).build();
+    try {
+      assertThat(resolved.getDatabase()).isEqualTo(PgConnectOptions.fromUri(TestDatabase.uri()).getDatabase());
+      assertThat(await(own.query("select 1").execute()).size()).isEqualTo(1);
+    } finally {
+      await(own.close());
+    }
   }
 
   @Test

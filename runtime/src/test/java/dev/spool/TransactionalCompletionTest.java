@@ -137,4 +137,41 @@ class TransactionalCompletionTest extends SpoolTestBase {
     assertThat(effects("true")).isEqualTo(2);
     assertThat(spool.stats().lateAcks()).isZero();
   }
+
+  @Test
+  void moreTransactionsAtOnceThanThePoolHasConnectionsAreWarnedOfOnceAndStillComplete() {
+    Spool small = newSpool(vertx, new SpoolOptions().setSchema(schema).setPoolSize(1));
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger(
+        dev.spool.impl.complete.TxCompleter.class.getName());
+    List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        warnings.add(new java.util.logging.SimpleFormatter().formatMessage(record));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    log.addHandler(capture);
+    try {
+      // each transaction holds the one connection for 100 ms: four handlers at once wait for it
+      await(vertx.deployVerticle(() -> small.worker(new WorkerOptions().setConcurrency(4), new JobHandlers().register(PAY,
+          (args, ctx) -> ctx.completeInTransaction(conn -> writeEffect(conn, ctx)
+              .compose(v -> conn.query("select pg_sleep(0.1)").execute()).mapEmpty()), QUICK_RETRY)),
+          new DeploymentOptions()));
+      await(small.client().enqueueBatch(PAY, IntStream.range(0, 8).mapToObj(i -> new JsonObject()).toList(),
+          new EnqueueOptions()));
+
+      eventually(WAIT, () -> count("true") == 0);
+      assertThat(effects("true")).isEqualTo(8);
+      assertThat(warnings).hasSize(1);
+      assertThat(warnings.get(0)).contains("pool of 1 connections").contains("SpoolOptions.poolSize");
+    } finally {
+      log.removeHandler(capture);
+    }
+  }
 }

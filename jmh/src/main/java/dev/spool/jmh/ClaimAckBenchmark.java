@@ -93,8 +93,8 @@ public class ClaimAckBenchmark {
     spool = Spool.builder(vertx).connectingTo(DatabaseChoice.shared(DatabaseChoice.ENV)).options(new SpoolOptions().setSchema(SCHEMA)).build();
     await(spool.pool().query(new Queries(spool.options().getSchema()).script(SETUP_SCRIPT).strip()).execute());
     await(spool.migrate());
-    connection = PgBuilder.client().with(new PoolOptions().setMaxSize(WorkerOptions.DEFAULT_CONNECTIONS))
-        .connectingTo(spool.connectOptions().addProperty("synchronous_commit", synchronousCommit)).using(vertx).build();
+    connection = spool.connect(PgBuilder.client().with(new PoolOptions().setMaxSize(WorkerOptions.DEFAULT_CONNECTIONS)),
+        o -> o.addProperty("synchronous_commit", synchronousCommit)).using(vertx).build();
     claimSql = new Queries(spool.options().getSchema()).get("ClaimJobs");
     ackSql = new Queries(spool.options().getSchema()).get("DeleteCompleted");
     claimParams = Tuple.of(EnqueueOptions.DEFAULT_QUEUE, new String[] {DispatchBenchmark.TASK.name()}, batch, OWNER,

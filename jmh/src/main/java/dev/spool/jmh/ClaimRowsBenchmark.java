@@ -77,8 +77,7 @@ public class ClaimRowsBenchmark {
       await(spool.client().enqueueBatch(DispatchBenchmark.TASK,
           Collections.nCopies(BATCH, new JsonObject().put("user", 1234567).put("to", "someone@example.com")),
           new EnqueueOptions()));
-      SqlClient connection = PgBuilder.client().with(new PoolOptions().setMaxSize(1))
-          .connectingTo(spool.connectOptions()).using(vertx).build();
+      SqlClient connection = spool.connect(PgBuilder.client().with(new PoolOptions().setMaxSize(1))).using(vertx).build();
       rows = new ArrayList<>(BATCH);
       await(connection.preparedQuery(queries.get("ClaimJobs")).execute(Tuple.of(EnqueueOptions.DEFAULT_QUEUE,
           new String[] {DispatchBenchmark.TASK.name()}, BATCH, "jmh-rows", (double) WorkerOptions.DEFAULT_LEASE.toMillis())))

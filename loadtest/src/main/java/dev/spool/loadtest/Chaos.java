@@ -94,6 +94,7 @@ final class Chaos {
       await(spool.pool().query(checks.sql("IndexRunLog")).execute());
       double maxRecovery = 0;
       long neverRerun = 0;
+      long ackedAtFaults = 0;
       long startedAtFaults = 0;
       long failedInOutage = 0;
       double maxRecorded = 0;
@@ -103,6 +104,7 @@ final class Chaos {
         recovery.settle(spool, checks);
         held.addAll(List.of(recovery.held));
         neverRerun += recovery.neverRerun();
+        ackedAtFaults += recovery.ackedAtFault();
         startedAtFaults += recovery.startedBeforeFault();
         failedInOutage += recovery.failedInOutage();
         maxRecorded = Math.max(maxRecorded, recovery.recordedSeconds());
@@ -134,6 +136,7 @@ final class Chaos {
           .put("in_flight_at_kills", (long) held.size())
           .put("started_at_kills", startedAtFaults)
           .put("duplicates_of_held", byCause.getLong("of_held"))
+          .put("duplicates_of_failed_runs", byCause.getLong("of_failed_runs"))
           .put("duplicates_unexplained", byCause.getLong("unexplained"))
           .put("duplicates_pct_of_held", held.isEmpty() ? 0.0
               : Math.round(10000.0 * byCause.getLong("of_held") / held.size()) / 100.0)
@@ -144,6 +147,7 @@ final class Chaos {
           .put("held_first_starts_failed_in_outage", failedInOutage)
           .put("max_recovery_recorded_s", Math.round(maxRecorded * 100) / 100.0)
           .put("held_jobs_never_rerun", neverRerun)
+          .put("held_jobs_acked_at_faults", ackedAtFaults)
           .put("late_acks_fenced", fleet.lateAcks())
           .put("running_at_end", runningAtEnd)
           .mergeIn(faults.figures())

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
  * {@code --fault freeze} stops one with SIGSTOP, {@code --fault slow-link} drains half the jobs behind a link
  * adding 20 ms of round trip, {@code --fault failover} stops a scratch primary mid-run and promotes its
  * synchronous standby ({@link ChaosFailover}). Every execution is counted by the recording task in a log of
- * its own. Exits 1 when a job was lost or left running, or the faulted workers' jobs took longer than the target to start
+ * its own. Exits 1 when a job was lost or left running, or ran twice with no fault to explain it (not held by a
+ * faulted worker, no failed run before it), or the faulted workers' jobs took longer than the target to start
  * again, or (slow-link) the slow half drained at less than {@code --min-rate-ratio} of the local half. With
  * {@code --workflows} the jobs are steps of small chords and chains, and a workflow left unfinished, a step
  * started before its parents completed or a callback run twice by anything but a kill fails the run too.
@@ -76,8 +77,9 @@ final class ChaosCommand implements Callable<Integer> {
   int timeoutSeconds;
 
   @Option(names = "--recovery-target",
-      description = "seconds within which a faulted worker's jobs must run again, else exit 1 (default: 5 for kill, "
-          + "15 for partition and freeze: a worker that is only unreachable is declared dead after its worker timeout)")
+      description = "seconds within which a faulted worker's jobs must run again (failover: within which a job starts on "
+          + "the promoted standby after the primary stopped), else exit 1 (default: 5 for kill, 15 for partition, freeze "
+          + "and failover: a worker that is only unreachable is declared dead after its worker timeout)")
   Double recoveryTarget;
 
   // Not the runtime's 1,000: a killed worker's jobs wait until survivors have room to claim them, and with
@@ -163,6 +165,7 @@ final class ChaosCommand implements Callable<Integer> {
     double target = recoveryTarget != null ? recoveryTarget : fault == Fault.KILL ? 5 : 15;
     boolean failed = result.getLong("lost") > 0 || result.getBoolean("timed_out") || result.getLong("running_at_end") > 0
         || result.getDouble("max_recovery_s") > target || ChaosEffects.failed(result)
+        || result.getLong("duplicates_unexplained") > 0
         || (fault == Fault.SLOW_LINK && result.getDouble("rate_ratio", 0.0) < minRateRatio)
         || (workflows && (result.getLong("workflows_completed") < result.getLong("workflows")
             || result.getLong("steps_before_parents") > 0 || result.getLong("callbacks_run_more_than_once_unexplained") > 0));
@@ -177,7 +180,10 @@ final class ChaosCommand implements Callable<Integer> {
     return json;
   }
 
-  /** {@code --fault failover}: its own clusters, so no --db; fails (exit 1) on a lost job or a run that timed out. */
+  /**
+   * {@code --fault failover}: its own clusters, so no --db; fails (exit 1) on a lost job, a run that timed out (a
+   * stall: jobs left open after the promotion) or a first start on the promoted standby later than the target.
+   */
   private int failover(Progress progress) throws Exception {
     int[] ports;
     try {
@@ -193,6 +199,8 @@ final class ChaosCommand implements Callable<Integer> {
     var result = new ChaosFailover(this, progress, ports[0], ports[1]).run();
     spec.commandLine().getOut().println(result.encode());
     spec.commandLine().getOut().flush();
-    return result.getLong("lost") > 0 || result.getBoolean("timed_out") || ChaosEffects.failed(result) ? 1 : 0;
+    double target = recoveryTarget != null ? recoveryTarget : 15;
+    return result.getLong("lost") > 0 || result.getBoolean("timed_out") || ChaosEffects.failed(result)
+        || result.getInteger("failovers") == 0 || result.getDouble("max_recovery_s") > target ? 1 : 0;
   }
 }

@@ -77,6 +77,16 @@ final class ChaosFailover {
     try (InputStream in = Objects.requireNonNull(ChaosFailover.class.getClassLoader().getResourceAsStream(SCRIPT), SCRIPT)) {
       Files.write(script, in.readAllBytes());
     }
+    // stopped early (SIGTERM from timeout, Ctrl-C): the clusters go too (the worker processes go with ChildJvm's hook)
+    Thread teardownOnExit = new Thread(() -> {
+      try {
+        shell(script, "teardown");
+        Files.deleteIfExists(script);
+      } catch (IOException | InterruptedException e) {
+        System.err.println("failover.sh teardown at exit: " + e.getMessage());
+      }
+    }, "failover-teardown");
+    Runtime.getRuntime().addShutdownHook(teardownOnExit);
     try {
       progress.line("creating the scratch primary (port %d) and its synchronous standby (port %d)", primaryPort, standbyPort);
       shell(script, "setup", Integer.toString(primaryPort), Integer.toString(standbyPort));
@@ -84,9 +94,17 @@ final class ChaosFailover {
           + "/postgres?target_session_attrs=read-write";
       return drain(script, uri);
     } finally {
-      progress.line("dropping the scratch clusters");
-      shell(script, "teardown");
-      Files.deleteIfExists(script);
+      boolean exiting = false;
+      try {
+        Runtime.getRuntime().removeShutdownHook(teardownOnExit);
+      } catch (IllegalStateException e) {
+        exiting = true; // the JVM is shutting down: the hook tears down
+      }
+      if (!exiting) {
+        progress.line("dropping the scratch clusters");
+        shell(script, "teardown");
+        Files.deleteIfExists(script);
+      }
     }
   }
 

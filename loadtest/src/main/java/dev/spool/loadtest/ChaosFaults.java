@@ -120,9 +120,14 @@ final class ChaosFaults {
     ChaosFleet.Worker victim = aimAtLeader ? Chaos.leaderOrAny(spool, checks, live)
         : live.get(ThreadLocalRandom.current().nextInt(live.size()));
     boolean leader = Chaos.isLeader(spool, checks, victim);
-    fleet.kill(victim);
-    OffsetDateTime at = Chaos.now(spool, checks);
+    // What it holds is read while it is stopped, not after the kill: its session lives on, so nothing of it is
+    // rescued yet. Read after the kill, on a busy machine, the rescuer could already have taken some of its
+    // jobs (a dead session is reaped after two missed beats) and a survivor started them, and the rerun of a
+    // job the killed worker had started counted as a duplicate no fault explained.
+    fleet.freeze(victim);
     Long[] held = Chaos.held(spool, checks, victim.nodeId());
+    OffsetDateTime at = Chaos.now(spool, checks);
+    fleet.kill(victim);
     recoveries.add(new Recovery("kill", victim.nodeId(), leader, at, held));
     progress.line("killed %s%s holding %d jobs", victim.nodeId(), leader ? " (the leader)" : "", held.length);
     fleet.startLater(uri);

@@ -28,7 +28,9 @@ import java.util.logging.Logger;
 public final class ChaosWorker {
 
   static final Task<JsonObject> RECORD = Task.json("chaos.record");
-  private static final long UNLOGGED_START_PATIENCE_NS = java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+  // Outages here last seconds (a restart, a promotion); the patience stays below the handler's hard limit (1 min),
+  // so a database that never answers fails the run's handlers instead of leaving them stuck, holding their slots.
+  private static final long UNLOGGED_START_PATIENCE_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
   private static final Logger QUIET = Logger.getLogger("dev.spool");
 
   public static void main(String[] args) {
@@ -44,16 +46,16 @@ public final class ChaosWorker {
     Checks checks = new Checks(spool);
     String recordSql = checks.sql("RecordRun");
     // The run log is written through a pipelined client, like the worker's own: a pool holds a connection
-    // per statement, so behind a slow link its four connections, not Spool, would bound the drain.
-    SqlClient log = PgBuilder.client().with(new PoolOptions().setMaxSize(2)).connectingTo(spool.connectOptions())
-        .using(vertx).build();
+    // per statement, so behind a slow link its four connections, not Spool, would bound the drain. Built
+    // through the Spool, so after a failover its new connections go to the promoted standby, as Spool's do.
+    SqlClient log = spool.connect(PgBuilder.client().with(new PoolOptions().setMaxSize(2))).using(vertx).build();
     String unloggedSql = checks.sql("RecordUnloggedStart");
     JobHandlers handlers = new JobHandlers().register(RECORD, (job, ctx) -> {
       OffsetDateTime startedAt = OffsetDateTime.now();
       return log.preparedQuery(recordSql).execute(Tuple.of(ctx.id(), spool.nodeId(), ctx.attempt()))
           // the database is unreachable: this run started but cannot count as one; note the start for the
           // recovery figures once the database answers, then fail like any handler whose write failed
-          .recover(e -> noteStart(vertx, log, unloggedSql, Tuple.of(ctx.id(), spool.nodeId(), startedAt),
+          .recover(e -> noteStart(vertx, log, unloggedSql, Tuple.of(ctx.id(), spool.nodeId(), ctx.attempt(), startedAt),
               System.nanoTime() + UNLOGGED_START_PATIENCE_NS).transform(noted -> Future.failedFuture(e)))
           .compose(recorded -> {
             Promise<Void> done = Promise.promise();

@@ -8,20 +8,49 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * A worker process of the load tester: this JVM's java and class path running {@code main}, started and
  * waited for until it prints {@code READY <node id>}; its later lines go to a consumer on a daemon thread
- * (so its output pipe never fills and blocks it).
+ * (so its output pipe never fills and blocks it). Every child still running when the load tester's JVM
+ * exits (its run ended early, or it got SIGTERM from {@code timeout} or Ctrl-C) is stopped with it.
  */
 final class ChildJvm {
 
   /** A started process and the node id of its READY line. */
   record Started(Process process, String nodeId) {}
 
+  /** How long the exit waits for children told to stop (SIGTERM) before it kills them (SIGKILL). */
+  static final long STOP_GRACE_MS = 5_000;
+
+  private static final Set<Process> CHILDREN = ConcurrentHashMap.newKeySet();
+
+  static {
+    // A child outliving the load tester keeps its database connections and goes on claiming jobs of a
+    // run nobody watches; a frozen one (SIGSTOP) would not even hear SIGTERM, hence SIGKILL after the grace.
+    Runtime.getRuntime().addShutdownHook(new Thread(ChildJvm::stopAll, "child-jvm-cleanup"));
+  }
+
   private ChildJvm() {}
+
+  /** SIGTERM to every live child, then SIGKILL to those still there after {@link #STOP_GRACE_MS}. */
+  static void stopAll() {
+    List<Process> live = CHILDREN.stream().filter(Process::isAlive).toList();
+    live.forEach(Process::destroy);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_GRACE_MS);
+    for (Process process : live) {
+      try {
+        process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      process.destroyForcibly();
+    }
+  }
 
   /**
    * The child's side: once {@code deployment} succeeds, prints {@code READY <node id>} (or exits 3 when it
@@ -53,6 +82,8 @@ final class ChildJvm {
         "-cp", System.getProperty("java.class.path"), main.getName()));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    CHILDREN.add(process);
+    process.onExit().thenRun(() -> CHILDREN.remove(process));
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream()));
     String line;
     String last = null;

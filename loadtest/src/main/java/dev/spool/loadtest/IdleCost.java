@@ -82,7 +82,7 @@ final class IdleCost {
   }
 
   private Future<Long> read(Function<SqlConnection, Future<Long>> query) {
-    return PgConnection.connect(spool.vertx(), spool.connectOptions())
+    return spool.resolveConnectOptions().compose(options -> PgConnection.connect(spool.vertx(), options))
         .compose(conn -> query.apply(conn).eventually(conn::close));
   }
 }

@@ -30,6 +30,7 @@ final class Recovery {
   private double recordedSeconds;
   private long failedInOutage;
   private long neverRerun;
+  private long ackedAtFault;
   private long startedBeforeFault;
 
   Recovery(String fault, String nodeId, boolean leader, OffsetDateTime at, Long[] held) {
@@ -80,6 +81,7 @@ final class Recovery {
     recordedSeconds = recorded == null ? 0 : recorded.doubleValue();
     failedInOutage = r.getLong("failed_in_outage");
     neverRerun = r.getLong("never_rerun");
+    ackedAtFault = r.getLong("acked_at_fault");
     startedBeforeFault = await(spool.pool().preparedQuery(checks.sql("StartedBeforeFault")).execute(
         Tuple.tuple().addValue(held).addValue(nodeId).addValue(at))).iterator().next().getLong(0);
   }
@@ -98,8 +100,14 @@ final class Recovery {
     return failedInOutage;
   }
 
+  /** Held jobs that never started again and are not done either (acked by the faulted worker itself excluded). */
   long neverRerun() {
     return neverRerun;
+  }
+
+  /** Held jobs the faulted worker's own ack completed: in flight at the fault, committed after the held jobs were read. */
+  long ackedAtFault() {
+    return ackedAtFault;
   }
 
   long startedBeforeFault() {

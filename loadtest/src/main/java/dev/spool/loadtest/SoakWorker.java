@@ -50,8 +50,8 @@ public final class SoakWorker {
     String recordSql = new Checks(spool).sql("RecordSoakRun");
     // The run log commits asynchronously, as the worker's own acks do: waiting for a WAL flush per row, its
     // one connection (not Spool) bounded the run at a few hundred jobs a second.
-    SqlClient log = PgBuilder.client().with(new PoolOptions().setMaxSize(1))
-        .connectingTo(spool.connectOptions().addProperty("synchronous_commit", "off")).using(vertx).build();
+    SqlClient log = spool.connect(PgBuilder.client().with(new PoolOptions().setMaxSize(1)),
+        o -> o.addProperty("synchronous_commit", "off")).using(vertx).build();
     JobHandlers handlers = new JobHandlers().register(JOB, (job, ctx) -> {
       int fail = job.getInteger("fail", 0);
       boolean fails = fail < 0 || ctx.attempt() <= fail;

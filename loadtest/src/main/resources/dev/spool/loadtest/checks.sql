@@ -69,16 +69,18 @@ create table {schema}.chaos_runs (
 
 -- A run whose recording failed (the database was unreachable: a restart, a failover) started all the same: its
 -- handler writes the start here once the database answers again, then fails, and the job is retried. These
--- are not executions (the run had no effect), but they are starts: a kill's recovery counts them.
+-- are not executions (the run had no effect), but they are starts: a kill's recovery counts them. A recording
+-- whose commit landed but whose answer the restart dropped shows here and in the run log, with its attempt.
 -- name: CreateStartLog
 create table {schema}.chaos_unlogged_starts (
   job_id     bigint not null,
   worker     text not null,
+  attempt    integer not null,
   started_at timestamptz not null
 )
 
 -- name: RecordUnloggedStart
-insert into {schema}.chaos_unlogged_starts (job_id, worker, started_at) values ($1, $2, $3)
+insert into {schema}.chaos_unlogged_starts (job_id, worker, attempt, started_at) values ($1, $2, $3, $4)
 
 -- Built once the run is over (an index would slow every recording), before the per-job questions below.
 -- name: IndexRunLog
@@ -163,7 +165,9 @@ select extract(epoch from (select at from after)
 -- For one kill: how long until every job the killed worker held had started again elsewhere (seconds), the
 -- same counting only runs that recorded themselves (recorded_seconds: a start that failed in a database outage
 -- is retried after its backoff, behind the jobs due before it), and how many held jobs first started again in
--- such an outage.
+-- such an outage. A held job that never started again (no run after the fault) yet completed was acked by
+-- the killed worker itself: its ack was in flight at the kill and committed after the held jobs were read
+-- (acked_at_fault); never_rerun counts the others.
 -- name: RecoverySeconds
 with firsts as (
   select h.id,
@@ -173,8 +177,10 @@ with firsts as (
 select max(extract(epoch from least(recorded, unlogged) - $2::timestamptz)) as seconds,
        max(extract(epoch from recorded - $2::timestamptz)) as recorded_seconds,
        count(*) filter (where unlogged < recorded or (unlogged is not null and recorded is null)) as failed_in_outage,
-       count(*) filter (where recorded is null) as never_rerun
-  from firsts
+       count(*) filter (where recorded is null and not acked) as never_rerun,
+       count(*) filter (where recorded is null and unlogged is null and acked) as acked_at_fault
+  from (select f.*, not exists (select 1 from {schema}.jobs j where j.id = f.id and j.state <> 'completed') as acked
+          from firsts f) firsts
 
 -- The cost meter's counters: where the WAL is, how many checkpoints ran, and this backend's pid (its
 -- parent is the postmaster when the server runs on this machine).
@@ -245,11 +251,18 @@ select clock_timestamp() as now,
 select count(distinct r.job_id) from {schema}.chaos_runs r
  where r.job_id = any($1::bigint[]) and r.worker = $2 and r.started_at <= $3
 
--- Runs beyond the first, of the jobs faulted workers held ($1) and of every other job (unexplained).
+-- Runs beyond the first: of the jobs faulted workers held ($1); of other jobs one of whose runs failed though its
+-- recording committed (the restart dropped the insert's answer, so the handler failed and the job was rightly
+-- retried: the same job, worker and attempt in both logs); and of every other job (unexplained).
 -- name: DuplicatesByCause
-with runs as (select job_id, count(*) as n from {schema}.chaos_runs group by job_id having count(*) > 1)
+with runs as (select job_id, count(*) as n from {schema}.chaos_runs group by job_id having count(*) > 1),
+failed as (select distinct r.job_id from {schema}.chaos_runs r
+             join {schema}.chaos_unlogged_starts u on u.job_id = r.job_id and u.worker = r.worker and u.attempt = r.attempt)
 select coalesce(sum(n - 1) filter (where job_id = any($1::bigint[])), 0) as of_held,
-       coalesce(sum(n - 1) filter (where not (job_id = any($1::bigint[]))), 0) as unexplained
+       coalesce(sum(n - 1) filter (where not (job_id = any($1::bigint[])) and job_id in (select job_id from failed)), 0)
+         as of_failed_runs,
+       coalesce(sum(n - 1) filter (where not (job_id = any($1::bigint[])) and job_id not in (select job_id from failed)), 0)
+         as unexplained
   from runs
 
 -- name: Leader

@@ -6,6 +6,7 @@ import dev.spool.impl.connect.HostSelector;
 import dev.spool.impl.sql.Queries;
 import dev.spool.impl.stats.Stats;
 import dev.spool.spi.SpoolListener;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.ClientBuilder;
@@ -33,6 +34,11 @@ public record SpoolInternals(Vertx vertx, PgConnectOptions connectOptions, Spool
    */
   public <C> ClientBuilder<C> connect(ClientBuilder<C> builder, PgConnectOptions options) {
     return hosts == null ? builder.connectingTo(options) : builder.connectingTo(hosts.supplier(options));
+  }
+
+  /** {@code options} aimed at the host a new connection goes to now: the URL's one host, or the selector's choice. */
+  public Future<PgConnectOptions> resolveConnectOptions() {
+    return hosts == null ? Future.succeededFuture(connectOptions()) : hosts.options(connectOptions);
   }
 
   /** A copy of the connect options, for a service to add its own properties to. */

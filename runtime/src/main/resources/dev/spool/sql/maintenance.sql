@@ -71,13 +71,16 @@ select leader_id, expires_at from {schema}.leader where name = $1 and expires_at
 -- A worker is dead when it has been silent for the worker timeout ($1 ms), or sooner when its database
 -- session is gone and it has missed two heartbeats ($2 ms): a live worker whose connection dropped
 -- reconnects and heartbeats again within one interval. Silence is counted from the server's start at the
--- earliest: while PostgreSQL was down (a restart) no worker could beat, and every session is gone after it,
--- so without this a restart longer than two beats made the first rescue after it take every live worker
--- for dead and run its jobs a second time.
+-- earliest: while PostgreSQL was down (a restart) no worker could beat. And a session gone says nothing of a
+-- worker whose last beat came before the server's start (the restart closed every session), so the shortcut
+-- is not taken for it: such a worker has the whole worker timeout to reconnect. With two beats only, a worker
+-- slower than that to come back (a busy machine) was reaped by the first rescue after the restart, and the
+-- runs whose acks the restart had dropped, still held and being written again, ran a second time elsewhere.
 -- name: ReapWorkers
 delete from {schema}.workers w
  where greatest(w.heartbeat_at, pg_postmaster_start_time()) < now() - $1::float8 * interval '1 millisecond'
-    or (greatest(w.heartbeat_at, pg_postmaster_start_time()) < now() - $2::float8 * interval '1 millisecond'
+    or (w.heartbeat_at > pg_postmaster_start_time()
+        and w.heartbeat_at < now() - $2::float8 * interval '1 millisecond'
         and not exists (select 1 from pg_stat_activity a where a.pid = w.backend_pid))
 returning id
 

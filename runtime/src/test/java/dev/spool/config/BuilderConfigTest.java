@@ -37,7 +37,7 @@ class BuilderConfigTest {
     assertThat(spool.options().getPoolSize()).isEqualTo(3);
     assertThat(spool.options().getRetention().getDead()).hasDays(14);
     assertThat(spool.periodicJobs()).extracting(PeriodicJob::name).containsExactly("tick");
-    assertThat(spool.connectOptions().getDatabase()).isNotBlank();
+    assertThat(await(spool.resolveConnectOptions()).getDatabase()).isNotBlank();
   }
 
   @Test

@@ -8,6 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -22,18 +24,25 @@ import java.util.function.Function;
  */
 public final class TxCompleter implements Transactions {
 
+  private static final System.Logger LOG = System.getLogger(TxCompleter.class.getName());
+
   private final Pool pool;
+  private final int poolSize;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicBoolean warned = new AtomicBoolean();
   private final String owner;
   private final String plainSql;
   private final String flaggedSql;
 
   /**
    * @param pool where the transactions run (the Spool's pool: synchronous commit as the database has it)
+   * @param poolSize its connections at most: more transactions at once wait for one, and that is warned of once
    * @param owner the worker's id, the lease owner every fenced ack names
    * @param keepCompleted whether completed jobs are kept (else a plain completion deletes the row)
    */
-  public TxCompleter(Pool pool, Queries queries, String owner, boolean keepCompleted) {
+  public TxCompleter(Pool pool, int poolSize, Queries queries, String owner, boolean keepCompleted) {
     this.pool = pool;
+    this.poolSize = poolSize;
     this.owner = owner;
     this.plainSql = queries.get(keepCompleted ? "MarkCompleted" : "DeleteCompleted");
     this.flaggedSql = queries.get("CompleteFlagged");
@@ -42,7 +51,15 @@ public final class TxCompleter implements Transactions {
   /** Runs {@code work} and this run's completion of {@code job} in one transaction (see the class comment). */
   @Override
   public <T> Future<T> complete(ClaimedJob job, Function<SqlConnection, Future<T>> work) {
-    return pool.withTransaction(conn -> {
+    int now = inFlight.incrementAndGet();
+    if (now > poolSize && warned.compareAndSet(false, true)) {
+      // Silent otherwise: the handlers queue for connections with their time limits running, and behind them
+      // a killed worker's rescued jobs wait on the survivors (chaos --effects tx: 62 s at a pool of 4).
+      LOG.log(System.Logger.Level.WARNING, "{0} transactions of completeInTransaction at once on the Spool''s pool of "
+          + "{1} connections: they wait for connections, their time limits running; set SpoolOptions.poolSize (poolSize "
+          + "in the configuration) to at least the handlers that complete in transactions at once", now, poolSize);
+    }
+    return pool.<T>withTransaction(conn -> {
       Future<T> done;
       try {
         done = work.apply(conn);
@@ -53,7 +70,7 @@ public final class TxCompleter implements Transactions {
         return Future.failedFuture(new IllegalStateException("the work given to completeInTransaction returned null"));
       }
       return done.compose(value -> ack(conn, job).map(value));
-    });
+    }).onComplete(ar -> inFlight.decrementAndGet());
   }
 
   /** The fenced ack; fails (so the transaction rolls back) when it matched no row. */

@@ -11,7 +11,8 @@ import java.time.Duration;
  * go back (their release is fenced like any ack) instead of being started twice.
  *
  * <p>The rescuer reaps a worker whose row is older than the worker timeout, or older than two heartbeat
- * intervals when its database session is gone. A confirmed beat proves the row was written no earlier than
+ * intervals when its database session is gone (and its last beat came after the server's start: a restart
+ * closes every session, so then it waits the worker timeout; the window below assumes the shorter case). A confirmed beat proves the row was written no earlier than
  * the beat was sent, so the worker counts from the send: it is alive until send + worker timeout − one
  * interval (the interval is the margin for the rescuer's own pass and clocks), or until send + two
  * intervals after a beat failed (its session may be the one that is gone).

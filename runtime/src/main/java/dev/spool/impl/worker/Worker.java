@@ -132,7 +132,8 @@ public final class Worker extends WorkerVerticle {
     }, stats, pools, options.getStuckGrace(), owner, spool.options().getMaxResultBytes())
         // on the Spool's pool, not this worker's client: a transaction needs a connection of its own, and
         // the handler's writes are the application's, committed as the database commits (synchronously)
-        .transactions(new TxCompleter(spool.pool(), queries, owner, spool.options().keepsCompletedJobs()));
+        .transactions(new TxCompleter(spool.pool(), spool.options().getPoolSize(), queries, owner,
+            spool.options().keepsCompletedJobs()));
     Outcomes lineage = new Outcomes(client, queries);
     Liveness liveness = new Liveness(options.getWorkerTimeout(), options.getHeartbeatInterval())
         .onRegained(() -> producers.values().forEach(Producer::regained));
