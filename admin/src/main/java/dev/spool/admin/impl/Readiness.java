@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code GET /ready}: this node is not being recycled, the database answers, a leader holds the
+ * {@code GET /ready}: this node is not being recycled nor stopping, the database answers, a leader holds the
  * maintenance lease, this node's failure rate is under its threshold, and no due job of a queue that is not
  * paused has waited too long. Each failed check adds a reason; the checks that could run still report
  * their values, with this node's stuck handlers.
@@ -32,12 +32,18 @@ final class Readiness {
   private final JobAdmin admin;
   private final AdminOptions options;
   private final RateWindow rates;
+  private volatile boolean stopping;
 
   Readiness(Spool spool, JobAdmin admin, AdminOptions options, RateWindow rates) {
     this.spool = spool;
     this.admin = admin;
     this.options = options;
     this.rates = rates;
+  }
+
+  /** From now on the node is not ready: it stops, finishing what runs. */
+  void stopping() {
+    stopping = true;
   }
 
   Future<Answer> check() {
@@ -49,6 +55,10 @@ final class Readiness {
     checks.put("recycling", recycling).put("stuck_handlers", spool.stats().stuckRuns().size());
     if (recycling != null) {
       reasons.add("this node is being recycled: " + recycling);
+    }
+    checks.put("stopping", stopping);
+    if (stopping && recycling == null) {
+      reasons.add("this node is stopping: it finishes its running jobs and claims no more");
     }
 
     double failureRate = rates.failureRate();
