@@ -29,7 +29,8 @@ import io.vertx.core.http.HttpServerOptions;
  *       {@link AdminOptions#getDashboardCountLimit}), live workers' throughput and pickup lag; the newest id.
  *   <li>{@code GET /health}: liveness, always 200 while the process serves; needs no token.
  *   <li>{@code GET /ready}: 200, or 503 with the reasons (this node being recycled or {@link #stopping},
- *       database down, no leader, failure rate or oldest due job over the {@link AdminOptions} thresholds).
+ *       database down, no leader, failure rate or oldest due job over the {@link AdminOptions} thresholds,
+ *       and unserved work as configured there); {@code warnings} lists what is wrong but does not fail it.
  *   <li>{@code GET /metrics}: Prometheus text (with metrics; else 404).
  *   <li>{@code GET /api/stats}: jobs per queue and state, totals, this node's counters and rates, its stuck
  *       runs (job id, how long running and past the limit) and whether it is being recycled.
