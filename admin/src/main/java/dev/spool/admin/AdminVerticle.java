@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The admin HTTP API of one Spool, as a verticle: deploy one instance.
@@ -48,6 +49,7 @@ import io.vertx.core.http.HttpServerOptions;
 public class AdminVerticle extends VerticleBase {
 
   private static final long SAMPLE_INTERVAL_MS = 1000;
+  private static final long SHUTDOWN_GRACE_MS = 2000;
 
   private final Spool spool;
   private final AdminOptions options;
@@ -121,7 +123,8 @@ public class AdminVerticle extends VerticleBase {
     if (queueGauges != null) {
       queueGauges.close();
     }
-    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    // the requests in flight (a probe's /ready, say) get their answers; idle connections close at once
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_MS, TimeUnit.MILLISECONDS);
     return closed.eventually(() -> admin.close());
   }
 

@@ -6,6 +6,7 @@ import dev.spool.Spool;
 import dev.spool.WorkerOptions;
 import dev.spool.config.SpoolConfig;
 import dev.spool.embedded.DatabaseChoice;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -114,18 +115,14 @@ final class WorkerCommand implements Callable<Integer> {
       AtomicReference<String> workers = new AtomicReference<>();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         System.out.println("stopping: finishing running jobs and handing back the rest");
-        try {
-          // The workers first, each stopping gracefully, while the admin API answers /ready 503 (and
-          // /health 200) throughout; Vert.x's close would undeploy it with them, at once, long before
-          // the last handler finishes. Then Vert.x, and the admin API with it.
-          admin.stopping();
-          if (workers.get() != null) {
-            Await.result(vertx.undeploy(workers.get()));
-          }
-          Await.result(vertx.close());
-        } catch (Exception e) {
-          System.err.println("shutdown: " + e);
+        // The workers first, each stopping gracefully, while the admin API answers /ready 503 (and /health
+        // 200) throughout: Vert.x's close would undeploy it with them, at once, long before the last handler
+        // finishes. Then Vert.x, and the admin API with it, last; also when the workers failed to stop.
+        admin.stopping();
+        if (workers.get() != null) {
+          awaitShutdown(vertx.undeploy(workers.get()));
         }
+        awaitShutdown(vertx.close());
         System.out.println("stopped; completed " + spool.stats().completed() + " jobs"
             + (exitCode.get() == EXIT_RECYCLED ? "; exiting with " + EXIT_RECYCLED + " to be restarted" : ""));
         System.out.flush();
@@ -150,6 +147,14 @@ final class WorkerCommand implements Callable<Integer> {
       }
       stopped.await();
       return 0;
+    }
+  }
+
+  private static void awaitShutdown(Future<?> step) {
+    try {
+      Await.result(step);
+    } catch (Exception e) {
+      System.err.println("shutdown: " + e);
     }
   }
 }

@@ -43,13 +43,15 @@ class WorkerCommandTest extends SpoolTestBase {
 
   @Test
   void whileItFinishesItsRunningJobsAfterSigtermItsAdminApiSaysItIsStopping() throws Exception {
-    long sleep = await(spool.client().enqueue(BuiltInTasks.SLEEP, new JsonObject().put("ms", 4_000)));
     Process worker = CliProcess.start(Path.of("."), Map.of("SPOOL_RETENTION_KEEP_COMPLETED", "true"), "worker",
         "--db", TestDatabase.uri(), "--schema", schema, "--workers", "1", "--admin-port", "0");
     CliProcess.Lines lines = CliProcess.lines(worker);
+    long sleep;
     Probes probes;
     try {
       Http http = new Http(lines.adminPort(60));
+      http.get("/ready"); // the first request to a fresh JVM can take seconds (connections, JIT)
+      sleep = await(spool.client().enqueue(BuiltInTasks.SLEEP, new JsonObject().put("ms", 4_000)));
       eventually(Duration.ofSeconds(30), () -> count("state = 'running'") == 1);
       worker.toHandle().destroy(); // SIGTERM
       probes = Probes.untilExit(worker, http);

@@ -72,15 +72,17 @@ class WorkerRecycleTest extends SpoolTestBase {
         retention:
           keepCompleted: true
         """);
-    await(spool.client().enqueue(BuiltInTasks.HANG, new JsonObject().put("ms", 600_000)));
-    // still running when the hang trips the recycle: the worker drains it for seconds before it exits
-    long sleep = await(spool.client().enqueue(BuiltInTasks.SLEEP, new JsonObject().put("ms", 4_000)));
-
     Process worker = CliProcess.start(dir, Map.of(), "worker", "--config", config.toString(), "--admin-port", "0");
     CliProcess.Lines lines = CliProcess.lines(worker);
+    long sleep;
     Probes probes;
     try {
-      probes = Probes.untilExit(worker, new Http(lines.adminPort(60)));
+      Http http = new Http(lines.adminPort(60));
+      http.get("/ready"); // the first request to a fresh JVM can take seconds (connections, JIT)
+      // still running when the hang trips the recycle: the worker drains it for seconds before it exits
+      sleep = await(spool.client().enqueue(BuiltInTasks.SLEEP, new JsonObject().put("ms", 4_000)));
+      await(spool.client().enqueue(BuiltInTasks.HANG, new JsonObject().put("ms", 600_000)));
+      probes = Probes.untilExit(worker, http);
       assertThat(worker.waitFor(60, TimeUnit.SECONDS)).isTrue();
     } finally {
       worker.destroyForcibly();
