@@ -95,8 +95,8 @@ final class Readiness {
         checks.put("oldest_available_seconds", ages);
         return null;
       });
-      // Reported either way; a reason only where configured: by default a task no live worker handles (a
-      // stray or mistyped enqueue) is a warning, or one job would take every worker of the fleet out of service.
+      // Reported either way, a reason only where configured: by default a task no live worker handles (a
+      // stray or mistyped enqueue) is a warning, else one job would take every worker of its queue out of service.
       Future<Void> unserved = admin.unserved(JobAdmin.LIVE_WITHIN).map(list -> {
         checks.put("unserved", new JsonArray(list.stream().map(u -> u.queue() + "/" + u.task()).toList()));
         list.forEach(u -> {
