@@ -28,7 +28,11 @@ import java.util.regex.Pattern;
  *   <li>{@code requireLeader}: {@code /ready} fails when no worker holds the maintenance lease (nothing
  *       would rescue jobs of dead workers).
  *   <li>{@code requireServedQueues}: {@code /ready} fails when due jobs of a queue that is not paused have no
- *       live worker that can claim them (none serves the queue, or none of its workers handles the task).
+ *       live worker serving their queue.
+ *   <li>{@code requireServedTasks}: {@code /ready} fails when due jobs of a queue that is not paused have live
+ *       workers of their queue, but none that handles their task. Off by default: one stray or mistyped
+ *       enqueue would make every worker of the queue not ready; {@code /ready} lists it under
+ *       {@code warnings} instead (and {@code /metrics}, the dashboard and {@code jobs explain} show it).
  *   <li>{@code queueRefresh}: how often the queue gauges of {@code /metrics} are refreshed from the database.
  *   <li>{@code queueOptions}: the settings of the queues as this node's workers have them (not read from
  *       JSON: the worker command passes its own). The keys view shows a keyed queue's limits and weights
@@ -47,6 +51,7 @@ public class AdminOptions {
   public static final Duration DEFAULT_MAX_OLDEST_AVAILABLE = Duration.ofMinutes(5);
   public static final boolean DEFAULT_REQUIRE_LEADER = true;
   public static final boolean DEFAULT_REQUIRE_SERVED_QUEUES = true;
+  public static final boolean DEFAULT_REQUIRE_SERVED_TASKS = false;
   public static final Duration DEFAULT_QUEUE_REFRESH = Duration.ofSeconds(10);
   public static final boolean DEFAULT_DASHBOARD = true;
   /** Queue counts on the dashboard stop here: each costs an index walk of up to this many entries. */
@@ -64,6 +69,7 @@ public class AdminOptions {
   private Duration maxOldestAvailable = DEFAULT_MAX_OLDEST_AVAILABLE;
   private boolean requireLeader = DEFAULT_REQUIRE_LEADER;
   private boolean requireServedQueues = DEFAULT_REQUIRE_SERVED_QUEUES;
+  private boolean requireServedTasks = DEFAULT_REQUIRE_SERVED_TASKS;
   private Duration queueRefresh = DEFAULT_QUEUE_REFRESH;
   private boolean dashboard = DEFAULT_DASHBOARD;
   private int dashboardCountLimit = DEFAULT_DASHBOARD_COUNT_LIMIT;
@@ -82,13 +88,14 @@ public class AdminOptions {
     this.maxOldestAvailable = other.maxOldestAvailable;
     this.requireLeader = other.requireLeader;
     this.requireServedQueues = other.requireServedQueues;
+    this.requireServedTasks = other.requireServedTasks;
     this.queueRefresh = other.queueRefresh;
     this.dashboard = other.dashboard;
     this.dashboardCountLimit = other.dashboardCountLimit;
     this.queueOptions = other.queueOptions;
   }
 
-  /** Reads {@code host, port, token, allowedHosts (an array), maxFailureRate, rateWindowMs, minRunsForRate, maxOldestAvailableMs, requireLeader, requireServedQueues, queueRefreshMs, dashboard, dashboardCountLimit}. */
+  /** Reads {@code host, port, token, allowedHosts (an array), maxFailureRate, rateWindowMs, minRunsForRate, maxOldestAvailableMs, requireLeader, requireServedQueues, requireServedTasks, queueRefreshMs, dashboard, dashboardCountLimit}. */
   public AdminOptions(JsonObject json) {
     setHost(json.getString("host", DEFAULT_HOST));
     setPort(json.getInteger("port", DEFAULT_PORT));
@@ -104,6 +111,7 @@ public class AdminOptions {
     setMaxOldestAvailable(oldest == null ? null : Duration.ofMillis(oldest));
     setRequireLeader(json.getBoolean("requireLeader", DEFAULT_REQUIRE_LEADER));
     setRequireServedQueues(json.getBoolean("requireServedQueues", DEFAULT_REQUIRE_SERVED_QUEUES));
+    setRequireServedTasks(json.getBoolean("requireServedTasks", DEFAULT_REQUIRE_SERVED_TASKS));
     setQueueRefresh(Duration.ofMillis(json.getLong("queueRefreshMs", DEFAULT_QUEUE_REFRESH.toMillis())));
     setDashboard(json.getBoolean("dashboard", DEFAULT_DASHBOARD));
     setDashboardCountLimit(json.getInteger("dashboardCountLimit", DEFAULT_DASHBOARD_COUNT_LIMIT));
@@ -115,7 +123,8 @@ public class AdminOptions {
         .put("allowedHosts", new io.vertx.core.json.JsonArray(allowedHosts)).put("maxFailureRate", maxFailureRate)
         .put("rateWindowMs", rateWindow.toMillis()).put("minRunsForRate", minRunsForRate)
         .put("maxOldestAvailableMs", maxOldestAvailable == null ? null : maxOldestAvailable.toMillis())
-        .put("requireLeader", requireLeader).put("requireServedQueues", requireServedQueues).put("queueRefreshMs", queueRefresh.toMillis())
+        .put("requireLeader", requireLeader).put("requireServedQueues", requireServedQueues)
+        .put("requireServedTasks", requireServedTasks).put("queueRefreshMs", queueRefresh.toMillis())
         .put("dashboard", dashboard).put("dashboardCountLimit", dashboardCountLimit);
   }
 
@@ -259,9 +268,22 @@ public class AdminOptions {
     return requireServedQueues;
   }
 
-  /** Whether {@code /ready} fails while due jobs have no live worker that can claim them. */
+  /** Whether {@code /ready} fails while due jobs wait in a queue no live worker serves (else a warning). */
   public AdminOptions setRequireServedQueues(boolean requireServedQueues) {
     this.requireServedQueues = requireServedQueues;
+    return this;
+  }
+
+  public boolean isRequireServedTasks() {
+    return requireServedTasks;
+  }
+
+  /**
+   * Whether {@code /ready} fails while due jobs have a task none of their queue's live workers handles (else
+   * a warning, the default).
+   */
+  public AdminOptions setRequireServedTasks(boolean requireServedTasks) {
+    this.requireServedTasks = requireServedTasks;
     return this;
   }
 

@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The admin HTTP API of one Spool, as a verticle: deploy one instance.
@@ -28,8 +29,9 @@ import io.vertx.core.http.HttpServerOptions;
  *   <li>{@code GET /api/dashboard}: per queue due / scheduled / running / dead counts (capped at
  *       {@link AdminOptions#getDashboardCountLimit}), live workers' throughput and pickup lag; the newest id.
  *   <li>{@code GET /health}: liveness, always 200 while the process serves; needs no token.
- *   <li>{@code GET /ready}: 200, or 503 with the reasons (this node being recycled, database down, no leader,
- *       failure rate or oldest due job over the {@link AdminOptions} thresholds).
+ *   <li>{@code GET /ready}: 200, or 503 with the reasons (this node being recycled or {@link #stopping},
+ *       database down, no leader, failure rate or oldest due job over the {@link AdminOptions} thresholds,
+ *       and unserved work as configured there); {@code warnings} lists what is wrong but does not fail it.
  *   <li>{@code GET /metrics}: Prometheus text (with metrics; else 404).
  *   <li>{@code GET /api/stats}: jobs per queue and state, totals, this node's counters and rates, its stuck
  *       runs (job id, how long running and past the limit) and whether it is being recycled.
@@ -47,12 +49,15 @@ import io.vertx.core.http.HttpServerOptions;
 public class AdminVerticle extends VerticleBase {
 
   private static final long SAMPLE_INTERVAL_MS = 1000;
+  private static final long SHUTDOWN_GRACE_MS = 2000;
 
   private final Spool spool;
   private final AdminOptions options;
   private final MicrometerMetrics metrics;
   private JobAdmin admin;
   private HttpServer server;
+  private AdminRoutes routes;
+  private volatile boolean stopping;
   private AutoCloseable queueGauges;
   private long sampler = -1;
 
@@ -79,7 +84,10 @@ public class AdminVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     admin = spool.admin();
-    AdminRoutes routes = new AdminRoutes(spool, admin, options, metrics == null ? null : prometheus(metrics.registry()));
+    routes = new AdminRoutes(spool, admin, options, metrics == null ? null : prometheus(metrics.registry()));
+    if (stopping) {
+      routes.stopping();
+    }
     sampler = vertx.setPeriodic(SAMPLE_INTERVAL_MS, t -> routes.sample());
     if (metrics != null) {
       queueGauges = metrics.watchQueues(vertx, admin, options.getQueueRefresh());
@@ -89,6 +97,19 @@ public class AdminVerticle extends VerticleBase {
         .invalidRequestHandler(AdminRoutes::invalidRequest)
         .listen()
         .onSuccess(s -> server = s);
+  }
+
+  /**
+   * Tells {@code /ready} that this node is stopping: from now on it answers 503 ("this node is stopping"),
+   * while the API keeps serving. A host that stops gracefully calls it, undeploys its workers (they finish
+   * what runs), and undeploys this verticle last, so probes are answered until the process exits.
+   */
+  public void stopping() {
+    stopping = true;
+    AdminRoutes started = routes;
+    if (started != null) {
+      started.stopping();
+    }
   }
 
   /** The port the API listens on (the chosen one when the options said 0); -1 before it started. */
@@ -102,7 +123,8 @@ public class AdminVerticle extends VerticleBase {
     if (queueGauges != null) {
       queueGauges.close();
     }
-    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    // the requests in flight (a probe's /ready, say) get their answers; idle connections close at once
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_MS, TimeUnit.MILLISECONDS);
     return closed.eventually(() -> admin.close());
   }
 

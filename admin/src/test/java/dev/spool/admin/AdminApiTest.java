@@ -306,10 +306,12 @@ class AdminApiTest extends SpoolTestBase {
     assertThat(stale.status()).isEqualTo(503);
     assertThat(stale.json().getJsonArray("reasons").encode()).contains("the oldest due job of queue orphans has waited");
     assertThat(stale.json().getJsonArray("reasons").encode()).contains("no live worker serves queue orphans");
-    // a job of a task the worker does not handle would wait forever: /ready says so, as explain does
+    // a job of a task the worker does not handle would wait forever: /ready warns of it (a reason only with
+    // requireServedTasks, see ReadinessUnservedTest), as explain says
     long lost = enqueue(OTHER, new JsonObject(), new EnqueueOptions());
     Http.Response unserved = http.get("/ready");
-    assertThat(unserved.json().getJsonArray("reasons").encode()).contains("no live worker of queue default handles task other");
+    assertThat(unserved.json().getJsonArray("warnings").encode()).contains("no live worker of queue default handles task other");
+    assertThat(unserved.json().getJsonArray("reasons").encode()).doesNotContain("handles task other");
     Http.Response explained = http.get("/api/jobs/" + lost + "/explain");
     assertThat(explained.status()).isEqualTo(200);
     assertThat(explained.json().getJsonArray("reasons").getJsonObject(0).getString("code")).isEqualTo("no_worker_for_task");

@@ -22,26 +22,28 @@ import org.junit.jupiter.api.Test;
 /**
  * What an operator sees of time limits and recycling: soft timeouts and stuck handlers (with the job and
  * how long) in {@code /api/stats}, the dashboard's data and {@code /metrics}; {@code /ready} 503 with the
- * reason once a recycling limit trips.
+ * reason once a recycling limit trips, or once its host says it is stopping.
  */
 class StuckAndRecyclingApiTest extends SpoolTestBase {
 
   static final Duration WAIT = Duration.ofSeconds(30);
 
   private Spool metered;
+  private AdminVerticle admin;
   private Http http;
 
   private void start(WorkerOptions options) {
     MicrometerMetrics metrics = new MicrometerMetrics(MicrometerMetrics.prometheusRegistry());
     metered = Spool.builder(vertx).connectingTo(TestDatabase.uri()).options(new SpoolOptions().setSchema(schema))
         .listener(metrics).build();
-    AdminVerticle admin = new AdminVerticle(metered, new AdminOptions().setPort(0), metrics);
+    admin = new AdminVerticle(metered, new AdminOptions().setPort(0), metrics);
     await(vertx.deployVerticle(admin));
     http = new Http(admin.actualPort());
     JobHandlers builtIns = BuiltInTasks.register(new JobHandlers(),
         new HandlerOptions().setSoftTimeout(Duration.ofMillis(100)).setTimeout(Duration.ofMillis(300)));
     await(vertx.deployVerticle(metered.worker(options, builtIns)));
-    eventually(WAIT, () -> http.get("/ready").status() == 200); // a leader is elected
+    // a leader is elected; not /ready 200, which a tiny heap limit may never let it say (any collection trips it)
+    eventually(WAIT, () -> http.get("/ready").json().getJsonObject("checks").getString("leader") != null);
   }
 
   private static WorkerOptions quick() {
@@ -98,5 +100,19 @@ class StuckAndRecyclingApiTest extends SpoolTestBase {
     eventually(WAIT, () -> value(http.get("/metrics").body(), "spool_stuck_handlers") == 0);
     assertThat(http.get("/api/stats").json().getJsonArray("stuck")).isEmpty();
     assertThat(http.get("/ready").status()).as("no recycling limit set").isEqualTo(200);
+  }
+
+  @Test
+  void aNodeItsHostStopsIsNotReadyWhileItsApiStillServes() {
+    start(quick());
+
+    admin.stopping(); // as the worker command does on SIGTERM, before it undeploys the workers
+
+    Http.Response ready = http.get("/ready");
+    assertThat(ready.status()).isEqualTo(503);
+    assertThat(ready.json().getJsonArray("reasons").getList())
+        .containsExactly("this node is stopping: it finishes its running jobs and claims no more");
+    assertThat(ready.json().getJsonObject("checks").getBoolean("stopping")).isTrue();
+    assertThat(http.get("/health").status()).isEqualTo(200);
   }
 }

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The alert rules ({@code ops/prometheus/spool-alerts.yml}) and the Grafana dashboard
  * ({@code ops/grafana/spool-dashboard.json}) name only series Spool really exports: after a small workload
- * that completes, retries, kills and rescues jobs and leaves a queue unserved, a scrape of {@code /metrics}
+ * that completes, retries, kills and rescues jobs and leaves a queue and a task unserved, a scrape of {@code /metrics}
  * holds every metric their expressions use. (promtool checks the rules' syntax in CI.)
  */
 class OpsFilesTest extends SpoolTestBase {
@@ -82,6 +82,7 @@ class OpsFilesTest extends SpoolTestBase {
     // and the two gauges added for the rules read what the database says
     assertThat(value(scrape, "spool_leader_present")).isEqualTo(1);
     assertThat(value(scrape, "spool_queue_unserved_jobs", "queue=idle")).isEqualTo(1);
+    assertThat(value(scrape, "spool_queue_unserved_jobs", "queue=default")).as("the unhandled task").isEqualTo(1);
 
     // a worker for queue idle comes: the gauge goes to 0 rather than keeping its last value
     await(vertx.deployVerticle(() -> metered.worker(fastLiveness().setQueues(List.of("idle")), handlers),
@@ -89,7 +90,10 @@ class OpsFilesTest extends SpoolTestBase {
     eventually(Duration.ofSeconds(10), () -> value(http.get("/metrics").body(), "spool_queue_unserved_jobs", "queue=idle") == 0);
   }
 
-  /** Jobs completed, retried and dead in queue default, one waiting in queue idle that no worker serves, one rescued. */
+  /**
+   * Jobs completed, retried and dead in queue default, one of a task its worker does not handle, one waiting in
+   * queue idle that no worker serves, one rescued.
+   */
   private String scrapeAfterAWorkload() {
     MicrometerMetrics metrics = new MicrometerMetrics(MicrometerMetrics.prometheusRegistry());
     metered = Spool.builder(vertx).connectingTo(TestDatabase.uri()).options(new SpoolOptions().setSchema(schema))
@@ -107,6 +111,8 @@ class OpsFilesTest extends SpoolTestBase {
     await(metered.client().enqueue(WORK, new JsonObject().put("fail", 1)));
     await(metered.client().enqueue(WORK, new JsonObject().put("fail", 9), new EnqueueOptions().setMaxAttempts(1)));
     await(metered.client().enqueue(WORK, new JsonObject(), new EnqueueOptions().setQueue("idle")));
+    // a task no worker of queue default handles (a mistyped name): a warning on /ready, counted by the gauge
+    await(metered.client().enqueue(Task.json("wrok"), new JsonObject()));
     // a run whose worker vanished: the leader's rescuer takes it back
     sql("insert into {schema}.workers (id, queues, heartbeat_at) values ('ghost', '{default}', now() - interval '1 hour')");
     long lost = await(metered.client().enqueue(WORK, new JsonObject()));
@@ -114,11 +120,12 @@ class OpsFilesTest extends SpoolTestBase {
         + "lease_expires_at = now() - interval '1 second' where id = $1", lost);
 
     await(vertx.deployVerticle(() -> metered.worker(fastLiveness(), handlers), new DeploymentOptions()));
-    eventually(Duration.ofSeconds(15), () -> count("queue = 'default' and state <> 'dead'") == 0);
+    eventually(Duration.ofSeconds(15), () -> count("queue = 'default' and task = 'work' and state <> 'dead'") == 0);
     eventually(Duration.ofSeconds(10), () -> {
       String text = http.get("/metrics").body();
       return value(text, "spool_jobs_dead", "queue=default") == 1 && value(text, "spool_leader_present") == 1
-          && value(text, "spool_queue_unserved_jobs", "queue=idle") == 1;
+          && value(text, "spool_queue_unserved_jobs", "queue=idle") == 1
+          && value(text, "spool_queue_unserved_jobs", "queue=default") == 1;
     });
     return http.get("/metrics").body();
   }

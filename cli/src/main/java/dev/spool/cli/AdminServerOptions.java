@@ -31,6 +31,7 @@ final class AdminServerOptions {
   private boolean metricsOn;
   private boolean jvmMetrics;
   private MicrometerMetrics metrics;
+  private AdminVerticle verticle;
 
   /** Adds the flags given to the configuration's, where they override the file and the environment. */
   void addFlags(ConfigOption config) {
@@ -90,9 +91,17 @@ final class AdminServerOptions {
     }
     AdminVerticle admin = metrics == null ? new AdminVerticle(spool, options) : new AdminVerticle(spool, options, metrics);
     Await.result(vertx.deployVerticle(admin));
+    verticle = admin;
     String shownHost = options.getHost().contains(":") ? "[" + options.getHost() + "]" : options.getHost();
     return "admin API on http://" + shownHost + ":" + admin.actualPort()
         + " (/health, /ready, " + (metrics != null ? "/metrics, " : "") + "/api/...)"
         + (options.getToken() != null ? ", bearer token required" : "");
+  }
+
+  /** Tells the admin API's {@code /ready} that the command is stopping (nothing when the API is off). */
+  void stopping() {
+    if (verticle != null) {
+      verticle.stopping();
+    }
   }
 }

@@ -6,6 +6,7 @@ import dev.spool.Spool;
 import dev.spool.WorkerOptions;
 import dev.spool.config.SpoolConfig;
 import dev.spool.embedded.DatabaseChoice;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,6 +32,9 @@ import picocli.CommandLine.Spec;
  * <p>When a recycling limit trips ({@code worker.maxStuckHandlers}, {@code worker.maxHeapAfterGc}) it shuts
  * down the same way and exits with {@link #EXIT_RECYCLED}, for a supervisor to start it afresh (systemd:
  * {@code Restart=on-failure}, or {@code Restart=always}).
+ *
+ * <p>While it stops, either way, its admin API stays up to the end, {@code /ready} answering 503 with the
+ * reason and {@code /health} 200, so that probes see a node draining, not a refused connection.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true,
     description = "Run worker verticles with the built-in tasks and every JobHandlerProvider of the handler jars.",
@@ -125,13 +130,17 @@ final class WorkerCommand implements Callable<Integer> {
       // stops through it too (System.exit runs it), with its own exit code.
       CountDownLatch stopped = new CountDownLatch(1);
       AtomicInteger exitCode = new AtomicInteger(0);
+      AtomicReference<String> workers = new AtomicReference<>();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         System.out.println("stopping: finishing running jobs and handing back the rest");
-        try {
-          Await.result(vertx.close()); // undeploys the workers, each stopping gracefully
-        } catch (Exception e) {
-          System.err.println("shutdown: " + e);
+        // The workers first, each stopping gracefully, while the admin API answers /ready 503 (and /health
+        // 200) throughout: Vert.x's close would undeploy it with them, at once, long before the last handler
+        // finishes. Then Vert.x, and the admin API with it, last; also when the workers failed to stop.
+        admin.stopping();
+        if (workers.get() != null) {
+          awaitShutdown(vertx.undeploy(workers.get()));
         }
+        awaitShutdown(vertx.close());
         System.out.println("stopped; completed " + spool.stats().completed() + " jobs"
             + (exitCode.get() == EXIT_RECYCLED ? "; exiting with " + EXIT_RECYCLED + " to be restarted" : ""));
         System.out.flush();
@@ -147,7 +156,7 @@ final class WorkerCommand implements Callable<Integer> {
         new Thread(() -> System.exit(EXIT_RECYCLED), "spool-recycle").start();
       });
       int instances = settings.workerInstances();
-      Await.result(spool.deployWorkers(options, handlers, instances));
+      workers.set(Await.result(spool.deployWorkers(options, handlers, instances)));
       System.out.printf("spool worker %s: %d verticles on queues %s, tasks %s%s%n", spool.nodeId(), instances,
           options.getQueues(), handlers.taskNames(),
           spool.periodicJobs().isEmpty() ? "" : ", periodic jobs " + spool.periodicJobs().stream().map(PeriodicJob::name).toList());
@@ -156,6 +165,14 @@ final class WorkerCommand implements Callable<Integer> {
       }
       stopped.await();
       return 0;
+    }
+  }
+
+  private static void awaitShutdown(Future<?> step) {
+    try {
+      Await.result(step);
+    } catch (Exception e) {
+      System.err.println("shutdown: " + e);
     }
   }
 }

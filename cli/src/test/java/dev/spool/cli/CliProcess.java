@@ -1,11 +1,17 @@
 package dev.spool.cli;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The CLI in a child JVM, as a user runs it: on the test's class path, with the environment a test gives. */
 final class CliProcess {
@@ -45,4 +51,50 @@ final class CliProcess {
   }
 
   record Result(int exit, String output) {}
+
+  /** Starts reading what {@code process} prints, line by line as it comes. */
+  static Lines lines(Process process) {
+    Lines lines = new Lines();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream()))) {
+        in.lines().forEach(lines.queue::add);
+      } catch (IOException ended) {
+        // the process ended
+      }
+    }, "cli-output");
+    reader.setDaemon(true);
+    reader.start();
+    return lines;
+  }
+
+  /** The lines a running process printed. */
+  static final class Lines {
+
+    private static final Pattern ADMIN_LINE = Pattern.compile("admin API on http://127\\.0\\.0\\.1:(\\d+)");
+
+    private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+    private final List<String> seen = new ArrayList<>();
+
+    /** The port of the admin API line printed within {@code seconds}. */
+    int adminPort(int seconds) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      while (System.nanoTime() < deadline) {
+        String line = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (line != null) {
+          seen.add(line);
+          Matcher m = ADMIN_LINE.matcher(line);
+          if (m.find()) {
+            return Integer.parseInt(m.group(1));
+          }
+        }
+      }
+      throw new AssertionError("no admin API line within " + seconds + " s; the process printed:\n" + text());
+    }
+
+    /** Everything printed so far. */
+    String text() {
+      queue.drainTo(seen);
+      return String.join("\n", seen);
+    }
+  }
 }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spool.EnqueueOptions;
 import dev.spool.BuiltInTasks;
+import dev.spool.Job;
+import dev.spool.JobState;
+import dev.spool.testing.Http;
 import dev.spool.testing.SpoolTestBase;
 import dev.spool.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
@@ -36,6 +39,32 @@ class WorkerCommandTest extends SpoolTestBase {
     assertThat(count("true")).isEqualTo(3);
     assertThat(count("state = 'available' and attempt = 0 and lease_owner is null")).isEqualTo(3);
     assertThat(sql("select count(*) from {schema}.workers").iterator().next().getLong(0)).isZero();
+  }
+
+  @Test
+  void whileItFinishesItsRunningJobsAfterSigtermItsAdminApiSaysItIsStopping() throws Exception {
+    Process worker = CliProcess.start(Path.of("."), Map.of("SPOOL_RETENTION_KEEP_COMPLETED", "true"), "worker",
+        "--db", TestDatabase.uri(), "--schema", schema, "--workers", "1", "--admin-port", "0");
+    CliProcess.Lines lines = CliProcess.lines(worker);
+    long sleep;
+    Probes probes;
+    try {
+      Http http = new Http(lines.adminPort(60));
+      http.get("/ready"); // the first request to a fresh JVM can take seconds (connections, JIT)
+      sleep = await(spool.client().enqueue(BuiltInTasks.SLEEP, new JsonObject().put("ms", 4_000)));
+      eventually(Duration.ofSeconds(30), () -> count("state = 'running'") == 1);
+      worker.toHandle().destroy(); // SIGTERM
+      probes = Probes.untilExit(worker, http);
+      assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      worker.destroyForcibly();
+    }
+
+    assertThat(worker.exitValue()).as(lines.text()).isZero();
+    Job slept = await(spool.client().find(sleep)).orElseThrow();
+    assertThat(slept.state()).as("the drained run finished").isEqualTo(JobState.COMPLETED);
+    probes.answeredNotReadyUntil("this node is stopping: it finishes its running jobs and claims no more",
+        slept.finishedAt());
   }
 
   @Test

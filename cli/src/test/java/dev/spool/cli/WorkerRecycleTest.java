@@ -7,6 +7,7 @@ import dev.spool.BuiltInTasks;
 import dev.spool.EnqueueOptions;
 import dev.spool.Job;
 import dev.spool.JobState;
+import dev.spool.testing.Http;
 import dev.spool.testing.SpoolTestBase;
 import dev.spool.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code spool worker} as a supervisor sees it: a recycling limit makes it stop gracefully and exit with
- * 75 to be restarted; blocking handlers on virtual threads need Java 21, and run there by the hundred.
+ * 75 to be restarted, its admin API answering the probes until then; blocking handlers on virtual threads need Java 21, and run there by the hundred.
  */
 class WorkerRecycleTest extends SpoolTestBase {
 
@@ -56,6 +58,41 @@ class WorkerRecycleTest extends SpoolTestBase {
     Job stuck = await(spool.client().find(hang)).orElseThrow();
     assertThat(stuck.state()).isEqualTo(JobState.RUNNING);
     assertThat(stuck.attempt()).isEqualTo(1);
+  }
+
+  @Test
+  void aRecyclingWorkerAnswersItsProbesUntilItsLastHandlerHasFinished() throws Exception {
+    Path config = write("""
+        worker:
+          maxStuckHandlers: 1
+          stuckGrace: 200ms
+        tasks:
+          spool.hang:
+            timeout: 300ms
+        retention:
+          keepCompleted: true
+        """);
+    Process worker = CliProcess.start(dir, Map.of(), "worker", "--config", config.toString(), "--admin-port", "0");
+    CliProcess.Lines lines = CliProcess.lines(worker);
+    long sleep;
+    Probes probes;
+    try {
+      Http http = new Http(lines.adminPort(60));
+      http.get("/ready"); // the first request to a fresh JVM can take seconds (connections, JIT)
+      // still running when the hang trips the recycle: the worker drains it for seconds before it exits
+      sleep = await(spool.client().enqueue(BuiltInTasks.SLEEP, new JsonObject().put("ms", 4_000)));
+      await(spool.client().enqueue(BuiltInTasks.HANG, new JsonObject().put("ms", 600_000)));
+      probes = Probes.untilExit(worker, http);
+      assertThat(worker.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      worker.destroyForcibly();
+    }
+
+    assertThat(worker.exitValue()).as(lines.text()).isEqualTo(WorkerCommand.EXIT_RECYCLED);
+    Job slept = await(spool.client().find(sleep)).orElseThrow();
+    assertThat(slept.state()).as("the drained run finished").isEqualTo(JobState.COMPLETED);
+    probes.answeredNotReadyUntil("this node is being recycled: 1 handler(s) are stuck (maxStuckHandlers 1)",
+        slept.finishedAt());
   }
 
   @Test

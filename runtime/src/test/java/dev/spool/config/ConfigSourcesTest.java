@@ -65,6 +65,7 @@ class ConfigSourcesTest {
   void everyKeyHasItsVariable() {
     SpoolConfig config = SpoolConfig.load(null, Map.of(
         "SPOOL_ADMIN_PORT", "9000",
+        "SPOOL_ADMIN_REQUIRE_SERVED_TASKS", "true",
         "SPOOL_WORKER_BATCH_SIZE", "250",
         "SPOOL_DATABASE_URL", "postgresql://db/app",
         "SPOOL_SCHEMA", "jobs",
@@ -72,6 +73,7 @@ class ConfigSourcesTest {
         "SPOOL_RETENTION_DEAD", "forever",
         "SPOOL_HISTORY", "false"), Map.of(), null);
     assertThat(config.admin().getInteger("port")).isEqualTo(9000);
+    assertThat(config.admin().getBoolean("requireServedTasks")).isTrue();
     assertThat(config.adminEnabled()).isTrue();
     assertThat(config.workerOptions().getBatchSize()).isEqualTo(250);
     assertThat(config.databaseUrl()).isEqualTo("postgresql://db/app");

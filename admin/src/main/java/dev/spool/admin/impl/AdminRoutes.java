@@ -77,6 +77,11 @@ public final class AdminRoutes {
     RequestGuard.invalidRequest(request);
   }
 
+  /** From now on {@code /ready} says this node is stopping (see {@code AdminVerticle#stopping}). */
+  public void stopping() {
+    readiness.stopping();
+  }
+
   /** Samples this node's counters for the rates; the verticle calls it once a second. */
   public void sample() {
     rates.sample(System.nanoTime());

@@ -13,18 +13,19 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code GET /ready}: this node is not being recycled, the database answers, a leader holds the
- * maintenance lease, this node's failure rate is under its threshold, and no due job of a queue that is not
- * paused has waited too long. Each failed check adds a reason; the checks that could run still report
- * their values, with this node's stuck handlers.
+ * {@code GET /ready}: this node is not being recycled nor stopping, the database answers, a leader holds the
+ * maintenance lease, this node's failure rate is under its threshold, no due job of a queue that is not
+ * paused has waited too long, and (as configured) no due job lacks a live worker to claim it. Each failed
+ * check adds a reason; unserved work the options do not make a reason is a warning. The checks that could
+ * run still report their values, with this node's stuck handlers.
  */
 final class Readiness {
 
-  /** The answer: ready or not, why not, and what each check saw. */
-  record Answer(boolean ready, List<String> reasons, JsonObject checks) {
+  /** The answer: ready or not, why not, what is wrong without failing it, and what each check saw. */
+  record Answer(boolean ready, List<String> reasons, List<String> warnings, JsonObject checks) {
     JsonObject toJson() {
       return new JsonObject().put("status", ready ? "ready" : "not_ready").put("reasons", new JsonArray(reasons))
-          .put("checks", checks);
+          .put("warnings", new JsonArray(warnings)).put("checks", checks);
     }
   }
 
@@ -32,6 +33,7 @@ final class Readiness {
   private final JobAdmin admin;
   private final AdminOptions options;
   private final RateWindow rates;
+  private volatile boolean stopping;
 
   Readiness(Spool spool, JobAdmin admin, AdminOptions options, RateWindow rates) {
     this.spool = spool;
@@ -40,8 +42,14 @@ final class Readiness {
     this.rates = rates;
   }
 
+  /** From now on the node is not ready: it stops, finishing what runs. */
+  void stopping() {
+    stopping = true;
+  }
+
   Future<Answer> check() {
     List<String> reasons = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
     JsonObject checks = new JsonObject();
 
     // A process being recycled is not ready for work, whatever else holds: its supervisor should replace it.
@@ -49,6 +57,10 @@ final class Readiness {
     checks.put("recycling", recycling).put("stuck_handlers", spool.stats().stuckRuns().size());
     if (recycling != null) {
       reasons.add("this node is being recycled: " + recycling);
+    }
+    checks.put("stopping", stopping);
+    if (stopping && recycling == null) {
+      reasons.add("this node is stopping: it finishes its running jobs and claims no more");
     }
 
     double failureRate = rates.failureRate();
@@ -83,18 +95,22 @@ final class Readiness {
         checks.put("oldest_available_seconds", ages);
         return null;
       });
-      Future<Void> unserved = !options.isRequireServedQueues() ? Future.succeededFuture()
-          : admin.unserved(JobAdmin.LIVE_WITHIN).map(list -> {
-            checks.put("unserved", new JsonArray(list.stream().map(u -> u.queue() + "/" + u.task()).toList()));
-            list.forEach(u -> reasons.add(u.message()));
-            return null;
-          });
+      // Reported either way, a reason only where configured: by default a task no live worker handles (a
+      // stray or mistyped enqueue) is a warning, else one job would take every worker of its queue out of service.
+      Future<Void> unserved = admin.unserved(JobAdmin.LIVE_WITHIN).map(list -> {
+        checks.put("unserved", new JsonArray(list.stream().map(u -> u.queue() + "/" + u.task()).toList()));
+        list.forEach(u -> {
+          boolean fails = u.queueServed() ? options.isRequireServedTasks() : options.isRequireServedQueues();
+          (fails ? reasons : warnings).add(u.message());
+        });
+        return null;
+      });
       return Future.join(recover(leader, reasons), recover(oldest, reasons), recover(unserved, reasons)).<Void>mapEmpty();
     }, e -> {
       checks.put("database", e.toString());
       reasons.add("the database does not answer: " + e.getMessage());
       return Future.succeededFuture();
-    }).map(v -> new Answer(reasons.isEmpty(), reasons, checks));
+    }).map(v -> new Answer(reasons.isEmpty(), reasons, warnings, checks));
   }
 
   private static Future<Void> recover(Future<Void> check, List<String> reasons) {

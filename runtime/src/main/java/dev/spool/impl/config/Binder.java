@@ -251,6 +251,7 @@ public final class Binder {
         .put("maxFailureRate", rate).put("rateWindowMs", window.toMillis()).put("minRunsForRate", minRuns)
         .put("maxOldestAvailableMs", oldest == null ? null : oldest.toMillis())
         .put("requireLeader", value("admin.requireLeader")).put("requireServedQueues", value("admin.requireServedQueues"))
+        .put("requireServedTasks", value("admin.requireServedTasks"))
         .put("queueRefreshMs", refresh.toMillis())
         .put("dashboard", value("admin.dashboard")).put("dashboardCountLimit", countLimit);
   }

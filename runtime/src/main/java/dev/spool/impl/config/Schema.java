@@ -179,6 +179,7 @@ public final class Schema {
           "maxOldestAvailable", leaf(DURATION_OR_OFF, Duration.ofMinutes(5)),
           "requireLeader", leaf(BOOLEAN, true),
           "requireServedQueues", leaf(BOOLEAN, true),
+          "requireServedTasks", leaf(BOOLEAN, false),
           "queueRefresh", leaf(DURATION, Duration.ofSeconds(10)),
           "dashboard", leaf(BOOLEAN, true),
           "dashboardCountLimit", leaf(INT, 10_000)),
