@@ -85,7 +85,8 @@ public final class InlineRunner {
     int maxResultBytes = spool.options().getMaxResultBytes();
     this.executor = new Executor(spool.vertx(), handlers, recording.writingTo(completer), (job, delay) -> {}, stats,
         pools, new WorkerOptions().getStuckGrace(), owner, maxResultBytes)
-        .transactions(new TxCompleter(spool.pool(), queries, owner, spool.options().keepsCompletedJobs()));
+        .transactions(new TxCompleter(spool.pool(), spool.options().getPoolSize(), queries, owner,
+            spool.options().keepsCompletedJobs()));
     this.performer = new Executor(spool.vertx(), handlers, recording.writingTo(null), (job, delay) -> {}, stats,
         pools, new WorkerOptions().getStuckGrace(), owner, maxResultBytes)
         .transactions(new Transactions() {
