@@ -77,10 +77,19 @@ public final class Spool {
     return new Builder(vertx);
   }
 
-  /** Creates or updates Spool's schema; safe to call from several processes at once. */
+  /**
+   * Creates or updates Spool's schema; safe to call from several processes at once. Completes with the
+   * versions it applied. Waits for locks as {@link MigrateOptions}' defaults say. A schema already newer than
+   * this release (migrated by a later one) is left as it is.
+   */
   public Future<List<Integer>> migrate() {
+    return migrate(new MigrateOptions());
+  }
+
+  /** {@link #migrate()}, waiting for locks and retrying as {@code options} say. */
+  public Future<List<Integer>> migrate(MigrateOptions options) {
     return new Migrator(internals.queries(), internals.options().getHistory(),
-        internals.options().getMaxPayloadBytes()).migrate(internals.pool());
+        internals.options().getMaxPayloadBytes()).migrate(internals.vertx(), internals.pool(), options);
   }
 
   /** Enqueues and inspects jobs. */
