@@ -49,6 +49,9 @@ final class MigrateCommand extends Operator {
     if (status && dryRun || (status || dryRun) && (history != null || lockTimeout != null || lockAttempts != null)) {
       return fail(USAGE, "--status and --dry-run change nothing: use one of them alone");
     }
+    if (lockTimeout != null && lockTimeout.toMillis() < 1 || lockAttempts != null && lockAttempts < 1) {
+      return fail(USAGE, "--lock-timeout must be at least 1ms and --lock-attempts at least 1");
+    }
     if (status) {
       return report(MigrationReports.status(Await.result(session.spool.schemaStatus())));
     }

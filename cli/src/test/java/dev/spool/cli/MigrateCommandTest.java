@@ -109,10 +109,14 @@ class MigrateCommandTest extends SpoolTestBase {
   }
 
   @Test
-  void statusAndDryRunTakeNoOtherAction() {
+  void statusAndDryRunTakeNoOtherActionAndLockOptionsAreChecked() {
     Result both = spool("migrate", "--status", "--dry-run", "--json");
     assertThat(both.code()).isEqualTo(2);
     assertThat(both.json().getString("error")).isEqualTo("--status and --dry-run change nothing: use one of them alone");
     assertThat(spool("migrate", "--dry-run", "--history", "on").code()).isEqualTo(2);
+    Result badAttempts = spool("migrate", "--lock-attempts", "0", "--json");
+    assertThat(badAttempts.code()).isEqualTo(2);
+    assertThat(badAttempts.json().getString("error"))
+        .isEqualTo("--lock-timeout must be at least 1ms and --lock-attempts at least 1");
   }
 }

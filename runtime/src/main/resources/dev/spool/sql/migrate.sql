@@ -16,9 +16,16 @@ create table if not exists {schema}.schema_version (
   compatible_from integer
 )
 
--- Schemas made before compatibility windows were recorded.
+-- Schemas made before compatibility windows were recorded. It looks before it acts: an ALTER would take a lock
+-- that holds up every process's version check for as long as the migration lasts.
 -- name: AddCompatibleFrom
-alter table {schema}.schema_version add column if not exists compatible_from integer
+do $$
+begin
+  if not exists (select from information_schema.columns
+                 where table_schema = '{schema}' and table_name = 'schema_version' and column_name = 'compatible_from') then
+    alter table {schema}.schema_version add column compatible_from integer;
+  end if;
+end $$
 
 -- Versions applied by a release that did not record their window get what this release declares for them.
 -- name: DeclareCompatibility
