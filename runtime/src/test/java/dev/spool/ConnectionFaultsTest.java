@@ -113,4 +113,48 @@ class ConnectionFaultsTest extends SpoolTestBase {
       asAdmin("alter role " + ROLE + " reset statement_timeout");
     }
   }
+
+  /**
+   * A primary demoted and promoted again, as far as Spool sees it: its sessions end (the server restarts) and
+   * the new ones are read-only (the role's default_transaction_read_only), then they end again and the new ones
+   * are writable.
+   */
+  @Test
+  void aDatabaseSwitchedToReadOnlyAndBackLosesNothing() {
+    await(vertx.deployVerticle(spool.worker(fastLiveness(), new JobHandlers().register(WORK, (a, c) -> Future.succeededFuture()))));
+    await(spool.client().enqueueBatch(WORK, Collections.nCopies(50, new JsonObject()), new EnqueueOptions()));
+    eventually(WAIT, () -> jobsLeft() == 0);
+
+    asAdmin("alter role " + ROLE + " set default_transaction_read_only = on");
+    Spool newcomer;
+    try {
+      endRoleSessions();
+      newcomer = newSpool(otherVertx(), new SpoolOptions().setSchema(schema));
+      assertThatThrownBy(() -> await(newcomer.client().enqueue(WORK, new JsonObject())))
+          .hasMessageContaining("cannot execute").hasMessageContaining("in a read-only transaction");
+      asAdmin("insert into " + schema + ".jobs (queue, task, args) select 'default', 'work', '{}'::bytea "
+          + "from generate_series(1, 50)");
+      sleepMs(2_000);
+      assertThat(jobsLeft()).as("nothing claimed from a read-only database, nothing lost").isEqualTo(50);
+    } finally {
+      asAdmin("alter role " + ROLE + " reset default_transaction_read_only");
+    }
+    endRoleSessions();
+    eventually(WAIT, () -> jobsLeft() == 0);
+    await(newcomer.client().enqueue(WORK, new JsonObject()));
+    eventually(WAIT, () -> jobsLeft() == 0);
+  }
+
+  private void endRoleSessions() {
+    asAdmin("select pg_terminate_backend(pid) from pg_stat_activity where usename = '" + ROLE + "'");
+  }
+
+  private static void sleepMs(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
 }
