@@ -35,6 +35,8 @@ import org.springframework.core.env.StandardEnvironment;
 public final class EnvironmentConfig {
 
   private static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of("spool");
+  private static final Pattern INTEGER = Pattern.compile("-?\\d+");
+  private static final Pattern DECIMAL = Pattern.compile("-?\\d+\\.\\d+");
   private static final Pattern DID_YOU_MEAN = Pattern.compile("did you mean ([^?]+)\\?");
   /** Keys of the Spring integration alone (how the application runs Spool), by relaxed path. */
   private static final String WORKER_ENABLED = "worker.enabled";
@@ -173,6 +175,9 @@ public final class EnvironmentConfig {
       for (String part : key.path().split("\\.")) {
         segments.add(part);
       }
+      if (end < n && key.type().equals("object")) {
+        value = plain(value); // inside a mapping, as in YAML: 3 is a number, true a boolean
+      }
       for (int i = end; i < n; i++) {
         segments.add(name.isNumericIndex(i) ? (Object) Integer.parseInt(name.getElement(i, Form.ORIGINAL))
             : name.getElement(i, Form.ORIGINAL));
@@ -194,6 +199,23 @@ public final class EnvironmentConfig {
       }
       sources.putIfAbsent(path.toString(), source);
     }
+  }
+
+  private static Object plain(Object value) {
+    if (!(value instanceof String text)) {
+      return value;
+    }
+    if (text.equals("true") || text.equals("false")) {
+      return Boolean.parseBoolean(text);
+    }
+    if (INTEGER.matcher(text).matches()) {
+      try {
+        return Long.parseLong(text);
+      } catch (NumberFormatException e) {
+        return text; // beyond a long: kept as written
+      }
+    }
+    return DECIMAL.matcher(text).matches() ? (Object) Double.parseDouble(text) : text;
   }
 
   private static String relaxedPath(ConfigurationPropertyName name, int from, int to) {

@@ -6,7 +6,7 @@ import dev.spool.WorkerOptions;
 import dev.spool.spring.SpoolCustomizer;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import org.springframework.context.SmartLifecycle;
 
@@ -28,15 +28,16 @@ public final class SpoolWorkers implements SmartLifecycle {
   private final Spool spool;
   private final WorkerOptions options;
   private final int instances;
-  private final Supplier<JobHandlers> handlers;
+  private final Function<WorkerOptions, JobHandlers> handlers;
   private final List<SpoolCustomizer> customizers;
   private volatile String deployment;
   private volatile boolean running;
 
   /**
-   * @param handlers  the handlers, found when the workers start (every bean exists by then)
+   * @param handlers  finds the handlers when the workers start (every bean exists by then), adding the
+   *                  queues they name to the options it is given
    */
-  public SpoolWorkers(Spool spool, WorkerOptions options, int instances, Supplier<JobHandlers> handlers,
+  public SpoolWorkers(Spool spool, WorkerOptions options, int instances, Function<WorkerOptions, JobHandlers> handlers,
       List<SpoolCustomizer> customizers) {
     this.spool = spool;
     this.options = new WorkerOptions(options);
@@ -48,8 +49,8 @@ public final class SpoolWorkers implements SmartLifecycle {
   @Override
   public void start() {
     running = true;
-    JobHandlers registered = handlers.get();
     WorkerOptions worker = new WorkerOptions(options);
+    JobHandlers registered = handlers.apply(worker);
     customizers.forEach(c -> c.customizeWorkers(worker, registered));
     if (registered.isEmpty()) {
       LOG.info("Spool: no @SpoolHandler beans, so no workers on this node (it enqueues only)");

@@ -32,9 +32,9 @@ public class SpoolWorkerAutoConfiguration {
     if (virtualThreadsWanted(properties, environment)) {
       worker.setVirtualThreads(true);
     }
-    return new SpoolWorkers(spool, worker, properties.config().workerInstances(), () -> {
+    return new SpoolWorkers(spool, worker, properties.config().workerInstances(), options -> {
       JobHandlers handlers = new JobHandlers();
-      HandlerBeans.register(beans, properties.config(), handlers, worker);
+      HandlerBeans.register(beans, properties.config(), handlers, options);
       return handlers;
     }, customizers.orderedStream().toList());
   }
