@@ -56,8 +56,10 @@ public final class SpoolWorkers implements SmartLifecycle {
       LOG.info("Spool: no @SpoolHandler beans, so no workers on this node (it enqueues only)");
       return;
     }
+    long start = System.nanoTime();
     deployment = Await.result(spool.deployWorkers(worker, registered, instances), Duration.ofMinutes(1), "deploying Spool's workers");
-    LOG.info("Spool: " + instances + " worker(s) for tasks " + registered.taskNames() + " on queues " + worker.getQueues());
+    LOG.info("Spool: " + instances + " worker(s) for tasks " + registered.taskNames() + " on queues " + worker.getQueues()
+        + ", started in " + (System.nanoTime() - start) / 1_000_000 + " ms");
   }
 
   @Override
