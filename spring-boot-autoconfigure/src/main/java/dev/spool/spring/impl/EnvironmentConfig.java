@@ -175,6 +175,9 @@ public final class EnvironmentConfig {
       for (String part : key.path().split("\\.")) {
         segments.add(part);
       }
+      if (end == n && key.type().equals("duration-or-off") && Boolean.FALSE.equals(value)) {
+        value = "off"; // Spring's YAML reads a bare off as false (YAML 1.1); spool.yaml's reader does not
+      }
       if (end < n && key.type().equals("object")) {
         value = plain(value); // inside a mapping, as in YAML: 3 is a number, true a boolean
       }

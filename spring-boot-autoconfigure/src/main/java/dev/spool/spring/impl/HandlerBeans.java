@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Logger;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -34,6 +35,8 @@ public final class HandlerBeans {
 
   /** One handler found: its task, where it came from (for messages), the handler and where it runs. */
   private record Found(String task, String bean, JobHandler<JsonObject> handler, RunOn runOn, String queue, boolean blockingType) {}
+
+  private static final Logger LOG = Logger.getLogger(HandlerBeans.class.getName());
 
   private HandlerBeans() {}
 
@@ -56,6 +59,12 @@ public final class HandlerBeans {
     Map<String, ConfigEntry> entries = new LinkedHashMap<>();
     config.entries().forEach(e -> entries.put(e.path(), e));
     Map<String, HandlerOptions> taskOptions = config.taskOptions();
+    List<String> unhandled = taskOptions.keySet().stream().filter(task -> !byTask.containsKey(task)).toList();
+    if (!unhandled.isEmpty() && !byTask.isEmpty()) {
+      // not an error: another node may handle them; but a typo in a task name looks exactly like this
+      LOG.warning("Spool: spool.tasks configures " + unhandled + ", which no @SpoolHandler bean of this application"
+          + " handles (handled here: " + byTask.keySet() + ")");
+    }
     for (Found found : byTask.values()) {
       HandlerOptions options = taskOptions.getOrDefault(found.task(), new HandlerOptions());
       options.setBlocking(blocking(found, entries.get("tasks." + found.task() + ".blocking")));

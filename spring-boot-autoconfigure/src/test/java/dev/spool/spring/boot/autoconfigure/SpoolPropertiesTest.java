@@ -16,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.env.PropertiesPropertySourceLoader;
+import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.ClassPathResource;
@@ -59,6 +60,35 @@ class SpoolPropertiesTest {
   }
 
   @Test
+  void yamlListsAndNestedKeysReadAsInSpoolYaml() {
+    withFile("application-spool.yml").run(context -> {
+      assertThat(context).hasNotFailed();
+      SpoolConfig config = context.getBean(SpoolProperties.class).config();
+      assertThat(config.workerOptions().getQueues()).containsExactly("default", "reports");
+      assertThat(config.workerOptions().getShutdownTimeout()).isEqualTo(Duration.ofSeconds(45));
+      assertThat(config.taskOptions().get("send-email").getRetryPolicy().getGiveUpOn()).containsExactly(IllegalArgumentException.class);
+      assertThat(config.periodicJobs()).hasSize(1);
+      assertThat(config.toJson(true).getJsonArray("periodic").getJsonObject(0).getJsonObject("args"))
+          .isEqualTo(new JsonObject().put("format", "pdf").put("pages", 3));
+      assertThat(config.admin().getValue("maxOldestAvailableMs")).isNull();
+    });
+  }
+
+  @Test
+  void aBadYamlValueNamesItsFileAndLine() {
+    FailureAnalysis analysis = failure(withFile("wrong-yaml-spool.yml"));
+    assertThat(analysis.getDescription()).contains("wrong-yaml-spool.yml").contains("- 6:")
+        .contains("spool.queues.emails.rate-limit: ").contains("fast");
+  }
+
+  @Test
+  void theFailureAnalyzerIsRegistered() {
+    assertThat(org.springframework.core.io.support.SpringFactoriesLoader.loadFactoryNames(
+        org.springframework.boot.diagnostics.FailureAnalyzer.class, getClass().getClassLoader()))
+        .contains(SpoolFailureAnalyzer.class.getName());
+  }
+
+  @Test
   void anUnknownKeyFailsStartupNamingItsSourceAndTheKeyMeant() {
     FailureAnalysis analysis = failure(withFile("bad-spool.properties"));
     assertThat(analysis.getDescription())
@@ -90,7 +120,8 @@ class SpoolPropertiesTest {
   private static ApplicationContextRunner withFile(String file) {
     return TestApps.runner().withInitializer(context -> {
       try {
-        for (PropertySource<?> source : new PropertiesPropertySourceLoader().load(file, new ClassPathResource(file))) {
+        var loader = file.endsWith(".yml") ? new YamlPropertySourceLoader() : new PropertiesPropertySourceLoader();
+        for (PropertySource<?> source : loader.load(file, new ClassPathResource(file))) {
           context.getEnvironment().getPropertySources().addFirst(source);
         }
       } catch (IOException e) {
