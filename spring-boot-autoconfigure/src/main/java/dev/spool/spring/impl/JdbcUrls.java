@@ -1,5 +1,6 @@
 package dev.spool.spring.impl;
 
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,9 +39,9 @@ public final class JdbcUrls {
         String name = param.contains("=") ? param.substring(0, param.indexOf('=')) : param;
         String value = param.contains("=") ? param.substring(param.indexOf('=') + 1) : "";
         if (name.equals("user") && username == null) {
-          username = value;
+          username = URLDecoder.decode(value, StandardCharsets.UTF_8); // encoded again below, once
         } else if (name.equals("password") && password == null) {
-          password = value;
+          password = URLDecoder.decode(value, StandardCharsets.UTF_8);
         } else if (!name.equals("user") && !name.equals("password") && !param.isEmpty()) {
           kept.add(param);
         }
