@@ -72,29 +72,39 @@ class OrdersApplicationTest {
   }
 
   @Test
-  void shutdownLetsARunningReceiptFinish() throws Exception {
+  void shutdownLetsARunningReceiptFinishAndHandsPrefetchedOnesBack() throws Exception {
+    String schema = TestDatabase.freshSchema();
     Map<String, Object> properties = new java.util.HashMap<>(database());
-    properties.put("spool.schema", TestDatabase.freshSchema());
+    properties.put("spool.schema", schema);
     properties.put("server.port", "0");
-    ConfigurableApplicationContext app = new SpringApplicationBuilder(OrdersApplication.class).properties(properties).run();
+    // arguments, over application.properties: one receipt runs, the others wait in the prefetch buffer
+    ConfigurableApplicationContext app = new SpringApplicationBuilder(OrdersApplication.class).properties(properties)
+        .run("--spool.worker.concurrency=1", "--spool.worker.instances=1");
     JdbcTemplate appJdbc = app.getBean(JdbcTemplate.class);
-    long order = app.getBean(OrderService.class).place("slow", 500, 1500);
+    OrderService orders = app.getBean(OrderService.class);
+    long slow = orders.place("slow", 500, 1500);
+    long[] waiting = {orders.place("next-1", 500, 0), orders.place("next-2", 500, 0)};
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    // wait until its receipt is running, then stop the application
-    while (runningJobs(appJdbc, (String) properties.get("spool.schema")) == 0 && System.nanoTime() < deadline) {
+    // the slow receipt runs and the other two are claimed behind it, then the application stops
+    while (jobs(appJdbc, schema, "running") < 3 && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    assertThat(runningJobs(appJdbc, (String) properties.get("spool.schema"))).isEqualTo(1);
+    assertThat(jobs(appJdbc, schema, "running")).isEqualTo(3);
+    assertThat(receipts(slow)).isZero();
     app.close();
-    assertThat(jdbc.queryForObject("select count(*) from receipts where order_id = ?", Long.class, order)).isEqualTo(1);
+    assertThat(receipts(slow)).as("the running receipt finished").isEqualTo(1);
+    assertThat(receipts(waiting[0]) + receipts(waiting[1])).as("the prefetched ones did not start").isZero();
+    assertThat(jobs(jdbc, schema, "available")).as("and went back to the queue").isEqualTo(2);
+    assertThat(jobs(jdbc, schema, "running")).isZero();
   }
 
   private long receipts(long order) {
     return jdbc.queryForObject("select count(*) from receipts where order_id = ?", Long.class, order);
   }
 
-  private static long runningJobs(JdbcTemplate jdbc, String schema) {
-    return jdbc.queryForObject("select count(*) from " + schema + ".jobs where state = 'running'", Long.class);
+  private static long jobs(JdbcTemplate jdbc, String schema, String state) {
+    return jdbc.queryForObject("select count(*) from " + schema + ".jobs where state = ?::" + schema + ".job_state",
+        Long.class, state);
   }
 
   private HttpResponse<String> post(String json) throws Exception {
