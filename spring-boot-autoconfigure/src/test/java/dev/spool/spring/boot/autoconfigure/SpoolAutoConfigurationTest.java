@@ -45,7 +45,12 @@ class SpoolAutoConfigurationTest {
         assertThat(context.getBean(Spool.class).vertx()).isSameAs(own);
       });
       JobClient mine = (JobClient) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-          new Class<?>[] {JobClient.class}, (proxy, method, args) -> null);
+          new Class<?>[] {JobClient.class}, (proxy, method, args) -> switch (method.getName()) {
+            case "hashCode" -> System.identityHashCode(proxy);
+            case "equals" -> proxy == args[0];
+            case "toString" -> "the application's own JobClient";
+            default -> throw new UnsupportedOperationException(method.getName());
+          });
       TestApps.runner().withBean("myClient", JobClient.class, () -> mine).run(context ->
           assertThat(context.getBean(JobClient.class)).isSameAs(mine));
     } finally {
