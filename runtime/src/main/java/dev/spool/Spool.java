@@ -5,6 +5,7 @@ import dev.spool.impl.Recycling;
 import dev.spool.impl.SpoolInternals;
 import dev.spool.impl.client.PgJobAdmin;
 import dev.spool.impl.await.Awaiter;
+import dev.spool.impl.client.JdbcEnqueuer;
 import dev.spool.impl.client.PgJobClient;
 import dev.spool.impl.sql.MigrationPlanner;
 import dev.spool.impl.sql.Migrator;
@@ -108,6 +109,14 @@ public final class Spool {
   /** Enqueues and inspects jobs. */
   public JobClient client() {
     return client;
+  }
+
+  /**
+   * Enqueues on the caller's JDBC connection, inside its transaction ({@link JdbcJobClient}): for code that
+   * writes its business rows with JDBC, JPA or Spring and wants the job to commit with them.
+   */
+  public JdbcJobClient jdbcClient() {
+    return new JdbcEnqueuer(internals.queries(), internals.options().getMaxPayloadBytes());
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.spool.impl.config.ConfigTree;
 import dev.spool.impl.config.Origin;
 import dev.spool.impl.config.Overrides;
 import dev.spool.impl.config.Report;
+import dev.spool.impl.config.Schema;
 import dev.spool.impl.config.Settings;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -264,5 +266,31 @@ public final class SpoolConfig {
    */
   public JsonObject toJson(boolean masked) {
     return Report.toJson(items, masked);
+  }
+
+  /**
+   * Every key the configuration accepts, in schema order: the fixed ones, then those of an entry of
+   * {@code queues} ({@code queues.*.concurrency}), {@code tasks} and {@code periodic} ({@code periodic[*].cron}).
+   */
+  public static List<ConfigKey> keys() {
+    List<ConfigKey> out = new ArrayList<>();
+    addKeys(Schema.ROOT, "", out);
+    return List.copyOf(out);
+  }
+
+  private static void addKeys(Schema.Group group, String prefix, List<ConfigKey> out) {
+    group.children().forEach((name, shape) -> {
+      String path = prefix.isEmpty() ? name : prefix + "." + name;
+      if (shape instanceof Schema.Leaf leaf) {
+        out.add(new ConfigKey(path, leaf.type().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+            leaf.type().display(leaf.defaultValue()), leaf.secret()));
+      } else if (shape instanceof Schema.Group child) {
+        addKeys(child, path, out);
+      } else if (shape instanceof Schema.NamedMap map) {
+        addKeys(map.entry(), path + ".*", out);
+      } else {
+        addKeys(((Schema.ListOf) shape).entry(), path + "[*]", out);
+      }
+    });
   }
 }

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 
-import dev.spool.impl.job.Payloads;
 import dev.spool.CancelResult;
 import dev.spool.EnqueueOptions;
 import dev.spool.Job;
@@ -24,14 +23,11 @@ import dev.spool.impl.sql.Rows;
 import dev.spool.impl.sql.SchemaVersions;
 import dev.spool.impl.trace.Tracing;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -126,15 +122,8 @@ public final class PgJobClient implements JobClient {
   public <A> Future<Long> enqueue(SqlClient connection, Task<A> task, A args, EnqueueOptions options) {
     Tuple params;
     try {
-      options.validate();
-      params = Tuple.of(options.getQueue(), task.name(), Buffer.buffer(encode(task, args)),
-              (short) options.getPriority(), toOffset(options), (double) options.getDelay().toMillis(),
-              options.getMaxAttempts())
-          .addValue(timeoutMs(options))
-          .addValue(options.getUniqueKey())
-          .addValue(softTimeoutMs(options))
-          .addValue(options.getKey())
-          .addValue(tracing.capture()); // here, in the caller's thread, where its span is current
+      // the trace context is read here, in the caller's thread, where its span is current
+      params = EnqueueParams.one(task, args, options, maxPayloadBytes, tracing.capture());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -169,40 +158,12 @@ public final class PgJobClient implements JobClient {
     if (jobs.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    int n = jobs.size();
-    String[] queue = new String[n];
-    String[] task = new String[n];
-    Buffer[] args = new Buffer[n];
-    Short[] priority = new Short[n];
-    OffsetDateTime[] runAt = new OffsetDateTime[n];
-    Double[] delayMs = new Double[n];
-    Integer[] maxAttempts = new Integer[n];
-    Integer[] timeoutMs = new Integer[n];
-    Integer[] softTimeoutMs = new Integer[n];
-    String[] key = new String[n];
+    Tuple params;
     try {
-      for (int i = 0; i < n; i++) {
-        JobRequest<?> job = jobs.get(i);
-        EnqueueOptions o = job.options().validate();
-        if (o.getUniqueKey() != null) {
-          throw new IllegalArgumentException("enqueueAll does not take unique keys; enqueue such jobs one by one");
-        }
-        queue[i] = o.getQueue();
-        task[i] = job.task().name();
-        args[i] = Buffer.buffer(encodeRequest(job));
-        priority[i] = (short) o.getPriority();
-        runAt[i] = toOffset(o);
-        delayMs[i] = (double) o.getDelay().toMillis();
-        maxAttempts[i] = o.getMaxAttempts();
-        timeoutMs[i] = timeoutMs(o);
-        softTimeoutMs[i] = softTimeoutMs(o);
-        key[i] = o.getKey();
-      }
+      params = EnqueueParams.batch(jobs, maxPayloadBytes, tracing.capture());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    Tuple params = Tuple.of(queue, task, args, priority, runAt, delayMs, maxAttempts, timeoutMs).addValue(softTimeoutMs)
-        .addValue(key).addValue(tracing.capture());
     return schemaCheck.ready(connection).compose(ok -> connection.preparedQuery(queries.get("InsertJobs")).execute(params)).map(rows -> {
       List<Long> ids = new ArrayList<>(rows.size());
       for (Row row : rows) {
@@ -265,25 +226,5 @@ public final class PgJobClient implements JobClient {
           .put(JobState.fromSql(row.getString("state")), row.getLong("jobs"));
     }
     return counts;
-  }
-
-  private <A> byte[] encodeRequest(JobRequest<A> job) {
-    return encode(job.task(), job.args());
-  }
-
-  private <A> byte[] encode(Task<A> task, A args) {
-    return Payloads.encode(task, args, maxPayloadBytes);
-  }
-
-  private static OffsetDateTime toOffset(EnqueueOptions options) {
-    return options.getRunAt() == null ? null : options.getRunAt().atOffset(ZoneOffset.UTC);
-  }
-
-  private static Integer timeoutMs(EnqueueOptions options) {
-    return options.getTimeout() == null ? null : (int) options.getTimeout().toMillis();
-  }
-
-  private static Integer softTimeoutMs(EnqueueOptions options) {
-    return options.getSoftTimeout() == null ? null : (int) options.getSoftTimeout().toMillis();
   }
 }

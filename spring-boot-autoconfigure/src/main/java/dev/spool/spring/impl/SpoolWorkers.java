@@ -1,0 +1,87 @@
+package dev.spool.spring.impl;
+
+import dev.spool.JobHandlers;
+import dev.spool.Spool;
+import dev.spool.WorkerOptions;
+import dev.spool.spring.SpoolCustomizer;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import java.util.logging.Logger;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The workers of this application, tied to the Spring context: deployed when the context has started (every
+ * bean, handler beans and the DataSource included, exists, and Spool's schema was migrated when the Spool
+ * bean was made), undeployed when it stops. Stopping waits for running handlers up to
+ * {@code spool.worker.shutdown-timeout} and hands prefetched jobs back to the queue, as the runtime's worker
+ * does; it runs after the web server stopped taking requests (a lower phase), so requests in flight still
+ * enqueue.
+ */
+public final class SpoolWorkers implements SmartLifecycle {
+
+  /** Before the web server starts (DEFAULT_PHASE - 2048) and so after it stops. */
+  public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+  private static final Logger LOG = Logger.getLogger(SpoolWorkers.class.getName());
+
+  private final Spool spool;
+  private final WorkerOptions options;
+  private final int instances;
+  private final Function<WorkerOptions, JobHandlers> handlers;
+  private final List<SpoolCustomizer> customizers;
+  private volatile String deployment;
+  private volatile boolean running;
+
+  /**
+   * @param handlers  finds the handlers when the workers start (every bean exists by then), adding the
+   *                  queues they name to the options it is given
+   */
+  public SpoolWorkers(Spool spool, WorkerOptions options, int instances, Function<WorkerOptions, JobHandlers> handlers,
+      List<SpoolCustomizer> customizers) {
+    this.spool = spool;
+    this.options = new WorkerOptions(options);
+    this.instances = instances;
+    this.handlers = handlers;
+    this.customizers = customizers;
+  }
+
+  @Override
+  public void start() {
+    running = true;
+    WorkerOptions worker = new WorkerOptions(options);
+    JobHandlers registered = handlers.apply(worker);
+    customizers.forEach(c -> c.customizeWorkers(worker, registered));
+    if (registered.isEmpty()) {
+      LOG.info("Spool: no @SpoolHandler beans, so no workers on this node (it enqueues only)");
+      return;
+    }
+    long start = System.nanoTime();
+    deployment = Await.result(spool.deployWorkers(worker, registered, instances), Duration.ofMinutes(1), "deploying Spool's workers");
+    LOG.info("Spool: " + instances + " worker(s) for tasks " + registered.taskNames() + " on queues " + worker.getQueues()
+        + ", started in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    String id = deployment;
+    if (id == null) {
+      return;
+    }
+    // synchronous, so Spring's per-phase timeout does not cut the handlers' shutdownTimeout short
+    Duration wait = options.getShutdownTimeout().plusSeconds(10);
+    Await.result(spool.vertx().undeploy(id), wait, "stopping Spool's workers");
+    deployment = null;
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  @Override
+  public int getPhase() {
+    return PHASE;
+  }
+}
