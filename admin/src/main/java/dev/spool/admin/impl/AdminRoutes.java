@@ -97,6 +97,9 @@ public final class AdminRoutes {
       router.get("/").handler(ctx -> assets.serve(ctx, "index.html"));
       router.get("/assets/:name").handler(ctx -> assets.serve(ctx, ctx.pathParam("name")));
     }
+    // the document holds no data and describes the token itself: clients read it before they have one
+    ApiDocument document = new ApiDocument();
+    router.get("/api/openapi.json").handler(document::serve);
     router.route().handler(this::authorize);
     router.get("/ready").handler(ctx -> respond(ctx, readiness.check().map(answer ->
         new Reply(answer.ready() ? 200 : 503, answer.toJson()))));
