@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * The alert rules ({@code ops/prometheus/spool-alerts.yml}) and the Grafana dashboard
  * ({@code ops/grafana/spool-dashboard.json}) name only series Spool really exports: after a small workload
  * that completes, retries, kills and rescues jobs and leaves a queue and a task unserved, a scrape of {@code /metrics}
- * holds every metric their expressions use. (promtool checks the rules' syntax in CI.)
+ * holds every metric their expressions use. (promtool checks the rules' syntax in CI.) The same scrape documents
+ * every metric in {@code docs/reference/metrics.md} ({@link MetricsReference}).
  */
 class OpsFilesTest extends SpoolTestBase {
 
@@ -59,6 +60,7 @@ class OpsFilesTest extends SpoolTestBase {
     assertThat(panelExprs).hasSizeGreaterThanOrEqualTo(15);
 
     String scrape = scrapeAfterAWorkload();
+    MetricsReference.check(scrape);
     Set<String> exported = new TreeSet<>();
     for (String line : scrape.split("\n")) {
       if (!line.startsWith("#") && !line.isBlank()) {
