@@ -6,6 +6,7 @@ import dev.spool.impl.SpoolInternals;
 import dev.spool.impl.client.PgJobAdmin;
 import dev.spool.impl.await.Awaiter;
 import dev.spool.impl.client.PgJobClient;
+import dev.spool.impl.sql.MigrationPlanner;
 import dev.spool.impl.sql.Migrator;
 import dev.spool.impl.sql.Queries;
 import dev.spool.impl.stats.Stats;
@@ -77,10 +78,29 @@ public final class Spool {
     return new Builder(vertx);
   }
 
-  /** Creates or updates Spool's schema; safe to call from several processes at once. */
+  /**
+   * Creates or updates Spool's schema; safe to call from several processes at once. Completes with the
+   * versions it applied. Waits for locks as {@link MigrateOptions}' defaults say. A schema already newer than
+   * this release (migrated by a later one) is left as it is.
+   */
   public Future<List<Integer>> migrate() {
+    return migrate(new MigrateOptions());
+  }
+
+  /** {@link #migrate()}, waiting for locks and retrying as {@code options} say. */
+  public Future<List<Integer>> migrate(MigrateOptions options) {
     return new Migrator(internals.queries(), internals.options().getHistory(),
-        internals.options().getMaxPayloadBytes()).migrate(internals.pool());
+        internals.options().getMaxPayloadBytes()).migrate(internals.vertx(), internals.pool(), options);
+  }
+
+  /** The schema's applied and pending migrations and the releases that work against it; changes nothing. */
+  public Future<SchemaStatus> schemaStatus() {
+    return new MigrationPlanner(internals.queries()).status(internals.pool());
+  }
+
+  /** What {@link #migrate()} would run now: SQL, locks and estimates of each pending step; changes nothing. */
+  public Future<MigrationPlan> migrationPlan() {
+    return new MigrationPlanner(internals.queries()).plan(internals.pool());
   }
 
   /** Enqueues and inspects jobs. */

@@ -62,6 +62,7 @@ public class WorkerOptions {
   public static final int DEFAULT_MAX_STUCK_HANDLERS = 0;
   /** Off: the heap never recycles the process. */
   public static final double DEFAULT_MAX_HEAP_AFTER_GC = 0;
+  public static final Duration DEFAULT_SCHEMA_CHECK_INTERVAL = Duration.ofSeconds(10);
 
   private List<String> queues = DEFAULT_QUEUES;
   private int concurrency = DEFAULT_CONCURRENCY;
@@ -84,6 +85,7 @@ public class WorkerOptions {
   private Duration stuckGrace = DEFAULT_STUCK_GRACE;
   private int maxStuckHandlers = DEFAULT_MAX_STUCK_HANDLERS;
   private double maxHeapAfterGc = DEFAULT_MAX_HEAP_AFTER_GC;
+  private Duration schemaCheckInterval = DEFAULT_SCHEMA_CHECK_INTERVAL;
 
   public WorkerOptions() {}
 
@@ -109,6 +111,7 @@ public class WorkerOptions {
     this.stuckGrace = other.stuckGrace;
     this.maxStuckHandlers = other.maxStuckHandlers;
     this.maxHeapAfterGc = other.maxHeapAfterGc;
+    this.schemaCheckInterval = other.schemaCheckInterval;
   }
 
   /** Reads the fields of {@link #toJson()}; absent fields keep their defaults. */
@@ -139,6 +142,7 @@ public class WorkerOptions {
     setStuckGrace(Duration.ofMillis(json.getLong("stuckGraceMs", DEFAULT_STUCK_GRACE.toMillis())));
     setMaxStuckHandlers(json.getInteger("maxStuckHandlers", DEFAULT_MAX_STUCK_HANDLERS));
     setMaxHeapAfterGc(json.getDouble("maxHeapAfterGc", DEFAULT_MAX_HEAP_AFTER_GC));
+    setSchemaCheckInterval(Duration.ofMillis(json.getLong("schemaCheckIntervalMs", DEFAULT_SCHEMA_CHECK_INTERVAL.toMillis())));
   }
 
   public JsonObject toJson() {
@@ -163,7 +167,8 @@ public class WorkerOptions {
         .put("virtualThreads", virtualThreads)
         .put("stuckGraceMs", stuckGrace.toMillis())
         .put("maxStuckHandlers", maxStuckHandlers)
-        .put("maxHeapAfterGc", maxHeapAfterGc);
+        .put("maxHeapAfterGc", maxHeapAfterGc)
+        .put("schemaCheckIntervalMs", schemaCheckInterval.toMillis());
   }
 
   private static <V> JsonObject jsonOf(Map<String, V> map, java.util.function.Function<V, JsonObject> toJson) {
@@ -278,6 +283,21 @@ public class WorkerOptions {
   /** Database connections of this verticle; statements are pipelined on them. */
   public WorkerOptions setConnections(int connections) {
     this.connections = positive("connections", connections);
+    return this;
+  }
+
+  public Duration getSchemaCheckInterval() {
+    return schemaCheckInterval;
+  }
+
+  /**
+   * How often a worker reads the schema's version while it runs (10 s). A worker whose schema has been
+   * migrated beyond the compatibility window of its release stops claiming at the next check, finishes what
+   * runs and says why (see {@link SchemaVersionException}); one of a release the newer migrations declare
+   * compatible goes on.
+   */
+  public WorkerOptions setSchemaCheckInterval(Duration schemaCheckInterval) {
+    this.schemaCheckInterval = atLeastOneMilli("schemaCheckInterval", schemaCheckInterval);
     return this;
   }
 

@@ -21,6 +21,7 @@ import dev.spool.JobState;
 import dev.spool.Task;
 import dev.spool.impl.sql.Queries;
 import dev.spool.impl.sql.Rows;
+import dev.spool.impl.sql.SchemaVersions;
 import dev.spool.impl.trace.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -38,7 +39,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** {@link JobClient} on a Vert.x PostgreSQL pool. */
+/**
+ * {@link JobClient} on a Vert.x PostgreSQL pool. Enqueues go through the schema version guard
+ * ({@link SchemaCheck}): a process newer than the schema, or older than its window, enqueues nothing.
+ */
 public final class PgJobClient implements JobClient {
 
   /** How often an enqueue with a unique key retries when the key's holder finishes under its feet. */
@@ -50,12 +54,14 @@ public final class PgJobClient implements JobClient {
   private final int maxPayloadBytes;
   private final Awaiter awaiter;
   private final Tracing tracing = Tracing.INSTANCE;
+  private final SchemaCheck schemaCheck;
 
   public PgJobClient(Pool pool, Queries queries, int maxPayloadBytes, Awaiter awaiter) {
     this.pool = pool;
     this.queries = queries;
     this.maxPayloadBytes = maxPayloadBytes;
     this.awaiter = awaiter;
+    this.schemaCheck = new SchemaCheck(new SchemaVersions(queries));
   }
 
   @Override
@@ -84,7 +90,7 @@ public final class PgJobClient implements JobClient {
       return Future.failedFuture(e);
     }
     SqlClient client = connection != null ? connection : pool;
-    return client.preparedQuery(queries.get("EnqueueWorkflow")).execute(params).map(rows -> {
+    return schemaCheck.ready(client).compose(ok -> client.preparedQuery(queries.get("EnqueueWorkflow")).execute(params)).map(rows -> {
       Row row = rows.iterator().next();
       Long[] ids = row.getArrayOfLongs("ids");
       Map<String, Long> byStep = new LinkedHashMap<>();
@@ -132,7 +138,7 @@ public final class PgJobClient implements JobClient {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return insertOne(connection, params, options.getUniqueKey(), UNIQUE_RETRIES);
+    return schemaCheck.ready(connection).compose(ok -> insertOne(connection, params, options.getUniqueKey(), UNIQUE_RETRIES));
   }
 
   private Future<Long> insertOne(SqlClient connection, Tuple params, String uniqueKey, int retriesLeft) {
@@ -197,7 +203,7 @@ public final class PgJobClient implements JobClient {
     }
     Tuple params = Tuple.of(queue, task, args, priority, runAt, delayMs, maxAttempts, timeoutMs).addValue(softTimeoutMs)
         .addValue(key).addValue(tracing.capture());
-    return connection.preparedQuery(queries.get("InsertJobs")).execute(params).map(rows -> {
+    return schemaCheck.ready(connection).compose(ok -> connection.preparedQuery(queries.get("InsertJobs")).execute(params)).map(rows -> {
       List<Long> ids = new ArrayList<>(rows.size());
       for (Row row : rows) {
         ids.add(row.getLong(0));

@@ -144,6 +144,7 @@ public final class Binder {
     set("worker.stuckGrace", w::setStuckGrace);
     set("worker.maxStuckHandlers", w::setMaxStuckHandlers);
     set("worker.maxHeapAfterGc", w::setMaxHeapAfterGc);
+    set("worker.schemaCheckInterval", w::setSchemaCheckInterval);
     set("database.workerConnections", w::setConnections);
     for (String name : settings.names("queues")) {
       String p = "queues." + name;

@@ -144,6 +144,7 @@ public final class Schema {
           "stuckGrace", leaf(DURATION, WorkerOptions.DEFAULT_STUCK_GRACE),
           "maxStuckHandlers", leaf(INT, WorkerOptions.DEFAULT_MAX_STUCK_HANDLERS),
           "maxHeapAfterGc", leaf(DOUBLE, WorkerOptions.DEFAULT_MAX_HEAP_AFTER_GC),
+          "schemaCheckInterval", leaf(DURATION, WorkerOptions.DEFAULT_SCHEMA_CHECK_INTERVAL),
           "handlerJars", leaf(PATHS, List.of()),
           "migrate", leaf(BOOLEAN, true)),
       "queues", new NamedMap(QUEUE),

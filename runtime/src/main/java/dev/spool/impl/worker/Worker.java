@@ -21,11 +21,13 @@ import dev.spool.impl.maintenance.Liveness;
 import dev.spool.impl.maintenance.Pruner;
 import dev.spool.impl.maintenance.Rescuer;
 import dev.spool.impl.maintenance.Scheduler;
+import dev.spool.impl.maintenance.SchemaWatch;
 import dev.spool.impl.maintenance.Vacuumer;
 import dev.spool.impl.maintenance.WorkerActivity;
 import dev.spool.impl.notify.JobNotifier;
 import dev.spool.impl.sql.Outcomes;
 import dev.spool.impl.sql.Queries;
+import dev.spool.impl.sql.SchemaVersions;
 import dev.spool.impl.stats.Stats;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgBuilder;
@@ -40,9 +42,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The worker verticle: builds its services when deployed and runs them under one contract. It opens its
- * blocking pools, then starts the heartbeat (registered before the first claim, so the rescuer never takes
+ * blocking pools, then starts the schema watch (a schema this release cannot work with fails the deployment
+ * before anything registers), the heartbeat (registered before the first claim, so the rescuer never takes
  * this worker's jobs for orphans), the notifier, the completer, the producers, the elector and the
- * recycler, in that order, and stops them in the reverse order. The leader-only services (rescuer,
+ * recycler, in that order, and stops them in the reverse order. When the schema leaves this release's
+ * compatibility window while it runs, the producers stop claiming and the elector resigns. The leader-only services (rescuer,
  * scheduler, pruner, vacuumer) are one group the elector starts on winning and stops on losing or resigning.
  * When the process is being recycled (a limit of any of its workers tripped), its producers stop claiming.
  */
@@ -60,6 +64,7 @@ public final class Worker extends WorkerVerticle {
   private Completer completer;
   private BlockingPools pools;
   private boolean stopping;
+  private boolean outOfWindow;
   private Elector elector;
   private ServiceGroup leaderOnly;
   private final Map<String, Producer> producers = new LinkedHashMap<>();
@@ -157,6 +162,8 @@ public final class Worker extends WorkerVerticle {
         new Vacuumer(vertx, client, queries, spool.options().getVacuum(), spool.stats()::claimed)));
     elector = new Elector(vertx, beats, queries, Elector.MAINTENANCE, owner, options.getHeartbeatInterval(),
         options.getLeaderTtl(), leaderOnly::toggle);
+    services.add(new SchemaWatch(vertx, client, new SchemaVersions(queries), options.getSchemaCheckInterval(),
+        verdict -> context.runOnContext(x -> leaveSchema())));
     services.add(new Heartbeat(vertx, beats, queries, owner, options.getQueues(), handlers.taskNames(),
         ClaimLimits.describe(options, handlers.taskNames()), activity,
         options.getHeartbeatInterval(), options.getLease(),
@@ -195,7 +202,7 @@ public final class Worker extends WorkerVerticle {
       return;
     }
     completer.handOff(new Handoff(plain, handlers.taskNames().toArray(String[]::new), options.getLease().toMillis(),
-        acked -> stopping || !liveness.isAlive(System.nanoTime()) ? 0 : acked,
+        acked -> stopping || outOfWindow || !liveness.isAlive(System.nanoTime()) ? 0 : acked,
         row -> {
           ClaimedJob job = ClaimedJob.fromClaimRow(vertx, row, lineage);
           Producer producer = producers.get(job.queue());
@@ -205,6 +212,19 @@ public final class Worker extends WorkerVerticle {
             producer.adopt(job);
           }
         }));
+  }
+
+  /**
+   * The schema has moved beyond this release's window: claim nothing more, hand back what waits, let what
+   * runs finish, and leave the leader's services to a worker of a compatible release.
+   */
+  private void leaveSchema() {
+    if (stopping || outOfWindow) {
+      return;
+    }
+    outOfWindow = true;
+    producers.values().forEach(Producer::pause);
+    elector.stop().eventually(leaderOnly::stop);
   }
 
   /** A recycling limit tripped: claim nothing more, hand back what waits, let what runs finish. */

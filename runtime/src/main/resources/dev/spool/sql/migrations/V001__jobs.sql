@@ -1,3 +1,4 @@
+-- compatible-from: 1 (declared when windows were introduced: no older runtime was checked against it)
 -- Spool's jobs table. {schema} is replaced by the configured schema name (a validated identifier).
 --
 -- A job is "scheduled" while it is available with run_at in the future: one state and one index serve

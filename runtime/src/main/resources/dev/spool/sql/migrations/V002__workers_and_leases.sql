@@ -1,3 +1,4 @@
+-- compatible-from: 2 (declared when windows were introduced: no older runtime was checked against it)
 -- Crash safety: a row per live worker, a leader lease, running jobs findable by owner and lease expiry,
 -- and a persistent cancel request for running jobs.
 

@@ -1,3 +1,4 @@
+-- compatible-from: 4 (declared when windows were introduced: no older runtime was checked against it)
 -- Job history (off by default): one row per state transition of a job, for audit and the job view in the
 -- admin API. The table and the trigger functions always exist; the triggers that fill the table are
 -- created only when a Spool migrates with SpoolOptions.setHistory(true) and dropped with

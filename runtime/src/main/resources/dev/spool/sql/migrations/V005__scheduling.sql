@@ -1,3 +1,4 @@
+-- compatible-from: 5 (declared when windows were introduced: no older runtime was checked against it)
 -- Scheduling and flow control: the last slot of each periodic job, the recent claims of rate-limited
 -- queues and tasks, and an index for the pruner.
 

@@ -1,3 +1,4 @@
+-- compatible-from: 7 (declared when windows were introduced: no older runtime was checked against it)
 -- The dashboard: what each live worker did over its last heartbeat interval (per queue: finished and
 -- failed runs a second, pickup lag), summed for cluster-wide throughput without counting job rows; and
 -- dead letters per queue, newest first, from an index as small as the dead-letter queue (a job dies

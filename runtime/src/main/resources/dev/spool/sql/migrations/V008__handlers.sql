@@ -1,3 +1,4 @@
+-- compatible-from: 8 (declared when windows were introduced: no older runtime was checked against it)
 -- Handlers as users write them: a job may carry a soft time limit of its own beside its hard one
 -- (timeout_ms). At the soft limit its handler is told and a warning is logged; at the hard limit the run
 -- fails. Null takes the handler's (HandlerOptions.softTimeout).

@@ -1,3 +1,4 @@
+-- compatible-from: 9 (declared when windows were introduced: no older runtime was checked against it)
 -- Operations: the SQL enqueue refuses what no worker could run, and workers say which tasks they serve.
 
 -- Settings the runtime writes at every migrate, for the SQL functions to read: max_payload_bytes is the

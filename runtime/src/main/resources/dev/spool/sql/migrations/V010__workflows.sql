@@ -1,3 +1,4 @@
+-- compatible-from: 10 (declared when windows were introduced: no older runtime was checked against it)
 -- Jobs that compose: results, awaiting, workflows (a job may depend on other jobs) and progress.
 --
 -- Every new column is nullable and null for plain jobs, so a plain row pays a bit of its null bitmap and

@@ -1,3 +1,4 @@
+-- compatible-from: 11 (declared when windows were introduced: no older runtime was checked against it)
 -- Keys: a job may carry a key (a tenant, an account, a document) that a queue can limit (running jobs and
 -- starts per key, across all workers), share fairly (round robin between keys) or run one at a time in
 -- order. Plain jobs have no key and are in none of the indexes below, so they pay nothing for them.

@@ -1,3 +1,4 @@
+-- compatible-from: 13 (declared when windows were introduced: no older runtime was checked against it)
 -- Tracing: the W3C trace context (traceparent) of the span that was current where a job was enqueued, so
 -- that its runs are spans of the same trace (impl.trace.Tracing). Null for a job enqueued under no span, or
 -- by an application without OpenTelemetry: a null costs one bit of the row's null bitmap, and as jobs has some

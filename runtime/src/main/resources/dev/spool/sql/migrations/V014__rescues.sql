@@ -1,3 +1,4 @@
+-- compatible-from: 14 (declared when windows were introduced: no older runtime was checked against it)
 -- How many of a job's attempts the rescuer ended (its worker was killed, partitioned or frozen past its
 -- timeout, or its lease ran out). A rescue still counts as an attempt, so a job that brings its worker down
 -- every time ends dead instead of looping; but it is not the handler's failure, so the retry backoff counts

@@ -1,3 +1,4 @@
+-- compatible-from: 15 (a storage parameter: runtimes of schema 15 use the same columns and functions)
 -- Half of each new page of jobs is left free. A claim rewrites every row it takes (state, attempt, lease),
 -- and the new version of a row fits beside the old one only when its page has room: PostgreSQL then logs
 -- just the bytes that changed, and no lock record of the old version. At fillfactor 85 almost every claimed
