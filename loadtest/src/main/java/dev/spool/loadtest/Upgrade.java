@@ -1,0 +1,282 @@
+package dev.spool.loadtest;
+
+import dev.spool.Spool;
+import dev.spool.SpoolOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One rolling upgrade, as an operator does it, with jobs flowing throughout: the previous release migrates
+ * the schema and its workers drain jobs; this release's {@code migrate} runs while they work; this release's
+ * workers start; the old ones get SIGTERM and stop gracefully; the new ones work alone. Every job of the run
+ * (plain, workflow steps, awaited, periodic) must run once and end completed, and neither release's workers may
+ * log more than a few errors. The workers are the releases' own {@code worker} commands with {@link UpgradeTask}
+ * as a handler jar; the jobs are enqueued by this process.
+ */
+final class Upgrade {
+
+  static final String PERIODIC = "upgrade-tick";
+  /** Start times the run log keeps (16 MB), more than any run of this command makes. */
+  private static final int RUN_LOG_CAPACITY = 2_000_000;
+
+  /** A phase of the run: what it did, when, and how many runs had started at its ends. */
+  private record Phase(String name, long fromNanos, long toNanos, int startsBefore, int startsAfter) {}
+
+  private final UpgradeSettings settings;
+  private final Progress progress;
+  private final RunLog runLog = new RunLog(RUN_LOG_CAPACITY);
+  private final List<Phase> phases = new ArrayList<>();
+  private final List<ReleaseWorker> oldWorkers = new ArrayList<>();
+  private final List<ReleaseWorker> newWorkers = new ArrayList<>();
+  private final List<Integer> oldExitCodes = new ArrayList<>();
+
+  Upgrade(UpgradeSettings settings, Progress progress) {
+    this.settings = settings;
+    this.progress = progress;
+  }
+
+  JsonObject run(String uri) throws Exception {
+    settings.validate();
+    Path oldJar = settings.oldJar != null ? settings.oldJar : OldRelease.build(settings.oldCommit, progress);
+    Vertx vertx = Vertx.vertx();
+    try {
+      Spool spool = Spool.builder(vertx).connectingTo(uri).options(new SpoolOptions().setSchema(settings.schema)).build();
+      try {
+        return run(spool, uri, oldJar);
+      } finally {
+        Blocking.await(spool.close());
+      }
+    } finally {
+      Blocking.await(vertx.close());
+    }
+  }
+
+  private JsonObject run(Spool spool, String uri, Path oldJar) throws Exception {
+    Checks checks = new Checks(spool);
+    Blocking.await(checks.dropSchema());
+    Path dir = Files.createTempDirectory("spool-upgrade");
+    Path config = writeConfig(dir);
+    List<String> workerArgs = List.of("--config", config.toString(), "--db", uri, "--schema", settings.schema,
+        "--no-migrate", "--workers", "1", "--handlers", HandlerJar.write(dir).toString());
+    migrate("old", oldJar, uri);
+    int versionBefore = schemaVersion(spool, checks);
+    UpgradeLoad load = new UpgradeLoad(spool, settings);
+    long migrateNanos;
+    try {
+      for (int i = 0; i < settings.workers; i++) {
+        oldWorkers.add(ReleaseWorker.start("old", oldJar, workerArgs, runLog));
+      }
+      progress.line("schema at version %d (old release's migrate); %d old workers up; enqueueing %d jobs/s, %d "
+          + "workflows/s, %d awaits/s, a periodic job every %d s", versionBefore, settings.workers, settings.rate,
+          settings.workflowsPerSecond, settings.awaitsPerSecond, settings.periodicSeconds);
+      load.start();
+      phase("old", () -> Blocking.sleep(TimeUnit.SECONDS.toMillis(settings.phaseSeconds)));
+      long[] took = {0};
+      phase("migrate", () -> took[0] = migrate("new", settings.newJar, uri));
+      migrateNanos = took[0];
+      phase("mixed", () -> {
+        for (int i = 0; i < settings.workers; i++) {
+          newWorkers.add(ReleaseWorker.start("new", settings.newJar, workerArgs, runLog));
+        }
+        Blocking.sleep(TimeUnit.SECONDS.toMillis(settings.phaseSeconds));
+      });
+      phase("stopping", () -> {
+        for (ReleaseWorker worker : oldWorkers) {
+          oldExitCodes.add(worker.stop(UpgradeSettings.STOP_SECONDS));
+        }
+      });
+      phase("new", () -> Blocking.sleep(TimeUnit.SECONDS.toMillis(settings.phaseSeconds)));
+      load.stop();
+      progress.line("load stopped; waiting for the last jobs");
+      Instant loadStopped = Instant.now();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.graceSeconds);
+      while (!done(spool, checks, expected(spool, checks, load, loadStopped)) && System.nanoTime() < deadline) {
+        Blocking.sleep(250);
+      }
+      for (ReleaseWorker worker : newWorkers) {
+        worker.stop(UpgradeSettings.STOP_SECONDS);
+      }
+      return result(spool, checks, load, loadStopped, versionBefore, migrateNanos, oldJar);
+    } finally {
+      for (ReleaseWorker worker : oldWorkers) {
+        worker.stop(UpgradeSettings.STOP_SECONDS);
+      }
+      for (ReleaseWorker worker : newWorkers) {
+        worker.stop(UpgradeSettings.STOP_SECONDS);
+      }
+    }
+  }
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private void phase(String name, Step step) throws Exception {
+    long from = System.nanoTime();
+    int before = runLog.starts();
+    progress.line("phase %s", name);
+    step.run();
+    phases.add(new Phase(name, from, System.nanoTime(), before, runLog.starts()));
+  }
+
+  /** The periodic job runs every few seconds on whichever worker leads; a handler jar brings the task. */
+  private Path writeConfig(Path dir) throws IOException {
+    Path config = dir.resolve("spool.yaml");
+    Files.writeString(config, String.join("\n",
+        "# written by spool-loadtest upgrade",
+        "retention:",
+        "  keepCompleted: true",
+        "periodic:",
+        "  - name: " + PERIODIC,
+        "    every: " + settings.periodicSeconds + "s",
+        "    task: " + UpgradeTask.NAME,
+        "    args:",
+        "      ms: " + settings.jobMs,
+        ""), StandardCharsets.UTF_8);
+    return config;
+  }
+
+  /** Runs {@code java -jar jar migrate}; returns how long it took; fails with its output when it fails. */
+  private long migrate(String side, Path jar, String uri) throws IOException, InterruptedException {
+    List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString(),
+        "migrate", "--db", uri, "--schema", settings.schema);
+    long start = System.nanoTime();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(key -> key.startsWith("SPOOL_"));
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    int exit = process.waitFor();
+    long took = System.nanoTime() - start;
+    progress.line("%s release's migrate: exit %d in %.1f s%s", side, exit, took / 1e9, out.isEmpty() ? "" : ": " + out);
+    if (exit != 0) {
+      throw new IOException("the " + side + " release's migrate (" + jar + ") failed with exit " + exit + ":\n" + out);
+    }
+    return took;
+  }
+
+  private static int schemaVersion(Spool spool, Checks checks) {
+    return Blocking.await(spool.pool().query(checks.sql("SchemaVersion")).execute()).iterator().next().getInteger(0);
+  }
+
+  /** The run's jobs: what the load enqueued and the periodic job's slots up to the end of the load. */
+  private Set<Long> expected(Spool spool, Checks checks, UpgradeLoad load, Instant loadStopped) {
+    Set<Long> ids = new HashSet<>(load.ids());
+    for (Row row : periodicJobs(spool, checks)) {
+      if (slot(row).isBefore(loadStopped)) {
+        ids.add(row.getLong("id"));
+      }
+    }
+    return ids;
+  }
+
+  private static Iterable<Row> periodicJobs(Spool spool, Checks checks) {
+    return Blocking.await(spool.pool().preparedQuery(checks.sql("PeriodicJobs"))
+        .execute(Tuple.of(UpgradeTask.NAME, "periodic:" + PERIODIC + ":%")));
+  }
+
+  private static Instant slot(Row row) {
+    String key = row.getString("unique_key");
+    return Instant.parse(key.substring(("periodic:" + PERIODIC + ":").length()));
+  }
+
+  private boolean done(Spool spool, Checks checks, Set<Long> expected) {
+    return expected.stream().allMatch(id -> !runLog.runsOf(id).isEmpty()) && states(spool, checks, expected)[1] == 0;
+  }
+
+  /** {@code [completed, unfinished]} of these jobs. */
+  private static long[] states(Spool spool, Checks checks, Set<Long> ids) {
+    Row row = Blocking.await(spool.pool().preparedQuery(checks.sql("UpgradeStates"))
+        .execute(Tuple.of((Object) ids.toArray(Long[]::new)))).iterator().next();
+    return new long[] {row.getLong("completed"), row.getLong("unfinished")};
+  }
+
+  private JsonObject result(Spool spool, Checks checks, UpgradeLoad load, Instant loadStopped, int versionBefore,
+      long migrateNanos, Path oldJar) {
+    Set<Long> expected = expected(spool, checks, load, loadStopped);
+    long[] states = states(spool, checks, expected);
+    long lost = 0;
+    long duplicates = 0;
+    long unexplained = 0;
+    for (long id : expected) {
+      List<ReleaseWorker> runs = runLog.runsOf(id);
+      if (runs.isEmpty()) {
+        lost++;
+      } else if (runs.size() > 1) {
+        duplicates += runs.size() - 1;
+        if (runs.stream().noneMatch(ReleaseWorker::killed)) {
+          unexplained += runs.size() - 1;
+        }
+      }
+    }
+    List<Instant> slots = new ArrayList<>();
+    periodicJobs(spool, checks).forEach(row -> slots.add(slot(row)));
+    long periodicGapMs = 0;
+    for (int i = 1; i < slots.size(); i++) {
+      periodicGapMs = Math.max(periodicGapMs, slots.get(i).toEpochMilli() - slots.get(i - 1).toEpochMilli());
+    }
+    Phase migrate = phases.stream().filter(p -> p.name().equals("migrate")).findFirst().orElseThrow();
+    JsonArray phaseFigures = new JsonArray();
+    for (Phase phase : phases) {
+      double seconds = (phase.toNanos() - phase.fromNanos()) / 1e9;
+      phaseFigures.add(new JsonObject().put("phase", phase.name()).put("s", Math.round(seconds * 10) / 10.0)
+          .put("jobs_per_s", Math.round((phase.startsAfter() - phase.startsBefore()) / seconds))
+          .put("longest_enqueue_ms", load.longestEnqueueMs(phase.fromNanos(), phase.toNanos()))
+          .put("longest_start_gap_ms", runLog.longestGapMs(phase.fromNanos(), phase.toNanos())));
+    }
+    List<ReleaseWorker> all = new ArrayList<>(oldWorkers);
+    all.addAll(newWorkers);
+    JsonArray samples = new JsonArray();
+    all.forEach(w -> w.samples().forEach(samples::add));
+    load.errorSamples().forEach(samples::add);
+    return new JsonObject()
+        .put("command", "upgrade")
+        .put("old_jar", oldJar.toString())
+        .put("new_jar", settings.newJar.toString())
+        .put("schema_version_before", versionBefore)
+        .put("schema_version_after", schemaVersion(spool, checks))
+        .put("workers_per_release", settings.workers)
+        .put("enqueued", expected.size())
+        .put("plain", load.plain())
+        .put("workflows", load.workflows())
+        .put("awaits", load.awaits())
+        .put("awaits_answered", load.awaitsAnswered())
+        .put("await_errors", load.awaitErrors())
+        .put("longest_await_ms", load.longestAwaitMs())
+        .put("periodic_runs", slots.size())
+        .put("periodic_longest_gap_ms", periodicGapMs)
+        .put("completed", states[0])
+        .put("unfinished", states[1])
+        .put("lost", lost)
+        .put("duplicates", duplicates)
+        .put("duplicates_unexplained", unexplained)
+        .put("unexpected_runs", runLog.unexpected(expected))
+        .put("enqueue_errors", load.enqueueErrors())
+        .put("migrate_s", Math.round(migrateNanos / 1e8) / 10.0)
+        .put("migrate_longest_enqueue_ms", load.longestEnqueueMs(migrate.fromNanos(), migrate.toNanos()))
+        .put("migrate_longest_start_gap_ms", runLog.longestGapMs(migrate.fromNanos(), migrate.toNanos()))
+        .put("phases", phaseFigures)
+        .put("errors", new JsonObject().put("old", sum(oldWorkers, true)).put("new", sum(newWorkers, true)))
+        .put("warnings", new JsonObject().put("old", sum(oldWorkers, false)).put("new", sum(newWorkers, false)))
+        .put("max_errors", settings.maxErrors)
+        .put("old_exit_codes", new JsonArray(new ArrayList<>(oldExitCodes)))
+        .put("killed", all.stream().filter(ReleaseWorker::killed).count())
+        .put("samples", samples);
+  }
+
+  private static long sum(List<ReleaseWorker> workers, boolean errors) {
+    return workers.stream().mapToLong(errors ? ReleaseWorker::errors : ReleaseWorker::warnings).sum();
+  }
+}
