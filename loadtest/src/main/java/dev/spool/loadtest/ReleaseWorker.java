@@ -3,6 +3,8 @@ package dev.spool.loadtest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,39 +16,60 @@ import java.util.regex.Pattern;
 /**
  * One {@code worker} process of a release's fat jar ({@code java -jar spool.jar worker ...}), for
  * {@code upgrade}: started and waited for until it prints {@code spool worker <node id>: ...}, which every release
- * prints once its verticles are deployed; its {@code RAN} lines go to the run log, and its error and warning
- * lines are counted (a few kept as samples). Stopped with SIGTERM, as a deployment stops it.
+ * prints once its verticles are deployed; its {@code RAN} lines go to the run log, every other line to its log
+ * file, and its error and warning records are counted (a few kept as samples). Stopped with SIGTERM, as a
+ * deployment stops it.
  */
 final class ReleaseWorker {
 
-  /** A line of an error: a SEVERE log record, an ERROR of SLF4J, an exception or its stack trace's head. */
-  static final Pattern ERROR = Pattern.compile("SEVERE|ERROR|Exception|Error:");
-  static final Pattern WARNING = Pattern.compile("WARNING|WARN");
+  /** JVM flags of every process a run starts: C1 only and the serial collector, as the run is about correctness. */
+  static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+  /** A java.util.logging record's level line ({@code WARNING: ...}), which follows its header line. */
+  private static final Pattern LEVEL = Pattern.compile("^(SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST): ");
+  /** The first line of an exception printed on its own (not a stack frame or a cause). */
+  private static final Pattern EXCEPTION = Pattern.compile("^\\S.*(Exception|Error)\\b");
   private static final String READY = "spool worker ";
   private static final int SAMPLES = 10;
 
   private final String side;
   private final Process process;
   private final String nodeId;
+  private final Path logFile;
   private final Thread reader;
+  private final List<String> lines = new ArrayList<>();
   private final AtomicLong errors = new AtomicLong();
   private final AtomicLong warnings = new AtomicLong();
   private final ConcurrentLinkedQueue<String> samples = new ConcurrentLinkedQueue<>();
+  /** The level of the log record whose lines are being read; null outside one. */
+  private String level;
   private volatile boolean killed;
 
-  private ReleaseWorker(String side, Process process, String nodeId, BufferedReader out, RunLog log) {
+  private ReleaseWorker(String side, Process process, String nodeId, Path logFile, BufferedReader out,
+      List<String> before, RunLog log) {
     this.side = side;
     this.process = process;
     this.nodeId = nodeId;
-    this.reader = new Thread(() -> out.lines().forEach(line -> line(line, log)), "upgrade-" + side + "-worker-output");
+    this.logFile = logFile;
+    before.forEach(line -> line(line, log));
+    this.reader = new Thread(() -> {
+      try {
+        out.lines().forEach(line -> line(line, log));
+      } catch (UncheckedIOException e) {
+        line("upgrade: reading the worker's output failed: " + e, log);
+      }
+    }, "upgrade-" + side + "-worker-output");
     reader.setDaemon(true);
     reader.start();
   }
 
-  /** Starts {@code java -jar jar worker args...} and waits until it is ready; fails when it exits before. */
-  static ReleaseWorker start(String side, Path jar, List<String> args, RunLog log) throws IOException {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString(), "worker"));
+  /**
+   * Starts {@code java -jar jar worker args...} and waits until it is ready; fails when it exits before. Its
+   * output goes to {@code logDir/<side>-<pid>.log}.
+   */
+  static ReleaseWorker start(String side, Path jar, List<String> args, Path logDir, RunLog log) throws IOException {
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+    command.addAll(JVM_FLAGS);
+    command.addAll(List.of("-jar", jar.toString(), "worker"));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     // the run's settings are its flags and config file, not this process's environment
@@ -58,13 +81,13 @@ final class ReleaseWorker {
     while ((line = out.readLine()) != null) {
       if (line.startsWith(READY)) {
         String nodeId = line.substring(READY.length(), line.indexOf(':', READY.length()));
-        ReleaseWorker worker = new ReleaseWorker(side, process, nodeId, out, log);
-        before.forEach(earlier -> worker.line(earlier, log));
-        return worker;
+        before.add(line);
+        return new ReleaseWorker(side, process, nodeId, logDir.resolve(side + "-" + process.pid() + ".log"), out,
+            before, log);
       }
       before.add(line);
     }
-    process.destroyForcibly();
+    process.toHandle().destroyForcibly();
     throw new IOException("a worker of the " + side + " release (" + jar + ") exited before it was ready; its output:\n"
         + String.join("\n", before.subList(Math.max(0, before.size() - 30), before.size())));
   }
@@ -74,26 +97,55 @@ final class ReleaseWorker {
       log.ran(Long.parseLong(line.substring(UpgradeTask.RAN.length(), line.indexOf(' ', UpgradeTask.RAN.length()))), this);
       return;
     }
-    boolean error = ERROR.matcher(line).find();
-    if (error || WARNING.matcher(line).find()) {
-      (error ? errors : warnings).incrementAndGet();
-      if (samples.size() < SAMPLES) {
-        samples.add(side + " " + nodeId + ": " + (line.length() > 300 ? line.substring(0, 300) : line));
+    synchronized (lines) {
+      lines.add(line);
+    }
+    var levelLine = LEVEL.matcher(line);
+    if (levelLine.find()) {
+      level = levelLine.group(1);
+      if (level.equals("SEVERE")) {
+        count(errors, line);
+      } else if (level.equals("WARNING")) {
+        count(warnings, line);
       }
+    } else if (line.contains(" ERROR ") || line.startsWith("ERROR")) {
+      count(errors, line);
+    } else if (EXCEPTION.matcher(line).find() && !line.startsWith("Caused by")) {
+      // an exception is part of the record it follows; printed on its own, it is an error
+      if (level == null) {
+        count(errors, line);
+      }
+    } else if (!line.startsWith("\t") && !line.startsWith("Caused by")) {
+      level = null; // a record's header or any other line: a later exception is not that record's
+    }
+  }
+
+  private void count(AtomicLong counter, String line) {
+    counter.incrementAndGet();
+    if (samples.size() < SAMPLES) {
+      samples.add(side + " " + nodeId + ": " + (line.length() > 300 ? line.substring(0, 300) : line));
     }
   }
 
   /**
    * SIGTERM, then waits for the graceful stop (running jobs finish, prefetched ones go back); a worker still
-   * running after {@code seconds} is killed, and runs twice of its jobs are then explained. Returns the exit code.
+   * running after {@code seconds} is killed, and runs twice of its jobs are then explained. The signal goes
+   * through the process handle: {@link Process#destroy} would also close the output before its last lines are
+   * read. Returns the exit code; writes the log file.
    */
-  int stop(int seconds) throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-      killed = true;
-      process.destroyForcibly().waitFor();
+  int stop(int seconds) throws InterruptedException, IOException {
+    if (process.isAlive()) {
+      process.toHandle().destroy();
+      if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+        killed = true;
+        process.toHandle().destroyForcibly();
+        process.waitFor();
+      }
     }
     reader.join(TimeUnit.SECONDS.toMillis(10)); // the last RAN lines are read before the run log is judged
+    synchronized (lines) {
+      Files.write(logFile, lines);
+    }
     return process.exitValue();
   }
 

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -76,24 +79,18 @@ final class Upgrade {
     UpgradeLoad load = new UpgradeLoad(spool, settings);
     long migrateNanos;
     try {
-      for (int i = 0; i < settings.workers; i++) {
-        oldWorkers.add(ReleaseWorker.start("old", oldJar, workerArgs, runLog));
-      }
-      progress.line("schema at version %d (old release's migrate); %d old workers up; enqueueing %d jobs/s, %d "
-          + "workflows/s, %d awaits/s, a periodic job every %d s", versionBefore, settings.workers, settings.rate,
+      oldWorkers.addAll(startWorkers("old", oldJar, workerArgs, dir));
+      progress.line("schema at version %d (old release's migrate); worker logs in %s; enqueueing %d jobs/s, %d "
+          + "workflows/s, %d awaits/s, a periodic job every %d s", versionBefore, dir, settings.rate,
           settings.workflowsPerSecond, settings.awaitsPerSecond, settings.periodicSeconds);
       load.start();
       phase("old", () -> Blocking.sleep(TimeUnit.SECONDS.toMillis(settings.phaseSeconds)));
       long[] took = {0};
       phase("migrate", () -> took[0] = migrate("new", settings.newJar, uri));
       migrateNanos = took[0];
-      phase("mixed", () -> {
-        for (int i = 0; i < settings.workers; i++) {
-          newWorkers.add(ReleaseWorker.start("new", settings.newJar, workerArgs, runLog));
-        }
-        Blocking.sleep(TimeUnit.SECONDS.toMillis(settings.phaseSeconds));
-      });
-      phase("stopping", () -> {
+      phase("starting new", () -> newWorkers.addAll(startWorkers("new", settings.newJar, workerArgs, dir)));
+      phase("mixed", () -> Blocking.sleep(TimeUnit.SECONDS.toMillis(settings.phaseSeconds)));
+      phase("stopping old", () -> {
         for (ReleaseWorker worker : oldWorkers) {
           oldExitCodes.add(worker.stop(UpgradeSettings.STOP_SECONDS));
         }
@@ -109,7 +106,7 @@ final class Upgrade {
       for (ReleaseWorker worker : newWorkers) {
         worker.stop(UpgradeSettings.STOP_SECONDS);
       }
-      return result(spool, checks, load, loadStopped, versionBefore, migrateNanos, oldJar);
+      return result(spool, checks, load, loadStopped, versionBefore, migrateNanos, oldJar, dir);
     } finally {
       for (ReleaseWorker worker : oldWorkers) {
         worker.stop(UpgradeSettings.STOP_SECONDS);
@@ -118,6 +115,37 @@ final class Upgrade {
         worker.stop(UpgradeSettings.STOP_SECONDS);
       }
     }
+  }
+
+  /** A release's workers, started side by side (a JVM start takes seconds on a busy machine). */
+  private List<ReleaseWorker> startWorkers(String side, Path jar, List<String> args, Path logDir) throws Exception {
+    List<CompletableFuture<ReleaseWorker>> starting = new ArrayList<>();
+    for (int i = 0; i < settings.workers; i++) {
+      starting.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          return ReleaseWorker.start(side, jar, args, logDir, runLog);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }, runnable -> new Thread(runnable, "upgrade-start-" + side).start()));
+    }
+    List<ReleaseWorker> started = new ArrayList<>();
+    Exception failure = null;
+    for (CompletableFuture<ReleaseWorker> worker : starting) {
+      try {
+        started.add(worker.get());
+      } catch (ExecutionException e) {
+        failure = e.getCause() instanceof UncheckedIOException io ? io.getCause() : (Exception) e.getCause();
+      }
+    }
+    if (failure != null) {
+      for (ReleaseWorker worker : started) {
+        worker.stop(UpgradeSettings.STOP_SECONDS);
+      }
+      throw failure;
+    }
+    progress.line("%d %s workers up: %s", started.size(), side, started.stream().map(ReleaseWorker::nodeId).toList());
+    return started;
   }
 
   private interface Step {
@@ -151,8 +179,9 @@ final class Upgrade {
 
   /** Runs {@code java -jar jar migrate}; returns how long it took; fails with its output when it fails. */
   private long migrate(String side, Path jar, String uri) throws IOException, InterruptedException {
-    List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString(),
-        "migrate", "--db", uri, "--schema", settings.schema);
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+    command.addAll(ReleaseWorker.JVM_FLAGS);
+    command.addAll(List.of("-jar", jar.toString(), "migrate", "--db", uri, "--schema", settings.schema));
     long start = System.nanoTime();
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(key -> key.startsWith("SPOOL_"));
@@ -182,6 +211,13 @@ final class Upgrade {
     return ids;
   }
 
+  /** The run's jobs and every periodic job, those of slots after the load too. */
+  private static Set<Long> allIds(Set<Long> expected, Spool spool, Checks checks) {
+    Set<Long> all = new HashSet<>(expected);
+    periodicJobs(spool, checks).forEach(row -> all.add(row.getLong("id")));
+    return all;
+  }
+
   private static Iterable<Row> periodicJobs(Spool spool, Checks checks) {
     return Blocking.await(spool.pool().preparedQuery(checks.sql("PeriodicJobs"))
         .execute(Tuple.of(UpgradeTask.NAME, "periodic:" + PERIODIC + ":%")));
@@ -204,7 +240,7 @@ final class Upgrade {
   }
 
   private JsonObject result(Spool spool, Checks checks, UpgradeLoad load, Instant loadStopped, int versionBefore,
-      long migrateNanos, Path oldJar) {
+      long migrateNanos, Path oldJar, Path logDir) {
     Set<Long> expected = expected(spool, checks, load, loadStopped);
     long[] states = states(spool, checks, expected);
     long lost = 0;
@@ -262,7 +298,7 @@ final class Upgrade {
         .put("lost", lost)
         .put("duplicates", duplicates)
         .put("duplicates_unexplained", unexplained)
-        .put("unexpected_runs", runLog.unexpected(expected))
+        .put("unexpected_runs", runLog.unexpected(allIds(expected, spool, checks)))
         .put("enqueue_errors", load.enqueueErrors())
         .put("migrate_s", Math.round(migrateNanos / 1e8) / 10.0)
         .put("migrate_longest_enqueue_ms", load.longestEnqueueMs(migrate.fromNanos(), migrate.toNanos()))
@@ -273,6 +309,7 @@ final class Upgrade {
         .put("max_errors", settings.maxErrors)
         .put("old_exit_codes", new JsonArray(new ArrayList<>(oldExitCodes)))
         .put("killed", all.stream().filter(ReleaseWorker::killed).count())
+        .put("worker_logs", logDir.toString())
         .put("samples", samples);
   }
 
