@@ -8,40 +8,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 /**
  * One {@code worker} process of a release's fat jar ({@code java -jar spool.jar worker ...}), for
  * {@code upgrade}: started and waited for until it prints {@code spool worker <node id>: ...}, which every release
- * prints once its verticles are deployed; its {@code RAN} lines go to the run log, every other line to its log
- * file, and its error and warning records are counted (a few kept as samples). Stopped with SIGTERM, as a
- * deployment stops it.
+ * prints once its verticles are deployed; its {@code RAN} lines go to the run log, the others to a
+ * {@link WorkerLog}, written to a file when it stops. Stopped with SIGTERM, as a deployment stops it.
  */
 final class ReleaseWorker {
 
   /** JVM flags of every process a run starts: C1 only and the serial collector, as the run is about correctness. */
   static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
-  /** A java.util.logging record's level line ({@code WARNING: ...}), which follows its header line. */
-  private static final Pattern LEVEL = Pattern.compile("^(SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST): ");
-  /** The first line of an exception printed on its own (not a stack frame or a cause). */
-  private static final Pattern EXCEPTION = Pattern.compile("^\\S.*(Exception|Error)\\b");
   private static final String READY = "spool worker ";
-  private static final int SAMPLES = 10;
 
   private final String side;
   private final Process process;
   private final String nodeId;
   private final Path logFile;
   private final Thread reader;
-  private final List<String> lines = new ArrayList<>();
-  private final AtomicLong errors = new AtomicLong();
-  private final AtomicLong warnings = new AtomicLong();
-  private final ConcurrentLinkedQueue<String> samples = new ConcurrentLinkedQueue<>();
-  /** The level of the log record whose lines are being read; null outside one. */
-  private String level;
+  private final WorkerLog output;
   private volatile boolean killed;
 
   private ReleaseWorker(String side, Process process, String nodeId, Path logFile, BufferedReader out,
@@ -50,6 +36,7 @@ final class ReleaseWorker {
     this.process = process;
     this.nodeId = nodeId;
     this.logFile = logFile;
+    this.output = new WorkerLog(side + " " + nodeId);
     before.forEach(line -> line(line, log));
     this.reader = new Thread(() -> {
       try {
@@ -95,35 +82,8 @@ final class ReleaseWorker {
   private void line(String line, RunLog log) {
     if (line.startsWith(UpgradeTask.RAN)) {
       log.ran(Long.parseLong(line.substring(UpgradeTask.RAN.length(), line.indexOf(' ', UpgradeTask.RAN.length()))), this);
-      return;
-    }
-    synchronized (lines) {
-      lines.add(line);
-    }
-    var levelLine = LEVEL.matcher(line);
-    if (levelLine.find()) {
-      level = levelLine.group(1);
-      if (level.equals("SEVERE")) {
-        count(errors, line);
-      } else if (level.equals("WARNING")) {
-        count(warnings, line);
-      }
-    } else if (line.contains(" ERROR ") || line.startsWith("ERROR")) {
-      count(errors, line);
-    } else if (EXCEPTION.matcher(line).find() && !line.startsWith("Caused by")) {
-      // an exception is part of the record it follows; printed on its own, it is an error
-      if (level == null) {
-        count(errors, line);
-      }
-    } else if (!line.startsWith("\t") && !line.startsWith("Caused by")) {
-      level = null; // a record's header or any other line: a later exception is not that record's
-    }
-  }
-
-  private void count(AtomicLong counter, String line) {
-    counter.incrementAndGet();
-    if (samples.size() < SAMPLES) {
-      samples.add(side + " " + nodeId + ": " + (line.length() > 300 ? line.substring(0, 300) : line));
+    } else {
+      output.line(line);
     }
   }
 
@@ -143,9 +103,7 @@ final class ReleaseWorker {
       }
     }
     reader.join(TimeUnit.SECONDS.toMillis(10)); // the last RAN lines are read before the run log is judged
-    synchronized (lines) {
-      Files.write(logFile, lines);
-    }
+    Files.write(logFile, output.lines());
     return process.exitValue();
   }
 
@@ -162,14 +120,14 @@ final class ReleaseWorker {
   }
 
   long errors() {
-    return errors.get();
+    return output.errors();
   }
 
   long warnings() {
-    return warnings.get();
+    return output.warnings();
   }
 
   List<String> samples() {
-    return new ArrayList<>(samples);
+    return output.samples();
   }
 }

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * workers start; the old ones get SIGTERM and stop gracefully; the new ones work alone. Every job of the run
  * (plain, workflow steps, awaited, periodic) must run once and end completed, and neither release's workers may
  * log more than a few errors. The workers are the releases' own {@code worker} commands with {@link UpgradeTask}
- * as a handler jar; the jobs are enqueued by this process.
+ * as a handler jar; the jobs are enqueued by a producer process on the old release's jar until the new workers
+ * are up, then on the new one's ({@link UpgradeProducer}).
  */
 final class Upgrade {
 
@@ -45,14 +46,17 @@ final class Upgrade {
   private final List<ReleaseWorker> oldWorkers = new ArrayList<>();
   private final List<ReleaseWorker> newWorkers = new ArrayList<>();
   private final List<Integer> oldExitCodes = new ArrayList<>();
+  /** The old release's producer, then the new one's. */
+  private final List<ReleaseProducer> producers = new ArrayList<>();
+  private final List<Integer> producerExitCodes = new ArrayList<>();
 
   Upgrade(UpgradeSettings settings, Progress progress) {
     this.settings = settings;
     this.progress = progress;
   }
 
+  /** Runs the upgrade on the database at {@code uri}; the settings are valid ({@link UpgradeSettings#validate}). */
   JsonObject run(String uri) throws Exception {
-    settings.validate();
     Path oldJar = settings.oldJar != null ? settings.oldJar : OldRelease.build(settings.oldCommit, progress);
     Vertx vertx = Vertx.vertx();
     try {
@@ -72,23 +76,31 @@ final class Upgrade {
     Blocking.await(checks.dropSchema());
     Path dir = Files.createTempDirectory("spool-upgrade");
     Path config = writeConfig(dir);
+    Path handlerJar = HandlerJar.write(dir);
     List<String> workerArgs = List.of("--config", config.toString(), "--db", uri, "--schema", settings.schema,
-        "--no-migrate", "--workers", "1", "--handlers", HandlerJar.write(dir).toString());
+        "--no-migrate", "--workers", "1", "--handlers", handlerJar.toString());
+    List<String> producerArgs = List.of(uri, settings.schema, String.valueOf(settings.rate),
+        String.valueOf(settings.jobMs), String.valueOf(settings.workflowsPerSecond), String.valueOf(settings.awaitsPerSecond));
     migrate("old", oldJar, uri);
     int versionBefore = schemaVersion(spool, checks);
-    UpgradeLoad load = new UpgradeLoad(spool, settings);
+    UpgradeLoad load = new UpgradeLoad();
     long migrateNanos;
     try {
       oldWorkers.addAll(startWorkers("old", oldJar, workerArgs, dir));
-      progress.line("schema at version %d (old release's migrate); worker logs in %s; enqueueing %d jobs/s, %d "
-          + "workflows/s, %d awaits/s, a periodic job every %d s", versionBefore, dir, settings.rate,
+      producers.add(ReleaseProducer.start("old", oldJar, handlerJar, producerArgs, dir, load));
+      progress.line("schema at version %d (old release's migrate); logs in %s; the old release's producer enqueues "
+          + "%d jobs/s, %d workflows/s, %d awaits/s; a periodic job every %d s", versionBefore, dir, settings.rate,
           settings.workflowsPerSecond, settings.awaitsPerSecond, settings.periodicSeconds);
-      load.start();
       phase("old", () -> Blocking.sleep(TimeUnit.SECONDS.toMillis(settings.phaseSeconds)));
       long[] took = {0};
       phase("migrate", () -> took[0] = migrate("new", settings.newJar, uri));
       migrateNanos = took[0];
-      phase("starting new", () -> newWorkers.addAll(startWorkers("new", settings.newJar, workerArgs, dir)));
+      // new workers, then the new release's producer in place of the old one (an application rolled too)
+      phase("starting new", () -> {
+        newWorkers.addAll(startWorkers("new", settings.newJar, workerArgs, dir));
+        producers.add(ReleaseProducer.start("new", settings.newJar, handlerJar, producerArgs, dir, load));
+        producerExitCodes.add(producers.get(0).stop());
+      });
       phase("mixed", () -> Blocking.sleep(TimeUnit.SECONDS.toMillis(settings.phaseSeconds)));
       phase("stopping old", () -> {
         for (ReleaseWorker worker : oldWorkers) {
@@ -96,7 +108,7 @@ final class Upgrade {
         }
       });
       phase("new", () -> Blocking.sleep(TimeUnit.SECONDS.toMillis(settings.phaseSeconds)));
-      load.stop();
+      producerExitCodes.add(producers.get(1).stop());
       progress.line("load stopped; waiting for the last jobs");
       Instant loadStopped = Instant.now();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.graceSeconds);
@@ -108,6 +120,9 @@ final class Upgrade {
       }
       return result(spool, checks, load, loadStopped, versionBefore, migrateNanos, oldJar, dir);
     } finally {
+      for (ReleaseProducer producer : producers) {
+        producer.stop();
+      }
       for (ReleaseWorker worker : oldWorkers) {
         worker.stop(UpgradeSettings.STOP_SECONDS);
       }
@@ -276,6 +291,7 @@ final class Upgrade {
     all.addAll(newWorkers);
     JsonArray samples = new JsonArray();
     all.forEach(w -> w.samples().forEach(samples::add));
+    producers.forEach(p -> p.samples().forEach(samples::add));
     load.errorSamples().forEach(samples::add);
     return new JsonObject()
         .put("command", "upgrade")
@@ -304,16 +320,20 @@ final class Upgrade {
         .put("migrate_longest_enqueue_ms", load.longestEnqueueMs(migrate.fromNanos(), migrate.toNanos()))
         .put("migrate_longest_start_gap_ms", runLog.longestGapMs(migrate.fromNanos(), migrate.toNanos()))
         .put("phases", phaseFigures)
-        .put("errors", new JsonObject().put("old", sum(oldWorkers, true)).put("new", sum(newWorkers, true)))
-        .put("warnings", new JsonObject().put("old", sum(oldWorkers, false)).put("new", sum(newWorkers, false)))
+        .put("errors", new JsonObject().put("old", errors(0, oldWorkers, true)).put("new", errors(1, newWorkers, true)))
+        .put("warnings", new JsonObject().put("old", errors(0, oldWorkers, false)).put("new", errors(1, newWorkers, false)))
         .put("max_errors", settings.maxErrors)
         .put("old_exit_codes", new JsonArray(new ArrayList<>(oldExitCodes)))
+        .put("producer_exit_codes", new JsonArray(new ArrayList<>(producerExitCodes)))
         .put("killed", all.stream().filter(ReleaseWorker::killed).count())
         .put("worker_logs", logDir.toString())
         .put("samples", samples);
   }
 
-  private static long sum(List<ReleaseWorker> workers, boolean errors) {
-    return workers.stream().mapToLong(errors ? ReleaseWorker::errors : ReleaseWorker::warnings).sum();
+  /** Error (or warning) records of a release's workers and producer. */
+  private long errors(int producer, List<ReleaseWorker> workers, boolean errors) {
+    ReleaseProducer p = producers.size() > producer ? producers.get(producer) : null;
+    return workers.stream().mapToLong(errors ? ReleaseWorker::errors : ReleaseWorker::warnings).sum()
+        + (p == null ? 0 : errors ? p.errors() : p.warnings());
   }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code upgrade}: a rolling upgrade from a previous release's jar to this one's with jobs flowing throughout.
  * Exits 1 when a job was lost or left unfinished, ran twice where no kill explains it, an enqueue or an await
- * failed, no periodic job ran, an old worker did not stop cleanly, or either release's workers logged more than
+ * failed, no periodic job ran, an old worker or a producer did not stop cleanly, or either release's workers logged more than
  * {@code --max-errors} error lines.
  */
 @Command(name = "upgrade", mixinStandardHelpOptions = true,
@@ -33,6 +33,7 @@ final class UpgradeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    settings.validate(); // bad input fails before anything is built or started
     Progress progress = json ? Progress.quiet() : Progress.to(spec.commandLine().getErr());
     JsonObject result;
     try (DatabaseChoice database = DatabaseChoice.resolve(settings.db, true, line -> progress.line("%s", line))) {
@@ -49,6 +50,7 @@ final class UpgradeCommand implements Callable<Integer> {
         || result.getLong("duplicates_unexplained") > 0 || result.getLong("enqueue_errors") > 0
         || result.getLong("await_errors") > 0 || result.getLong("periodic_runs") == 0
         || result.getJsonArray("old_exit_codes").stream().anyMatch(code -> !Integer.valueOf(0).equals(code))
+        || result.getJsonArray("producer_exit_codes").stream().anyMatch(code -> !Integer.valueOf(0).equals(code))
         || errors.getLong("old") > maxErrors || errors.getLong("new") > maxErrors;
   }
 }

@@ -1,160 +1,96 @@
 package dev.spool.loadtest;
 
-import dev.spool.EnqueueOptions;
-import dev.spool.JobRequest;
-import dev.spool.Spool;
-import dev.spool.Task;
-import dev.spool.Workflow;
-import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The jobs {@code upgrade} keeps flowing through every phase, from this process (this release's client):
- * plain jobs at a steady rate, small workflows (a chain of 3, a chord of 2 and its callback) and jobs a client
- * awaits. It keeps every id it was given and the span of every enqueue, so the run can say what was lost and
- * how long an enqueue waited while {@code migrate} ran.
+ * What {@code upgrade}'s producer processes ({@link UpgradeProducer}) enqueued and awaited, from their lines:
+ * every id they were given, the span of every enqueue (ending when its line was read, so on this process's clock)
+ * and the awaits' outcomes, so the run can say what was lost and how long an enqueue waited while {@code migrate}
+ * ran.
  */
 final class UpgradeLoad {
 
-  static final Task<JsonObject> TASK = Task.json(UpgradeTask.NAME);
-  static final long TICK_MS = 50;
-  static final Duration AWAIT_TIMEOUT = Duration.ofSeconds(60);
   private static final int SAMPLES = 10;
 
-  private final Spool spool;
-  private final UpgradeSettings settings;
-  private final JsonObject args;
   private final Set<Long> ids = ConcurrentHashMap.newKeySet();
   private final List<long[]> enqueueSpans = new ArrayList<>();
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private final AtomicLong plain = new AtomicLong();
-  private final AtomicLong workflows = new AtomicLong();
-  private final AtomicLong awaits = new AtomicLong();
-  private final AtomicLong awaitsAnswered = new AtomicLong();
-  private final AtomicLong longestAwaitMs = new AtomicLong();
-  private final AtomicLong enqueueErrors = new AtomicLong();
-  private final AtomicLong awaitErrors = new AtomicLong();
-  private final ConcurrentLinkedQueue<String> errorSamples = new ConcurrentLinkedQueue<>();
-  private final List<Long> timers = new ArrayList<>();
+  private final List<String> errorSamples = new ArrayList<>();
+  private long plain;
+  private long workflows;
+  private long awaits;
+  private long awaitsAnswered;
+  private long longestAwaitMs;
+  private long enqueueErrors;
 
-  UpgradeLoad(Spool spool, UpgradeSettings settings) {
-    this.spool = spool;
-    this.settings = settings;
-    this.args = new JsonObject().put("ms", settings.jobMs);
-  }
-
-  void start() {
-    long start = System.nanoTime();
-    long[] sent = {0};
-    timers.add(spool.vertx().setPeriodic(TICK_MS, t -> {
-      int due = (int) ((System.nanoTime() - start) * settings.rate / 1_000_000_000L - sent[0]);
-      if (due > 0) {
-        sent[0] += due;
-        enqueuePlain(due);
+  /**
+   * A producer's line; true when it was one of the protocol's ({@code ENQ}, {@code ENQFAIL}, {@code AWAITED}),
+   * false for a log line.
+   */
+  synchronized boolean line(String line, String side) {
+    String[] fields = line.split(" ", 4);
+    if (fields.length < 3) {
+      return false;
+    }
+    switch (fields[0]) {
+      case "ENQ" -> {
+        span(fields[2]);
+        String[] all = line.split(" "); // ENQ kind micros id...
+        List<Long> given = new ArrayList<>(all.length - 3);
+        for (int i = 3; i < all.length; i++) {
+          given.add(Long.parseLong(all[i]));
+        }
+        ids.addAll(given);
+        switch (fields[1]) {
+          case "plain" -> plain += given.size();
+          case "chain", "chord" -> workflows++;
+          default -> { }
+        }
+        return true;
       }
-    }));
-    if (settings.workflowsPerSecond > 0) {
-      timers.add(spool.vertx().setPeriodic(Math.max(1, 1000 / settings.workflowsPerSecond), t -> enqueueWorkflows()));
-    }
-    if (settings.awaitsPerSecond > 0) {
-      timers.add(spool.vertx().setPeriodic(Math.max(1, 1000 / settings.awaitsPerSecond), t -> enqueueAndAwait()));
-    }
-  }
-
-  /** Stops enqueueing and waits for the enqueues and awaits in flight to end. */
-  void stop() {
-    timers.forEach(spool.vertx()::cancelTimer);
-    long deadline = System.nanoTime() + AWAIT_TIMEOUT.toNanos() * 2;
-    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-      Blocking.sleep(50);
-    }
-  }
-
-  private void enqueuePlain(int n) {
-    List<JsonObject> batch = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      batch.add(args);
-    }
-    timed(spool.client().enqueueBatch(TASK, batch, new EnqueueOptions())).onSuccess(given -> {
-      ids.addAll(given);
-      plain.addAndGet(given.size());
-    });
-  }
-
-  private void enqueueWorkflows() {
-    long n = workflows.getAndAdd(2);
-    timed(spool.client().enqueueWorkflow(Workflow.chain("chain-" + n, requests(3))))
-        .onSuccess(run -> ids.addAll(run.steps().values()));
-    timed(spool.client().enqueueWorkflow(Workflow.chord("chord-" + n, requests(2), new JobRequest<>(TASK, args, new EnqueueOptions()))))
-        .onSuccess(run -> ids.addAll(run.steps().values()));
-  }
-
-  private List<JobRequest<?>> requests(int n) {
-    List<JobRequest<?>> jobs = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      jobs.add(new JobRequest<>(TASK, args, new EnqueueOptions()));
-    }
-    return jobs;
-  }
-
-  /** One job awaited by the client: the await must end with the job's result, its arguments. */
-  private void enqueueAndAwait() {
-    JsonObject awaited = args.copy().put("await", awaits.incrementAndGet());
-    inFlight.incrementAndGet();
-    long start = System.nanoTime();
-    timed(spool.client().enqueue(TASK, awaited)).compose(id -> {
-      ids.add(id);
-      return spool.client().await(id, AWAIT_TIMEOUT);
-    }).onComplete(ar -> {
-      longestAwaitMs.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
-      if (ar.succeeded() && ar.result().isCompleted() && awaited.equals(ar.result().json())) {
-        awaitsAnswered.incrementAndGet();
-      } else {
-        awaitErrors.incrementAndGet();
-        sample("await: " + (ar.succeeded() ? ar.result().toJson().encode() : ar.cause().toString()));
+      case "ENQFAIL" -> {
+        span(fields[2]);
+        enqueueErrors++;
+        sample(side + " producer: enqueue (" + fields[1] + "): " + (fields.length > 3 ? fields[3] : ""));
+        return true;
       }
-      inFlight.decrementAndGet();
-    });
+      case "AWAITED" -> {
+        awaits++;
+        longestAwaitMs = Math.max(longestAwaitMs, Long.parseLong(fields[2]));
+        if (fields[1].equals("ok")) {
+          awaitsAnswered++;
+        } else {
+          sample(side + " producer: await: " + (fields.length > 3 ? fields[3] : ""));
+        }
+        return true;
+      }
+      default -> {
+        return false;
+      }
+    }
   }
 
-  private <T> Future<T> timed(Future<T> enqueue) {
-    long start = System.nanoTime();
-    inFlight.incrementAndGet();
-    return enqueue.onComplete(ar -> {
-      synchronized (enqueueSpans) {
-        enqueueSpans.add(new long[] {start, System.nanoTime()});
-      }
-      if (ar.failed()) {
-        enqueueErrors.incrementAndGet();
-        sample("enqueue: " + ar.cause());
-      }
-      inFlight.decrementAndGet();
-    });
+  private void span(String micros) {
+    long end = System.nanoTime();
+    enqueueSpans.add(new long[] {end - TimeUnit.MICROSECONDS.toNanos(Long.parseLong(micros)), end});
   }
 
   private void sample(String error) {
     if (errorSamples.size() < SAMPLES) {
-      errorSamples.add(error);
+      errorSamples.add(error.length() > 300 ? error.substring(0, 300) : error);
     }
   }
 
   /** The longest enqueue of those that were in flight at some moment between {@code fromNanos} and {@code toNanos}. */
-  long longestEnqueueMs(long fromNanos, long toNanos) {
+  synchronized long longestEnqueueMs(long fromNanos, long toNanos) {
     long longest = 0;
-    synchronized (enqueueSpans) {
-      for (long[] span : enqueueSpans) {
-        if (span[1] >= fromNanos && span[0] <= toNanos) {
-          longest = Math.max(longest, span[1] - span[0]);
-        }
+    for (long[] span : enqueueSpans) {
+      if (span[1] >= fromNanos && span[0] <= toNanos) {
+        longest = Math.max(longest, span[1] - span[0]);
       }
     }
     return longest / 1_000_000;
@@ -165,35 +101,35 @@ final class UpgradeLoad {
     return ids;
   }
 
-  long plain() {
-    return plain.get();
+  synchronized long plain() {
+    return plain;
   }
 
-  long workflows() {
-    return workflows.get();
+  synchronized long workflows() {
+    return workflows;
   }
 
-  long awaits() {
-    return awaits.get();
+  synchronized long awaits() {
+    return awaits;
   }
 
-  long awaitsAnswered() {
-    return awaitsAnswered.get();
+  synchronized long awaitsAnswered() {
+    return awaitsAnswered;
   }
 
-  long awaitErrors() {
-    return awaitErrors.get();
+  synchronized long awaitErrors() {
+    return awaits - awaitsAnswered;
   }
 
-  long longestAwaitMs() {
-    return longestAwaitMs.get();
+  synchronized long longestAwaitMs() {
+    return longestAwaitMs;
   }
 
-  long enqueueErrors() {
-    return enqueueErrors.get();
+  synchronized long enqueueErrors() {
+    return enqueueErrors;
   }
 
-  List<String> errorSamples() {
+  synchronized List<String> errorSamples() {
     return new ArrayList<>(errorSamples);
   }
 }
