@@ -22,7 +22,6 @@ final class ReleaseWorker {
   static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
   private static final String READY = "spool worker ";
 
-  private final String side;
   private final Process process;
   private final String nodeId;
   private final Path logFile;
@@ -32,7 +31,6 @@ final class ReleaseWorker {
 
   private ReleaseWorker(String side, Process process, String nodeId, Path logFile, BufferedReader out,
       List<String> before, RunLog log) {
-    this.side = side;
     this.process = process;
     this.nodeId = nodeId;
     this.logFile = logFile;
@@ -105,10 +103,6 @@ final class ReleaseWorker {
     reader.join(TimeUnit.SECONDS.toMillis(10)); // the last RAN lines are read before the run log is judged
     Files.write(logFile, output.lines());
     return process.exitValue();
-  }
-
-  String side() {
-    return side;
   }
 
   String nodeId() {
