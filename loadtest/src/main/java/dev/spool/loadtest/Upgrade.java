@@ -175,7 +175,10 @@ final class Upgrade {
     phases.add(new Phase(name, from, System.nanoTime(), before, runLog.starts()));
   }
 
-  /** The periodic job runs every few seconds on whichever worker leads; a handler jar brings the task. */
+  /**
+   * The workers' configuration beside their flags: the periodic job (enqueued by whichever worker leads, of either
+   * release), and completed jobs kept, so the end of the run reads every job's state and every periodic slot.
+   */
   private Path writeConfig(Path dir) throws IOException {
     Path config = dir.resolve("spool.yaml");
     Files.writeString(config, String.join("\n",
