@@ -36,6 +36,8 @@ import java.util.Map;
  *       fraction of the maximum heap, the workers stop claiming, hand back what they prefetched, finish
  *       what runs, and the process reports itself not ready ({@link Spool#recycling()}), for its supervisor
  *       to restart it. 0 turns each off (the default).
+ *   <li>{@code schemaCheckInterval}: how often the worker reads the schema's version; one whose schema a newer
+ *       release migrated beyond its compatibility window stops claiming (see {@link SchemaVersionException}).
  * </ul>
  */
 public class WorkerOptions {

@@ -33,10 +33,11 @@ update {schema}.schema_version s set compatible_from = d.compatible_from
 from unnest($1::integer[], $2::integer[]) as d(version, compatible_from)
 where s.version = d.version and s.compatible_from is null
 
--- Bounds how long a migration's statement waits for a lock (for this transaction only): a statement queued
--- behind a long transaction would otherwise hold up every enqueue and claim queued behind it.
--- name: SetLockTimeout
-select set_config('lock_timeout', $1, true)
+-- Sets $1 to $2 for the migration's transaction only. lock_timeout bounds how long a statement waits for a lock:
+-- queued behind a long transaction it would hold up every enqueue and claim queued behind it. statement_timeout
+-- is lifted: a role's or database's, meant for application queries, would cancel an index build halfway.
+-- name: SetLocal
+select set_config($1, $2, true)
 
 -- name: AppliedVersions
 select version from {schema}.schema_version order by version

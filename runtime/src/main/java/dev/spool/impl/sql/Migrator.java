@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * as it was. In the same transaction it turns job history on or off when asked to (see {@code history.sql}).
  *
  * <p>Each statement waits at most {@link MigrateOptions#getLockTimeout()} for a lock; an attempt that times
- * out rolls back and is retried after a backoff, a bounded number of times (see {@link MigrateOptions}).
+ * out rolls back and is retried after a backoff, a bounded number of times (see {@link MigrateOptions}). A
+ * {@code statement_timeout} set for the role or database does not apply to the migration: --dry-run tells
+ * how long its statements take, and lock waits are bounded by the lock timeout.
  *
  * <p>A schema newer than this build (migrated by a later release) is left as it is: no script to apply, and
  * neither functions nor settings redefined, as an older process restarting with {@code worker.migrate} would
@@ -98,10 +100,11 @@ public final class Migrator {
 
   private Future<List<Integer>> once(Pool pool, MigrateOptions options, AtomicReference<String> step) {
     return pool.withTransaction(conn -> conn
-        .preparedQuery(queries.get("LockMigrations")).execute(Tuple.of(queries.schema()))
+        .preparedQuery(queries.get("SetLocal")).execute(Tuple.of("statement_timeout", "0"))
+        .compose(set -> conn.preparedQuery(queries.get("LockMigrations")).execute(Tuple.of(queries.schema())))
         // after the advisory lock: a second migrator waits for the first as long as it takes
-        .compose(locked -> conn.preparedQuery(queries.get("SetLockTimeout"))
-            .execute(Tuple.of(options.getLockTimeout().toMillis() + "ms")))
+        .compose(locked -> conn.preparedQuery(queries.get("SetLocal"))
+            .execute(Tuple.of("lock_timeout", options.getLockTimeout().toMillis() + "ms")))
         .compose(set -> conn.query(queries.get("CreateSchema")).execute())
         .compose(created -> conn.query(queries.get("CreateVersionTable")).execute())
         .compose(created -> conn.query(queries.get("AddCompatibleFrom")).execute())

@@ -99,7 +99,10 @@ public final class Worker extends WorkerVerticle {
         .addProperty("synchronous_commit", "off")
         // Its statements are short and prepared once; the generic plan's cost guesses (an unknown LIMIT)
         // can reach the JIT threshold, and compiling then costs hundreds of ms per statement.
-        .addProperty("jit", "off");
+        .addProperty("jit", "off")
+        // An operator's statement_timeout for the role or database (meant for application queries) would
+        // cancel claims of large payloads, acks waiting for a locked row and heartbeats (see SessionTimeouts).
+        .addProperty("statement_timeout", "0");
   }
 
   @Override
@@ -115,6 +118,7 @@ public final class Worker extends WorkerVerticle {
 
   private Future<Void> startServices() {
     Queries queries = spool.queries();
+    SessionTimeouts.sayOnce(spool.pool(), queries);
     WorkerActivity activity = new WorkerActivity(options.getQueues(), System.nanoTime());
     Stats.Recorder stats = spool.recorder(activity);
     client = spool.connect(PgBuilder.client().with(new PoolOptions().setMaxSize(options.getConnections())),
