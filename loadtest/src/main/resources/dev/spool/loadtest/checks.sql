@@ -300,3 +300,17 @@ select count(*) filter (where r.outcome = 'ok') as completed,
        count(*) filter (where r.n is null) as lost,
        coalesce(sum(greatest(r.n - 1, 0)), 0) as duplicates
   from ids left join runs r on r.job_id = ids.id
+
+-- upgrade: the schema's version, as the release that migrated it recorded.
+-- name: SchemaVersion
+select coalesce(max(version), 0) from {schema}.schema_version
+
+-- upgrade: the periodic job's runs so far, one per slot (its unique key is periodic:<name>:<slot>).
+-- name: PeriodicJobs
+select id, unique_key from {schema}.jobs where task = $1 and unique_key like $2 order by id
+
+-- upgrade: of the run's jobs ($1), those kept as completed and those in any other state.
+-- name: UpgradeStates
+select count(*) filter (where state = 'completed') as completed,
+       count(*) filter (where state <> 'completed') as unfinished
+  from {schema}.jobs where id = any($1)
