@@ -6,6 +6,8 @@ import dev.spool.JobExplanation.Code;
 import dev.spool.JobExplanation.Reason;
 import dev.spool.JobState;
 import dev.spool.Unserved;
+import dev.spool.VacuumHorizon;
+import dev.spool.VacuumOptions;
 import dev.spool.impl.sql.Queries;
 import dev.spool.impl.sql.Rows;
 import io.vertx.core.Future;
@@ -23,8 +25,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * {@link JobAdmin#explain} and {@link JobAdmin#unserved}: one statement each (see explain.sql), the reasons
- * worked out here from its figures. The rescuer's timing is the workers' default, since the admin does not
+ * {@link JobAdmin#explain}, {@link JobAdmin#unserved} and {@link JobAdmin#vacuumHorizon}: one statement each (see
+ * explain.sql and horizon.sql; explain also reads the horizon), the reasons worked out here from their figures. The rescuer's timing is the workers' default, since the admin does not
  * know the options of the workers that rescue.
  */
 final class Explainer {
@@ -39,11 +41,39 @@ final class Explainer {
 
   Future<Optional<JobExplanation>> explain(long id) {
     Tuple params = Tuple.of(id, (double) JobAdmin.LIVE_WITHIN.toMillis(), JobAdmin.EXPLAIN_COUNT_LIMIT);
-    return pool.preparedQuery(queries.get("ExplainJob")).execute(params)
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(explain(rows.iterator().next())));
+    Future<Optional<Row>> job = pool.preparedQuery(queries.get("ExplainJob")).execute(params)
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+    Future<VacuumHorizon> horizon = vacuumHorizon();
+    return Future.all(job, horizon).map(v -> job.result().map(row -> explain(row, horizon.result())));
   }
 
-  private static JobExplanation explain(Row row) {
+  Future<VacuumHorizon> vacuumHorizon() {
+    return pool.preparedQuery(queries.get("VacuumHorizon")).execute(Tuple.of(queries.schema())).map(rows -> {
+      List<VacuumHorizon.Holder> holders = new ArrayList<>();
+      Row last = null;
+      for (Row row : rows) {
+        last = row;
+        String kind = row.getString("kind");
+        if (kind == null) {
+          continue; // the row that carries only the jobs table's figures
+        }
+        Instant since = Rows.instant(row, "since");
+        Instant now = Rows.instant(row, "now");
+        holders.add(new VacuumHorizon.Holder(VacuumHorizon.Kind.fromSql(kind), row.getInteger("pid"),
+            row.getString("name"), row.getString("state"), since, Rows.instant(row, "query_start"),
+            row.getString("query"), row.getLong("xid_age"), since == null ? null : Duration.between(since, now)));
+      }
+      if (last == null) {
+        throw new IllegalStateException("VacuumHorizon returned no row");
+      }
+      Long dead = last.getLong("jobs_dead");
+      Long live = last.getLong("jobs_live");
+      return new VacuumHorizon(holders, dead == null ? 0 : dead, live == null ? 0 : live,
+          Rows.instant(last, "jobs_vacuumed_at"), Rows.instant(last, "now"));
+    });
+  }
+
+  private static JobExplanation explain(Row row, VacuumHorizon horizon) {
     Instant now = Rows.instant(row, "now");
     String queue = row.getString("queue");
     String task = row.getString("task");
@@ -58,6 +88,9 @@ final class Explainer {
           new JsonObject().put("state", state.sqlName()).put("finished_at", text(Rows.instant(row, "finished_at")))));
       case RUNNING -> running(row, now, reasons);
       default -> waiting(row, state, now, queue, task, runAt, reasons);
+    }
+    if (state == JobState.AVAILABLE) {
+      horizon(horizon, reasons);
     }
     if (row.getString("leader") == null && state != JobState.COMPLETED && state != JobState.DEAD
         && state != JobState.CANCELLED) {
@@ -127,6 +160,20 @@ final class Explainer {
     }
     // Jobs waiting on parents and per-key limits (other changes) add their reasons here, with
     // Code.WAITING_ON_DEPENDENCIES until they have codes of their own.
+  }
+
+  /**
+   * A snapshot older than the jobs table's last vacuum, with dead versions past the vacuumer's threshold left
+   * behind: the claim that would take this job walks their index entries first (see {@link VacuumHorizon}).
+   */
+  private static void horizon(VacuumHorizon horizon, List<Reason> reasons) {
+    horizon.slowingClaims(VacuumOptions.DEFAULT_MIN_DEAD_ROWS).ifPresent(holder -> {
+      String age = holder.age() == null ? "" : String.format(Locale.ROOT, " %.0f s old", holder.age().toMillis() / 1000.0);
+      reasons.add(new Reason(Code.HORIZON_HELD, String.format(Locale.ROOT, "claims are slowed: the last vacuum of the "
+          + "jobs table (%s) left %,d dead row versions it may not remove, held back by a snapshot%s: %s",
+          horizon.jobsVacuumedAt(), horizon.jobsDead(), age, holder.describe()),
+          holder.toJson().put("jobs_dead", horizon.jobsDead()).put("jobs_vacuumed_at", text(horizon.jobsVacuumedAt()))));
+    });
   }
 
   /** A sliding-log rate limit is full while {@code limit} starts lie within the last window. */

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  */
 public final class Queries {
 
-  private static final String[] FILES = {"migrate", "enqueue", "claim", "complete", "inspect", "maintenance", "cancel", "admin", "history", "scheduling", "dashboard", "workflow", "explain", "connect"};
+  private static final String[] FILES = {"migrate", "enqueue", "claim", "complete", "inspect", "maintenance", "cancel", "admin", "history", "scheduling", "dashboard", "workflow", "explain", "connect", "horizon"};
   private static final Pattern NAME_LINE = Pattern.compile("(?m)^-- name: *(\\w+) *$");
 
   private final String schema;
