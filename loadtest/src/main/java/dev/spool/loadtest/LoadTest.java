@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "spool-loadtest", mixinStandardHelpOptions = true, version = "spool-loadtest 0.1.0",
     description = "Throughput and latency of Spool on a real PostgreSQL.",
     subcommands = {DrainCommand.class, SteadyCommand.class, CompareCommand.class, ChaosCommand.class, FairCommand.class,
-        WorkflowCommand.class, AwaitCommand.class, ScaleCommand.class, BulkCommand.class, SoakCommand.class})
+        WorkflowCommand.class, AwaitCommand.class, ScaleCommand.class, BulkCommand.class, SoakCommand.class,
+        HorizonCommand.class})
 public final class LoadTest implements Runnable {
 
   /**
