@@ -47,3 +47,23 @@ select o.kind, o.pid, o.name, o.state, o.since, o.query_start, o.query, o.xid_ag
   left join oldest o on true
   left join pg_stat_user_tables t on t.schemaname = $1 and t.relname = 'jobs'
  order by o.xid_age desc nulls last
+
+-- The vacuumer's question before each pass: the oldest transaction id that holds back vacuum of the jobs table
+-- now (the holders of VacuumHorizon but a slot's catalog_xmin), as text; null when nothing does. While it stays
+-- the same, a second vacuum can remove nothing the last one could not: every version that died since died after it.
+-- Compared for equality only, so a 32-bit id's wraparound does not matter.
+-- name: VacuumHorizonXmin
+select h.x::text as xmin
+  from (select a.backend_xmin as x from pg_stat_activity a
+         where a.backend_xmin is not null and a.pid <> pg_backend_pid() and a.backend_type <> 'autovacuum worker'
+           and (a.datid is null or a.datid = 0 or a.datname = current_database())
+        union all
+        select a.backend_xid from pg_stat_activity a
+         where a.backend_xid is not null and a.pid <> pg_backend_pid() and a.backend_type <> 'autovacuum worker'
+           and (a.datid is null or a.datid = 0 or a.datname = current_database())
+        union all
+        select p.transaction from pg_prepared_xacts p where p.database = current_database()
+        union all
+        select s.xmin from pg_replication_slots s where s.xmin is not null) h
+ order by age(h.x) desc
+ limit 1
