@@ -121,6 +121,13 @@ public interface JobAdmin {
   Future<List<Unserved>> unserved(Duration liveWithin);
 
   /**
+   * What holds back vacuum of the database (sessions, prepared transactions, replication slots), with the
+   * jobs table's dead row versions: one statement over shared memory and the statistics (see horizon.sql),
+   * cheap enough for a metrics refresh, never run per claim.
+   */
+  Future<VacuumHorizon> vacuumHorizon();
+
+  /**
    * The registered workers, by id, with the jobs each runs (active) and holds in its prefetch buffer (reserved)
    * as of its last heartbeat: one row per worker, never a statement per job.
    */

@@ -55,6 +55,12 @@ public record JobExplanation(long id, JobState state, List<Reason> reasons, Inst
     RUNNING,
     /** It runs on a worker that is gone; the rescuer makes it available again ({@code worker}, {@code rescue_by}). */
     WORKER_GONE,
+    /**
+     * Claims are slowed by dead row versions vacuum may not remove: a session older than the jobs table's last
+     * vacuum holds the horizon ({@code kind}, {@code pid}, {@code name}, {@code state}, {@code since},
+     * {@code query}, {@code age_seconds}, {@code jobs_dead}, {@code jobs_vacuumed_at}; see {@link VacuumHorizon}).
+     */
+    HORIZON_HELD,
     /** It finished ({@code state}, {@code finished_at}): completed, dead or cancelled. */
     FINISHED,
     /**

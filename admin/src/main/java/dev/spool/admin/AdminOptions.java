@@ -25,6 +25,10 @@ import java.util.regex.Pattern;
  *       {@code minRunsForRate} ran in it (1 or more turns the check off).
  *   <li>{@code maxOldestAvailable}: {@code /ready} fails when a due job of a queue that is not paused has
  *       waited longer than this (null turns the check off).
+ *   <li>{@code maxVacuumHorizonAge}: {@code /ready} fails when a session or prepared transaction has held back
+ *       vacuum of the database longer than this ({@link dev.spool.JobAdmin#vacuumHorizon}). Off (null) by
+ *       default: every node would turn not ready at once for a cause outside all of them, which restarting or
+ *       replacing a node cannot fix; the shipped alert on {@code spool_vacuum_horizon_age_seconds} tells people.
  *   <li>{@code requireLeader}: {@code /ready} fails when no worker holds the maintenance lease (nothing
  *       would rescue jobs of dead workers).
  *   <li>{@code requireServedQueues}: {@code /ready} fails when due jobs of a queue that is not paused have no
@@ -49,6 +53,7 @@ public class AdminOptions {
   public static final Duration DEFAULT_RATE_WINDOW = Duration.ofMinutes(1);
   public static final int DEFAULT_MIN_RUNS_FOR_RATE = 20;
   public static final Duration DEFAULT_MAX_OLDEST_AVAILABLE = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_MAX_VACUUM_HORIZON_AGE = null;
   public static final boolean DEFAULT_REQUIRE_LEADER = true;
   public static final boolean DEFAULT_REQUIRE_SERVED_QUEUES = true;
   public static final boolean DEFAULT_REQUIRE_SERVED_TASKS = false;
@@ -67,6 +72,7 @@ public class AdminOptions {
   private Duration rateWindow = DEFAULT_RATE_WINDOW;
   private int minRunsForRate = DEFAULT_MIN_RUNS_FOR_RATE;
   private Duration maxOldestAvailable = DEFAULT_MAX_OLDEST_AVAILABLE;
+  private Duration maxVacuumHorizonAge = DEFAULT_MAX_VACUUM_HORIZON_AGE;
   private boolean requireLeader = DEFAULT_REQUIRE_LEADER;
   private boolean requireServedQueues = DEFAULT_REQUIRE_SERVED_QUEUES;
   private boolean requireServedTasks = DEFAULT_REQUIRE_SERVED_TASKS;
@@ -86,6 +92,7 @@ public class AdminOptions {
     this.rateWindow = other.rateWindow;
     this.minRunsForRate = other.minRunsForRate;
     this.maxOldestAvailable = other.maxOldestAvailable;
+    this.maxVacuumHorizonAge = other.maxVacuumHorizonAge;
     this.requireLeader = other.requireLeader;
     this.requireServedQueues = other.requireServedQueues;
     this.requireServedTasks = other.requireServedTasks;
@@ -95,7 +102,7 @@ public class AdminOptions {
     this.queueOptions = other.queueOptions;
   }
 
-  /** Reads {@code host, port, token, allowedHosts (an array), maxFailureRate, rateWindowMs, minRunsForRate, maxOldestAvailableMs, requireLeader, requireServedQueues, requireServedTasks, queueRefreshMs, dashboard, dashboardCountLimit}. */
+  /** Reads {@code host, port, token, allowedHosts (an array), maxFailureRate, rateWindowMs, minRunsForRate, maxOldestAvailableMs, maxVacuumHorizonAgeMs, requireLeader, requireServedQueues, requireServedTasks, queueRefreshMs, dashboard, dashboardCountLimit}. */
   public AdminOptions(JsonObject json) {
     setHost(json.getString("host", DEFAULT_HOST));
     setPort(json.getInteger("port", DEFAULT_PORT));
@@ -109,6 +116,8 @@ public class AdminOptions {
     Long oldest = json.containsKey("maxOldestAvailableMs") ? json.getLong("maxOldestAvailableMs")
         : DEFAULT_MAX_OLDEST_AVAILABLE.toMillis();
     setMaxOldestAvailable(oldest == null ? null : Duration.ofMillis(oldest));
+    Long horizon = json.getLong("maxVacuumHorizonAgeMs");
+    setMaxVacuumHorizonAge(horizon == null ? DEFAULT_MAX_VACUUM_HORIZON_AGE : Duration.ofMillis(horizon));
     setRequireLeader(json.getBoolean("requireLeader", DEFAULT_REQUIRE_LEADER));
     setRequireServedQueues(json.getBoolean("requireServedQueues", DEFAULT_REQUIRE_SERVED_QUEUES));
     setRequireServedTasks(json.getBoolean("requireServedTasks", DEFAULT_REQUIRE_SERVED_TASKS));
@@ -123,6 +132,7 @@ public class AdminOptions {
         .put("allowedHosts", new io.vertx.core.json.JsonArray(allowedHosts)).put("maxFailureRate", maxFailureRate)
         .put("rateWindowMs", rateWindow.toMillis()).put("minRunsForRate", minRunsForRate)
         .put("maxOldestAvailableMs", maxOldestAvailable == null ? null : maxOldestAvailable.toMillis())
+        .put("maxVacuumHorizonAgeMs", maxVacuumHorizonAge == null ? null : maxVacuumHorizonAge.toMillis())
         .put("requireLeader", requireLeader).put("requireServedQueues", requireServedQueues)
         .put("requireServedTasks", requireServedTasks).put("queueRefreshMs", queueRefresh.toMillis())
         .put("dashboard", dashboard).put("dashboardCountLimit", dashboardCountLimit);
@@ -252,6 +262,19 @@ public class AdminOptions {
       throw new IllegalArgumentException("maxOldestAvailable must not be negative, got " + maxOldestAvailable);
     }
     this.maxOldestAvailable = maxOldestAvailable;
+    return this;
+  }
+
+  public Duration getMaxVacuumHorizonAge() {
+    return maxVacuumHorizonAge;
+  }
+
+  /** Null turns the check off. */
+  public AdminOptions setMaxVacuumHorizonAge(Duration maxVacuumHorizonAge) {
+    if (maxVacuumHorizonAge != null && (maxVacuumHorizonAge.isNegative() || maxVacuumHorizonAge.isZero())) {
+      throw new IllegalArgumentException("maxVacuumHorizonAge must be positive (or null: off), got " + maxVacuumHorizonAge);
+    }
+    this.maxVacuumHorizonAge = maxVacuumHorizonAge;
     return this;
   }
 

@@ -4,6 +4,7 @@ import dev.spool.JobContext;
 import dev.spool.JobAdmin;
 import dev.spool.QueueDepth;
 import dev.spool.Spool;
+import dev.spool.VacuumHorizon;
 import dev.spool.spi.SpoolListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -21,6 +22,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Row;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,13 +53,23 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code spool_leader_present} (1 while a worker holds the maintenance lease, else 0) and
  *       {@code spool_queue_unserved_jobs{queue}} (due jobs no live worker can claim, of the queue's first
  *       {@link JobAdmin#UNSERVED_SAMPLE}): refreshed with the queue gauges, for the "no leader" and "no worker
- *       for a queue with due jobs" alerts of {@code ops/prometheus/spool-alerts.yml}.
+ *       for a queue with due jobs" alerts of {@code ops/prometheus/spool-alerts.yml};
+ *   <li>{@code spool_vacuum_horizon_age_seconds{kind,pid,application_name}}: how long the oldest session or
+ *       prepared transaction of the database has held back vacuum ({@link JobAdmin#vacuumHorizon}), labelled
+ *       with who holds it once it is {@link #horizonNamedAfter} old (before that the labels are empty, so
+ *       the ordinary short statements of the moment do not each make a series);
+ *       {@code spool_vacuum_horizon_xid_age{kind}}: how many transactions old the oldest horizon of each kind
+ *       is (replication slots have no time, only this); {@code spool_jobs_table_dead_tuples}: dead row versions
+ *       of the jobs table. Refreshed with the queue gauges, for the "horizon held" alert.
  * </ul>
  *
  * <p>Pass it to {@link Spool.Builder#listener}. Per event it costs a map lookup or two and the meters'
  * own updates: meters are created once per queue and task and then reused.
  */
 public final class MicrometerMetrics implements SpoolListener {
+
+  /** The age from which the horizon gauge names its holder in labels, by default. */
+  public static final Duration DEFAULT_HORIZON_NAMED_AFTER = Duration.ofMinutes(1);
 
   /** How often {@link #watchQueues} refreshes the queue gauges by default. */
   public static final Duration DEFAULT_QUEUE_REFRESH = Duration.ofSeconds(10);
@@ -80,6 +92,13 @@ public final class MicrometerMetrics implements SpoolListener {
   private final Map<String, AtomicLong> dead = new ConcurrentHashMap<>();
   private final Map<String, DoubleValue> oldest = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> unserved = new ConcurrentHashMap<>();
+  /** The horizon age gauge under its current labels; replaced when the named holder changes. */
+  private final DoubleValue horizonAge = new DoubleValue();
+  private volatile Duration horizonNamedAfter = DEFAULT_HORIZON_NAMED_AFTER;
+  private Gauge horizonGauge;
+  private List<String> horizonLabels;
+  private final Map<String, AtomicLong> horizonXids = new ConcurrentHashMap<>();
+  private final AtomicLong jobsDead = new AtomicLong(-1);
   /** -1 until the first refresh: then the gauge is absent rather than claiming a leader or none. */
   private final AtomicLong leaderPresent = new AtomicLong(-1);
 
@@ -115,6 +134,18 @@ public final class MicrometerMetrics implements SpoolListener {
   public static Vertx vertxWithMetrics(MeterRegistry registry) {
     return Vertx.builder().with(new VertxOptions().setMetricsOptions(vertxMetricsOptions()))
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
+  }
+
+  /**
+   * From what age {@code spool_vacuum_horizon_age_seconds} names its holder in labels (a minute by default):
+   * younger holders are the ordinary statements of the moment, and naming each would make a series per pid.
+   */
+  public MicrometerMetrics horizonNamedAfter(Duration age) {
+    if (age == null || age.isNegative()) {
+      throw new IllegalArgumentException("horizonNamedAfter must be zero or positive, got " + age);
+    }
+    this.horizonNamedAfter = age;
+    return this;
   }
 
   public MeterRegistry registry() {
@@ -226,7 +257,48 @@ public final class MicrometerMetrics implements SpoolListener {
       unserved.forEach((queue, gauge) -> gauge.set(jobs.getOrDefault(queue, 0L)));
       return null;
     });
-    return Future.join(depths(admin), leader, waiting).mapEmpty();
+    return Future.join(depths(admin), leader, waiting, horizon(admin)).mapEmpty();
+  }
+
+  private Future<Void> horizon(JobAdmin admin) {
+    return admin.vacuumHorizon().map(horizon -> {
+      VacuumHorizon.Holder oldest = horizon.oldestTimed().orElse(null);
+      double age = oldest == null ? 0 : oldest.age().toMillis() / 1000.0;
+      List<String> labels = oldest == null || oldest.age().compareTo(horizonNamedAfter) < 0 ? List.of("", "", "")
+          : List.of(oldest.kind().sqlName(), oldest.pid() == null ? "" : oldest.pid().toString(),
+              oldest.name() == null ? "" : oldest.name());
+      horizonAge.value = age;
+      synchronized (horizonAge) {
+        if (!labels.equals(horizonLabels)) {
+          if (horizonGauge != null) {
+            registry.remove(horizonGauge);
+          }
+          horizonGauge = Gauge.builder("spool.vacuum.horizon.age", horizonAge, v -> v.value).baseUnit("seconds")
+              .description("How long the oldest session or prepared transaction has held back vacuum (its holder "
+                  + "named once it is a minute old)")
+              .tag("kind", labels.get(0)).tag("pid", labels.get(1)).tag("application_name", labels.get(2))
+              .register(registry);
+          horizonLabels = labels;
+        }
+      }
+      Map<String, Long> xids = new HashMap<>();
+      horizon.holders().forEach(h -> xids.put(h.kind().sqlName(), h.xidAge()));
+      for (VacuumHorizon.Kind kind : VacuumHorizon.Kind.values()) {
+        horizonXids.computeIfAbsent(kind.sqlName(), k -> {
+          AtomicLong value = new AtomicLong();
+          Gauge.builder("spool.vacuum.horizon.xid.age", value, AtomicLong::get)
+              .description("How many transactions old the oldest horizon of each kind of holder is")
+              .tag("kind", k).register(registry);
+          return value;
+        }).set(xids.getOrDefault(kind.sqlName(), 0L));
+      }
+      if (jobsDead.getAndSet(horizon.jobsDead()) < 0) {
+        Gauge.builder("spool.jobs.table.dead.tuples", jobsDead, AtomicLong::get)
+            .description("Dead row versions of the jobs table (PostgreSQL's statistics): what claims walk past")
+            .register(registry);
+      }
+      return null;
+    });
   }
 
   private Future<Void> depths(JobAdmin admin) {

@@ -17,8 +17,11 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AdminApiTest extends SpoolTestBase {
@@ -322,6 +325,31 @@ class AdminApiTest extends SpoolTestBase {
     // paused, its jobs wait by design
     await(spool.client().pauseQueue("orphans"));
     assertThat(http.get("/ready").status()).isEqualTo(200);
+  }
+
+  @Test
+  void readySaysWhenASnapshotHoldsBackVacuumPastItsBound() throws InterruptedException {
+    Http http = start(new AdminOptions().setMaxVacuumHorizonAge(Duration.ofSeconds(1)));
+    PgConnection analytics = await(PgConnection.connect(vertx, PgConnectOptions.fromUri(TestDatabase.uri())
+        .setProperties(Map.of("application_name", "analytics"))));
+    try {
+      await(analytics.query("begin isolation level repeatable read").execute());
+      await(analytics.query("select count(*) from " + schema + ".jobs").execute());
+      int pid = await(analytics.query("select pg_backend_pid()").execute()).iterator().next().getInteger(0);
+      Thread.sleep(1_500);
+      Http.Response held = http.get("/ready");
+      assertThat(held.status()).isEqualTo(503);
+      assertThat(held.json().getJsonArray("reasons").encode()).contains("holds back vacuum (threshold 1 s)",
+          "session pid " + pid + " (application analytics), idle in transaction");
+      assertThat(held.json().getJsonObject("checks").getJsonObject("vacuum_horizon").getInteger("pid")).isEqualTo(pid);
+
+      await(analytics.query("commit").execute());
+      assertThat(http.get("/ready").json().getJsonArray("reasons").encode()).doesNotContain("holds back vacuum");
+    } finally {
+      await(analytics.close());
+    }
+    // off by default: the check is not even run
+    assertThat(new AdminOptions().getMaxVacuumHorizonAge()).isNull();
   }
 
   @Test

@@ -20,7 +20,10 @@ import dev.spool.testing.TestDatabase;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MetricsEndpointTest extends SpoolTestBase {
@@ -97,5 +100,35 @@ class MetricsEndpointTest extends SpoolTestBase {
     String[] all = java.util.Arrays.copyOf(labels, labels.length + more.length);
     System.arraycopy(more, 0, all, labels.length, more.length);
     return all;
+  }
+
+  @Test
+  void theOldestSnapshotHoldingBackVacuumIsAGaugeNamingItsSession() throws InterruptedException {
+    MicrometerMetrics metrics = new MicrometerMetrics(MicrometerMetrics.prometheusRegistry())
+        .horizonNamedAfter(Duration.ofSeconds(1));
+    AdminVerticle admin = new AdminVerticle(spool, new AdminOptions().setPort(0)
+        .setQueueRefresh(Duration.ofMillis(100)), metrics);
+    await(vertx.deployVerticle(admin));
+    Http http = new Http(admin.actualPort());
+
+    PgConnection analytics = await(PgConnection.connect(vertx, PgConnectOptions.fromUri(TestDatabase.uri())
+        .setProperties(Map.of("application_name", "analytics"))));
+    try {
+      await(analytics.query("begin isolation level repeatable read").execute());
+      int pid = await(analytics.query("select pg_backend_pid()").execute()).iterator().next().getInteger(0);
+      Thread.sleep(1_500);
+      eventually(Duration.ofSeconds(10), () -> value(http.get("/metrics").body(), "spool_vacuum_horizon_age_seconds",
+          "kind=session", "pid=" + pid, "application_name=analytics") >= 1.5);
+      String text = http.get("/metrics").body();
+      assertThat(value(text, "spool_vacuum_horizon_xid_age", "kind=session")).isGreaterThanOrEqualTo(0);
+      assertThat(value(text, "spool_jobs_table_dead_tuples")).isGreaterThanOrEqualTo(0);
+
+      // once it commits, the gauge no longer names it
+      await(analytics.query("commit").execute());
+      eventually(Duration.ofSeconds(10), () -> Double.isNaN(value(http.get("/metrics").body(),
+          "spool_vacuum_horizon_age_seconds", "pid=" + pid)));
+    } finally {
+      await(analytics.close());
+    }
   }
 }

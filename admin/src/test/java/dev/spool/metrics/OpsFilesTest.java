@@ -77,7 +77,8 @@ class OpsFilesTest extends SpoolTestBase {
     // the rules alert on what the operations issue asks for
     assertThat(used).contains("spool_queue_depth", "spool_queue_oldest_available_seconds", "spool_jobs_dead",
         "spool_jobs_total", "spool_jobs_rescued_total", "spool_leader_present", "spool_queue_unserved_jobs",
-        "spool_late_acks_total");
+        "spool_late_acks_total", "spool_vacuum_horizon_age_seconds", "spool_vacuum_horizon_xid_age",
+        "spool_jobs_table_dead_tuples");
     // histograms are scraped as _bucket, _count and _sum series, which is what the expressions name
     assertThat(exported).as("series in /metrics").containsAll(used);
 

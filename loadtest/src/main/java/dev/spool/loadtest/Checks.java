@@ -34,12 +34,21 @@ final class Checks {
    * dropped, and {@code {schema}} is the scratch schema (a name SpoolOptions has checked).
    */
   private void readScript(String schema) {
+    byName.putAll(namedSql(SCRIPT, schema));
+  }
+
+  /**
+   * The named statements of a class-path resource in the {@code -- name: X} format (this module's and Spool's
+   * own, such as {@code dev/spool/sql/claim.sql}), comment lines dropped and {@code {schema}} filled in.
+   */
+  static Map<String, String> namedSql(String resource, String schema) {
     String text;
-    try (var in = Checks.class.getClassLoader().getResourceAsStream(SCRIPT)) {
-      text = new String(java.util.Objects.requireNonNull(in, SCRIPT).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    try (var in = Checks.class.getClassLoader().getResourceAsStream(resource)) {
+      text = new String(java.util.Objects.requireNonNull(in, resource).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+    Map<String, String> named = new HashMap<>();
     for (String block : text.split("(?m)^-- name: *")) {
       int eol = block.indexOf('\n');
       if (eol < 0 || block.startsWith("--")) {
@@ -47,8 +56,9 @@ final class Checks {
       }
       String sql = block.substring(eol + 1).lines().filter(l -> !l.startsWith("--"))
           .collect(java.util.stream.Collectors.joining("\n")).strip().replace("{schema}", schema);
-      byName.put(block.substring(0, eol).strip(), sql);
+      named.put(block.substring(0, eol).strip(), sql);
     }
+    return named;
   }
 
   String sql(String name) {

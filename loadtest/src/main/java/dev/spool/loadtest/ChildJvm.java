@@ -89,7 +89,13 @@ final class ChildJvm {
     String last = null;
     while ((line = out.readLine()) != null) {
       if (line.startsWith("READY ")) {
-        Thread drain = new Thread(() -> out.lines().forEach(laterLines), main.getSimpleName() + "-output");
+        Thread drain = new Thread(() -> {
+          try {
+            out.lines().forEach(laterLines);
+          } catch (java.io.UncheckedIOException e) {
+            // the process was stopped and its pipe closed under the reader: its output is over
+          }
+        }, main.getSimpleName() + "-output");
         drain.setDaemon(true);
         drain.start();
         return new Started(process, line.substring(6).trim());

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
     description = "Throughput and latency of Spool on a real PostgreSQL.",
     subcommands = {DrainCommand.class, SteadyCommand.class, CompareCommand.class, ChaosCommand.class, FairCommand.class,
         WorkflowCommand.class, AwaitCommand.class, ScaleCommand.class, BulkCommand.class, SoakCommand.class,
-        JdbcEnqueueCommand.class, UpgradeCommand.class})
+        JdbcEnqueueCommand.class, UpgradeCommand.class, HorizonCommand.class})
 public final class LoadTest implements Runnable {
 
   /**

@@ -314,3 +314,84 @@ select id, unique_key from {schema}.jobs where task = $1 and unique_key like $2 
 select count(*) filter (where state = 'completed') as completed,
        count(*) filter (where state <> 'completed') as unfinished
   from {schema}.jobs where id = any($1)
+
+-- The horizon scenario (Horizon): what each sample reads of the queue's table ($1: 'schema.jobs' or
+-- 'spool_floor_jobs'): dead and live row versions from the statistics, table and index bytes (TOAST aside,
+-- as pg_table_size counts it with the table), and how many vacuums have run on it.
+-- name: HorizonTableSample
+select coalesce(t.n_dead_tup, 0) as dead, coalesce(t.n_live_tup, 0) as live,
+       pg_table_size($1::regclass) as table_bytes, pg_indexes_size($1::regclass) as index_bytes,
+       coalesce(t.vacuum_count + t.autovacuum_count, 0) as vacuums
+  from pg_stat_user_tables t where t.relid = $1::regclass
+
+-- Dead tuples counted by pgstattuple (a full read of the table and of each B-tree index: once a report):
+-- the table's dead versions, and the index entries marked dead (LP_DEAD, killed by a scan that found their
+-- row dead to everyone) summed over its indexes. Entries pointing at versions dead only to the pinned snapshot
+-- are not marked: they show in the claim's buffers instead.
+-- name: HorizonExactDead
+select (select dead_tuple_count from pgstattuple($1::regclass)) as table_dead,
+       (select coalesce(sum((pgstattuple(i.indexrelid::regclass)).dead_tuple_count), 0)
+          from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am a on a.oid = c.relam
+         where i.indrelid = $1::regclass and a.amname = 'btree') as index_dead
+
+-- name: HorizonPgstattupleInstalled
+select exists (select 1 from pg_extension where extname = 'pgstattuple') as installed,
+       exists (select 1 from pg_available_extensions where name = 'pgstattuple') as available
+
+-- name: HorizonCreatePgstattuple
+create extension if not exists pgstattuple
+
+-- Whether pg_stat_statements is loaded (it must be in shared_preload_libraries to count anything).
+-- name: HorizonStatStatementsLoaded
+select current_setting('shared_preload_libraries') ~ 'pg_stat_statements' as loaded
+
+-- The due jobs waiting (Spool's queue).
+-- name: HorizonSpoolBacklog
+select count(*) as backlog from {schema}.jobs where state = 'available' and run_at <= now()
+
+-- The pin's read: a REPEATABLE READ transaction takes its snapshot at its first statement, this one.
+-- name: HorizonPinReadSpool
+select count(*) from {schema}.jobs
+
+-- name: HorizonPinReadFloor
+select count(*) from spool_floor_jobs
+
+-- One analytical query: it reads the queue's table, then holds its statement's snapshot for $1 seconds.
+-- name: HorizonAnalyticsSpool
+select (select count(*) from {schema}.jobs) as jobs, pg_sleep($1::float8)
+
+-- name: HorizonAnalyticsFloor
+select (select count(*) from spool_floor_jobs) as jobs, pg_sleep($1::float8)
+
+-- Ends the pin's statements still running (an analytical query sleeping), by their backend pids ($1).
+-- name: HorizonCancel
+select count(pg_cancel_backend(p)) from unnest($1::int[]) p
+
+-- The floor under the horizon scenario: its table empty (schema.sql with n = 0 makes it), jobs inserted at the
+-- run's rate, and a log of each claim's pickup lags (horizon-worker.sql writes one row per claim).
+-- name: HorizonFloorPickupLog
+create unlogged table spool_floor_pickups (at timestamptz not null default now(), lags_ms float8[] not null)
+
+-- name: HorizonFloorDrop
+drop table if exists spool_floor_jobs, spool_floor_pickups
+
+-- name: HorizonFloorVacuum
+vacuum spool_floor_jobs
+
+-- name: HorizonFloorEnqueue
+insert into spool_floor_jobs (args) select jsonb_build_object('i', g) from generate_series(1, $1) g
+
+-- name: HorizonFloorBacklog
+select count(*) as backlog from spool_floor_jobs where state = 0 and run_at <= now()
+
+-- Pickup lags of the claims made in [$1, $2).
+-- name: HorizonFloorPickups
+select l from spool_floor_pickups p, unnest(p.lags_ms) l where p.at >= $1 and p.at < $2
+
+-- The claim of floor/delete.sql, as the probe runs it (in a transaction it rolls back): $1 the batch.
+-- name: HorizonFloorClaim
+with due as (
+  select id from spool_floor_jobs where queue = 'default' and state = 0 and run_at <= now()
+   order by priority, run_at, id limit $1 for update skip locked)
+update spool_floor_jobs j set state = 1, attempts = j.attempts + 1, lease_until = now() + interval '30 seconds'
+  from due where j.id = due.id returning j.id

@@ -207,7 +207,7 @@ public final class SpoolConfig {
   /**
    * The {@code admin} section's effective values in the JSON shape the admin server's options read:
    * {@code host, port, token, maxFailureRate, rateWindowMs, minRunsForRate, maxOldestAvailableMs (null
-   * when off), requireLeader, queueRefreshMs, dashboard, dashboardCountLimit}. {@code port} is null when
+   * when off), maxVacuumHorizonAgeMs (likewise), requireLeader, queueRefreshMs, dashboard, dashboardCountLimit}. {@code port} is null when
    * the admin API is off; the token is not masked.
    */
   public JsonObject admin() {

@@ -117,7 +117,7 @@ class ExampleConfigTest {
     assertThat(config.adminEnabled()).isTrue();
     JsonObject admin = config.admin();
     assertThat(admin.fieldNames()).containsExactlyInAnyOrder("host", "port", "token", "allowedHosts", "maxFailureRate", "rateWindowMs",
-        "minRunsForRate", "maxOldestAvailableMs", "requireLeader", "requireServedQueues", "requireServedTasks", "queueRefreshMs", "dashboard", "dashboardCountLimit");
+        "minRunsForRate", "maxOldestAvailableMs", "maxVacuumHorizonAgeMs", "requireLeader", "requireServedQueues", "requireServedTasks", "queueRefreshMs", "dashboard", "dashboardCountLimit");
     assertThat(admin.getInteger("port")).isEqualTo(7317);
     assertThat(admin.getLong("rateWindowMs")).isEqualTo(60_000L);
     assertThat(admin.getLong("maxOldestAvailableMs")).isEqualTo(300_000L);

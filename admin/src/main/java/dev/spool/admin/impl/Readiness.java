@@ -2,6 +2,7 @@ package dev.spool.admin.impl;
 
 import dev.spool.JobAdmin;
 import dev.spool.Spool;
+import dev.spool.VacuumHorizon;
 import dev.spool.admin.AdminOptions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -15,9 +16,10 @@ import java.util.Locale;
 /**
  * {@code GET /ready}: this node is not being recycled nor stopping, the database answers, a leader holds the
  * maintenance lease, this node's failure rate is under its threshold, no due job of a queue that is not
- * paused has waited too long, and (as configured) no due job lacks a live worker to claim it. Each failed
- * check adds a reason; unserved work the options do not make a reason is a warning. The checks that could
- * run still report their values, with this node's stuck handlers.
+ * paused has waited too long, (as configured) no due job lacks a live worker to claim it, and (when
+ * {@code maxVacuumHorizonAge} is set) no session has held back vacuum too long. Each failed check adds a reason;
+ * unserved work the options do not make a reason is a warning. The checks that could run still report their
+ * values, with this node's stuck handlers.
  */
 final class Readiness {
 
@@ -105,7 +107,18 @@ final class Readiness {
         });
         return null;
       });
-      return Future.join(recover(leader, reasons), recover(oldest, reasons), recover(unserved, reasons)).<Void>mapEmpty();
+      Future<Void> horizon = options.getMaxVacuumHorizonAge() == null ? Future.succeededFuture()
+          : admin.vacuumHorizon().map(h -> {
+            VacuumHorizon.Holder holder = h.oldestTimed().orElse(null);
+            checks.put("vacuum_horizon", holder == null ? null : holder.toJson());
+            if (holder != null && holder.age().compareTo(options.getMaxVacuumHorizonAge()) > 0) {
+              reasons.add(String.format(Locale.ROOT, "a snapshot %.0f s old holds back vacuum (threshold %d s): %s",
+                  holder.age().toMillis() / 1000.0, options.getMaxVacuumHorizonAge().toSeconds(), holder.describe()));
+            }
+            return null;
+          });
+      return Future.join(recover(leader, reasons), recover(oldest, reasons), recover(unserved, reasons),
+          recover(horizon, reasons)).<Void>mapEmpty();
     }, e -> {
       checks.put("database", e.toString());
       reasons.add("the database does not answer: " + e.getMessage());

@@ -6,6 +6,8 @@ import dev.spool.JobExplanation.Code;
 import dev.spool.JobExplanation.Reason;
 import dev.spool.JobState;
 import dev.spool.Unserved;
+import dev.spool.VacuumHorizon;
+import dev.spool.VacuumOptions;
 import dev.spool.impl.sql.Queries;
 import dev.spool.impl.sql.Rows;
 import io.vertx.core.Future;
@@ -25,9 +27,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@link JobAdmin#explain} and {@link JobAdmin#unserved}: one statement each (see explain.sql; explain has a
- * second for the parents of a waiting job), the reasons worked out here from its figures. The rescuer's
- * timing is the workers' default, since the admin does not know the options of the workers that rescue.
+ * {@link JobAdmin#explain}, {@link JobAdmin#unserved} and {@link JobAdmin#vacuumHorizon}: one statement each (see
+ * explain.sql and horizon.sql; explain has a second for the parents of a waiting job, and also reads the horizon),
+ * the reasons worked out here from their figures. The rescuer's timing is the workers' default, since the admin
+ * does not know the options of the workers that rescue.
  */
 final class Explainer {
 
@@ -45,21 +48,24 @@ final class Explainer {
    * give its {@link Code#WAITING_ON_DEPENDENCIES} reason.
    */
   Future<Optional<JobExplanation>> explain(long id) {
-    return rows(new Long[] {id}).compose(rows -> {
+    Future<List<Row>> job = rows(new Long[] {id});
+    Future<VacuumHorizon> horizon = vacuumHorizon();
+    return Future.all(job, horizon).compose(v -> {
+      List<Row> rows = job.result();
       if (rows.isEmpty()) {
         return Future.succeededFuture(Optional.empty());
       }
       Row row = rows.get(0);
       Long[] parents = row.getArrayOfLongs("unfinished_ids");
       if (parents == null || parents.length == 0) {
-        return Future.succeededFuture(Optional.of(explain(row, Map.of())));
+        return Future.succeededFuture(Optional.of(explain(row, Map.of(), horizon.result())));
       }
       return rows(parents).map(parentRows -> {
         Map<Long, JobExplanation> explained = new HashMap<>();
         for (Row parent : parentRows) {
-          explained.put(parent.getLong("id"), explain(parent, null));
+          explained.put(parent.getLong("id"), explain(parent, null, horizon.result()));
         }
-        return Optional.of(explain(row, explained));
+        return Optional.of(explain(row, explained, horizon.result()));
       });
     });
   }
@@ -74,8 +80,37 @@ final class Explainer {
     });
   }
 
-  /** @param parents explanations of its unfinished parents by id; null when it is itself a parent explained */
-  private static JobExplanation explain(Row row, Map<Long, JobExplanation> parents) {
+  Future<VacuumHorizon> vacuumHorizon() {
+    return pool.preparedQuery(queries.get("VacuumHorizon")).execute(Tuple.of(queries.schema())).map(rows -> {
+      List<VacuumHorizon.Holder> holders = new ArrayList<>();
+      Row last = null;
+      for (Row row : rows) {
+        last = row;
+        String kind = row.getString("kind");
+        if (kind == null) {
+          continue; // the row that carries only the jobs table's figures
+        }
+        Instant since = Rows.instant(row, "since");
+        Instant now = Rows.instant(row, "now");
+        holders.add(new VacuumHorizon.Holder(VacuumHorizon.Kind.fromSql(kind), row.getInteger("pid"),
+            row.getString("name"), row.getString("state"), since, Rows.instant(row, "query_start"),
+            row.getString("query"), row.getLong("xid_age"), since == null ? null : Duration.between(since, now)));
+      }
+      if (last == null) {
+        throw new IllegalStateException("VacuumHorizon returned no row");
+      }
+      Long dead = last.getLong("jobs_dead");
+      Long live = last.getLong("jobs_live");
+      return new VacuumHorizon(holders, dead == null ? 0 : dead, live == null ? 0 : live,
+          Rows.instant(last, "jobs_vacuumed_at"), Rows.instant(last, "now"));
+    });
+  }
+
+  /**
+   * @param parents explanations of its unfinished parents by id; null when it is itself a parent explained
+   * @param horizon the oldest snapshots holding back vacuum, for an available job's {@link Code#HORIZON_HELD}
+   */
+  private static JobExplanation explain(Row row, Map<Long, JobExplanation> parents, VacuumHorizon horizon) {
     Instant now = Rows.instant(row, "now");
     String queue = row.getString("queue");
     String task = row.getString("task");
@@ -96,6 +131,9 @@ final class Explainer {
         }
         waiting(row, state, now, queue, task, runAt, reasons);
       }
+    }
+    if (state == JobState.AVAILABLE) {
+      horizon(horizon, reasons);
     }
     if (row.getString("leader") == null && state != JobState.COMPLETED && state != JobState.DEAD
         && state != JobState.CANCELLED) {
@@ -163,6 +201,20 @@ final class Explainer {
       reasons.add(new Reason(Code.JOBS_AHEAD, (capped ? ahead + "+" : String.valueOf(ahead)) + " due jobs are ahead of it"
           + " in queue " + queue, new JsonObject().put("ahead", ahead).put("count_limit", JobAdmin.EXPLAIN_COUNT_LIMIT)));
     }
+  }
+
+  /**
+   * A snapshot older than the jobs table's last vacuum, with dead versions past the vacuumer's threshold left
+   * behind: the claim that would take this job walks their index entries first (see {@link VacuumHorizon}).
+   */
+  private static void horizon(VacuumHorizon horizon, List<Reason> reasons) {
+    horizon.slowingClaims(VacuumOptions.DEFAULT_MIN_DEAD_ROWS).ifPresent(holder -> {
+      String age = holder.age() == null ? "" : String.format(Locale.ROOT, " %.0f s old", holder.age().toMillis() / 1000.0);
+      reasons.add(new Reason(Code.HORIZON_HELD, String.format(Locale.ROOT, "claims are slowed: the last vacuum of the "
+          + "jobs table (%s) left %,d dead row versions it may not remove, held back by a snapshot%s: %s",
+          horizon.jobsVacuumedAt(), horizon.jobsDead(), age, holder.describe()),
+          holder.toJson().put("jobs_dead", horizon.jobsDead()).put("jobs_vacuumed_at", text(horizon.jobsVacuumedAt()))));
+    });
   }
 
   /** A sliding-log rate limit is full while {@code limit} starts lie within the last window. */

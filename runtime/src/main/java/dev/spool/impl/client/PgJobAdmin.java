@@ -9,6 +9,7 @@ import dev.spool.JobAdmin;
 import dev.spool.JobEvent;
 import dev.spool.JobExplanation;
 import dev.spool.Unserved;
+import dev.spool.VacuumHorizon;
 import dev.spool.WorkerStatus;
 import dev.spool.JobQuery;
 import dev.spool.JobResult;
@@ -95,6 +96,11 @@ public final class PgJobAdmin implements JobAdmin {
   @Override
   public Future<List<Unserved>> unserved(Duration liveWithin) {
     return explainer.unserved(liveWithin);
+  }
+
+  @Override
+  public Future<VacuumHorizon> vacuumHorizon() {
+    return explainer.vacuumHorizon();
   }
 
   @Override

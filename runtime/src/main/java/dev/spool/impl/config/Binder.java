@@ -240,6 +240,8 @@ public final class Binder {
     check("admin.minRunsForRate", minRuns >= 1, "must be at least 1, got " + minRuns);
     Duration oldest = (Duration) value("admin.maxOldestAvailable");
     check("admin.maxOldestAvailable", oldest == null || oldest.toMillis() >= 1, "must be positive (or off), got 0s");
+    Duration horizon = (Duration) value("admin.maxVacuumHorizonAge");
+    check("admin.maxVacuumHorizonAge", horizon == null || horizon.toMillis() >= 1, "must be positive (or off), got 0s");
     Duration refresh = (Duration) value("admin.queueRefresh");
     check("admin.queueRefresh", refresh.toMillis() >= 1, "must be at least 1ms, got " + Durations.format(refresh));
     int countLimit = (Integer) value("admin.dashboardCountLimit");
@@ -251,6 +253,7 @@ public final class Binder {
         .put("allowedHosts", new io.vertx.core.json.JsonArray(allowedHosts))
         .put("maxFailureRate", rate).put("rateWindowMs", window.toMillis()).put("minRunsForRate", minRuns)
         .put("maxOldestAvailableMs", oldest == null ? null : oldest.toMillis())
+        .put("maxVacuumHorizonAgeMs", horizon == null ? null : horizon.toMillis())
         .put("requireLeader", value("admin.requireLeader")).put("requireServedQueues", value("admin.requireServedQueues"))
         .put("requireServedTasks", value("admin.requireServedTasks"))
         .put("queueRefreshMs", refresh.toMillis())

@@ -178,6 +178,7 @@ public final class Schema {
           "rateWindow", leaf(DURATION, Duration.ofMinutes(1)),
           "minRunsForRate", leaf(INT, 20),
           "maxOldestAvailable", leaf(DURATION_OR_OFF, Duration.ofMinutes(5)),
+          "maxVacuumHorizonAge", leaf(DURATION_OR_OFF, null),
           "requireLeader", leaf(BOOLEAN, true),
           "requireServedQueues", leaf(BOOLEAN, true),
           "requireServedTasks", leaf(BOOLEAN, false),

@@ -17,17 +17,28 @@ import java.util.function.LongSupplier;
  * check interval while this node claims jobs (and for a few seconds after) and every idle check interval
  * otherwise, so an idle cluster pays one statistics read every half minute. A role that does not own the
  * table cannot vacuum it (PostgreSQL would only warn and skip): the vacuumer then turns itself off with
- * one log line. Other failures are retried at the next check.
+ * one log line. Other failures are retried at the next check. While an old snapshot holds the vacuum horizon
+ * where it was at the last pass (a long transaction elsewhere, see {@link dev.spool.VacuumHorizon}), another
+ * pass could remove nothing, yet the dead count stays over the thresholds: it skips, and passes at most once every
+ * {@link #MAX_SKIP} in case the horizon moved in a way this query does not see. (Under a pinned horizon it would
+ * otherwise read the whole grown table every check interval: 30 passes a minute in the horizon load test.)
  */
 public final class Vacuumer implements Service {
 
   private static final System.Logger LOG = System.getLogger(Vacuumer.class.getName());
   private static final Duration MIN_BUSY_WINDOW = Duration.ofSeconds(5);
+  /** The longest the vacuumer skips while the horizon stands where it was at its last pass. */
+  static final Duration MAX_SKIP = Duration.ofMinutes(1);
 
   private final Ticker ticker;
   private final SqlClient client;
   private final String deadRowsSql;
   private final String vacuumSql;
+  private final String horizonSql;
+  /** The horizon at the last pass (null: none held it, or no pass yet), and when that pass began. */
+  private String horizonAtLastVacuum;
+  private long lastVacuumNanos;
+  private long skips;
   private final String schema;
   private final VacuumOptions options;
   private final LongSupplier activity;
@@ -48,6 +59,7 @@ public final class Vacuumer implements Service {
     this.client = client;
     this.deadRowsSql = queries.get("JobTableDeadRows");
     this.vacuumSql = queries.get("VacuumJobs");
+    this.horizonSql = queries.get("VacuumHorizonXmin");
     this.schema = queries.schema();
     this.options = new VacuumOptions(options);
     this.activity = activity;
@@ -82,6 +94,11 @@ public final class Vacuumer implements Service {
   /** Reads of the dead-row count so far (a test signal: an idle node should hardly add any). */
   public long checks() {
     return checks;
+  }
+
+  /** Passes left out because the horizon had not moved since the last one. */
+  public long skips() {
+    return skips;
   }
 
   /** Vacuums run by this vacuumer so far. */
@@ -128,15 +145,29 @@ public final class Vacuumer implements Service {
       if (dead < options.getMinDeadRows() || dead < options.getDeadFraction() * live) {
         return Future.succeededFuture(false);
       }
-      return client.query(vacuumSql).execute().map(done -> {
-        vacuums++;
-        LOG.log(System.Logger.Level.DEBUG, "vacuumed {0}.jobs ({1} dead row versions, {2} live)", schema, dead, live);
-        return true;
+      return client.query(horizonSql).execute().compose(horizon -> {
+        String xmin = horizon.size() == 0 ? null : horizon.iterator().next().getString("xmin");
+        long now = System.nanoTime();
+        if (xmin != null && xmin.equals(horizonAtLastVacuum) && now - lastVacuumNanos < MAX_SKIP.toNanos()) {
+          skips++;
+          return Future.succeededFuture(false);
+        }
+        horizonAtLastVacuum = xmin;
+        lastVacuumNanos = now;
+        return vacuum(dead, live);
       });
     }).recover(e -> {
       LOG.log(System.Logger.Level.WARNING, "vacuum check of {0}.jobs failed ({1}); trying again at the next check",
           schema, e.getMessage());
       return Future.succeededFuture(false);
     }).onComplete(ar -> running = false);
+  }
+
+  private Future<Boolean> vacuum(long dead, long live) {
+    return client.query(vacuumSql).execute().map(done -> {
+      vacuums++;
+      LOG.log(System.Logger.Level.DEBUG, "vacuumed {0}.jobs ({1} dead row versions, {2} live)", schema, dead, live);
+      return true;
+    });
   }
 }

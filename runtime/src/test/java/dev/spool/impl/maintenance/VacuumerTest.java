@@ -65,6 +65,33 @@ class VacuumerTest extends SpoolTestBase {
   }
 
   @Test
+  void whileAnOldSnapshotHoldsTheHorizonItVacuumsOnceInsteadOfAtEveryCheck() {
+    Vacuumer vacuumer = new Vacuumer(vertx, spool.pool(), new Queries(spool.options().getSchema()),
+        new VacuumOptions().setMinDeadRows(5_000), () -> 0);
+    io.vertx.sqlclient.SqlConnection pin = await(spool.pool().getConnection());
+    try {
+      await(pin.query("begin isolation level repeatable read").execute());
+      await(pin.query("select count(*) from " + schema + ".jobs").execute());
+      churn(10_000);
+      eventually(Duration.ofSeconds(10), () -> await(vacuumer.runOnce()));
+      // the pass could remove none of them: they stay over the threshold, and another pass would remove none either
+      churn(10_000);
+      eventually(Duration.ofSeconds(10), () -> sql("select n_dead_tup from pg_stat_user_tables where schemaname = '"
+          + schema + "' and relname = 'jobs'").iterator().next().getLong(0) >= 20_000);
+      assertThat(await(vacuumer.runOnce())).isFalse();
+      assertThat(await(vacuumer.runOnce())).isFalse();
+      assertThat(vacuumer.vacuums()).isEqualTo(1);
+      assertThat(vacuumer.skips()).isEqualTo(2);
+    } finally {
+      await(pin.query("rollback").execute());
+      await(pin.close());
+    }
+    // the snapshot is gone: the horizon moved, and the next pass removes them
+    assertThat(await(vacuumer.runOnce())).isTrue();
+    assertThat(vacuumer.vacuums()).isEqualTo(2);
+  }
+
+  @Test
   void looksEveryCheckIntervalWhileTheNodeWorksAndHardlyAtAllWhileIdle() {
     AtomicLong claimed = new AtomicLong();
     Vacuumer vacuumer = new Vacuumer(vertx, spool.pool(), new Queries(spool.options().getSchema()), new VacuumOptions()

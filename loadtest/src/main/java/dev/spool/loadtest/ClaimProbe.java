@@ -1,0 +1,113 @@
+package dev.spool.loadtest;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Times the target's own claim statement once a second while the load runs, since pg_stat_statements is
+ * rarely loaded: on a connection of its own, {@code EXPLAIN (ANALYZE, BUFFERS)} of the claim in a
+ * transaction that it rolls back, so it takes no job (the rows it locks for those milliseconds the worker's
+ * claims skip and take at their next claim). Each probe records the statement's execution time, the
+ * client's round trip and the buffers the claim touched: the index pages of dead entries it walked past
+ * show there.
+ */
+final class ClaimProbe {
+
+  /** What one probe saw. */
+  record Sample(long atMillis, double executionMs, double roundTripMs, long buffers, long rows) {}
+
+  static final long INTERVAL_MS = 1_000;
+
+  private final Vertx vertx;
+  private final String explainSql;
+  private final Tuple params;
+  private final List<Sample> samples = new ArrayList<>();
+  private PgConnection connection;
+  private long timer = -1;
+  private boolean busy;
+  private volatile String failure;
+
+  /**
+   * @param claimSql the claim statement as the target runs it
+   * @param params   its parameters
+   */
+  ClaimProbe(Vertx vertx, String claimSql, Tuple params) {
+    this.vertx = vertx;
+    this.explainSql = "explain (analyze, buffers, format json) " + claimSql;
+    this.params = params;
+  }
+
+  /** The claim statement of Spool's worker ({@code ClaimJobs} of claim.sql), for a probe of {@code batch} jobs. */
+  static ClaimProbe spool(Vertx vertx, String schema, String task, int batch) {
+    String claim = Checks.namedSql("dev/spool/sql/claim.sql", schema).get("ClaimJobs");
+    return new ClaimProbe(vertx, claim, Tuple.of("default", new String[] {task}, batch, "horizon-probe", 30_000.0));
+  }
+
+  Future<Void> start(String uri) {
+    return PgConnection.connect(vertx, PgConnectOptions.fromUri(uri)
+            .setProperties(Map.of("application_name", "horizon-probe")))
+        .compose(c -> {
+          connection = c;
+          return probe();
+        }).map(v -> {
+          timer = vertx.setPeriodic(INTERVAL_MS, t -> {
+            if (!busy) {
+              probe();
+            }
+          });
+          return null;
+        });
+  }
+
+  private Future<Void> probe() {
+    busy = true;
+    long began = System.nanoTime();
+    long at = System.currentTimeMillis();
+    return connection.query("begin").execute()
+        .compose(v -> connection.preparedQuery(explainSql).execute(params))
+        .compose(rows -> {
+          double roundTrip = (System.nanoTime() - began) / 1e6;
+          Object plan = rows.iterator().next().getValue(0);
+          JsonObject top = (plan instanceof JsonArray a ? a : new JsonArray(plan.toString())).getJsonObject(0);
+          JsonObject root = top.getJsonObject("Plan");
+          long buffers = root.getLong("Shared Hit Blocks", 0L) + root.getLong("Shared Read Blocks", 0L);
+          synchronized (samples) {
+            samples.add(new Sample(at, top.getDouble("Execution Time"), roundTrip, buffers,
+                root.getLong("Actual Rows", 0L)));
+          }
+          return connection.query("rollback").execute();
+        })
+        .recover(e -> {
+          failure = e.getMessage();
+          return connection.query("rollback").execute();
+        })
+        .onComplete(ar -> busy = false).mapEmpty();
+  }
+
+  /** The probes begun in {@code [fromMillis, toMillis)} (epoch milliseconds). */
+  List<Sample> between(long fromMillis, long toMillis) {
+    synchronized (samples) {
+      return samples.stream().filter(s -> s.atMillis() >= fromMillis && s.atMillis() < toMillis).toList();
+    }
+  }
+
+  /** The last probe failure's message, or null. */
+  String failure() {
+    return failure;
+  }
+
+  Future<Void> stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    return connection == null ? Future.succeededFuture() : connection.close();
+  }
+}

@@ -1,0 +1,148 @@
+package dev.spool.loadtest;
+
+import dev.spool.SpoolOptions;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** What a horizon run does: the options of {@code horizon}. */
+public final class HorizonSettings {
+
+  /** What holds the horizon while the load runs. */
+  enum Pin {
+    /** Nothing: the comparison run. */
+    NONE,
+    /** One REPEATABLE READ transaction that has read the queue's table, open for the whole pinned phase. */
+    REPEATABLE_READ,
+    /** Three analytical queries of {@code --analytics-seconds} each, staggered by a third, back to back. */
+    ANALYTICS;
+
+    static Pin parse(String text) {
+      return switch (text.toLowerCase(Locale.ROOT)) {
+        case "none" -> NONE;
+        case "repeatable-read" -> REPEATABLE_READ;
+        case "analytics" -> ANALYTICS;
+        default -> throw new IllegalArgumentException("--pin is none, repeatable-read or analytics, got " + text);
+      };
+    }
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /** What runs the jobs. */
+  enum Target {
+    /** A Spool worker process. */
+    SPOOL,
+    /** The SQL floor: pgbench with the floor's claim and ack (floor/horizon-worker.sql), paced. */
+    FLOOR;
+
+    static Target parse(String text) {
+      return switch (text.toLowerCase(Locale.ROOT)) {
+        case "spool" -> SPOOL;
+        case "floor" -> FLOOR;
+        default -> throw new IllegalArgumentException("--target is spool or floor, got " + text
+            + " (a peer such as Graphile Worker needs a steady-rate driver of its own: see README)");
+      };
+    }
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** The scenarios: PlanetScale's 800 jobs/s halved for this 2-core box. */
+  public static final int DEFAULT_RATE = 400;
+  public static final int DEFAULT_WARMUP_SECONDS = 60;
+  public static final int DEFAULT_DURATION_SECONDS = 900;
+  public static final int DEFAULT_RECOVERY_SECONDS = 120;
+  public static final int DEFAULT_REPORT_SECONDS = 60;
+  /** PlanetScale's analytical queries ran 120 s each. */
+  public static final int DEFAULT_ANALYTICS_SECONDS = 120;
+  public static final int DEFAULT_TICK_MS = 20;
+  /** The floor's pgbench transactions a second (two clients): a claim every 40 ms per client at most. */
+  public static final int DEFAULT_FLOOR_CLAIMS_PER_S = 50;
+  public static final int DEFAULT_FLOOR_BATCH = 100;
+  /** The floor's stand-in for autovacuum (which this project's servers run with a one-minute naptime, or not). */
+  public static final int DEFAULT_FLOOR_VACUUM_SECONDS = 10;
+
+  @Option(names = "--db", description = "postgresql:// URI (default: $SPOOL_DATABASE_URL, else an embedded PostgreSQL)")
+  String db;
+
+  @Option(names = "--schema", description = "scratch schema of the Spool target, dropped and recreated (default: ${DEFAULT-VALUE})")
+  String schema = "spool_horizon_lt";
+
+  @Option(names = "--target", description = "spool or floor (default: ${DEFAULT-VALUE})")
+  String target = "spool";
+
+  @Option(names = "--pin", description = "none, repeatable-read or analytics (default: ${DEFAULT-VALUE})")
+  String pin = "repeatable-read";
+
+  @Option(names = "--rate", description = "jobs enqueued per second (default: ${DEFAULT-VALUE})")
+  int rate = DEFAULT_RATE;
+
+  @Option(names = "--warmup", description = "seconds of load before the pin, the baseline (default: ${DEFAULT-VALUE})")
+  int warmupSeconds = DEFAULT_WARMUP_SECONDS;
+
+  @Option(names = "--duration", description = "seconds the horizon is pinned, load running (default: ${DEFAULT-VALUE})")
+  int durationSeconds = DEFAULT_DURATION_SECONDS;
+
+  @Option(names = "--recovery", description = "seconds of load watched after the pin is released (default: ${DEFAULT-VALUE})")
+  int recoverySeconds = DEFAULT_RECOVERY_SECONDS;
+
+  @Option(names = "--report-every", description = "seconds per report line (default: ${DEFAULT-VALUE})")
+  int reportSeconds = DEFAULT_REPORT_SECONDS;
+
+  @Option(names = "--analytics-seconds", description = "length of each analytical query of --pin analytics (default: ${DEFAULT-VALUE})")
+  int analyticsSeconds = DEFAULT_ANALYTICS_SECONDS;
+
+  @Option(names = "--tick-ms", description = "enqueue every this many ms (default: ${DEFAULT-VALUE})")
+  int tickMs = DEFAULT_TICK_MS;
+
+  @Option(names = "--floor-claims-per-s", description = "pgbench transactions a second of the floor's worker (default: ${DEFAULT-VALUE})")
+  int floorClaimsPerSecond = DEFAULT_FLOOR_CLAIMS_PER_S;
+
+  @Option(names = "--floor-batch", description = "jobs per claim of the floor's worker (default: ${DEFAULT-VALUE})")
+  int floorBatch = DEFAULT_FLOOR_BATCH;
+
+  @Option(names = "--floor-vacuum-every", description = "seconds between VACUUMs of the floor's table, as a queue "
+      + "without a vacuumer of its own gets from autovacuum at best; 0 leaves it to the server's autovacuum "
+      + "(default: ${DEFAULT-VALUE})")
+  int floorVacuumSeconds = DEFAULT_FLOOR_VACUUM_SECONDS;
+
+  @Option(names = "--pgstattuple", description = "create the pgstattuple extension when available, for exact dead "
+      + "tuple counts of the table and its indexes (used anyway when installed)")
+  boolean createPgstattuple;
+
+  @Option(names = "--max-pickup-p99-ms", description = "exit 1 when a pinned report's pickup p99 exceeds this")
+  Double maxPickupP99Ms;
+
+  @Option(names = "--max-claim-growth", description = "exit 1 when the last pinned report's mean claim time exceeds "
+      + "this many times the first's")
+  Double maxClaimGrowth;
+
+  Pin pin() {
+    return Pin.parse(pin);
+  }
+
+  Target target() {
+    return Target.parse(target);
+  }
+
+  void validate() {
+    new SpoolOptions().setSchema(schema); // a bad name fails here, before any work
+    pin();
+    target();
+    if (rate < 1 || durationSeconds < 1 || reportSeconds < 1 || tickMs < 1 || analyticsSeconds < 3
+        || floorClaimsPerSecond < 1 || floorBatch < 1) {
+      throw new IllegalArgumentException("--rate, --duration, --report-every, --tick-ms, --floor-claims-per-s and "
+          + "--floor-batch must be at least 1, --analytics-seconds at least 3");
+    }
+    if (warmupSeconds < 0 || recoverySeconds < 0 || floorVacuumSeconds < 0) {
+      throw new IllegalArgumentException("--warmup, --recovery and --floor-vacuum-every must be at least 0");
+    }
+    if (maxPickupP99Ms != null && maxPickupP99Ms <= 0 || maxClaimGrowth != null && maxClaimGrowth <= 0) {
+      throw new IllegalArgumentException("--max-pickup-p99-ms and --max-claim-growth must be positive");
+    }
+  }
+}
