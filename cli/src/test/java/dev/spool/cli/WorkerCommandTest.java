@@ -12,6 +12,8 @@ import dev.spool.testing.Http;
 import dev.spool.testing.SpoolTestBase;
 import dev.spool.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,5 +124,18 @@ class WorkerCommandTest extends SpoolTestBase {
           .asString().startsWith("spool worker: cannot connect to " + missing + ": ")
           .contains("database \"spool_no_such_database\" does not exist");
     }
+  }
+
+  @Test
+  void aWorkerWhoseAdminPortIsTakenExitsOneNamingTheAddress() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CliProcess.Result result = CliProcess.run(Path.of("."), Map.of(), "worker", "--db", TestDatabase.uri(),
+          "--schema", schema, "--workers", "1", "--admin-port", String.valueOf(taken.getLocalPort()));
+
+      assertThat(result.exit()).as(result.output()).isEqualTo(1);
+      assertThat(result.output().lines().toList()).as("one line, no stack trace").singleElement().asString()
+          .startsWith("spool worker: the admin API cannot listen on 127.0.0.1:" + taken.getLocalPort() + " (admin.port): ");
+    }
+    assertThat(sql("select count(*) from {schema}.workers").iterator().next().getLong(0)).isZero();
   }
 }
