@@ -7,6 +7,7 @@ import dev.spool.config.SpoolConfig;
 import dev.spool.metrics.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import java.net.BindException;
 import picocli.CommandLine.Option;
 
 /**
@@ -90,7 +91,14 @@ final class AdminServerOptions {
       return null;
     }
     AdminVerticle admin = metrics == null ? new AdminVerticle(spool, options) : new AdminVerticle(spool, options, metrics);
-    Await.result(vertx.deployVerticle(admin));
+    try {
+      Await.result(vertx.deployVerticle(admin));
+    } catch (BindException e) { // "Address already in use" alone does not say whose address
+      BindException named = new BindException("the admin API cannot listen on " + options.getHost() + ":"
+          + options.getPort() + " (admin.port): " + e.getMessage());
+      named.initCause(e);
+      throw named;
+    }
     verticle = admin;
     String shownHost = options.getHost().contains(":") ? "[" + options.getHost() + "]" : options.getHost();
     return "admin API on http://" + shownHost + ":" + admin.actualPort()

@@ -35,17 +35,25 @@ import picocli.CommandLine.Spec;
  *
  * <p>While it stops, either way, its admin API stays up to the end, {@code /ready} answering 503 with the
  * reason and {@code /health} 200, so that probes see a node draining, not a refused connection.
+ *
+ * <p>When it cannot start it exits 1, never 0, so a supervisor sees the failure: a schema it may not work against
+ * (with {@code worker.migrate: false}), a database it cannot reach or log into, or an admin port in use is
+ * one line saying what to fix; an unexpected failure (a handler's verticle failing to deploy) keeps its
+ * stack trace.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true,
     description = "Run worker verticles with the built-in tasks and every JobHandlerProvider of the handler jars.",
     exitCodeListHeading = "Exit codes:%n",
-    exitCodeList = {"0:stopped by SIGTERM or Ctrl-C, gracefully", "1:could not start (database, port)",
+    exitCodeList = {"0:stopped by SIGTERM or Ctrl-C, gracefully", "1:could not start (the schema's version, the database or the admin port refused it; a handler failed)",
         "2:bad usage or configuration", WorkerCommand.EXIT_RECYCLED
             + ":recycled (worker.maxStuckHandlers or worker.maxHeapAfterGc), after a graceful stop: restart it"})
 final class WorkerCommand implements Callable<Integer> {
 
   /** The exit code after a graceful stop for recycling: EX_TEMPFAIL of sysexits.h, "try again". */
   static final int EXIT_RECYCLED = 75;
+
+  /** The exit code of a worker that could not start: its schema, its database or its port refused it. */
+  static final int EXIT_REFUSED = 1;
 
   @Mixin
   ConfigOption config = new ConfigOption();
@@ -111,7 +119,6 @@ final class WorkerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw UsageErrors.ofConfig(spec, e);
     }
-    WorkerOptions options = settings.workerOptions();
     for (PeriodicJob<?> job : settings.periodicJobs()) {
       if (handlers.get(job.task().name()) == null) {
         System.out.printf("note: periodic job %s enqueues task %s, which this worker does not handle%n", job.name(),
@@ -120,52 +127,82 @@ final class WorkerCommand implements Callable<Integer> {
     }
 
     try (DatabaseChoice database = DatabaseChoice.resolve(settings.databaseUrl(), false, System.out::println)) {
-      Vertx vertx = admin.newVertx();
-      Spool spool = admin.listen(Spool.builder(vertx).connectingTo(database.uri()).config(settings)).build();
-      if (settings.migrate()) {
-        Await.result(spool.migrate());
-      }
-      String adminLine = admin.start(vertx, spool); // before the hook: a port in use fails the command
-      // The hook goes in before the first claim, so a SIGTERM at any moment stops gracefully. A recycle
-      // stops through it too (System.exit runs it), with its own exit code.
-      CountDownLatch stopped = new CountDownLatch(1);
-      AtomicInteger exitCode = new AtomicInteger(0);
-      AtomicReference<String> workers = new AtomicReference<>();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        System.out.println("stopping: finishing running jobs and handing back the rest");
-        // The workers first, each stopping gracefully, while the admin API answers /ready 503 (and /health
-        // 200) throughout: Vert.x's close would undeploy it with them, at once, long before the last handler
-        // finishes. Then Vert.x, and the admin API with it, last; also when the workers failed to stop.
-        admin.stopping();
-        if (workers.get() != null) {
-          awaitShutdown(vertx.undeploy(workers.get()));
+      try {
+        return work(database, settings, handlers);
+      } catch (Exception e) {
+        String refusal = StartRefusals.refusal(e, database.uri());
+        if (refusal == null) {
+          throw e; // unexpected: the command line prints it with its stack trace, exit 1
         }
-        awaitShutdown(vertx.close());
-        System.out.println("stopped; completed " + spool.stats().completed() + " jobs"
-            + (exitCode.get() == EXIT_RECYCLED ? "; exiting with " + EXIT_RECYCLED + " to be restarted" : ""));
-        System.out.flush();
-        stopped.countDown();
-        // A clean stop on SIGTERM is a success, not the JVM's default 143.
-        Runtime.getRuntime().halt(exitCode.get());
-      }, "spool-shutdown"));
-      spool.recycling().onSuccess(reason -> {
-        exitCode.set(EXIT_RECYCLED);
-        System.out.println("recycling: " + reason);
-        System.out.flush();
-        // not on the event loop that tripped it: the hook waits for Vert.x to close
-        new Thread(() -> System.exit(EXIT_RECYCLED), "spool-recycle").start();
-      });
-      int instances = settings.workerInstances();
-      workers.set(Await.result(spool.deployWorkers(options, handlers, instances)));
-      System.out.printf("spool worker %s: %d verticles on queues %s, tasks %s%s%n", spool.nodeId(), instances,
-          options.getQueues(), handlers.taskNames(),
-          spool.periodicJobs().isEmpty() ? "" : ", periodic jobs " + spool.periodicJobs().stream().map(PeriodicJob::name).toList());
-      if (adminLine != null) {
-        System.out.println(adminLine);
+        spec.commandLine().getErr().println(spec.qualifiedName() + ": " + refusal);
+        spec.commandLine().getErr().flush();
+        return EXIT_REFUSED;
       }
-      stopped.await();
-      return 0;
     }
+  }
+
+  /** Starts the worker and runs it until it stops; returns the exit code, or throws when it failed to start. */
+  private int work(DatabaseChoice database, SpoolConfig settings, JobHandlers handlers) throws Exception {
+    WorkerOptions options = settings.workerOptions();
+    Vertx vertx = admin.newVertx();
+    Spool spool = admin.listen(Spool.builder(vertx).connectingTo(database.uri()).config(settings)).build();
+    if (settings.migrate()) {
+      Await.result(spool.migrate());
+    }
+    String adminLine = admin.start(vertx, spool); // before the hook: a port in use fails the command
+    // The hook goes in before the first claim, so a SIGTERM at any moment stops gracefully. A recycle
+    // stops through it too (System.exit runs it), with its own exit code.
+    CountDownLatch stopped = new CountDownLatch(1);
+    AtomicInteger exitCode = new AtomicInteger(0);
+    AtomicReference<String> workers = new AtomicReference<>();
+    Thread hook = new Thread(() -> {
+      System.out.println("stopping: finishing running jobs and handing back the rest");
+      // The workers first, each stopping gracefully, while the admin API answers /ready 503 (and /health
+      // 200) throughout: Vert.x's close would undeploy it with them, at once, long before the last handler
+      // finishes. Then Vert.x, and the admin API with it, last; also when the workers failed to stop.
+      admin.stopping();
+      if (workers.get() != null) {
+        awaitShutdown(vertx.undeploy(workers.get()));
+      }
+      awaitShutdown(vertx.close());
+      System.out.println("stopped; completed " + spool.stats().completed() + " jobs"
+          + (exitCode.get() == EXIT_RECYCLED ? "; exiting with " + EXIT_RECYCLED + " to be restarted" : ""));
+      System.out.flush();
+      stopped.countDown();
+      // A clean stop on SIGTERM is a success, not the JVM's default 143.
+      Runtime.getRuntime().halt(exitCode.get());
+    }, "spool-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    spool.recycling().onSuccess(reason -> {
+      exitCode.set(EXIT_RECYCLED);
+      System.out.println("recycling: " + reason);
+      System.out.flush();
+      // not on the event loop that tripped it: the hook waits for Vert.x to close
+      new Thread(() -> System.exit(EXIT_RECYCLED), "spool-recycle").start();
+    });
+    int instances = settings.workerInstances();
+    try {
+      workers.set(Await.result(spool.deployWorkers(options, handlers, instances)));
+    } catch (Exception e) {
+      // Failed to start (a schema too old with worker.migrate off, a database gone, a handler failing): the
+      // hook would report a graceful stop and halt with 0, telling a supervisor all is well. Without it the
+      // command's exit code stands; when a SIGTERM is already stopping the process, that stop ends it.
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        stopped.await();
+        return exitCode.get();
+      }
+      throw e;
+    }
+    System.out.printf("spool worker %s: %d verticles on queues %s, tasks %s%s%n", spool.nodeId(), instances,
+        options.getQueues(), handlers.taskNames(),
+        spool.periodicJobs().isEmpty() ? "" : ", periodic jobs " + spool.periodicJobs().stream().map(PeriodicJob::name).toList());
+    if (adminLine != null) {
+      System.out.println(adminLine);
+    }
+    stopped.await();
+    return exitCode.get();
   }
 
   private static void awaitShutdown(Future<?> step) {

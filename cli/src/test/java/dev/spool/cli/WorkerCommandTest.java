@@ -6,13 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.spool.EnqueueOptions;
 import dev.spool.BuiltInTasks;
 import dev.spool.Job;
+import dev.spool.impl.sql.Migrations;
 import dev.spool.JobState;
 import dev.spool.testing.Http;
 import dev.spool.testing.SpoolTestBase;
 import dev.spool.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Collections;
 import java.util.concurrent.TimeUnit;
@@ -85,5 +90,52 @@ class WorkerCommandTest extends SpoolTestBase {
     assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(worker.exitValue()).isNotZero();
     assertThat(out).contains("no database");
+  }
+
+  @Test
+  void withMigrationOffAWorkerAgainstAnOlderSchemaExitsOneSayingWhatToRun() throws Exception {
+    int latest = Migrations.latest();
+    sql("delete from {schema}.schema_version where version = $1", latest); // a migration this build has, not the schema
+
+    CliProcess.Result result = CliProcess.run(Path.of("."), Map.of(), "worker", "--db", TestDatabase.uri(),
+        "--schema", schema, "--workers", "1", "--no-migrate");
+
+    assertThat(result.exit()).as(result.output()).isEqualTo(1);
+    assertThat(result.output().lines().toList()).as("one line, no stack trace, no graceful stop reported")
+        .containsExactly("spool worker: schema " + schema + " is at version " + (latest - 1) + ", older than this "
+            + "Spool's " + latest + ": run `spool migrate` (or Spool.migrate()) first, or let the worker migrate at "
+            + "start (worker.migrate: true)");
+    assertThat(sql("select max(version) from {schema}.schema_version").iterator().next().getInteger(0))
+        .as("nothing migrated").isEqualTo(latest - 1);
+    assertThat(sql("select count(*) from {schema}.workers").iterator().next().getLong(0)).isZero();
+  }
+
+  @Test
+  void aWorkerAgainstADatabaseThatDoesNotExistExitsOneSayingSo() throws Exception {
+    String missing = TestDatabase.uri().replaceFirst("/[^/?]+(\\?|$)", "/spool_no_such_database$1");
+    for (List<String> migrate : List.of(List.<String>of(), List.of("--no-migrate"))) {
+      List<String> args = new ArrayList<>(List.of("worker", "--db", missing, "--workers", "1"));
+      args.addAll(migrate);
+
+      CliProcess.Result result = CliProcess.run(Path.of("."), Map.of(), args.toArray(String[]::new));
+
+      assertThat(result.exit()).as(args + ": " + result.output()).isEqualTo(1);
+      assertThat(result.output().lines().toList()).as(args + ": one line, no stack trace").singleElement()
+          .asString().startsWith("spool worker: cannot connect to " + missing + ": ")
+          .contains("database \"spool_no_such_database\" does not exist");
+    }
+  }
+
+  @Test
+  void aWorkerWhoseAdminPortIsTakenExitsOneNamingTheAddress() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CliProcess.Result result = CliProcess.run(Path.of("."), Map.of(), "worker", "--db", TestDatabase.uri(),
+          "--schema", schema, "--workers", "1", "--admin-port", String.valueOf(taken.getLocalPort()));
+
+      assertThat(result.exit()).as(result.output()).isEqualTo(1);
+      assertThat(result.output().lines().toList()).as("one line, no stack trace").singleElement().asString()
+          .startsWith("spool worker: the admin API cannot listen on 127.0.0.1:" + taken.getLocalPort() + " (admin.port): ");
+    }
+    assertThat(sql("select count(*) from {schema}.workers").iterator().next().getLong(0)).isZero();
   }
 }
