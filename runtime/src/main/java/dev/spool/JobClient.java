@@ -18,7 +18,7 @@ import java.util.Optional;
  * <p>Tracing: when OpenTelemetry's API is on the class path and a span is current in the thread that calls an
  * enqueue method (including {@link #enqueueAll} and {@link #enqueueWorkflow}, whose jobs all share it), its
  * W3C traceparent is stored with the job, and every run of the job is a {@code spool.job} span, child of
- * that span (README, Tracing). The context is read during the call, not when the returned future completes.
+ * that span (docs/operations/tracing.md). The context is read during the call, not when the returned future completes.
  */
 public interface JobClient {
 

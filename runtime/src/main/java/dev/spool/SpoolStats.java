@@ -42,7 +42,7 @@ public interface SpoolStats {
   long softTimeouts();
 
   /**
-   * Runs whose job carried a traceparent (see README, Tracing) that could not be read: they ran without a
+   * Runs whose job carried a traceparent (see docs/operations/tracing.md) that could not be read: they ran without a
    * parent span. Counted in this JVM, across its Spools; 0 without OpenTelemetry's API.
    */
   default long malformedTraceparents() {

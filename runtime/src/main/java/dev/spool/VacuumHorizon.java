@@ -12,7 +12,7 @@ import java.util.Optional;
  * table's dead row versions. While any session keeps an old snapshot (a forgotten {@code BEGIN}, an analytics
  * query, a standby with {@code hot_standby_feedback}), vacuum can remove no row version that died after that
  * snapshot was taken: dead versions pile up in the jobs table and its indexes, and every claim walks their
- * index entries. See README, Operations.
+ * index entries. See docs/operations/vacuum-horizon.md.
  *
  * @param holders       the oldest holder of each kind, the oldest (in transactions) first; empty when nothing
  *                      but this query holds a snapshot

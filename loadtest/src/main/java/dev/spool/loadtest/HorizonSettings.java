@@ -42,7 +42,7 @@ public final class HorizonSettings {
         case "spool" -> SPOOL;
         case "floor" -> FLOOR;
         default -> throw new IllegalArgumentException("--target is spool or floor, got " + text
-            + " (a peer such as Graphile Worker needs a steady-rate driver of its own: see README)");
+            + " (a peer such as Graphile Worker needs a steady-rate driver of its own: see docs/performance.md)");
       };
     }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.RepetitionInfo;
 /**
  * The kit's cost per test: 100 tests, each enqueueing a job, asserting it is there, draining it and
  * asserting its outcome and that nothing is left. Surefire's report gives each test's time (the figure in the
- * README); nothing here asserts on time.
+ * docs/guides/testing.md); nothing here asserts on time.
  */
 @SpoolTest
 class HundredJobsTest {

@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The README's "Testing your jobs" snippet, compiled and run: keep the two alike. */
+/** The "Testing your jobs" snippet (docs/guides/testing.md), compiled and run: keep the two alike. */
 @SpoolTest
 class ReadmeExampleTest {
 

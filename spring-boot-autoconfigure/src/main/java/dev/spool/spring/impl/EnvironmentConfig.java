@@ -259,7 +259,7 @@ public final class EnvironmentConfig {
     if (source == null) {
       // a SPOOL_* variable, or a rule across keys none of which was set here: the model's words stand
       return new SpoolPropertiesException("spool: " + message, path == null ? null : "spool." + SchemaKeys.kebab(path),
-          "Check the spool.* properties and SPOOL_* variables (the same keys as spool.yaml; see the README).", e);
+          "Check the spool.* properties and SPOOL_* variables (the same keys as spool.yaml; see docs/reference/configuration.md).", e);
     }
     String problem = path != null && message.startsWith(path + ": ") ? message.substring(path.length() + 2) : message;
     Matcher m = DID_YOU_MEAN.matcher(problem);
@@ -271,7 +271,7 @@ public final class EnvironmentConfig {
     String property = source.property();
     String action = suggestion != null ? "Rename " + property + " to " + suggestion + "."
         : "Change " + property + (source.origin() != null ? " in " + source.origin() : "")
-            + " (the keys and values of spool.yaml apply; see the README).";
+            + " (the keys and values of spool.yaml apply; see docs/reference/configuration.md).";
     return new SpoolPropertiesException(source.describe() + ": " + problem, property, action, e);
   }
 
