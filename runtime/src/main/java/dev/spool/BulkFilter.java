@@ -42,6 +42,7 @@ public class BulkFilter {
         .put("createdBefore", createdBefore == null ? null : createdBefore.toString()).put("all", all);
   }
 
+  /** {@return the {@code queue} setting}: see {@link #setQueue}. */
   public String getQueue() {
     return queue;
   }
@@ -51,6 +52,7 @@ public class BulkFilter {
     return this;
   }
 
+  /** {@return the {@code task} setting}: see {@link #setTask}. */
   public String getTask() {
     return task;
   }
@@ -60,11 +62,17 @@ public class BulkFilter {
     return this;
   }
 
+  /** {@return the {@code state} setting}: see {@link #setState}. */
   public JobState getState() {
     return state;
   }
 
-  /** {@link JobState#AVAILABLE} (due now), {@link JobState#SCHEDULED} (due later) or null for both. */
+  /**
+   * {@link JobState#AVAILABLE} (due now), {@link JobState#SCHEDULED} (due later) or null for both.
+   *
+   * @param state {@link JobState#AVAILABLE} (due now), {@link JobState#SCHEDULED} (due later) or null for both.
+   * @return this bulk filter, for chaining
+   */
   public BulkFilter setState(JobState state) {
     if (state != null && state != JobState.AVAILABLE && state != JobState.SCHEDULED) {
       throw new IllegalArgumentException("a bulk action takes pending jobs: state must be available or scheduled, got "
@@ -74,6 +82,7 @@ public class BulkFilter {
     return this;
   }
 
+  /** {@return the {@code createdBefore} setting}: see {@link #setCreatedBefore}. */
   public Instant getCreatedBefore() {
     return createdBefore;
   }
@@ -83,11 +92,17 @@ public class BulkFilter {
     return this;
   }
 
+  /** {@return the {@code all} setting}: see {@link #setAll}. */
   public boolean isAll() {
     return all;
   }
 
-  /** Confirms that a filter without any condition means every pending job. */
+  /**
+   * Confirms that a filter without any condition means every pending job.
+   *
+   * @param all true: confirms that a filter without any condition means every pending job. False: it does not.
+   * @return this bulk filter, for chaining
+   */
   public BulkFilter setAll(boolean all) {
     this.all = all;
     return this;

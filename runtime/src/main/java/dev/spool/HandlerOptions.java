@@ -59,10 +59,13 @@ public class HandlerOptions {
     }
   }
 
+  /** The default of {@link #setTimeout}. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(1);
   /** No soft limit. */
   public static final Duration DEFAULT_SOFT_TIMEOUT = null;
+  /** The default of {@link #setBlocking}. */
   public static final boolean DEFAULT_BLOCKING = false;
+  /** The default of {@link #setOnStuck}. */
   public static final OnStuck DEFAULT_ON_STUCK = OnStuck.HOLD;
 
   private Duration timeout = DEFAULT_TIMEOUT;
@@ -71,6 +74,7 @@ public class HandlerOptions {
   private OnStuck onStuck = DEFAULT_ON_STUCK;
   private RetryPolicy retryPolicy = new RetryPolicy();
 
+  /** Options with every setting at its default. */
   public HandlerOptions() {}
 
   public HandlerOptions(HandlerOptions other) {
@@ -98,11 +102,17 @@ public class HandlerOptions {
         .put("retryPolicy", retryPolicy.toJson());
   }
 
+  /** {@return the {@code timeout} setting}: see {@link #setTimeout}. */
   public Duration getTimeout() {
     return timeout;
   }
 
-  /** The hard limit of a run whose job sets no timeout of its own. */
+  /**
+   * The hard limit of a run whose job sets no timeout of its own.
+   *
+   * @param timeout the hard limit of a run whose job sets no timeout of its own.
+   * @return these options
+   */
   public HandlerOptions setTimeout(Duration timeout) {
     if (timeout == null || timeout.toMillis() < 1 || timeout.toMillis() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("timeout must be between 1 ms and ~24 days, got " + timeout);
@@ -111,6 +121,7 @@ public class HandlerOptions {
     return this;
   }
 
+  /** {@return the {@code softTimeout} setting}: see {@link #setSoftTimeout}. */
   public Duration getSoftTimeout() {
     return softTimeout;
   }
@@ -119,6 +130,9 @@ public class HandlerOptions {
    * The soft limit of a run whose job sets none of its own; null (the default) for none. It must be below
    * {@link #setTimeout the hard limit} ({@link #validate()}); a run whose job's own hard limit is at or
    * below it is not signalled.
+   *
+   * @param softTimeout the soft limit of a run whose job sets none of its own; null (the default) for none.
+   * @return these options
    */
   public HandlerOptions setSoftTimeout(Duration softTimeout) {
     if (softTimeout != null && (softTimeout.toMillis() < 1 || softTimeout.toMillis() > Integer.MAX_VALUE)) {
@@ -128,6 +142,7 @@ public class HandlerOptions {
     return this;
   }
 
+  /** {@return the {@code blocking} setting}: see {@link #setBlocking}. */
   public boolean isBlocking() {
     return blocking;
   }
@@ -136,17 +151,26 @@ public class HandlerOptions {
    * Runs the handler on the worker's blocking pool ({@link WorkerOptions#setBlockingPoolSize}, or virtual
    * threads with {@link WorkerOptions#setVirtualThreads}) rather than its event loop; the future it returns,
    * if any, still decides the outcome. Not needed for handlers made with {@link JobHandler#blocking}.
+   *
+   * @param blocking true: runs the handler on the worker's blocking pool ({@link WorkerOptions#setBlockingPoolSize}, or virtual threads with {@link WorkerOptions#setVirtualThreads}) rather than its event loop; the future it returns, if any, still decides the outcome. False: it does not.
+   * @return these options
    */
   public HandlerOptions setBlocking(boolean blocking) {
     this.blocking = blocking;
     return this;
   }
 
+  /** {@return the {@code onStuck} setting}: see {@link #setOnStuck}. */
   public OnStuck getOnStuck() {
     return onStuck;
   }
 
-  /** What becomes of the job of a run that outlives its hard limit; {@link OnStuck#HOLD} by default. */
+  /**
+   * What becomes of the job of a run that outlives its hard limit; {@link OnStuck#HOLD} by default.
+   *
+   * @param onStuck what becomes of the job of a run that outlives its hard limit; {@link OnStuck#HOLD} by default.
+   * @return these options
+   */
   public HandlerOptions setOnStuck(OnStuck onStuck) {
     if (onStuck == null) {
       throw new IllegalArgumentException("onStuck must not be null");
@@ -155,6 +179,7 @@ public class HandlerOptions {
     return this;
   }
 
+  /** {@return the {@code retryPolicy} setting}: see {@link #setRetryPolicy}. */
   public RetryPolicy getRetryPolicy() {
     return retryPolicy;
   }

@@ -22,9 +22,13 @@ import java.util.function.Consumer;
  */
 public class MigrateOptions {
 
+  /** The default of {@link #setLockTimeout}. */
   public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMillis(500);
+  /** The default of {@link #setLockAttempts}. */
   public static final int DEFAULT_LOCK_ATTEMPTS = 8;
+  /** The default of {@link #setRetryBackoff}. */
   public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
+  /** The default of {@link #setMaxRetryBackoff}. */
   public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(15);
 
   private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
@@ -33,6 +37,7 @@ public class MigrateOptions {
   private Duration maxRetryBackoff = DEFAULT_MAX_RETRY_BACKOFF;
   private Consumer<String> onRetry = note -> {};
 
+  /** Options with every setting at its default. */
   public MigrateOptions() {}
 
   public MigrateOptions(MigrateOptions other) {
@@ -43,11 +48,17 @@ public class MigrateOptions {
     this.onRetry = other.onRetry;
   }
 
+  /** {@return the {@code lockTimeout} setting}: see {@link #setLockTimeout}. */
   public Duration getLockTimeout() {
     return lockTimeout;
   }
 
-  /** The longest one statement waits for a lock before the attempt gives up (at least 1 ms). */
+  /**
+   * The longest one statement waits for a lock before the attempt gives up (at least 1 ms).
+   *
+   * @param lockTimeout the longest one statement waits for a lock before the attempt gives up (at least 1 ms).
+   * @return these options
+   */
   public MigrateOptions setLockTimeout(Duration lockTimeout) {
     if (lockTimeout == null || lockTimeout.toMillis() < 1) {
       throw new IllegalArgumentException("lockTimeout must be at least 1 ms, got " + lockTimeout);
@@ -56,11 +67,17 @@ public class MigrateOptions {
     return this;
   }
 
+  /** {@return the {@code lockAttempts} setting}: see {@link #setLockAttempts}. */
   public int getLockAttempts() {
     return lockAttempts;
   }
 
-  /** Attempts in all, the first included (at least 1). */
+  /**
+   * Attempts in all, the first included (at least 1).
+   *
+   * @param lockAttempts attempts in all, the first included (at least 1).
+   * @return these options
+   */
   public MigrateOptions setLockAttempts(int lockAttempts) {
     if (lockAttempts < 1) {
       throw new IllegalArgumentException("lockAttempts must be at least 1, got " + lockAttempts);
@@ -69,11 +86,17 @@ public class MigrateOptions {
     return this;
   }
 
+  /** {@return the {@code retryBackoff} setting}: see {@link #setRetryBackoff}. */
   public Duration getRetryBackoff() {
     return retryBackoff;
   }
 
-  /** The pause before the first retry, doubled before each further one. */
+  /**
+   * The pause before the first retry, doubled before each further one.
+   *
+   * @param retryBackoff the pause before the first retry, doubled before each further one.
+   * @return these options
+   */
   public MigrateOptions setRetryBackoff(Duration retryBackoff) {
     if (retryBackoff == null || retryBackoff.isNegative()) {
       throw new IllegalArgumentException("retryBackoff must not be negative, got " + retryBackoff);
@@ -82,6 +105,7 @@ public class MigrateOptions {
     return this;
   }
 
+  /** {@return the {@code maxRetryBackoff} setting}: see {@link #setMaxRetryBackoff}. */
   public Duration getMaxRetryBackoff() {
     return maxRetryBackoff;
   }
@@ -94,11 +118,17 @@ public class MigrateOptions {
     return this;
   }
 
+  /** {@return the {@code onRetry} setting}: see {@link #setOnRetry}. */
   public Consumer<String> getOnRetry() {
     return onRetry;
   }
 
-  /** Hears a sentence each time an attempt gave up on a lock and another follows. */
+  /**
+   * Hears a sentence each time an attempt gave up on a lock and another follows.
+   *
+   * @param onRetry hears a sentence each time an attempt gave up on a lock and another follows.
+   * @return these options
+   */
   public MigrateOptions setOnRetry(Consumer<String> onRetry) {
     this.onRetry = Objects.requireNonNull(onRetry, "onRetry");
     return this;

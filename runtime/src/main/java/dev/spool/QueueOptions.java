@@ -45,6 +45,7 @@ public class QueueOptions {
   private Map<String, Integer> keyWeights = Map.of();
   private Integer blockingPoolSize;
 
+  /** Options with every setting at its default. */
   public QueueOptions() {}
 
   public QueueOptions(QueueOptions other) {
@@ -104,11 +105,17 @@ public class QueueOptions {
     return json;
   }
 
+  /** {@return the {@code concurrency} setting}: see {@link #setConcurrency}. */
   public Integer getConcurrency() {
     return concurrency;
   }
 
-  /** Handlers of this queue running at once per worker verticle; null for the worker's concurrency. */
+  /**
+   * Handlers of this queue running at once per worker verticle; null for the worker's concurrency.
+   *
+   * @param concurrency handlers of this queue running at once per worker verticle; null for the worker's concurrency.
+   * @return these options
+   */
   public QueueOptions setConcurrency(Integer concurrency) {
     if (concurrency != null && concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
@@ -117,11 +124,17 @@ public class QueueOptions {
     return this;
   }
 
+  /** {@return the {@code prefetch} setting}: see {@link #setPrefetch}. */
   public Integer getPrefetch() {
     return prefetch;
   }
 
-  /** Jobs claimed ahead of free slots per worker; null for the worker's prefetch (0 for limited queues). */
+  /**
+   * Jobs claimed ahead of free slots per worker; null for the worker's prefetch (0 for limited queues).
+   *
+   * @param prefetch jobs claimed ahead of free slots per worker; null for the worker's prefetch (0 for limited queues).
+   * @return these options
+   */
   public QueueOptions setPrefetch(Integer prefetch) {
     if (prefetch != null && prefetch < 0) {
       throw new IllegalArgumentException("prefetch must be zero or positive, got " + prefetch);
@@ -130,11 +143,17 @@ public class QueueOptions {
     return this;
   }
 
+  /** {@return the {@code globalConcurrency} setting}: see {@link #setGlobalConcurrency}. */
   public Integer getGlobalConcurrency() {
     return globalConcurrency;
   }
 
-  /** Jobs of this queue running at once across all workers; null for no such limit. */
+  /**
+   * Jobs of this queue running at once across all workers; null for no such limit.
+   *
+   * @param globalConcurrency jobs of this queue running at once across all workers; null for no such limit.
+   * @return these options
+   */
   public QueueOptions setGlobalConcurrency(Integer globalConcurrency) {
     if (globalConcurrency != null && globalConcurrency < 1) {
       throw new IllegalArgumentException("globalConcurrency must be at least 1, got " + globalConcurrency);
@@ -143,31 +162,49 @@ public class QueueOptions {
     return this;
   }
 
+  /** {@return the {@code rateLimit} setting}: see {@link #setRateLimit}. */
   public RateLimit getRateLimit() {
     return rateLimit;
   }
 
-  /** Job starts of this queue per window across all workers; null for no rate limit. */
+  /**
+   * Job starts of this queue per window across all workers; null for no rate limit.
+   *
+   * @param rateLimit job starts of this queue per window across all workers; null for no rate limit.
+   * @return these options
+   */
   public QueueOptions setRateLimit(RateLimit rateLimit) {
     this.rateLimit = rateLimit;
     return this;
   }
 
+  /** {@return the {@code fair} setting}: see {@link #setFair}. */
   public boolean isFair() {
     return fair;
   }
 
-  /** Serves the queue's keys in round robin (see the class comment). */
+  /**
+   * Serves the queue's keys in round robin (see the class comment).
+   *
+   * @param fair true: serves the queue's keys in round robin (see the class comment). False: it does not.
+   * @return these options
+   */
   public QueueOptions setFair(boolean fair) {
     this.fair = fair;
     return this;
   }
 
+  /** {@return the {@code keyConcurrency} setting}: see {@link #setKeyConcurrency}. */
   public Integer getKeyConcurrency() {
     return keyConcurrency;
   }
 
-  /** Jobs of one key running at once across all workers; null for no such limit. */
+  /**
+   * Jobs of one key running at once across all workers; null for no such limit.
+   *
+   * @param keyConcurrency jobs of one key running at once across all workers; null for no such limit.
+   * @return these options
+   */
   public QueueOptions setKeyConcurrency(Integer keyConcurrency) {
     if (keyConcurrency != null && keyConcurrency < 1) {
       throw new IllegalArgumentException("keyConcurrency must be at least 1, got " + keyConcurrency);
@@ -176,26 +213,39 @@ public class QueueOptions {
     return this;
   }
 
+  /** {@return the {@code keyRateLimit} setting}: see {@link #setKeyRateLimit}. */
   public RateLimit getKeyRateLimit() {
     return keyRateLimit;
   }
 
-  /** Job starts of one key per window across all workers; null for no such limit. */
+  /**
+   * Job starts of one key per window across all workers; null for no such limit.
+   *
+   * @param keyRateLimit job starts of one key per window across all workers; null for no such limit.
+   * @return these options
+   */
   public QueueOptions setKeyRateLimit(RateLimit keyRateLimit) {
     this.keyRateLimit = keyRateLimit;
     return this;
   }
 
+  /** {@return the {@code serial} setting}: see {@link #setSerial}. */
   public boolean isSerial() {
     return serial;
   }
 
-  /** Runs each key's jobs one at a time, in enqueue order. */
+  /**
+   * Runs each key's jobs one at a time, in enqueue order.
+   *
+   * @param serial true: runs each key's jobs one at a time, in enqueue order. False: it does not.
+   * @return these options
+   */
   public QueueOptions setSerial(boolean serial) {
     this.serial = serial;
     return this;
   }
 
+  /** {@return the {@code serialHoldOnRetry} setting}: see {@link #setSerialHoldOnRetry}. */
   public boolean isSerialHoldOnRetry() {
     return serialHoldOnRetry;
   }
@@ -203,12 +253,16 @@ public class QueueOptions {
   /**
    * With {@code serial}: true (the default) keeps a key's next job waiting while the job before it waits
    * for a retry; false lets the next job overtake it.
+   *
+   * @param serialHoldOnRetry with {@code serial}: true (the default) keeps a key's next job waiting while the job before it waits for a retry; false lets the next job overtake it.
+   * @return these options
    */
   public QueueOptions setSerialHoldOnRetry(boolean serialHoldOnRetry) {
     this.serialHoldOnRetry = serialHoldOnRetry;
     return this;
   }
 
+  /** {@return the {@code keyWeights} setting}: see {@link #setKeyWeights}. */
   public Map<String, Integer> getKeyWeights() {
     return keyWeights;
   }
@@ -232,11 +286,17 @@ public class QueueOptions {
     return fair || serial || keyConcurrency != null || keyRateLimit != null;
   }
 
+  /** {@return the {@code blockingPoolSize} setting}: see {@link #setBlockingPoolSize}. */
   public Integer getBlockingPoolSize() {
     return blockingPoolSize;
   }
 
-  /** Threads of this queue's own blocking pool; null to share the worker's ({@link WorkerOptions#setBlockingPoolSize}). */
+  /**
+   * Threads of this queue's own blocking pool; null to share the worker's ({@link WorkerOptions#setBlockingPoolSize}).
+   *
+   * @param blockingPoolSize threads of this queue's own blocking pool; null to share the worker's ({@link WorkerOptions#setBlockingPoolSize}).
+   * @return these options
+   */
   public QueueOptions setBlockingPoolSize(Integer blockingPoolSize) {
     if (blockingPoolSize != null && blockingPoolSize < 1) {
       throw new IllegalArgumentException("blockingPoolSize must be at least 1, got " + blockingPoolSize);

@@ -27,13 +27,21 @@ import java.time.Duration;
  */
 public class RetentionOptions {
 
+  /** The default of {@link #setCompleted}. */
   public static final Duration DEFAULT_COMPLETED = Duration.ZERO;
+  /** The default of {@link #setResults}. */
   public static final Duration DEFAULT_RESULTS = Duration.ofDays(1);
+  /** The default of {@link #setDead}. */
   public static final Duration DEFAULT_DEAD = Duration.ofDays(7);
+  /** The default of {@link #setCancelled}. */
   public static final Duration DEFAULT_CANCELLED = Duration.ofDays(7);
+  /** The default of {@link #setHistory}. */
   public static final Duration DEFAULT_HISTORY = Duration.ofDays(7);
+  /** The default of {@link #setPruneInterval}. */
   public static final Duration DEFAULT_PRUNE_INTERVAL = Duration.ofSeconds(10);
+  /** The default of {@link #setPruneBatch}. */
   public static final int DEFAULT_PRUNE_BATCH = 1000;
+  /** The default of {@link #setMaxBatchesPerPass}. */
   public static final int DEFAULT_MAX_BATCHES_PER_PASS = 10;
 
   private Duration completed = DEFAULT_COMPLETED;
@@ -45,6 +53,7 @@ public class RetentionOptions {
   private int pruneBatch = DEFAULT_PRUNE_BATCH;
   private int maxBatchesPerPass = DEFAULT_MAX_BATCHES_PER_PASS;
 
+  /** Options with every setting at its default. */
   public RetentionOptions() {}
 
   public RetentionOptions(RetentionOptions other) {
@@ -90,11 +99,17 @@ public class RetentionOptions {
         .put("maxBatchesPerPass", maxBatchesPerPass);
   }
 
+  /** {@return the {@code results} setting}: see {@link #setResults}. */
   public Duration getResults() {
     return results;
   }
 
-  /** How long completed jobs with a result (or dependents, or an awaiter) are kept; null keeps them. */
+  /**
+   * How long completed jobs with a result (or dependents, or an awaiter) are kept; null keeps them.
+   *
+   * @param results how long completed jobs with a result (or dependents, or an awaiter) are kept; null keeps them.
+   * @return these options
+   */
   public RetentionOptions setResults(Duration results) {
     if (results != null && results.isNegative()) {
       throw new IllegalArgumentException("results retention must not be negative, got " + results);
@@ -103,46 +118,71 @@ public class RetentionOptions {
     return this;
   }
 
+  /** {@return the {@code completed} setting}: see {@link #setCompleted}. */
   public Duration getCompleted() {
     return completed;
   }
 
-  /** ZERO: delete at once (default); positive: keep that long; null: keep forever. */
+  /**
+   * ZERO: delete at once (default); positive: keep that long; null: keep forever.
+   *
+   * @param completed ZERO: delete at once (default); positive: keep that long; null: keep forever.
+   * @return these options
+   */
   public RetentionOptions setCompleted(Duration completed) {
     this.completed = window("completed", completed);
     return this;
   }
 
+  /** {@return the {@code dead} setting}: see {@link #setDead}. */
   public Duration getDead() {
     return dead;
   }
 
-  /** How long dead jobs are kept; null keeps them forever. */
+  /**
+   * How long dead jobs are kept; null keeps them forever.
+   *
+   * @param dead how long dead jobs are kept; null keeps them forever.
+   * @return these options
+   */
   public RetentionOptions setDead(Duration dead) {
     this.dead = window("dead", dead);
     return this;
   }
 
+  /** {@return the {@code cancelled} setting}: see {@link #setCancelled}. */
   public Duration getCancelled() {
     return cancelled;
   }
 
-  /** How long cancelled jobs are kept; null keeps them forever. */
+  /**
+   * How long cancelled jobs are kept; null keeps them forever.
+   *
+   * @param cancelled how long cancelled jobs are kept; null keeps them forever.
+   * @return these options
+   */
   public RetentionOptions setCancelled(Duration cancelled) {
     this.cancelled = window("cancelled", cancelled);
     return this;
   }
 
+  /** {@return the {@code history} setting}: see {@link #setHistory}. */
   public Duration getHistory() {
     return history;
   }
 
-  /** How long job history events are kept; null keeps them forever. */
+  /**
+   * How long job history events are kept; null keeps them forever.
+   *
+   * @param history how long job history events are kept; null keeps them forever.
+   * @return these options
+   */
   public RetentionOptions setHistory(Duration history) {
     this.history = window("history", history);
     return this;
   }
 
+  /** {@return the {@code pruneInterval} setting}: see {@link #setPruneInterval}. */
   public Duration getPruneInterval() {
     return pruneInterval;
   }
@@ -155,6 +195,7 @@ public class RetentionOptions {
     return this;
   }
 
+  /** {@return the {@code pruneBatch} setting}: see {@link #setPruneBatch}. */
   public int getPruneBatch() {
     return pruneBatch;
   }
@@ -167,6 +208,7 @@ public class RetentionOptions {
     return this;
   }
 
+  /** {@return the {@code maxBatchesPerPass} setting}: see {@link #setMaxBatchesPerPass}. */
   public int getMaxBatchesPerPass() {
     return maxBatchesPerPass;
   }

@@ -17,9 +17,13 @@ import java.util.Set;
  */
 public class RetryPolicy {
 
+  /** The default of {@link #setBase}. */
   public static final Duration DEFAULT_BASE = Duration.ofSeconds(1);
+  /** The default of {@link #setFactor}. */
   public static final double DEFAULT_FACTOR = 2.0;
+  /** The default of {@link #setMaxDelay}. */
   public static final Duration DEFAULT_MAX_DELAY = Duration.ofHours(1);
+  /** The default of {@link #setJitter}. */
   public static final double DEFAULT_JITTER = 0.1;
 
   private Duration base = DEFAULT_BASE;
@@ -99,11 +103,17 @@ public class RetryPolicy {
     return false;
   }
 
+  /** {@return the {@code base} setting}: see {@link #setBase}. */
   public Duration getBase() {
     return base;
   }
 
-  /** The delay after the first failure. */
+  /**
+   * The delay after the first failure.
+   *
+   * @param base the delay after the first failure.
+   * @return this retry policy, for chaining
+   */
   public RetryPolicy setBase(Duration base) {
     if (base == null || base.isNegative()) {
       throw new IllegalArgumentException("base must be zero or positive, got " + base);
@@ -112,11 +122,17 @@ public class RetryPolicy {
     return this;
   }
 
+  /** {@return the {@code factor} setting}: see {@link #setFactor}. */
   public double getFactor() {
     return factor;
   }
 
-  /** How much each further failure multiplies the delay; at least 1. */
+  /**
+   * How much each further failure multiplies the delay; at least 1.
+   *
+   * @param factor how much each further failure multiplies the delay; at least 1.
+   * @return this retry policy, for chaining
+   */
   public RetryPolicy setFactor(double factor) {
     if (!(factor >= 1.0)) {
       throw new IllegalArgumentException("factor must be at least 1, got " + factor);
@@ -125,11 +141,17 @@ public class RetryPolicy {
     return this;
   }
 
+  /** {@return the {@code maxDelay} setting}: see {@link #setMaxDelay}. */
   public Duration getMaxDelay() {
     return maxDelay;
   }
 
-  /** The cap on the delay before jitter. */
+  /**
+   * The cap on the delay before jitter.
+   *
+   * @param maxDelay the cap on the delay before jitter.
+   * @return this retry policy, for chaining
+   */
   public RetryPolicy setMaxDelay(Duration maxDelay) {
     if (maxDelay == null || maxDelay.isNegative()) {
       throw new IllegalArgumentException("maxDelay must be zero or positive, got " + maxDelay);
@@ -138,11 +160,17 @@ public class RetryPolicy {
     return this;
   }
 
+  /** {@return the {@code jitter} setting}: see {@link #setJitter}. */
   public double getJitter() {
     return jitter;
   }
 
-  /** The spread as a fraction of the delay, from 0 (none) to 1. */
+  /**
+   * The spread as a fraction of the delay, from 0 (none) to 1.
+   *
+   * @param jitter the spread as a fraction of the delay, from 0 (none) to 1.
+   * @return this retry policy, for chaining
+   */
   public RetryPolicy setJitter(double jitter) {
     if (!(jitter >= 0 && jitter <= 1)) {
       throw new IllegalArgumentException("jitter must be within [0, 1], got " + jitter);
@@ -151,6 +179,7 @@ public class RetryPolicy {
     return this;
   }
 
+  /** {@return the {@code maxAttempts} setting}: see {@link #setMaxAttempts}. */
   public Integer getMaxAttempts() {
     return maxAttempts;
   }
@@ -158,6 +187,9 @@ public class RetryPolicy {
   /**
    * Caps the attempts of this handler's jobs below their own {@code maxAttempts} (set at enqueue, 20 by
    * default); null (the default) leaves the job's limit alone.
+   *
+   * @param maxAttempts caps the attempts of this handler's jobs below their own {@code maxAttempts} (set at enqueue, 20 by default); null (the default) leaves the job's limit alone.
+   * @return this retry policy, for chaining
    */
   public RetryPolicy setMaxAttempts(Integer maxAttempts) {
     if (maxAttempts != null && maxAttempts < 1) {

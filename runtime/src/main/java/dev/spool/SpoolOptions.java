@@ -25,9 +25,13 @@ import io.vertx.core.json.JsonObject;
  */
 public class SpoolOptions {
 
+  /** The default of {@link #setSchema}. */
   public static final String DEFAULT_SCHEMA = "spool";
+  /** The default of {@link #setPoolSize}. */
   public static final int DEFAULT_POOL_SIZE = 4;
+  /** The default of {@link #setKeepCompleted}. */
   public static final boolean DEFAULT_KEEP_COMPLETED = false;
+  /** The default of {@link #setPipeliningLimit}. */
   public static final int DEFAULT_PIPELINING_LIMIT = 256;
   /** 1 MiB: job arguments are for references and parameters, not for the data itself. */
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
@@ -46,6 +50,7 @@ public class SpoolOptions {
   private RetentionOptions retention = new RetentionOptions();
   private VacuumOptions vacuum = new VacuumOptions();
 
+  /** Options with every setting at its default. */
   public SpoolOptions() {}
 
   public SpoolOptions(SpoolOptions other) {
@@ -93,16 +98,23 @@ public class SpoolOptions {
     return schema;
   }
 
+  /** {@return the {@code schema} setting}: see {@link #setSchema}. */
   public String getSchema() {
     return schema;
   }
 
-  /** A lower-case SQL identifier. */
+  /**
+   * A lower-case SQL identifier.
+   *
+   * @param schema A lower-case SQL identifier.
+   * @return these options
+   */
   public SpoolOptions setSchema(String schema) {
     this.schema = checkSchemaName(schema);
     return this;
   }
 
+  /** {@return the {@code poolSize} setting}: see {@link #setPoolSize}. */
   public int getPoolSize() {
     return poolSize;
   }
@@ -115,6 +127,7 @@ public class SpoolOptions {
     return this;
   }
 
+  /** {@return the {@code keepCompleted} setting}: see {@link #setKeepCompleted}. */
   public boolean isKeepCompleted() {
     return keepCompleted;
   }
@@ -124,6 +137,7 @@ public class SpoolOptions {
     return this;
   }
 
+  /** {@return the {@code pipeliningLimit} setting}: see {@link #setPipeliningLimit}. */
   public int getPipeliningLimit() {
     return pipeliningLimit;
   }
@@ -136,11 +150,17 @@ public class SpoolOptions {
     return this;
   }
 
+  /** {@return the {@code maxPayloadBytes} setting}: see {@link #setMaxPayloadBytes}. */
   public int getMaxPayloadBytes() {
     return maxPayloadBytes;
   }
 
-  /** Enqueues whose encoded arguments are larger fail with an {@link IllegalArgumentException}. */
+  /**
+   * Enqueues whose encoded arguments are larger fail with an {@link IllegalArgumentException}.
+   *
+   * @param maxPayloadBytes enqueues whose encoded arguments are larger fail with an {@link IllegalArgumentException}.
+   * @return these options
+   */
   public SpoolOptions setMaxPayloadBytes(int maxPayloadBytes) {
     if (maxPayloadBytes < 1) {
       throw new IllegalArgumentException("maxPayloadBytes must be at least 1, got " + maxPayloadBytes);
@@ -149,6 +169,7 @@ public class SpoolOptions {
     return this;
   }
 
+  /** {@return the {@code maxResultBytes} setting}: see {@link #setMaxResultBytes}. */
   public int getMaxResultBytes() {
     return maxResultBytes;
   }
@@ -161,6 +182,7 @@ public class SpoolOptions {
     return this;
   }
 
+  /** {@return the {@code retention} setting}: see {@link #setRetention}. */
   public RetentionOptions getRetention() {
     return new RetentionOptions(retention);
   }
@@ -169,6 +191,9 @@ public class SpoolOptions {
    * How long finished jobs are kept per final state, pruned by the leader (see {@link RetentionOptions}).
    * {@code keepCompleted} is the older switch: with it on and no completed window, completed jobs are kept
    * forever.
+   *
+   * @param retention how long finished jobs are kept per final state, pruned by the leader (see {@link RetentionOptions}).
+   * @return these options
    */
   public SpoolOptions setRetention(RetentionOptions retention) {
     if (retention == null) {
@@ -178,11 +203,17 @@ public class SpoolOptions {
     return this;
   }
 
+  /** {@return the {@code vacuum} setting}: see {@link #setVacuum}. */
   public VacuumOptions getVacuum() {
     return new VacuumOptions(vacuum);
   }
 
-  /** When the leader vacuums the jobs table itself (see {@link VacuumOptions}). */
+  /**
+   * When the leader vacuums the jobs table itself (see {@link VacuumOptions}).
+   *
+   * @param vacuum when the leader vacuums the jobs table itself (see {@link VacuumOptions}).
+   * @return these options
+   */
   public SpoolOptions setVacuum(VacuumOptions vacuum) {
     if (vacuum == null) {
       throw new IllegalArgumentException("vacuum must not be null");
@@ -201,7 +232,12 @@ public class SpoolOptions {
     return history;
   }
 
-  /** Turns job history on or off at the next {@link Spool#migrate()}; null leaves the schema's setting. */
+  /**
+   * Turns job history on or off at the next {@link Spool#migrate()}; null leaves the schema's setting.
+   *
+   * @param history turns job history on or off at the next {@link Spool#migrate()}; null leaves the schema's setting.
+   * @return these options
+   */
   public SpoolOptions setHistory(Boolean history) {
     this.history = history;
     return this;

@@ -14,6 +14,7 @@ import java.util.Objects;
  */
 public class StepOptions {
 
+  /** The default of {@link #setRunOnParentFailure}. */
   public static final boolean DEFAULT_RUN_ON_PARENT_FAILURE = false;
 
   private EnqueueOptions enqueueOptions = new EnqueueOptions();
@@ -22,6 +23,7 @@ public class StepOptions {
   private final LinkedHashSet<String> dependsOn = new LinkedHashSet<>();
   private boolean runOnParentFailure = DEFAULT_RUN_ON_PARENT_FAILURE;
 
+  /** Options with every setting at its default. */
   public StepOptions() {}
 
   public StepOptions(StepOptions other) {
@@ -45,6 +47,7 @@ public class StepOptions {
         .put("runOnParentFailure", runOnParentFailure);
   }
 
+  /** {@return the {@code enqueueOptions} setting}: see {@link #setEnqueueOptions}. */
   public EnqueueOptions getEnqueueOptions() {
     return enqueueOptions;
   }
@@ -74,11 +77,17 @@ public class StepOptions {
     return this;
   }
 
+  /** {@return the {@code runOnParentFailure} setting}: see {@link #setRunOnParentFailure}. */
   public boolean isRunOnParentFailure() {
     return runOnParentFailure;
   }
 
-  /** True: the step runs once its parents finished, however they ended (a parent dead or cancelled too). */
+  /**
+   * True: the step runs once its parents finished, however they ended (a parent dead or cancelled too).
+   *
+   * @param runOnParentFailure true: the step runs once its parents finished, however they ended (a parent dead or cancelled too).
+   * @return these options
+   */
   public StepOptions setRunOnParentFailure(boolean runOnParentFailure) {
     this.runOnParentFailure = runOnParentFailure;
     return this;

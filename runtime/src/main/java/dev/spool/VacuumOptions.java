@@ -23,10 +23,15 @@ import java.time.Duration;
  */
 public class VacuumOptions {
 
+  /** The default of {@link #setEnabled}. */
   public static final boolean DEFAULT_ENABLED = true;
+  /** The default of {@link #setCheckInterval}. */
   public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(2);
+  /** The default of {@link #setIdleCheckInterval}. */
   public static final Duration DEFAULT_IDLE_CHECK_INTERVAL = Duration.ofSeconds(30);
+  /** The default of {@link #setMinDeadRows}. */
   public static final long DEFAULT_MIN_DEAD_ROWS = 20_000;
+  /** The default of {@link #setDeadFraction}. */
   public static final double DEFAULT_DEAD_FRACTION = 0.2;
 
   private boolean enabled = DEFAULT_ENABLED;
@@ -35,6 +40,7 @@ public class VacuumOptions {
   private long minDeadRows = DEFAULT_MIN_DEAD_ROWS;
   private double deadFraction = DEFAULT_DEAD_FRACTION;
 
+  /** Options with every setting at its default. */
   public VacuumOptions() {}
 
   public VacuumOptions(VacuumOptions other) {
@@ -60,6 +66,7 @@ public class VacuumOptions {
         .put("deadFraction", deadFraction);
   }
 
+  /** {@return the {@code enabled} setting}: see {@link #setEnabled}. */
   public boolean isEnabled() {
     return enabled;
   }
@@ -69,6 +76,7 @@ public class VacuumOptions {
     return this;
   }
 
+  /** {@return the {@code checkInterval} setting}: see {@link #setCheckInterval}. */
   public Duration getCheckInterval() {
     return checkInterval;
   }
@@ -78,6 +86,7 @@ public class VacuumOptions {
     return this;
   }
 
+  /** {@return the {@code idleCheckInterval} setting}: see {@link #setIdleCheckInterval}. */
   public Duration getIdleCheckInterval() {
     return idleCheckInterval;
   }
@@ -87,6 +96,7 @@ public class VacuumOptions {
     return this;
   }
 
+  /** {@return the {@code minDeadRows} setting}: see {@link #setMinDeadRows}. */
   public long getMinDeadRows() {
     return minDeadRows;
   }
@@ -99,6 +109,7 @@ public class VacuumOptions {
     return this;
   }
 
+  /** {@return the {@code deadFraction} setting}: see {@link #setDeadFraction}. */
   public double getDeadFraction() {
     return deadFraction;
   }

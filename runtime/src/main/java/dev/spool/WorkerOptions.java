@@ -42,28 +42,45 @@ import java.util.Map;
  */
 public class WorkerOptions {
 
+  /** The default of {@link #setQueues}. */
   public static final List<String> DEFAULT_QUEUES = List.of(EnqueueOptions.DEFAULT_QUEUE);
+  /** The default of {@link #setConcurrency}. */
   public static final int DEFAULT_CONCURRENCY = 100;
+  /** The default of {@link #setBatchSize}. */
   public static final int DEFAULT_BATCH_SIZE = 500;
+  /** The default of {@link #setPrefetch}. */
   public static final int DEFAULT_PREFETCH = 1000;
+  /** The default of {@link #setPollInterval}. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
+  /** The default of {@link #setAckFlushInterval}. */
   public static final Duration DEFAULT_ACK_FLUSH_INTERVAL = Duration.ofMillis(5);
+  /** The default of {@link #setAckBatchSize}. */
   public static final int DEFAULT_ACK_BATCH_SIZE = 1000;
+  /** The default of {@link #setLease}. */
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+  /** The default of {@link #setHeartbeatInterval}. */
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+  /** The default of {@link #setWorkerTimeout}. */
   public static final Duration DEFAULT_WORKER_TIMEOUT = Duration.ofSeconds(5);
+  /** The default of {@link #setRescueInterval}. */
   public static final Duration DEFAULT_RESCUE_INTERVAL = Duration.ofSeconds(1);
+  /** The default of {@link #setLeaderTtl}. */
   public static final Duration DEFAULT_LEADER_TTL = Duration.ofSeconds(5);
+  /** The default of {@link #setShutdownTimeout}. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+  /** The default of {@link #setConnections}. */
   public static final int DEFAULT_CONNECTIONS = 1;
   /** Vert.x's own default worker pool size. */
   public static final int DEFAULT_BLOCKING_POOL_SIZE = 20;
+  /** The default of {@link #setVirtualThreads}. */
   public static final boolean DEFAULT_VIRTUAL_THREADS = false;
+  /** The default of {@link #setStuckGrace}. */
   public static final Duration DEFAULT_STUCK_GRACE = Duration.ofSeconds(5);
   /** Off: stuck handlers never recycle the process. */
   public static final int DEFAULT_MAX_STUCK_HANDLERS = 0;
   /** Off: the heap never recycles the process. */
   public static final double DEFAULT_MAX_HEAP_AFTER_GC = 0;
+  /** The default of {@link #setSchemaCheckInterval}. */
   public static final Duration DEFAULT_SCHEMA_CHECK_INTERVAL = Duration.ofSeconds(10);
 
   private List<String> queues = DEFAULT_QUEUES;
@@ -89,6 +106,7 @@ public class WorkerOptions {
   private double maxHeapAfterGc = DEFAULT_MAX_HEAP_AFTER_GC;
   private Duration schemaCheckInterval = DEFAULT_SCHEMA_CHECK_INTERVAL;
 
+  /** Options with every setting at its default. */
   public WorkerOptions() {}
 
   public WorkerOptions(WorkerOptions other) {
@@ -179,11 +197,17 @@ public class WorkerOptions {
     return json;
   }
 
+  /** {@return the {@code queues} setting}: see {@link #setQueues}. */
   public List<String> getQueues() {
     return queues;
   }
 
-  /** The queues this worker claims from; at least one. */
+  /**
+   * The queues this worker claims from; at least one.
+   *
+   * @param queues the queues this worker claims from; at least one.
+   * @return these options
+   */
   public WorkerOptions setQueues(List<String> queues) {
     if (queues == null || queues.isEmpty()) {
       throw new IllegalArgumentException("a worker needs at least one queue");
@@ -197,6 +221,7 @@ public class WorkerOptions {
     return setQueues(List.of(queues));
   }
 
+  /** {@return the {@code concurrency} setting}: see {@link #setConcurrency}. */
   public int getConcurrency() {
     return concurrency;
   }
@@ -206,6 +231,7 @@ public class WorkerOptions {
     return this;
   }
 
+  /** {@return the {@code batchSize} setting}: see {@link #setBatchSize}. */
   public int getBatchSize() {
     return batchSize;
   }
@@ -215,11 +241,17 @@ public class WorkerOptions {
     return this;
   }
 
+  /** {@return the {@code prefetch} setting}: see {@link #setPrefetch}. */
   public int getPrefetch() {
     return prefetch;
   }
 
-  /** Jobs held ready beyond the running ones; 0 claims only for free slots. */
+  /**
+   * Jobs held ready beyond the running ones; 0 claims only for free slots.
+   *
+   * @param prefetch jobs held ready beyond the running ones; 0 claims only for free slots.
+   * @return these options
+   */
   public WorkerOptions setPrefetch(int prefetch) {
     if (prefetch < 0) {
       throw new IllegalArgumentException("prefetch must be zero or positive, got " + prefetch);
@@ -228,6 +260,7 @@ public class WorkerOptions {
     return this;
   }
 
+  /** {@return the {@code pollInterval} setting}: see {@link #setPollInterval}. */
   public Duration getPollInterval() {
     return pollInterval;
   }
@@ -237,6 +270,7 @@ public class WorkerOptions {
     return this;
   }
 
+  /** {@return the {@code ackFlushInterval} setting}: see {@link #setAckFlushInterval}. */
   public Duration getAckFlushInterval() {
     return ackFlushInterval;
   }
@@ -246,6 +280,7 @@ public class WorkerOptions {
     return this;
   }
 
+  /** {@return the {@code ackBatchSize} setting}: see {@link #setAckBatchSize}. */
   public int getAckBatchSize() {
     return ackBatchSize;
   }
@@ -255,21 +290,33 @@ public class WorkerOptions {
     return this;
   }
 
+  /** {@return the {@code lease} setting}: see {@link #setLease}. */
   public Duration getLease() {
     return lease;
   }
 
-  /** How long a claim holds a job before another worker may take it over. */
+  /**
+   * How long a claim holds a job before another worker may take it over.
+   *
+   * @param lease how long a claim holds a job before another worker may take it over.
+   * @return these options
+   */
   public WorkerOptions setLease(Duration lease) {
     this.lease = atLeastOneMilli("lease", lease);
     return this;
   }
 
+  /** {@return the {@code shutdownTimeout} setting}: see {@link #setShutdownTimeout}. */
   public Duration getShutdownTimeout() {
     return shutdownTimeout;
   }
 
-  /** How long undeploying waits for running handlers before it stops anyway. */
+  /**
+   * How long undeploying waits for running handlers before it stops anyway.
+   *
+   * @param shutdownTimeout how long undeploying waits for running handlers before it stops anyway.
+   * @return these options
+   */
   public WorkerOptions setShutdownTimeout(Duration shutdownTimeout) {
     if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
       throw new IllegalArgumentException("shutdownTimeout must be zero or positive, got " + shutdownTimeout);
@@ -278,16 +325,23 @@ public class WorkerOptions {
     return this;
   }
 
+  /** {@return the {@code connections} setting}: see {@link #setConnections}. */
   public int getConnections() {
     return connections;
   }
 
-  /** Database connections of this verticle; statements are pipelined on them. */
+  /**
+   * Database connections of this verticle; statements are pipelined on them.
+   *
+   * @param connections database connections of this verticle; statements are pipelined on them.
+   * @return these options
+   */
   public WorkerOptions setConnections(int connections) {
     this.connections = positive("connections", connections);
     return this;
   }
 
+  /** {@return the {@code schemaCheckInterval} setting}: see {@link #setSchemaCheckInterval}. */
   public Duration getSchemaCheckInterval() {
     return schemaCheckInterval;
   }
@@ -297,22 +351,32 @@ public class WorkerOptions {
    * migrated beyond the compatibility window of its release stops claiming at the next check, finishes what
    * runs and says why (see {@link SchemaVersionException}); one of a release the newer migrations declare
    * compatible goes on.
+   *
+   * @param schemaCheckInterval how often a worker reads the schema's version while it runs (10 s).
+   * @return these options
    */
   public WorkerOptions setSchemaCheckInterval(Duration schemaCheckInterval) {
     this.schemaCheckInterval = atLeastOneMilli("schemaCheckInterval", schemaCheckInterval);
     return this;
   }
 
+  /** {@return the {@code heartbeatInterval} setting}: see {@link #setHeartbeatInterval}. */
   public Duration getHeartbeatInterval() {
     return heartbeatInterval;
   }
 
-  /** How often the worker says it is alive and extends the leases of its long-running jobs. */
+  /**
+   * How often the worker says it is alive and extends the leases of its long-running jobs.
+   *
+   * @param heartbeatInterval how often the worker says it is alive and extends the leases of its long-running jobs.
+   * @return these options
+   */
   public WorkerOptions setHeartbeatInterval(Duration heartbeatInterval) {
     this.heartbeatInterval = atLeastOneMilli("heartbeatInterval", heartbeatInterval);
     return this;
   }
 
+  /** {@return the {@code workerTimeout} setting}: see {@link #setWorkerTimeout}. */
   public Duration getWorkerTimeout() {
     return workerTimeout;
   }
@@ -320,27 +384,42 @@ public class WorkerOptions {
   /**
    * How long after its last heartbeat a worker counts as dead and its jobs are rescued. Together with
    * the rescue interval this bounds how soon a killed worker's jobs run again.
+   *
+   * @param workerTimeout how long after its last heartbeat a worker counts as dead and its jobs are rescued.
+   * @return these options
    */
   public WorkerOptions setWorkerTimeout(Duration workerTimeout) {
     this.workerTimeout = atLeastOneMilli("workerTimeout", workerTimeout);
     return this;
   }
 
+  /** {@return the {@code rescueInterval} setting}: see {@link #setRescueInterval}. */
   public Duration getRescueInterval() {
     return rescueInterval;
   }
 
-  /** How often the leader looks for jobs of dead workers and expired leases. */
+  /**
+   * How often the leader looks for jobs of dead workers and expired leases.
+   *
+   * @param rescueInterval how often the leader looks for jobs of dead workers and expired leases.
+   * @return these options
+   */
   public WorkerOptions setRescueInterval(Duration rescueInterval) {
     this.rescueInterval = atLeastOneMilli("rescueInterval", rescueInterval);
     return this;
   }
 
+  /** {@return the {@code leaderTtl} setting}: see {@link #setLeaderTtl}. */
   public Duration getLeaderTtl() {
     return leaderTtl;
   }
 
-  /** How long leadership lasts without renewal (renewed every heartbeat interval). */
+  /**
+   * How long leadership lasts without renewal (renewed every heartbeat interval).
+   *
+   * @param leaderTtl how long leadership lasts without renewal (renewed every heartbeat interval).
+   * @return these options
+   */
   public WorkerOptions setLeaderTtl(Duration leaderTtl) {
     this.leaderTtl = atLeastOneMilli("leaderTtl", leaderTtl);
     return this;
@@ -384,16 +463,23 @@ public class WorkerOptions {
     return taskRateLimits;
   }
 
+  /** {@return the {@code blockingPoolSize} setting}: see {@link #setBlockingPoolSize}. */
   public int getBlockingPoolSize() {
     return blockingPoolSize;
   }
 
-  /** Threads of the pool blocking handlers run on, per Vert.x instance; at least 1. */
+  /**
+   * Threads of the pool blocking handlers run on, per Vert.x instance; at least 1.
+   *
+   * @param blockingPoolSize threads of the pool blocking handlers run on, per Vert.x instance; at least 1.
+   * @return these options
+   */
   public WorkerOptions setBlockingPoolSize(int blockingPoolSize) {
     this.blockingPoolSize = positive("blockingPoolSize", blockingPoolSize);
     return this;
   }
 
+  /** {@return the {@code virtualThreads} setting}: see {@link #setVirtualThreads}. */
   public boolean isVirtualThreads() {
     return virtualThreads;
   }
@@ -402,6 +488,8 @@ public class WorkerOptions {
    * Runs blocking handlers on virtual threads (Vert.x's virtual-thread support) rather than the pool.
    *
    * @throws IllegalArgumentException on a Java runtime older than 21, which has none
+   * @param virtualThreads true: runs blocking handlers on virtual threads (Vert.x's virtual-thread support) rather than the pool. False: it does not.
+   * @return these options
    */
   public WorkerOptions setVirtualThreads(boolean virtualThreads) {
     if (virtualThreads && Runtime.version().feature() < 21) {
@@ -412,6 +500,7 @@ public class WorkerOptions {
     return this;
   }
 
+  /** {@return the {@code stuckGrace} setting}: see {@link #setStuckGrace}. */
   public Duration getStuckGrace() {
     return stuckGrace;
   }
@@ -419,17 +508,26 @@ public class WorkerOptions {
   /**
    * How long a handler may take to return after its hard limit (when it was told to stop, and interrupted if
    * it blocks) before it counts as stuck.
+   *
+   * @param stuckGrace how long a handler may take to return after its hard limit (when it was told to stop, and interrupted if it blocks) before it counts as stuck.
+   * @return these options
    */
   public WorkerOptions setStuckGrace(Duration stuckGrace) {
     this.stuckGrace = atLeastOneMilli("stuckGrace", stuckGrace);
     return this;
   }
 
+  /** {@return the {@code maxStuckHandlers} setting}: see {@link #setMaxStuckHandlers}. */
   public int getMaxStuckHandlers() {
     return maxStuckHandlers;
   }
 
-  /** Recycles the process when this many of its handlers are stuck at once; 0 (the default) never does. */
+  /**
+   * Recycles the process when this many of its handlers are stuck at once; 0 (the default) never does.
+   *
+   * @param maxStuckHandlers recycles the process when this many of its handlers are stuck at once; 0 (the default) never does.
+   * @return these options
+   */
   public WorkerOptions setMaxStuckHandlers(int maxStuckHandlers) {
     if (maxStuckHandlers < 0) {
       throw new IllegalArgumentException("maxStuckHandlers must be zero (off) or positive, got " + maxStuckHandlers);
@@ -438,6 +536,7 @@ public class WorkerOptions {
     return this;
   }
 
+  /** {@return the {@code maxHeapAfterGc} setting}: see {@link #setMaxHeapAfterGc}. */
   public double getMaxHeapAfterGc() {
     return maxHeapAfterGc;
   }
@@ -445,6 +544,9 @@ public class WorkerOptions {
   /**
    * Recycles the process when the heap in use after the latest garbage collection exceeds this fraction of
    * the maximum heap ({@code -Xmx}): memory that collections no longer free, a leak; 0 (the default) never does.
+   *
+   * @param maxHeapAfterGc recycles the process when the heap in use after the latest garbage collection exceeds this fraction of the maximum heap ({@code -Xmx}): memory that collections no longer free, a leak; 0 (the default) never does.
+   * @return these options
    */
   public WorkerOptions setMaxHeapAfterGc(double maxHeapAfterGc) {
     if (!(maxHeapAfterGc >= 0 && maxHeapAfterGc <= 1)) {

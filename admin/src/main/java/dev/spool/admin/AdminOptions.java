@@ -41,18 +41,31 @@ import java.util.regex.Pattern;
  */
 public class AdminOptions {
 
+  /** The default of {@link #setHost}. */
   public static final String DEFAULT_HOST = "127.0.0.1";
+  /** The default of {@link #setPort}. */
   public static final int DEFAULT_PORT = 7317;
+  /** The default of {@link #setToken}. */
   public static final String DEFAULT_TOKEN = null;
+  /** The default of {@link #setAllowedHosts}. */
   public static final List<String> DEFAULT_ALLOWED_HOSTS = List.of();
+  /** The default of {@link #setMaxFailureRate}. */
   public static final double DEFAULT_MAX_FAILURE_RATE = 0.5;
+  /** The default of {@link #setRateWindow}. */
   public static final Duration DEFAULT_RATE_WINDOW = Duration.ofMinutes(1);
+  /** The default of {@link #setMinRunsForRate}. */
   public static final int DEFAULT_MIN_RUNS_FOR_RATE = 20;
+  /** The default of {@link #setMaxOldestAvailable}. */
   public static final Duration DEFAULT_MAX_OLDEST_AVAILABLE = Duration.ofMinutes(5);
+  /** The default of {@link #setRequireLeader}. */
   public static final boolean DEFAULT_REQUIRE_LEADER = true;
+  /** The default of {@link #setRequireServedQueues}. */
   public static final boolean DEFAULT_REQUIRE_SERVED_QUEUES = true;
+  /** The default of {@link #setRequireServedTasks}. */
   public static final boolean DEFAULT_REQUIRE_SERVED_TASKS = false;
+  /** The default of {@link #setQueueRefresh}. */
   public static final Duration DEFAULT_QUEUE_REFRESH = Duration.ofSeconds(10);
+  /** The default of {@link #setDashboard}. */
   public static final boolean DEFAULT_DASHBOARD = true;
   /** Queue counts on the dashboard stop here: each costs an index walk of up to this many entries. */
   public static final int DEFAULT_DASHBOARD_COUNT_LIMIT = 10_000;
@@ -75,6 +88,7 @@ public class AdminOptions {
   private int dashboardCountLimit = DEFAULT_DASHBOARD_COUNT_LIMIT;
   private Map<String, QueueOptions> queueOptions = Map.of();
 
+  /** Options with every setting at its default. */
   public AdminOptions() {}
 
   public AdminOptions(AdminOptions other) {
@@ -158,6 +172,7 @@ public class AdminOptions {
     }
   }
 
+  /** {@return the {@code host} setting}: see {@link #setHost}. */
   public String getHost() {
     return host;
   }
@@ -170,11 +185,17 @@ public class AdminOptions {
     return this;
   }
 
+  /** {@return the {@code port} setting}: see {@link #setPort}. */
   public int getPort() {
     return port;
   }
 
-  /** 0 picks a free port (see {@link AdminVerticle#actualPort()}). */
+  /**
+   * 0 picks a free port (see {@link AdminVerticle#actualPort()}).
+   *
+   * @param port 0 picks a free port (see {@link AdminVerticle#actualPort()}).
+   * @return these options
+   */
   public AdminOptions setPort(int port) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
@@ -183,6 +204,7 @@ public class AdminOptions {
     return this;
   }
 
+  /** {@return the {@code token} setting}: see {@link #setToken}. */
   public String getToken() {
     return token;
   }
@@ -192,11 +214,17 @@ public class AdminOptions {
     return this;
   }
 
+  /** {@return the {@code allowedHosts} setting}: see {@link #setAllowedHosts}. */
   public List<String> getAllowedHosts() {
     return allowedHosts;
   }
 
-  /** Host names (besides loopback ones) a loopback-bound API answers; each a bare name, no port. */
+  /**
+   * Host names (besides loopback ones) a loopback-bound API answers; each a bare name, no port.
+   *
+   * @param allowedHosts host names (besides loopback ones) a loopback-bound API answers; each a bare name, no port.
+   * @return these options
+   */
   public AdminOptions setAllowedHosts(List<String> allowedHosts) {
     for (String h : allowedHosts) {
       if (h == null || h.isBlank() || h.contains(":") && !h.startsWith("[") || h.contains("/")) {
@@ -207,6 +235,7 @@ public class AdminOptions {
     return this;
   }
 
+  /** {@return the {@code maxFailureRate} setting}: see {@link #setMaxFailureRate}. */
   public double getMaxFailureRate() {
     return maxFailureRate;
   }
@@ -219,6 +248,7 @@ public class AdminOptions {
     return this;
   }
 
+  /** {@return the {@code rateWindow} setting}: see {@link #setRateWindow}. */
   public Duration getRateWindow() {
     return rateWindow;
   }
@@ -231,6 +261,7 @@ public class AdminOptions {
     return this;
   }
 
+  /** {@return the {@code minRunsForRate} setting}: see {@link #setMinRunsForRate}. */
   public int getMinRunsForRate() {
     return minRunsForRate;
   }
@@ -243,6 +274,7 @@ public class AdminOptions {
     return this;
   }
 
+  /** {@return the {@code maxOldestAvailable} setting}: see {@link #setMaxOldestAvailable}. */
   public Duration getMaxOldestAvailable() {
     return maxOldestAvailable;
   }
@@ -255,6 +287,7 @@ public class AdminOptions {
     return this;
   }
 
+  /** {@return the {@code requireLeader} setting}: see {@link #setRequireLeader}. */
   public boolean isRequireLeader() {
     return requireLeader;
   }
@@ -264,16 +297,23 @@ public class AdminOptions {
     return this;
   }
 
+  /** {@return the {@code requireServedQueues} setting}: see {@link #setRequireServedQueues}. */
   public boolean isRequireServedQueues() {
     return requireServedQueues;
   }
 
-  /** Whether {@code /ready} fails while due jobs wait in a queue no live worker serves (else a warning). */
+  /**
+   * Whether {@code /ready} fails while due jobs wait in a queue no live worker serves (else a warning).
+   *
+   * @param requireServedQueues whether {@code /ready} fails while due jobs wait in a queue no live worker serves (else a warning).
+   * @return these options
+   */
   public AdminOptions setRequireServedQueues(boolean requireServedQueues) {
     this.requireServedQueues = requireServedQueues;
     return this;
   }
 
+  /** {@return the {@code requireServedTasks} setting}: see {@link #setRequireServedTasks}. */
   public boolean isRequireServedTasks() {
     return requireServedTasks;
   }
@@ -281,12 +321,16 @@ public class AdminOptions {
   /**
    * Whether {@code /ready} fails while due jobs have a task none of their queue's live workers handles (else
    * a warning, the default).
+   *
+   * @param requireServedTasks whether {@code /ready} fails while due jobs have a task none of their queue's live workers handles (else a warning, the default).
+   * @return these options
    */
   public AdminOptions setRequireServedTasks(boolean requireServedTasks) {
     this.requireServedTasks = requireServedTasks;
     return this;
   }
 
+  /** {@return the {@code queueRefresh} setting}: see {@link #setQueueRefresh}. */
   public Duration getQueueRefresh() {
     return queueRefresh;
   }
@@ -299,21 +343,33 @@ public class AdminOptions {
     return this;
   }
 
+  /** {@return the {@code dashboard} setting}: see {@link #setDashboard}. */
   public boolean isDashboard() {
     return dashboard;
   }
 
-  /** Whether {@code /} serves the dashboard page (its data comes from the API, under the same token). */
+  /**
+   * Whether {@code /} serves the dashboard page (its data comes from the API, under the same token).
+   *
+   * @param dashboard whether {@code /} serves the dashboard page (its data comes from the API, under the same token).
+   * @return these options
+   */
   public AdminOptions setDashboard(boolean dashboard) {
     this.dashboard = dashboard;
     return this;
   }
 
+  /** {@return the {@code dashboardCountLimit} setting}: see {@link #setDashboardCountLimit}. */
   public int getDashboardCountLimit() {
     return dashboardCountLimit;
   }
 
-  /** Where the dashboard stops counting a queue's jobs of one state (it shows "10,000+"); at least 1. */
+  /**
+   * Where the dashboard stops counting a queue's jobs of one state (it shows "10,000+"); at least 1.
+   *
+   * @param dashboardCountLimit where the dashboard stops counting a queue's jobs of one state (it shows "10,000+"); at least 1.
+   * @return these options
+   */
   public AdminOptions setDashboardCountLimit(int dashboardCountLimit) {
     if (dashboardCountLimit < 1) {
       throw new IllegalArgumentException("dashboardCountLimit must be at least 1, got " + dashboardCountLimit);

@@ -7,7 +7,9 @@ import java.util.List;
 /** The job {@link SpoolTester#perform} pretends to run: its attempt, limits, queue, parents, cancellation. */
 public final class PerformOptions {
 
+  /** The default of {@link #setQueue}. */
   public static final String DEFAULT_QUEUE = "default";
+  /** The default of {@link #setAttempt}. */
   public static final int DEFAULT_ATTEMPT = 1;
   /** As an enqueue's default ({@code EnqueueOptions}). */
   public static final int DEFAULT_MAX_ATTEMPTS = 20;
@@ -20,8 +22,10 @@ public final class PerformOptions {
   private List<JobResult> parents = List.of();
   private boolean cancelled;
 
+  /** Options with every setting at its default. */
   public PerformOptions() {}
 
+  /** {@return the {@code queue} setting}: see {@link #setQueue}. */
   public String getQueue() {
     return queue;
   }
@@ -31,6 +35,7 @@ public final class PerformOptions {
     return this;
   }
 
+  /** {@return the {@code priority} setting}: see {@link #setPriority}. */
   public int getPriority() {
     return priority;
   }
@@ -40,11 +45,17 @@ public final class PerformOptions {
     return this;
   }
 
+  /** {@return the {@code attempt} setting}: see {@link #setAttempt}. */
   public int getAttempt() {
     return attempt;
   }
 
-  /** Which attempt this run is (1 for the first): the retry policy decides on it. */
+  /**
+   * Which attempt this run is (1 for the first): the retry policy decides on it.
+   *
+   * @param attempt which attempt this run is (1 for the first): the retry policy decides on it.
+   * @return these options
+   */
   public PerformOptions setAttempt(int attempt) {
     if (attempt < 1) {
       throw new IllegalArgumentException("attempt must be at least 1, got " + attempt);
@@ -53,6 +64,7 @@ public final class PerformOptions {
     return this;
   }
 
+  /** {@return the {@code maxAttempts} setting}: see {@link #setMaxAttempts}. */
   public int getMaxAttempts() {
     return maxAttempts;
   }
@@ -65,31 +77,49 @@ public final class PerformOptions {
     return this;
   }
 
+  /** {@return the {@code timeout} setting}: see {@link #setTimeout}. */
   public Duration getTimeout() {
     return timeout;
   }
 
-  /** The job's own hard time limit (null: the handler's). */
+  /**
+   * The job's own hard time limit (null: the handler's).
+   *
+   * @param timeout the job's own hard time limit (null: the handler's).
+   * @return these options
+   */
   public PerformOptions setTimeout(Duration timeout) {
     this.timeout = timeout;
     return this;
   }
 
+  /** {@return the {@code parents} setting}: see {@link #setParents}. */
   public List<JobResult> getParents() {
     return parents;
   }
 
-  /** What {@code JobContext.parents()} answers: the results of a workflow step's parents. */
+  /**
+   * What {@code JobContext.parents()} answers: the results of a workflow step's parents.
+   *
+   * @param parents what {@code JobContext.parents()} answers: the results of a workflow step's parents.
+   * @return these options
+   */
   public PerformOptions setParents(List<JobResult> parents) {
     this.parents = List.copyOf(parents);
     return this;
   }
 
+  /** {@return the {@code cancelled} setting}: see {@link #setCancelled}. */
   public boolean isCancelled() {
     return cancelled;
   }
 
-  /** True to run it as a job whose cancellation was asked for ({@code JobContext.isCancelled()}). */
+  /**
+   * True to run it as a job whose cancellation was asked for ({@code JobContext.isCancelled()}).
+   *
+   * @param cancelled true to run it as a job whose cancellation was asked for ({@code JobContext.isCancelled()}).
+   * @return these options
+   */
   public PerformOptions setCancelled(boolean cancelled) {
     this.cancelled = cancelled;
     return this;
