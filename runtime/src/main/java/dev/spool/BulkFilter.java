@@ -18,8 +18,14 @@ public class BulkFilter {
   private Instant createdBefore;
   private boolean all;
 
+  /** A filter with no condition yet, which {@link #validate} refuses unless {@link #setAll} says all. */
   public BulkFilter() {}
 
+  /**
+   * A copy of {@code other}.
+   *
+   * @param other the filter to copy
+   */
   public BulkFilter(BulkFilter other) {
     this.queue = other.queue;
     this.task = other.task;
@@ -28,7 +34,11 @@ public class BulkFilter {
     this.all = other.all;
   }
 
-  /** Reads {@code queue, task, state ("available" or "scheduled"), createdBefore (ISO-8601), all}. */
+  /**
+   * Reads {@code queue, task, state ("available" or "scheduled"), createdBefore (ISO-8601), all}.
+   *
+   * @param json the filter as {@link #toJson()} writes it
+   */
   public BulkFilter(JsonObject json) {
     setQueue(json.getString("queue"));
     setTask(json.getString("task"));
@@ -37,6 +47,7 @@ public class BulkFilter {
     setAll(json.getBoolean("all", false));
   }
 
+  /** {@return this filter as JSON, which {@link #BulkFilter(JsonObject)} reads back} */
   public JsonObject toJson() {
     return new JsonObject().put("queue", queue).put("task", task).put("state", state == null ? null : state.sqlName())
         .put("createdBefore", createdBefore == null ? null : createdBefore.toString()).put("all", all);
@@ -47,6 +58,12 @@ public class BulkFilter {
     return queue;
   }
 
+  /**
+   * Only jobs of this queue; null for any queue.
+   *
+   * @param queue a queue name, or null
+   * @return this bulk filter, for chaining
+   */
   public BulkFilter setQueue(String queue) {
     this.queue = queue == null ? null : Names.check("queue", queue);
     return this;
@@ -57,6 +74,12 @@ public class BulkFilter {
     return task;
   }
 
+  /**
+   * Only jobs of this task; null for any task.
+   *
+   * @param task a task name, or null
+   * @return this bulk filter, for chaining
+   */
   public BulkFilter setTask(String task) {
     this.task = task == null ? null : Names.check("task", task);
     return this;
@@ -87,6 +110,12 @@ public class BulkFilter {
     return createdBefore;
   }
 
+  /**
+   * Only jobs enqueued before this instant; null for any time.
+   *
+   * @param createdBefore the bound, exclusive, or null
+   * @return this bulk filter, for chaining
+   */
   public BulkFilter setCreatedBefore(Instant createdBefore) {
     this.createdBefore = createdBefore;
     return this;
@@ -108,7 +137,11 @@ public class BulkFilter {
     return this;
   }
 
-  /** Whether no condition is set. */
+  /**
+   * Whether no condition is set.
+   *
+   * @return true when no condition is set
+   */
   public boolean isEmpty() {
     return queue == null && task == null && state == null && createdBefore == null;
   }
@@ -117,6 +150,7 @@ public class BulkFilter {
    * Checks the filter as a whole.
    *
    * @throws IllegalArgumentException when it has no condition and does not say {@code all}
+   * @return this filter, when valid
    */
   public BulkFilter validate() {
     if (isEmpty() && !all) {

@@ -36,6 +36,11 @@ public class EnqueueOptions {
   /** Options with every setting at its default. */
   public EnqueueOptions() {}
 
+  /**
+   * A copy of {@code other}.
+   *
+   * @param other the options to copy
+   */
   public EnqueueOptions(EnqueueOptions other) {
     this.queue = other.queue;
     this.priority = other.priority;
@@ -48,7 +53,11 @@ public class EnqueueOptions {
     this.key = other.key;
   }
 
-  /** Reads {@code queue, priority, runAt (ISO-8601), delayMs, maxAttempts, timeoutMs, softTimeoutMs, uniqueKey, key}. */
+  /**
+   * Reads {@code queue, priority, runAt (ISO-8601), delayMs, maxAttempts, timeoutMs, softTimeoutMs, uniqueKey, key}.
+   *
+   * @param json the options as {@link #toJson()} writes them
+   */
   public EnqueueOptions(JsonObject json) {
     setQueue(json.getString("queue", DEFAULT_QUEUE));
     setPriority(json.getInteger("priority", DEFAULT_PRIORITY));
@@ -67,6 +76,7 @@ public class EnqueueOptions {
     setKey(json.getString("key"));
   }
 
+  /** {@return these options as JSON, which {@link #EnqueueOptions(JsonObject)} reads back} */
   public JsonObject toJson() {
     JsonObject json = new JsonObject()
         .put("queue", queue).put("priority", priority).put("delayMs", delay.toMillis()).put("maxAttempts", maxAttempts);
@@ -257,7 +267,11 @@ public class EnqueueOptions {
     return this;
   }
 
-  /** Checks the settings that only make sense together: a soft limit below the hard one. */
+  /**
+   * Checks the settings that only make sense together: a soft limit below the hard one.
+   *
+   * @return these options, when consistent
+   */
   public EnqueueOptions validate() {
     if (softTimeout != null && timeout != null && softTimeout.compareTo(timeout) >= 0) {
       throw new IllegalArgumentException("softTimeout must be below timeout (" + timeout + "), got " + softTimeout);

@@ -44,12 +44,21 @@ public class HandlerOptions {
      */
     RELEASE;
 
-    /** The name used in JSON and the configuration file: {@code hold}, {@code release}. */
+    /**
+     * The name used in JSON and the configuration file: {@code hold}, {@code release}.
+     *
+     * @return the name
+     */
     public String configName() {
       return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Reads {@code hold} or {@code release}, any case. */
+    /**
+     * Reads {@code hold} or {@code release}, any case.
+     *
+     * @param name {@code hold} or {@code release}
+     * @return the constant
+     */
     public static OnStuck fromConfigName(String name) {
       try {
         return valueOf(name.toUpperCase(Locale.ROOT));
@@ -77,6 +86,11 @@ public class HandlerOptions {
   /** Options with every setting at its default. */
   public HandlerOptions() {}
 
+  /**
+   * A copy of {@code other}.
+   *
+   * @param other the options to copy
+   */
   public HandlerOptions(HandlerOptions other) {
     this.timeout = other.timeout;
     this.softTimeout = other.softTimeout;
@@ -85,7 +99,11 @@ public class HandlerOptions {
     this.retryPolicy = new RetryPolicy(other.retryPolicy);
   }
 
-  /** Reads {@code timeoutMs}, {@code softTimeoutMs}, {@code blocking}, {@code onStuck} and {@code retryPolicy}. */
+  /**
+   * Reads {@code timeoutMs}, {@code softTimeoutMs}, {@code blocking}, {@code onStuck} and {@code retryPolicy}.
+   *
+   * @param json the options as {@link #toJson()} writes them
+   */
   public HandlerOptions(JsonObject json) {
     setTimeout(Duration.ofMillis(json.getLong("timeoutMs", DEFAULT_TIMEOUT.toMillis())));
     Long soft = json.getLong("softTimeoutMs");
@@ -95,6 +113,7 @@ public class HandlerOptions {
     setRetryPolicy(new RetryPolicy(json.getJsonObject("retryPolicy", new JsonObject())));
   }
 
+  /** {@return these options as JSON, which {@link #HandlerOptions(JsonObject)} reads back} */
   public JsonObject toJson() {
     return new JsonObject().put("timeoutMs", timeout.toMillis())
         .put("softTimeoutMs", softTimeout == null ? null : softTimeout.toMillis())
@@ -184,6 +203,12 @@ public class HandlerOptions {
     return retryPolicy;
   }
 
+  /**
+   * When a failed run of this handler's jobs is tried again, and after how long.
+   *
+   * @param retryPolicy the policy, not null
+   * @return these options
+   */
   public HandlerOptions setRetryPolicy(RetryPolicy retryPolicy) {
     if (retryPolicy == null) {
       throw new IllegalArgumentException("retryPolicy must not be null");
@@ -192,7 +217,11 @@ public class HandlerOptions {
     return this;
   }
 
-  /** Checks the settings that only make sense together: a soft limit below the hard one. */
+  /**
+   * Checks the settings that only make sense together: a soft limit below the hard one.
+   *
+   * @return these options, when consistent
+   */
   public HandlerOptions validate() {
     if (softTimeout != null && softTimeout.compareTo(timeout) >= 0) {
       throw new IllegalArgumentException("softTimeout must be below timeout (" + timeout + "), got " + softTimeout);

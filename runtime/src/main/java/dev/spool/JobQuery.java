@@ -24,8 +24,14 @@ public class JobQuery {
   private int limit = DEFAULT_LIMIT;
   private Long depth;
 
+  /** A query that matches every job: add conditions with the setters. */
   public JobQuery() {}
 
+  /**
+   * A copy of {@code other}.
+   *
+   * @param other the query to copy
+   */
   public JobQuery(JobQuery other) {
     this.state = other.state;
     this.queue = other.queue;

@@ -40,6 +40,11 @@ public class MigrateOptions {
   /** Options with every setting at its default. */
   public MigrateOptions() {}
 
+  /**
+   * A copy of {@code other}.
+   *
+   * @param other the options to copy
+   */
   public MigrateOptions(MigrateOptions other) {
     this.lockTimeout = other.lockTimeout;
     this.lockAttempts = other.lockAttempts;
@@ -110,6 +115,12 @@ public class MigrateOptions {
     return maxRetryBackoff;
   }
 
+  /**
+   * The cap of the doubling pause between attempts (15 s by default); not negative.
+   *
+   * @param maxRetryBackoff the longest pause
+   * @return these options
+   */
   public MigrateOptions setMaxRetryBackoff(Duration maxRetryBackoff) {
     if (maxRetryBackoff == null || maxRetryBackoff.isNegative()) {
       throw new IllegalArgumentException("maxRetryBackoff must not be negative, got " + maxRetryBackoff);
@@ -134,7 +145,12 @@ public class MigrateOptions {
     return this;
   }
 
-  /** The pause before retry {@code retry} (1 for the first). */
+  /**
+   * The pause before retry {@code retry} (1 for the first).
+   *
+   * @param retry the retry, from 1
+   * @return the pause, doubled from {@code retryBackoff} and capped at {@code maxRetryBackoff}
+   */
   public Duration backoffBefore(int retry) {
     long ms = retryBackoff.toMillis();
     for (int i = 1; i < retry && ms < maxRetryBackoff.toMillis(); i++) {

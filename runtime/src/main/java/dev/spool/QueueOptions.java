@@ -48,6 +48,11 @@ public class QueueOptions {
   /** Options with every setting at its default. */
   public QueueOptions() {}
 
+  /**
+   * A copy of {@code other}.
+   *
+   * @param other the options to copy
+   */
   public QueueOptions(QueueOptions other) {
     this.concurrency = other.concurrency;
     this.prefetch = other.prefetch;
@@ -62,6 +67,11 @@ public class QueueOptions {
     this.blockingPoolSize = other.blockingPoolSize;
   }
 
+  /**
+   * Reads the fields of {@link #toJson()}; absent ones stay null (the worker's setting, or no limit).
+   *
+   * @param json the options as {@link #toJson()} writes them
+   */
   public QueueOptions(JsonObject json) {
     setConcurrency(json.getInteger("concurrency"));
     setPrefetch(json.getInteger("prefetch"));
@@ -80,6 +90,7 @@ public class QueueOptions {
     setBlockingPoolSize(json.getInteger("blockingPoolSize"));
   }
 
+  /** {@return these options as JSON, which {@link #QueueOptions(JsonObject)} reads back} */
   public JsonObject toJson() {
     JsonObject json = new JsonObject();
     if (concurrency != null) {
@@ -267,7 +278,12 @@ public class QueueOptions {
     return keyWeights;
   }
 
-  /** Shares of keys other than 1 in a keyed queue's round robin (a key of weight 3 takes three shares). */
+  /**
+   * Shares of keys other than 1 in a keyed queue's round robin (a key of weight 3 takes three shares).
+   *
+   * @param keyWeights weights by key, each at least 1, not null; keys not in it weigh 1
+   * @return these options
+   */
   public QueueOptions setKeyWeights(Map<String, Integer> keyWeights) {
     Map<String, Integer> copy = new java.util.TreeMap<>();
     keyWeights.forEach((key, weight) -> {
@@ -281,7 +297,11 @@ public class QueueOptions {
     return this;
   }
 
-  /** True when the queue is served key by key (fair, a per-key limit, or serial). */
+  /**
+   * True when the queue is served key by key (fair, a per-key limit, or serial).
+   *
+   * @return true when keyed
+   */
   public boolean isKeyed() {
     return fair || serial || keyConcurrency != null || keyRateLimit != null;
   }
@@ -305,7 +325,11 @@ public class QueueOptions {
     return this;
   }
 
-  /** True when the queue has a limit that only the database can enforce. */
+  /**
+   * True when the queue has a limit that only the database can enforce.
+   *
+   * @return true when such a limit is set
+   */
   public boolean hasClusterLimits() {
     return globalConcurrency != null || rateLimit != null || isKeyed();
   }

@@ -56,6 +56,11 @@ public class RetentionOptions {
   /** Options with every setting at its default. */
   public RetentionOptions() {}
 
+  /**
+   * A copy of {@code other}.
+   *
+   * @param other the options to copy
+   */
   public RetentionOptions(RetentionOptions other) {
     this.completed = other.completed;
     this.results = other.results;
@@ -67,7 +72,11 @@ public class RetentionOptions {
     this.maxBatchesPerPass = other.maxBatchesPerPass;
   }
 
-  /** Reads the fields of {@link #toJson()}: durations in ms, a null or absent-but-named one keeps forever. */
+  /**
+   * Reads the fields of {@link #toJson()}: durations in ms, a null or absent-but-named one keeps forever.
+   *
+   * @param json the options as {@link #toJson()} writes them
+   */
   public RetentionOptions(JsonObject json) {
     setCompleted(keep(json, "completedMs", DEFAULT_COMPLETED));
     setResults(keep(json, "resultsMs", DEFAULT_RESULTS));
@@ -87,6 +96,7 @@ public class RetentionOptions {
     return ms == null ? null : Duration.ofMillis(ms);
   }
 
+  /** {@return these options as JSON, which {@link #RetentionOptions(JsonObject)} reads back} */
   public JsonObject toJson() {
     return new JsonObject()
         .put("completedMs", completed == null ? null : completed.toMillis())
@@ -187,6 +197,12 @@ public class RetentionOptions {
     return pruneInterval;
   }
 
+  /**
+   * How often the leader deletes what is past its window; at least 1 ms.
+   *
+   * @param pruneInterval the interval between prune passes
+   * @return these options
+   */
   public RetentionOptions setPruneInterval(Duration pruneInterval) {
     if (pruneInterval == null || pruneInterval.toMillis() < 1) {
       throw new IllegalArgumentException("pruneInterval must be at least 1 ms, got " + pruneInterval);
@@ -200,6 +216,12 @@ public class RetentionOptions {
     return pruneBatch;
   }
 
+  /**
+   * Rows per DELETE statement of a prune pass, so a pass never holds many locks; at least 1.
+   *
+   * @param pruneBatch rows per statement
+   * @return these options
+   */
   public RetentionOptions setPruneBatch(int pruneBatch) {
     if (pruneBatch < 1) {
       throw new IllegalArgumentException("pruneBatch must be at least 1, got " + pruneBatch);
@@ -213,6 +235,13 @@ public class RetentionOptions {
     return maxBatchesPerPass;
   }
 
+  /**
+   * DELETE statements per state in one prune pass, so a pass never runs long (a backlog goes over several
+   * passes); at least 1.
+   *
+   * @param maxBatchesPerPass statements per state and pass
+   * @return these options
+   */
   public RetentionOptions setMaxBatchesPerPass(int maxBatchesPerPass) {
     if (maxBatchesPerPass < 1) {
       throw new IllegalArgumentException("maxBatchesPerPass must be at least 1, got " + maxBatchesPerPass);
@@ -221,7 +250,11 @@ public class RetentionOptions {
     return this;
   }
 
-  /** True when completed jobs are kept as rows (for a while or forever) rather than deleted at once. */
+  /**
+   * True when completed jobs are kept as rows (for a while or forever) rather than deleted at once.
+   *
+   * @return true when completed jobs are kept
+   */
   public boolean keepsCompleted() {
     return completed == null || !completed.isZero();
   }

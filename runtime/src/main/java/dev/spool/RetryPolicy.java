@@ -34,8 +34,14 @@ public class RetryPolicy {
   private final Set<Class<? extends Throwable>> retryOn = new LinkedHashSet<>();
   private final Set<Class<? extends Throwable>> giveUpOn = new LinkedHashSet<>();
 
+  /** A policy with every setting at its default: all failures retried, within the job's own attempts. */
   public RetryPolicy() {}
 
+  /**
+   * A copy of {@code other}.
+   *
+   * @param other the policy to copy
+   */
   public RetryPolicy(RetryPolicy other) {
     this.base = other.base;
     this.factor = other.factor;
@@ -46,7 +52,11 @@ public class RetryPolicy {
     this.giveUpOn.addAll(other.giveUpOn);
   }
 
-  /** Reads {@code baseMs, factor, maxDelayMs, jitter, maxAttempts, retryOn[], giveUpOn[]} (class names). */
+  /**
+   * Reads {@code baseMs, factor, maxDelayMs, jitter, maxAttempts, retryOn[], giveUpOn[]} (class names).
+   *
+   * @param json the policy as {@link #toJson()} writes it
+   */
   public RetryPolicy(JsonObject json) {
     setBase(Duration.ofMillis(json.getLong("baseMs", DEFAULT_BASE.toMillis())));
     setFactor(json.getDouble("factor", DEFAULT_FACTOR));
@@ -57,6 +67,7 @@ public class RetryPolicy {
     json.getJsonArray("giveUpOn", new JsonArray()).forEach(name -> giveUpOn(loadThrowable((String) name)));
   }
 
+  /** {@return this policy as JSON, which {@link #RetryPolicy(JsonObject)} reads back} */
   public JsonObject toJson() {
     JsonArray retry = new JsonArray();
     retryOn.forEach(c -> retry.add(c.getName()));
@@ -70,6 +81,8 @@ public class RetryPolicy {
    * The delay before the next run after attempt {@code attempt} (from 1) failed.
    *
    * @param random a number in [0, 1) that places the delay within the jitter band
+   * @param attempt the attempt that failed, from 1
+   * @return the delay, jitter included
    */
   public Duration delayAfter(int attempt, double random) {
     double ms = base.toMillis() * Math.pow(factor, Math.max(0, attempt - 1));
@@ -81,12 +94,21 @@ public class RetryPolicy {
   /**
    * True when attempt {@code attempt} of a job allowed {@code jobMaxAttempts} may be followed by another:
    * the job's own limit and this policy's {@code maxAttempts}, when set, both allow it.
+   *
+   * @param attempt the attempt that failed, from 1
+   * @param jobMaxAttempts the job's own limit of attempts
+   * @return true when another attempt may follow
    */
   public boolean allowsAnotherAttempt(int attempt, int jobMaxAttempts) {
     return attempt < jobMaxAttempts && (maxAttempts == null || attempt < maxAttempts);
   }
 
-  /** True when a run that failed with {@code failure} may be tried again (attempts allowing). */
+  /**
+   * True when a run that failed with {@code failure} may be tried again (attempts allowing).
+   *
+   * @param failure what the run failed with
+   * @return true unless {@code failure} is one to give up on or not one of the types to retry
+   */
   public boolean isRetryable(Throwable failure) {
     if (failure instanceof GiveUpException || matches(giveUpOn, failure)) {
       return false;
@@ -199,22 +221,34 @@ public class RetryPolicy {
     return this;
   }
 
+  /** {@return the failure types retried (with their subclasses); empty means all} */
   public Set<Class<? extends Throwable>> getRetryOn() {
     return Set.copyOf(retryOn);
   }
 
-  /** Retries only failures of these types (and their subclasses); none given means all. */
+  /**
+   * Retries only failures of these types (and their subclasses); none given means all.
+   *
+   * @param types the failure types
+   * @return this retry policy, for chaining
+   */
   @SafeVarargs
   public final RetryPolicy retryOn(Class<? extends Throwable>... types) {
     retryOn.addAll(Set.of(types));
     return this;
   }
 
+  /** {@return the failure types that send a job to {@code dead} at once (with their subclasses)} */
   public Set<Class<? extends Throwable>> getGiveUpOn() {
     return Set.copyOf(giveUpOn);
   }
 
-  /** Failures of these types (and their subclasses) send the job to {@code dead} at once. */
+  /**
+   * Failures of these types (and their subclasses) send the job to {@code dead} at once.
+   *
+   * @param types the failure types
+   * @return this retry policy, for chaining
+   */
   @SafeVarargs
   public final RetryPolicy giveUpOn(Class<? extends Throwable>... types) {
     giveUpOn.addAll(Set.of(types));

@@ -53,6 +53,11 @@ public class SpoolOptions {
   /** Options with every setting at its default. */
   public SpoolOptions() {}
 
+  /**
+   * A copy of {@code other}.
+   *
+   * @param other the options to copy
+   */
   public SpoolOptions(SpoolOptions other) {
     this.schema = other.schema;
     this.poolSize = other.poolSize;
@@ -65,6 +70,11 @@ public class SpoolOptions {
     this.vacuum = new VacuumOptions(other.vacuum);
   }
 
+  /**
+   * Reads the fields of {@link #toJson()}; absent fields keep their defaults.
+   *
+   * @param json the options as {@link #toJson()} writes them
+   */
   public SpoolOptions(JsonObject json) {
     setSchema(json.getString("schema", DEFAULT_SCHEMA));
     setPoolSize(json.getInteger("poolSize", DEFAULT_POOL_SIZE));
@@ -79,6 +89,7 @@ public class SpoolOptions {
     setVacuum(vacuumJson == null ? new VacuumOptions() : new VacuumOptions(vacuumJson));
   }
 
+  /** {@return these options as JSON, which {@link #SpoolOptions(JsonObject)} reads back} */
   public JsonObject toJson() {
     return new JsonObject().put("schema", schema).put("poolSize", poolSize).put("keepCompleted", keepCompleted)
         .put("pipeliningLimit", pipeliningLimit).put("maxPayloadBytes", maxPayloadBytes)
@@ -90,6 +101,10 @@ public class SpoolOptions {
   /**
    * Returns {@code schema} when it is a lower-case SQL identifier of at most 41 characters, and throws
    * otherwise: the one check of schema names, which reach Spool's SQL as identifiers.
+   *
+   * @param schema the schema name to check
+   * @return {@code schema} itself
+   * @throws IllegalArgumentException when it is not such an identifier
    */
   public static String checkSchemaName(String schema) {
     if (schema == null || !SCHEMA_NAME.matcher(schema).matches()) {
@@ -119,6 +134,12 @@ public class SpoolOptions {
     return poolSize;
   }
 
+  /**
+   * Connections of the {@link JobClient}; workers have their own. At least 1.
+   *
+   * @param poolSize the client's pool size
+   * @return these options
+   */
   public SpoolOptions setPoolSize(int poolSize) {
     if (poolSize < 1) {
       throw new IllegalArgumentException("poolSize must be at least 1, got " + poolSize);
@@ -132,6 +153,13 @@ public class SpoolOptions {
     return keepCompleted;
   }
 
+  /**
+   * Keeps completed jobs as rows in state {@code completed} instead of deleting them at once; deleting is faster
+   * and keeps the table small.
+   *
+   * @param keepCompleted true to keep completed jobs
+   * @return these options
+   */
   public SpoolOptions setKeepCompleted(boolean keepCompleted) {
     this.keepCompleted = keepCompleted;
     return this;
@@ -142,6 +170,12 @@ public class SpoolOptions {
     return pipeliningLimit;
   }
 
+  /**
+   * Statements in flight on one connection; at least 1.
+   *
+   * @param pipeliningLimit the pipelining limit of each connection
+   * @return these options
+   */
   public SpoolOptions setPipeliningLimit(int pipeliningLimit) {
     if (pipeliningLimit < 1) {
       throw new IllegalArgumentException("pipeliningLimit must be at least 1, got " + pipeliningLimit);
@@ -174,6 +208,13 @@ public class SpoolOptions {
     return maxResultBytes;
   }
 
+  /**
+   * The largest encoded result a handler may complete with, in bytes; a larger one sends its job to {@code dead} with
+   * an error saying so. At least 1.
+   *
+   * @param maxResultBytes the limit in bytes
+   * @return these options
+   */
   public SpoolOptions setMaxResultBytes(int maxResultBytes) {
     if (maxResultBytes < 1) {
       throw new IllegalArgumentException("maxResultBytes must be at least 1, got " + maxResultBytes);
@@ -222,12 +263,20 @@ public class SpoolOptions {
     return this;
   }
 
-  /** True when completed jobs stay as rows (keepCompleted, or a completed retention window). */
+  /**
+   * True when completed jobs stay as rows (keepCompleted, or a completed retention window).
+   *
+   * @return true when completed jobs are kept
+   */
   public boolean keepsCompletedJobs() {
     return keepCompleted || retention.keepsCompleted();
   }
 
-  /** True or false when this Spool's migrate turns job history on or off; null when it leaves it as it is. */
+  /**
+   * True or false when this Spool's migrate turns job history on or off; null when it leaves it as it is.
+   *
+   * @return the history setting, or null
+   */
   public Boolean getHistory() {
     return history;
   }

@@ -43,6 +43,11 @@ public class VacuumOptions {
   /** Options with every setting at its default. */
   public VacuumOptions() {}
 
+  /**
+   * A copy of {@code other}.
+   *
+   * @param other the options to copy
+   */
   public VacuumOptions(VacuumOptions other) {
     this.enabled = other.enabled;
     this.checkInterval = other.checkInterval;
@@ -51,7 +56,11 @@ public class VacuumOptions {
     this.deadFraction = other.deadFraction;
   }
 
-  /** Reads {@code enabled, checkIntervalMs, idleCheckIntervalMs, minDeadRows, deadFraction}. */
+  /**
+   * Reads {@code enabled, checkIntervalMs, idleCheckIntervalMs, minDeadRows, deadFraction}.
+   *
+   * @param json the options as {@link #toJson()} writes them
+   */
   public VacuumOptions(JsonObject json) {
     setEnabled(json.getBoolean("enabled", DEFAULT_ENABLED));
     setCheckInterval(Duration.ofMillis(json.getLong("checkIntervalMs", DEFAULT_CHECK_INTERVAL.toMillis())));
@@ -60,6 +69,7 @@ public class VacuumOptions {
     setDeadFraction(json.getDouble("deadFraction", DEFAULT_DEAD_FRACTION));
   }
 
+  /** {@return these options as JSON, which {@link #VacuumOptions(JsonObject)} reads back} */
   public JsonObject toJson() {
     return new JsonObject().put("enabled", enabled).put("checkIntervalMs", checkInterval.toMillis())
         .put("idleCheckIntervalMs", idleCheckInterval.toMillis()).put("minDeadRows", minDeadRows)
@@ -71,6 +81,12 @@ public class VacuumOptions {
     return enabled;
   }
 
+  /**
+   * Whether the leader vacuums the jobs table itself; on by default, off leaves the table to autovacuum.
+   *
+   * @param enabled false to leave vacuuming to autovacuum
+   * @return these options
+   */
   public VacuumOptions setEnabled(boolean enabled) {
     this.enabled = enabled;
     return this;
@@ -81,6 +97,12 @@ public class VacuumOptions {
     return checkInterval;
   }
 
+  /**
+   * How often the leader reads the dead-row count while its node works (2 s by default).
+   *
+   * @param checkInterval a positive interval
+   * @return these options
+   */
   public VacuumOptions setCheckInterval(Duration checkInterval) {
     this.checkInterval = positive("checkInterval", checkInterval);
     return this;
@@ -91,6 +113,12 @@ public class VacuumOptions {
     return idleCheckInterval;
   }
 
+  /**
+   * How often the leader reads the dead-row count while its node is idle (30 s by default).
+   *
+   * @param idleCheckInterval a positive interval
+   * @return these options
+   */
   public VacuumOptions setIdleCheckInterval(Duration idleCheckInterval) {
     this.idleCheckInterval = positive("idleCheckInterval", idleCheckInterval);
     return this;
@@ -101,6 +129,12 @@ public class VacuumOptions {
     return minDeadRows;
   }
 
+  /**
+   * The fewest dead rows that trigger a vacuum (20,000 by default); {@link #setDeadFraction} must hold too.
+   *
+   * @param minDeadRows zero or more rows
+   * @return these options
+   */
   public VacuumOptions setMinDeadRows(long minDeadRows) {
     if (minDeadRows < 0) {
       throw new IllegalArgumentException("minDeadRows must be zero or more, got " + minDeadRows);
@@ -114,6 +148,13 @@ public class VacuumOptions {
     return deadFraction;
   }
 
+  /**
+   * The smallest ratio of dead rows to live ones that triggers a vacuum (0.2 by default); {@link #setMinDeadRows}
+   * must hold too.
+   *
+   * @param deadFraction zero or more
+   * @return these options
+   */
   public VacuumOptions setDeadFraction(double deadFraction) {
     if (!(deadFraction >= 0)) {
       throw new IllegalArgumentException("deadFraction must be zero or more, got " + deadFraction);

@@ -109,6 +109,11 @@ public class WorkerOptions {
   /** Options with every setting at its default. */
   public WorkerOptions() {}
 
+  /**
+   * A copy of {@code other}, for changing one setting without touching the original.
+   *
+   * @param other the options to copy
+   */
   public WorkerOptions(WorkerOptions other) {
     this.queues = other.queues;
     this.concurrency = other.concurrency;
@@ -134,7 +139,11 @@ public class WorkerOptions {
     this.schemaCheckInterval = other.schemaCheckInterval;
   }
 
-  /** Reads the fields of {@link #toJson()}; absent fields keep their defaults. */
+  /**
+   * Reads the fields of {@link #toJson()}; absent fields keep their defaults.
+   *
+   * @param json the options as {@link #toJson()} writes them (durations in milliseconds)
+   */
   public WorkerOptions(JsonObject json) {
     JsonArray q = json.getJsonArray("queues");
     if (q != null) {
@@ -165,6 +174,7 @@ public class WorkerOptions {
     setSchemaCheckInterval(Duration.ofMillis(json.getLong("schemaCheckIntervalMs", DEFAULT_SCHEMA_CHECK_INTERVAL.toMillis())));
   }
 
+  /** {@return these options as JSON, which {@link #WorkerOptions(JsonObject)} reads back} */
   public JsonObject toJson() {
     return new JsonObject()
         .put("queues", new JsonArray(queues))
@@ -217,6 +227,12 @@ public class WorkerOptions {
     return this;
   }
 
+  /**
+   * The queues this worker claims from, by name; at least one.
+   *
+   * @param queues the queue names
+   * @return these options
+   */
   public WorkerOptions setQueues(String... queues) {
     return setQueues(List.of(queues));
   }
@@ -226,6 +242,12 @@ public class WorkerOptions {
     return concurrency;
   }
 
+  /**
+   * Handlers running at once per queue on this verticle; at least 1. Async handlers are cheap, so this can be high.
+   *
+   * @param concurrency the most handlers of one queue running at once
+   * @return these options
+   */
   public WorkerOptions setConcurrency(int concurrency) {
     this.concurrency = positive("concurrency", concurrency);
     return this;
@@ -236,6 +258,13 @@ public class WorkerOptions {
     return batchSize;
   }
 
+  /**
+   * The most jobs one claim statement takes; at least 1. Bigger batches mean fewer round trips and more jobs
+   * held by one worker at a time.
+   *
+   * @param batchSize jobs per claim statement
+   * @return these options
+   */
   public WorkerOptions setBatchSize(int batchSize) {
     this.batchSize = positive("batchSize", batchSize);
     return this;
@@ -265,6 +294,13 @@ public class WorkerOptions {
     return pollInterval;
   }
 
+  /**
+   * How often an idle queue is checked when no notification arrives (at least 1 ms); wake-ups come from
+   * LISTEN/NOTIFY, so this is only a fallback.
+   *
+   * @param pollInterval the fallback poll interval
+   * @return these options
+   */
   public WorkerOptions setPollInterval(Duration pollInterval) {
     this.pollInterval = atLeastOneMilli("pollInterval", pollInterval);
     return this;
@@ -275,6 +311,13 @@ public class WorkerOptions {
     return ackFlushInterval;
   }
 
+  /**
+   * The longest an outcome waits before the outcomes waiting are written (at least 1 ms); they are also written
+   * once {@link #setAckBatchSize ackBatchSize} of them wait, whichever comes first.
+   *
+   * @param ackFlushInterval the most time between a job's outcome and its write
+   * @return these options
+   */
   public WorkerOptions setAckFlushInterval(Duration ackFlushInterval) {
     this.ackFlushInterval = atLeastOneMilli("ackFlushInterval", ackFlushInterval);
     return this;
@@ -285,6 +328,13 @@ public class WorkerOptions {
     return ackBatchSize;
   }
 
+  /**
+   * How many waiting outcomes are written at once without waiting for {@link #setAckFlushInterval the flush
+   * interval}; at least 1.
+   *
+   * @param ackBatchSize outcomes per write
+   * @return these options
+   */
   public WorkerOptions setAckBatchSize(int ackBatchSize) {
     this.ackBatchSize = positive("ackBatchSize", ackBatchSize);
     return this;
@@ -425,7 +475,13 @@ public class WorkerOptions {
     return this;
   }
 
-  /** Overrides for one queue's settings on this worker (see {@link QueueOptions}); null removes them. */
+  /**
+   * Overrides for one queue's settings on this worker (see {@link QueueOptions}); null removes them.
+   *
+   * @param queue the queue's name
+   * @param options its overrides, copied; null removes them
+   * @return these options
+   */
   public WorkerOptions setQueueOptions(String queue, QueueOptions options) {
     new EnqueueOptions().setQueue(queue); // the same rules as for enqueue
     Map<String, QueueOptions> copy = new LinkedHashMap<>(queueOptions);
@@ -438,13 +494,24 @@ public class WorkerOptions {
     return this;
   }
 
-  /** The overrides of one queue, or null. */
+  /**
+   * The overrides of one queue, or null.
+   *
+   * @param queue the queue's name
+   * @return the overrides set with {@link #setQueueOptions}, or null when there are none
+   */
   public QueueOptions getQueueOptions(String queue) {
     QueueOptions options = queueOptions.get(queue);
     return options == null ? null : new QueueOptions(options);
   }
 
-  /** Limits the starts of one task across all workers, in whatever queue; null removes the limit. */
+  /**
+   * Limits the starts of one task across all workers, in whatever queue; null removes the limit.
+   *
+   * @param task the task's name
+   * @param limit starts per window across all workers; null removes the limit
+   * @return these options
+   */
   public WorkerOptions setTaskRateLimit(String task, RateLimit limit) {
     if (task == null || task.isEmpty()) {
       throw new IllegalArgumentException("a task name is required");
@@ -459,6 +526,7 @@ public class WorkerOptions {
     return this;
   }
 
+  /** {@return the rate limits of tasks set with {@link #setTaskRateLimit}, by task name} */
   public Map<String, RateLimit> getTaskRateLimits() {
     return taskRateLimits;
   }
@@ -557,7 +625,11 @@ public class WorkerOptions {
     return this;
   }
 
-  /** True when a recycling limit is set. */
+  /**
+   * True when a recycling limit is set.
+   *
+   * @return true when {@code maxStuckHandlers} or {@code maxHeapAfterGc} is above 0
+   */
   public boolean recycles() {
     return maxStuckHandlers > 0 || maxHeapAfterGc > 0;
   }
@@ -565,6 +637,9 @@ public class WorkerOptions {
   /**
    * These options as they apply to one queue: its concurrency and prefetch overrides in place of the
    * worker's (a queue with cluster-wide limits prefetches nothing unless told otherwise).
+   *
+   * @param queue the queue's name
+   * @return a copy of these options with that queue's overrides applied
    */
   public WorkerOptions forQueue(String queue) {
     QueueOptions q = queueOptions.get(queue);
@@ -584,7 +659,12 @@ public class WorkerOptions {
     return effective;
   }
 
-  /** Checks the options that only make sense together; called when a worker is created. */
+  /**
+   * Checks the options that only make sense together; called when a worker is created.
+   *
+   * @return these options, when they are consistent
+   * @throws IllegalArgumentException naming the settings that contradict each other
+   */
   public WorkerOptions validate() {
     if (lease.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
       throw new IllegalArgumentException("lease (" + lease + ") must be at least twice the heartbeat interval");
