@@ -16,11 +16,17 @@ import java.util.List;
  */
 public record JobExplanation(long id, JobState state, List<Reason> reasons, Instant at) {
 
+  /** Copies {@code reasons}. */
   public JobExplanation {
     reasons = List.copyOf(reasons);
   }
 
-  /** Whether any reason has this code. */
+  /**
+   * Whether any reason has this code.
+   *
+   * @param code a reason's code
+   * @return true when a reason has it
+   */
   public boolean has(Code code) {
     return reasons.stream().anyMatch(r -> r.code() == code);
   }

@@ -6,12 +6,25 @@ package dev.spool;
  */
 public record JobRequest<A>(Task<A> task, A args, EnqueueOptions options) {
 
+  /**
+   * Checks that the task and the options are there.
+   *
+   * @throws IllegalArgumentException when {@code task} or {@code options} is null
+   */
   public JobRequest {
     if (task == null || options == null) {
       throw new IllegalArgumentException("task and options must not be null");
     }
   }
 
+  /**
+   * A job of {@code task} with default options.
+   *
+   * @param <A> the type of the arguments
+   * @param task the task
+   * @param args its arguments
+   * @return the request
+   */
   public static <A> JobRequest<A> of(Task<A> task, A args) {
     return new JobRequest<>(task, args, new EnqueueOptions());
   }
