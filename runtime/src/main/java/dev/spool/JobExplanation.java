@@ -16,7 +16,14 @@ import java.util.List;
  */
 public record JobExplanation(long id, JobState state, List<Reason> reasons, Instant at) {
 
-  /** Copies {@code reasons}. */
+  /**
+   * Copies {@code reasons}.
+   *
+   * @param id the job
+   * @param state its state as reported
+   * @param reasons what holds it back, most decisive first; copied
+   * @param at the database's time the figures were read at
+   */
   public JobExplanation {
     reasons = List.copyOf(reasons);
   }

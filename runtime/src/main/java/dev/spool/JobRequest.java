@@ -9,6 +9,9 @@ public record JobRequest<A>(Task<A> task, A args, EnqueueOptions options) {
   /**
    * Checks that the task and the options are there.
    *
+   * @param task the task, not null
+   * @param args the job's arguments, encoded by the task's codec
+   * @param options the job's options, not null
    * @throws IllegalArgumentException when {@code task} or {@code options} is null
    */
   public JobRequest {

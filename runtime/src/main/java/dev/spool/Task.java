@@ -35,6 +35,9 @@ public record Task<A>(String name, JobCodec<A> codec, JobCodec<?> resultCodec) {
   /**
    * Checks the name and that the codec is there.
    *
+   * @param name the task name, not blank, at most {@link #MAX_NAME_LENGTH} characters, no control characters
+   * @param codec the codec of its arguments, not null
+   * @param resultCodec the codec of its handler's result; null keeps no result
    * @throws NullPointerException when {@code name} or {@code codec} is null
    * @throws IllegalArgumentException for a blank, too long or control-character name
    */

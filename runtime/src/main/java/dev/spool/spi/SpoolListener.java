@@ -43,7 +43,7 @@ public interface SpoolListener {
    * @param job the run's job
    * @param outcome what the run came to
    * @param durationNanos nanoseconds from handler start to outcome
-   * @param failure the failure, or null when it completed
+   * @param failure what the run failed with, or null when there was no failure
    */
   default void finished(JobContext job, Outcome outcome, long durationNanos, Throwable failure) {}
 
