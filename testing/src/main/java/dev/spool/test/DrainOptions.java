@@ -20,7 +20,11 @@ public final class DrainOptions {
   /** Options with every setting at its default. */
   public DrainOptions() {}
 
-  /** Runs jobs until none is due: also those the handlers enqueue and the workflow steps their ends release. */
+  /**
+   * Runs jobs until none is due: also those the handlers enqueue and the workflow steps their ends release.
+   *
+   * @return the options
+   */
   public static DrainOptions untilIdle() {
     return new DrainOptions().setFollow(true);
   }

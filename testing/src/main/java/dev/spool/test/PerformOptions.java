@@ -30,6 +30,12 @@ public final class PerformOptions {
     return queue;
   }
 
+  /**
+   * The queue the run's context reports; the default queue by default.
+   *
+   * @param queue a queue name
+   * @return these options
+   */
   public PerformOptions setQueue(String queue) {
     this.queue = queue;
     return this;
@@ -40,6 +46,12 @@ public final class PerformOptions {
     return priority;
   }
 
+  /**
+   * The priority the run's context reports.
+   *
+   * @param priority the priority
+   * @return these options
+   */
   public PerformOptions setPriority(int priority) {
     this.priority = priority;
     return this;
@@ -69,6 +81,12 @@ public final class PerformOptions {
     return maxAttempts;
   }
 
+  /**
+   * The attempts the job gets in all: with {@link #setAttempt}, whether this run is the last.
+   *
+   * @param maxAttempts at least 1
+   * @return these options
+   */
   public PerformOptions setMaxAttempts(int maxAttempts) {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
