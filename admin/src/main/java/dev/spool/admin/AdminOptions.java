@@ -91,6 +91,11 @@ public class AdminOptions {
   /** Options with every setting at its default. */
   public AdminOptions() {}
 
+  /**
+   * A copy of {@code other}.
+   *
+   * @param other the options to copy
+   */
   public AdminOptions(AdminOptions other) {
     this.host = other.host;
     this.port = other.port;
@@ -109,7 +114,11 @@ public class AdminOptions {
     this.queueOptions = other.queueOptions;
   }
 
-  /** Reads {@code host, port, token, allowedHosts (an array), maxFailureRate, rateWindowMs, minRunsForRate, maxOldestAvailableMs, requireLeader, requireServedQueues, requireServedTasks, queueRefreshMs, dashboard, dashboardCountLimit}. */
+  /**
+   * Reads {@code host, port, token, allowedHosts (an array), maxFailureRate, rateWindowMs, minRunsForRate, maxOldestAvailableMs, requireLeader, requireServedQueues, requireServedTasks, queueRefreshMs, dashboard, dashboardCountLimit}.
+   *
+   * @param json the options in that shape; absent fields keep their defaults
+   */
   public AdminOptions(JsonObject json) {
     setHost(json.getString("host", DEFAULT_HOST));
     setPort(json.getInteger("port", DEFAULT_PORT));
@@ -131,7 +140,11 @@ public class AdminOptions {
     setDashboardCountLimit(json.getInteger("dashboardCountLimit", DEFAULT_DASHBOARD_COUNT_LIMIT));
   }
 
-  /** The options as JSON, the token left out. */
+  /**
+   * The options as JSON, the token left out.
+   *
+   * @return the options as JSON, without the token
+   */
   public JsonObject toJson() {
     return new JsonObject().put("host", host).put("port", port)
         .put("allowedHosts", new io.vertx.core.json.JsonArray(allowedHosts)).put("maxFailureRate", maxFailureRate)
@@ -145,6 +158,7 @@ public class AdminOptions {
   /**
    * Checks the options as a whole: off loopback a token is required.
    *
+   * @return these options, when valid
    * @throws IllegalArgumentException when the API would be reachable from elsewhere without a token
    */
   public AdminOptions validate() {
@@ -157,6 +171,9 @@ public class AdminOptions {
   /**
    * True for {@code localhost} and loopback IP literals. Host names other than {@code localhost} are
    * not looked up (that could block, and could change): they count as reachable from elsewhere.
+   *
+   * @param host a host name or IP literal
+   * @return true when only this machine can reach it
    */
   public static boolean isLoopback(String host) {
     if (host.equalsIgnoreCase("localhost")) {
@@ -177,6 +194,12 @@ public class AdminOptions {
     return host;
   }
 
+  /**
+   * The address the API binds to; loopback by default. Any other needs a {@link #setToken token}.
+   *
+   * @param host a host name or IP literal, not blank
+   * @return these options
+   */
   public AdminOptions setHost(String host) {
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException("host must not be empty");
@@ -209,6 +232,13 @@ public class AdminOptions {
     return token;
   }
 
+  /**
+   * The bearer token callers send ({@code Authorization: Bearer <token>}); with one set, every route but
+   * {@code /health} requires it. Null or empty for none, which only loopback allows.
+   *
+   * @param token the token, or null
+   * @return these options
+   */
   public AdminOptions setToken(String token) {
     this.token = token == null || token.isEmpty() ? null : token;
     return this;
@@ -240,6 +270,13 @@ public class AdminOptions {
     return maxFailureRate;
   }
 
+  /**
+   * {@code /ready} fails when more than this share of the runs of this node's workers failed in the last
+   * {@link #setRateWindow rate window}; 1 or more turns the check off.
+   *
+   * @param maxFailureRate a share, at least 0
+   * @return these options
+   */
   public AdminOptions setMaxFailureRate(double maxFailureRate) {
     if (!(maxFailureRate >= 0)) {
       throw new IllegalArgumentException("maxFailureRate must be at least 0, got " + maxFailureRate);
@@ -253,6 +290,12 @@ public class AdminOptions {
     return rateWindow;
   }
 
+  /**
+   * The window the failure rate of {@link #setMaxFailureRate} is measured over; at least a second.
+   *
+   * @param rateWindow the window
+   * @return these options
+   */
   public AdminOptions setRateWindow(Duration rateWindow) {
     if (rateWindow.toSeconds() < 1) {
       throw new IllegalArgumentException("rateWindow must be at least a second, got " + rateWindow);
@@ -266,6 +309,12 @@ public class AdminOptions {
     return minRunsForRate;
   }
 
+  /**
+   * The fewest runs in the window before the failure rate counts; at least 1.
+   *
+   * @param minRunsForRate the fewest runs
+   * @return these options
+   */
   public AdminOptions setMinRunsForRate(int minRunsForRate) {
     if (minRunsForRate < 1) {
       throw new IllegalArgumentException("minRunsForRate must be at least 1, got " + minRunsForRate);
@@ -279,6 +328,13 @@ public class AdminOptions {
     return maxOldestAvailable;
   }
 
+  /**
+   * {@code /ready} fails when a due job of a queue that is not paused has waited longer than this; null turns the
+   * check off.
+   *
+   * @param maxOldestAvailable the longest wait, or null
+   * @return these options
+   */
   public AdminOptions setMaxOldestAvailable(Duration maxOldestAvailable) {
     if (maxOldestAvailable != null && maxOldestAvailable.isNegative()) {
       throw new IllegalArgumentException("maxOldestAvailable must not be negative, got " + maxOldestAvailable);
@@ -292,6 +348,12 @@ public class AdminOptions {
     return requireLeader;
   }
 
+  /**
+   * {@code /ready} fails when no worker holds the maintenance lease (nothing would rescue jobs of dead workers).
+   *
+   * @param requireLeader true to require a leader
+   * @return these options
+   */
   public AdminOptions setRequireLeader(boolean requireLeader) {
     this.requireLeader = requireLeader;
     return this;
@@ -335,6 +397,12 @@ public class AdminOptions {
     return queueRefresh;
   }
 
+  /**
+   * How often the queue gauges of {@code /metrics} are refreshed from the database; at least 1 ms.
+   *
+   * @param queueRefresh the interval
+   * @return these options
+   */
   public AdminOptions setQueueRefresh(Duration queueRefresh) {
     if (queueRefresh.toMillis() < 1) {
       throw new IllegalArgumentException("queueRefresh must be at least 1 ms, got " + queueRefresh);
@@ -378,13 +446,24 @@ public class AdminOptions {
     return this;
   }
 
-  /** The settings of one queue as this node's workers have them, or null when it has none. */
+  /**
+   * The settings of one queue as this node's workers have them, or null when it has none.
+   *
+   * @param queue the queue's name
+   * @return its settings, or null
+   */
   public QueueOptions getQueueOptions(String queue) {
     QueueOptions options = queueOptions.get(queue);
     return options == null ? null : new QueueOptions(options);
   }
 
-  /** Tells the keys view one queue's limits and weights (see {@link QueueOptions}); null removes them. */
+  /**
+   * Tells the keys view one queue's limits and weights (see {@link QueueOptions}); null removes them.
+   *
+   * @param queue the queue's name
+   * @param options its settings, or null
+   * @return these options
+   */
   public AdminOptions setQueueOptions(String queue, QueueOptions options) {
     Map<String, QueueOptions> copy = new LinkedHashMap<>(queueOptions);
     if (options == null) {
