@@ -53,7 +53,7 @@ public class BulkFilter {
         .put("createdBefore", createdBefore == null ? null : createdBefore.toString()).put("all", all);
   }
 
-  /** {@return the {@code queue} setting}: see {@link #setQueue}. */
+  /** {@return the {@code queue} setting} See {@link #setQueue}. */
   public String getQueue() {
     return queue;
   }
@@ -69,7 +69,7 @@ public class BulkFilter {
     return this;
   }
 
-  /** {@return the {@code task} setting}: see {@link #setTask}. */
+  /** {@return the {@code task} setting} See {@link #setTask}. */
   public String getTask() {
     return task;
   }
@@ -85,7 +85,7 @@ public class BulkFilter {
     return this;
   }
 
-  /** {@return the {@code state} setting}: see {@link #setState}. */
+  /** {@return the {@code state} setting} See {@link #setState}. */
   public JobState getState() {
     return state;
   }
@@ -105,7 +105,7 @@ public class BulkFilter {
     return this;
   }
 
-  /** {@return the {@code createdBefore} setting}: see {@link #setCreatedBefore}. */
+  /** {@return the {@code createdBefore} setting} See {@link #setCreatedBefore}. */
   public Instant getCreatedBefore() {
     return createdBefore;
   }
@@ -121,7 +121,7 @@ public class BulkFilter {
     return this;
   }
 
-  /** {@return the {@code all} setting}: see {@link #setAll}. */
+  /** {@return the {@code all} setting} See {@link #setAll}. */
   public boolean isAll() {
     return all;
   }

@@ -98,7 +98,7 @@ public class EnqueueOptions {
     return json;
   }
 
-  /** {@return the {@code queue} setting}: see {@link #setQueue}. */
+  /** {@return the {@code queue} setting} See {@link #setQueue}. */
   public String getQueue() {
     return queue;
   }
@@ -114,7 +114,7 @@ public class EnqueueOptions {
     return this;
   }
 
-  /** {@return the {@code priority} setting}: see {@link #setPriority}. */
+  /** {@return the {@code priority} setting} See {@link #setPriority}. */
   public int getPriority() {
     return priority;
   }
@@ -133,7 +133,7 @@ public class EnqueueOptions {
     return this;
   }
 
-  /** {@return the {@code runAt} setting}: see {@link #setRunAt}. */
+  /** {@return the {@code runAt} setting} See {@link #setRunAt}. */
   public Instant getRunAt() {
     return runAt;
   }
@@ -149,7 +149,7 @@ public class EnqueueOptions {
     return this;
   }
 
-  /** {@return the {@code delay} setting}: see {@link #setDelay}. */
+  /** {@return the {@code delay} setting} See {@link #setDelay}. */
   public Duration getDelay() {
     return delay;
   }
@@ -168,7 +168,7 @@ public class EnqueueOptions {
     return this;
   }
 
-  /** {@return the {@code maxAttempts} setting}: see {@link #setMaxAttempts}. */
+  /** {@return the {@code maxAttempts} setting} See {@link #setMaxAttempts}. */
   public int getMaxAttempts() {
     return maxAttempts;
   }
@@ -187,7 +187,7 @@ public class EnqueueOptions {
     return this;
   }
 
-  /** {@return the {@code timeout} setting}: see {@link #setTimeout}. */
+  /** {@return the {@code timeout} setting} See {@link #setTimeout}. */
   public Duration getTimeout() {
     return timeout;
   }
@@ -207,7 +207,7 @@ public class EnqueueOptions {
     return this;
   }
 
-  /** {@return the {@code softTimeout} setting}: see {@link #setSoftTimeout}. */
+  /** {@return the {@code softTimeout} setting} See {@link #setSoftTimeout}. */
   public Duration getSoftTimeout() {
     return softTimeout;
   }
@@ -229,7 +229,7 @@ public class EnqueueOptions {
     return this;
   }
 
-  /** {@return the {@code uniqueKey} setting}: see {@link #setUniqueKey}. */
+  /** {@return the {@code uniqueKey} setting} See {@link #setUniqueKey}. */
   public String getUniqueKey() {
     return uniqueKey;
   }
@@ -246,7 +246,7 @@ public class EnqueueOptions {
     return this;
   }
 
-  /** {@return the {@code key} setting}: see {@link #setKey}. */
+  /** {@return the {@code key} setting} See {@link #setKey}. */
   public String getKey() {
     return key;
   }

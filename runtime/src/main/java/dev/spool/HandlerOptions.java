@@ -121,7 +121,7 @@ public class HandlerOptions {
         .put("retryPolicy", retryPolicy.toJson());
   }
 
-  /** {@return the {@code timeout} setting}: see {@link #setTimeout}. */
+  /** {@return the {@code timeout} setting} See {@link #setTimeout}. */
   public Duration getTimeout() {
     return timeout;
   }
@@ -140,7 +140,7 @@ public class HandlerOptions {
     return this;
   }
 
-  /** {@return the {@code softTimeout} setting}: see {@link #setSoftTimeout}. */
+  /** {@return the {@code softTimeout} setting} See {@link #setSoftTimeout}. */
   public Duration getSoftTimeout() {
     return softTimeout;
   }
@@ -161,7 +161,7 @@ public class HandlerOptions {
     return this;
   }
 
-  /** {@return the {@code blocking} setting}: see {@link #setBlocking}. */
+  /** {@return the {@code blocking} setting} See {@link #setBlocking}. */
   public boolean isBlocking() {
     return blocking;
   }
@@ -179,7 +179,7 @@ public class HandlerOptions {
     return this;
   }
 
-  /** {@return the {@code onStuck} setting}: see {@link #setOnStuck}. */
+  /** {@return the {@code onStuck} setting} See {@link #setOnStuck}. */
   public OnStuck getOnStuck() {
     return onStuck;
   }
@@ -198,7 +198,7 @@ public class HandlerOptions {
     return this;
   }
 
-  /** {@return the {@code retryPolicy} setting}: see {@link #setRetryPolicy}. */
+  /** {@return the {@code retryPolicy} setting} See {@link #setRetryPolicy}. */
   public RetryPolicy getRetryPolicy() {
     return retryPolicy;
   }

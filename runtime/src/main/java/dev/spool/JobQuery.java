@@ -42,7 +42,7 @@ public class JobQuery {
     this.depth = other.depth;
   }
 
-  /** {@return the {@code state} setting}: see {@link #setState}. */
+  /** {@return the {@code state} setting} See {@link #setState}. */
   public JobState getState() {
     return state;
   }
@@ -58,7 +58,7 @@ public class JobQuery {
     return this;
   }
 
-  /** {@return the {@code queue} setting}: see {@link #setQueue}. */
+  /** {@return the {@code queue} setting} See {@link #setQueue}. */
   public String getQueue() {
     return queue;
   }
@@ -74,7 +74,7 @@ public class JobQuery {
     return this;
   }
 
-  /** {@return the {@code task} setting}: see {@link #setTask}. */
+  /** {@return the {@code task} setting} See {@link #setTask}. */
   public String getTask() {
     return task;
   }
@@ -90,7 +90,7 @@ public class JobQuery {
     return this;
   }
 
-  /** {@return the {@code key} setting}: see {@link #setKey}. */
+  /** {@return the {@code key} setting} See {@link #setKey}. */
   public String getKey() {
     return key;
   }
@@ -106,7 +106,7 @@ public class JobQuery {
     return this;
   }
 
-  /** {@return the {@code beforeId} setting}: see {@link #setBeforeId}. */
+  /** {@return the {@code beforeId} setting} See {@link #setBeforeId}. */
   public Long getBeforeId() {
     return beforeId;
   }
@@ -125,7 +125,7 @@ public class JobQuery {
     return this;
   }
 
-  /** {@return the {@code limit} setting}: see {@link #setLimit}. */
+  /** {@return the {@code limit} setting} See {@link #setLimit}. */
   public int getLimit() {
     return limit;
   }
@@ -144,7 +144,7 @@ public class JobQuery {
     return this;
   }
 
-  /** {@return the {@code depth} setting}: see {@link #setDepth}. */
+  /** {@return the {@code depth} setting} See {@link #setDepth}. */
   public Long getDepth() {
     return depth;
   }

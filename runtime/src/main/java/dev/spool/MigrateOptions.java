@@ -53,7 +53,7 @@ public class MigrateOptions {
     this.onRetry = other.onRetry;
   }
 
-  /** {@return the {@code lockTimeout} setting}: see {@link #setLockTimeout}. */
+  /** {@return the {@code lockTimeout} setting} See {@link #setLockTimeout}. */
   public Duration getLockTimeout() {
     return lockTimeout;
   }
@@ -72,7 +72,7 @@ public class MigrateOptions {
     return this;
   }
 
-  /** {@return the {@code lockAttempts} setting}: see {@link #setLockAttempts}. */
+  /** {@return the {@code lockAttempts} setting} See {@link #setLockAttempts}. */
   public int getLockAttempts() {
     return lockAttempts;
   }
@@ -91,7 +91,7 @@ public class MigrateOptions {
     return this;
   }
 
-  /** {@return the {@code retryBackoff} setting}: see {@link #setRetryBackoff}. */
+  /** {@return the {@code retryBackoff} setting} See {@link #setRetryBackoff}. */
   public Duration getRetryBackoff() {
     return retryBackoff;
   }
@@ -110,7 +110,7 @@ public class MigrateOptions {
     return this;
   }
 
-  /** {@return the {@code maxRetryBackoff} setting}: see {@link #setMaxRetryBackoff}. */
+  /** {@return the {@code maxRetryBackoff} setting} See {@link #setMaxRetryBackoff}. */
   public Duration getMaxRetryBackoff() {
     return maxRetryBackoff;
   }
@@ -129,7 +129,7 @@ public class MigrateOptions {
     return this;
   }
 
-  /** {@return the {@code onRetry} setting}: see {@link #setOnRetry}. */
+  /** {@return the {@code onRetry} setting} See {@link #setOnRetry}. */
   public Consumer<String> getOnRetry() {
     return onRetry;
   }

@@ -116,7 +116,7 @@ public class QueueOptions {
     return json;
   }
 
-  /** {@return the {@code concurrency} setting}: see {@link #setConcurrency}. */
+  /** {@return the {@code concurrency} setting} See {@link #setConcurrency}. */
   public Integer getConcurrency() {
     return concurrency;
   }
@@ -135,7 +135,7 @@ public class QueueOptions {
     return this;
   }
 
-  /** {@return the {@code prefetch} setting}: see {@link #setPrefetch}. */
+  /** {@return the {@code prefetch} setting} See {@link #setPrefetch}. */
   public Integer getPrefetch() {
     return prefetch;
   }
@@ -154,7 +154,7 @@ public class QueueOptions {
     return this;
   }
 
-  /** {@return the {@code globalConcurrency} setting}: see {@link #setGlobalConcurrency}. */
+  /** {@return the {@code globalConcurrency} setting} See {@link #setGlobalConcurrency}. */
   public Integer getGlobalConcurrency() {
     return globalConcurrency;
   }
@@ -173,7 +173,7 @@ public class QueueOptions {
     return this;
   }
 
-  /** {@return the {@code rateLimit} setting}: see {@link #setRateLimit}. */
+  /** {@return the {@code rateLimit} setting} See {@link #setRateLimit}. */
   public RateLimit getRateLimit() {
     return rateLimit;
   }
@@ -189,7 +189,7 @@ public class QueueOptions {
     return this;
   }
 
-  /** {@return the {@code fair} setting}: see {@link #setFair}. */
+  /** {@return the {@code fair} setting} See {@link #setFair}. */
   public boolean isFair() {
     return fair;
   }
@@ -205,7 +205,7 @@ public class QueueOptions {
     return this;
   }
 
-  /** {@return the {@code keyConcurrency} setting}: see {@link #setKeyConcurrency}. */
+  /** {@return the {@code keyConcurrency} setting} See {@link #setKeyConcurrency}. */
   public Integer getKeyConcurrency() {
     return keyConcurrency;
   }
@@ -224,7 +224,7 @@ public class QueueOptions {
     return this;
   }
 
-  /** {@return the {@code keyRateLimit} setting}: see {@link #setKeyRateLimit}. */
+  /** {@return the {@code keyRateLimit} setting} See {@link #setKeyRateLimit}. */
   public RateLimit getKeyRateLimit() {
     return keyRateLimit;
   }
@@ -240,7 +240,7 @@ public class QueueOptions {
     return this;
   }
 
-  /** {@return the {@code serial} setting}: see {@link #setSerial}. */
+  /** {@return the {@code serial} setting} See {@link #setSerial}. */
   public boolean isSerial() {
     return serial;
   }
@@ -256,7 +256,7 @@ public class QueueOptions {
     return this;
   }
 
-  /** {@return the {@code serialHoldOnRetry} setting}: see {@link #setSerialHoldOnRetry}. */
+  /** {@return the {@code serialHoldOnRetry} setting} See {@link #setSerialHoldOnRetry}. */
   public boolean isSerialHoldOnRetry() {
     return serialHoldOnRetry;
   }
@@ -273,7 +273,7 @@ public class QueueOptions {
     return this;
   }
 
-  /** {@return the {@code keyWeights} setting}: see {@link #setKeyWeights}. */
+  /** {@return the {@code keyWeights} setting} See {@link #setKeyWeights}. */
   public Map<String, Integer> getKeyWeights() {
     return keyWeights;
   }
@@ -306,7 +306,7 @@ public class QueueOptions {
     return fair || serial || keyConcurrency != null || keyRateLimit != null;
   }
 
-  /** {@return the {@code blockingPoolSize} setting}: see {@link #setBlockingPoolSize}. */
+  /** {@return the {@code blockingPoolSize} setting} See {@link #setBlockingPoolSize}. */
   public Integer getBlockingPoolSize() {
     return blockingPoolSize;
   }

@@ -109,7 +109,7 @@ public class RetentionOptions {
         .put("maxBatchesPerPass", maxBatchesPerPass);
   }
 
-  /** {@return the {@code results} setting}: see {@link #setResults}. */
+  /** {@return the {@code results} setting} See {@link #setResults}. */
   public Duration getResults() {
     return results;
   }
@@ -128,7 +128,7 @@ public class RetentionOptions {
     return this;
   }
 
-  /** {@return the {@code completed} setting}: see {@link #setCompleted}. */
+  /** {@return the {@code completed} setting} See {@link #setCompleted}. */
   public Duration getCompleted() {
     return completed;
   }
@@ -144,7 +144,7 @@ public class RetentionOptions {
     return this;
   }
 
-  /** {@return the {@code dead} setting}: see {@link #setDead}. */
+  /** {@return the {@code dead} setting} See {@link #setDead}. */
   public Duration getDead() {
     return dead;
   }
@@ -160,7 +160,7 @@ public class RetentionOptions {
     return this;
   }
 
-  /** {@return the {@code cancelled} setting}: see {@link #setCancelled}. */
+  /** {@return the {@code cancelled} setting} See {@link #setCancelled}. */
   public Duration getCancelled() {
     return cancelled;
   }
@@ -176,7 +176,7 @@ public class RetentionOptions {
     return this;
   }
 
-  /** {@return the {@code history} setting}: see {@link #setHistory}. */
+  /** {@return the {@code history} setting} See {@link #setHistory}. */
   public Duration getHistory() {
     return history;
   }
@@ -192,7 +192,7 @@ public class RetentionOptions {
     return this;
   }
 
-  /** {@return the {@code pruneInterval} setting}: see {@link #setPruneInterval}. */
+  /** {@return the {@code pruneInterval} setting} See {@link #setPruneInterval}. */
   public Duration getPruneInterval() {
     return pruneInterval;
   }
@@ -211,7 +211,7 @@ public class RetentionOptions {
     return this;
   }
 
-  /** {@return the {@code pruneBatch} setting}: see {@link #setPruneBatch}. */
+  /** {@return the {@code pruneBatch} setting} See {@link #setPruneBatch}. */
   public int getPruneBatch() {
     return pruneBatch;
   }
@@ -230,7 +230,7 @@ public class RetentionOptions {
     return this;
   }
 
-  /** {@return the {@code maxBatchesPerPass} setting}: see {@link #setMaxBatchesPerPass}. */
+  /** {@return the {@code maxBatchesPerPass} setting} See {@link #setMaxBatchesPerPass}. */
   public int getMaxBatchesPerPass() {
     return maxBatchesPerPass;
   }

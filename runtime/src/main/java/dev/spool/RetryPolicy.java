@@ -125,7 +125,7 @@ public class RetryPolicy {
     return false;
   }
 
-  /** {@return the {@code base} setting}: see {@link #setBase}. */
+  /** {@return the {@code base} setting} See {@link #setBase}. */
   public Duration getBase() {
     return base;
   }
@@ -144,7 +144,7 @@ public class RetryPolicy {
     return this;
   }
 
-  /** {@return the {@code factor} setting}: see {@link #setFactor}. */
+  /** {@return the {@code factor} setting} See {@link #setFactor}. */
   public double getFactor() {
     return factor;
   }
@@ -163,7 +163,7 @@ public class RetryPolicy {
     return this;
   }
 
-  /** {@return the {@code maxDelay} setting}: see {@link #setMaxDelay}. */
+  /** {@return the {@code maxDelay} setting} See {@link #setMaxDelay}. */
   public Duration getMaxDelay() {
     return maxDelay;
   }
@@ -182,7 +182,7 @@ public class RetryPolicy {
     return this;
   }
 
-  /** {@return the {@code jitter} setting}: see {@link #setJitter}. */
+  /** {@return the {@code jitter} setting} See {@link #setJitter}. */
   public double getJitter() {
     return jitter;
   }
@@ -201,7 +201,7 @@ public class RetryPolicy {
     return this;
   }
 
-  /** {@return the {@code maxAttempts} setting}: see {@link #setMaxAttempts}. */
+  /** {@return the {@code maxAttempts} setting} See {@link #setMaxAttempts}. */
   public Integer getMaxAttempts() {
     return maxAttempts;
   }

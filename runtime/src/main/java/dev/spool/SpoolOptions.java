@@ -113,7 +113,7 @@ public class SpoolOptions {
     return schema;
   }
 
-  /** {@return the {@code schema} setting}: see {@link #setSchema}. */
+  /** {@return the {@code schema} setting} See {@link #setSchema}. */
   public String getSchema() {
     return schema;
   }
@@ -129,7 +129,7 @@ public class SpoolOptions {
     return this;
   }
 
-  /** {@return the {@code poolSize} setting}: see {@link #setPoolSize}. */
+  /** {@return the {@code poolSize} setting} See {@link #setPoolSize}. */
   public int getPoolSize() {
     return poolSize;
   }
@@ -148,7 +148,7 @@ public class SpoolOptions {
     return this;
   }
 
-  /** {@return the {@code keepCompleted} setting}: see {@link #setKeepCompleted}. */
+  /** {@return the {@code keepCompleted} setting} See {@link #setKeepCompleted}. */
   public boolean isKeepCompleted() {
     return keepCompleted;
   }
@@ -165,7 +165,7 @@ public class SpoolOptions {
     return this;
   }
 
-  /** {@return the {@code pipeliningLimit} setting}: see {@link #setPipeliningLimit}. */
+  /** {@return the {@code pipeliningLimit} setting} See {@link #setPipeliningLimit}. */
   public int getPipeliningLimit() {
     return pipeliningLimit;
   }
@@ -184,7 +184,7 @@ public class SpoolOptions {
     return this;
   }
 
-  /** {@return the {@code maxPayloadBytes} setting}: see {@link #setMaxPayloadBytes}. */
+  /** {@return the {@code maxPayloadBytes} setting} See {@link #setMaxPayloadBytes}. */
   public int getMaxPayloadBytes() {
     return maxPayloadBytes;
   }
@@ -203,7 +203,7 @@ public class SpoolOptions {
     return this;
   }
 
-  /** {@return the {@code maxResultBytes} setting}: see {@link #setMaxResultBytes}. */
+  /** {@return the {@code maxResultBytes} setting} See {@link #setMaxResultBytes}. */
   public int getMaxResultBytes() {
     return maxResultBytes;
   }
@@ -223,7 +223,7 @@ public class SpoolOptions {
     return this;
   }
 
-  /** {@return the {@code retention} setting}: see {@link #setRetention}. */
+  /** {@return the {@code retention} setting} See {@link #setRetention}. */
   public RetentionOptions getRetention() {
     return new RetentionOptions(retention);
   }
@@ -244,7 +244,7 @@ public class SpoolOptions {
     return this;
   }
 
-  /** {@return the {@code vacuum} setting}: see {@link #setVacuum}. */
+  /** {@return the {@code vacuum} setting} See {@link #setVacuum}. */
   public VacuumOptions getVacuum() {
     return new VacuumOptions(vacuum);
   }

@@ -57,7 +57,7 @@ public class StepOptions {
         .put("runOnParentFailure", runOnParentFailure);
   }
 
-  /** {@return the {@code enqueueOptions} setting}: see {@link #setEnqueueOptions}. */
+  /** {@return the {@code enqueueOptions} setting} See {@link #setEnqueueOptions}. */
   public EnqueueOptions getEnqueueOptions() {
     return enqueueOptions;
   }
@@ -104,7 +104,7 @@ public class StepOptions {
     return this;
   }
 
-  /** {@return the {@code runOnParentFailure} setting}: see {@link #setRunOnParentFailure}. */
+  /** {@return the {@code runOnParentFailure} setting} See {@link #setRunOnParentFailure}. */
   public boolean isRunOnParentFailure() {
     return runOnParentFailure;
   }

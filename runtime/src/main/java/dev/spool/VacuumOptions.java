@@ -76,7 +76,7 @@ public class VacuumOptions {
         .put("deadFraction", deadFraction);
   }
 
-  /** {@return the {@code enabled} setting}: see {@link #setEnabled}. */
+  /** {@return the {@code enabled} setting} See {@link #setEnabled}. */
   public boolean isEnabled() {
     return enabled;
   }
@@ -92,7 +92,7 @@ public class VacuumOptions {
     return this;
   }
 
-  /** {@return the {@code checkInterval} setting}: see {@link #setCheckInterval}. */
+  /** {@return the {@code checkInterval} setting} See {@link #setCheckInterval}. */
   public Duration getCheckInterval() {
     return checkInterval;
   }
@@ -108,7 +108,7 @@ public class VacuumOptions {
     return this;
   }
 
-  /** {@return the {@code idleCheckInterval} setting}: see {@link #setIdleCheckInterval}. */
+  /** {@return the {@code idleCheckInterval} setting} See {@link #setIdleCheckInterval}. */
   public Duration getIdleCheckInterval() {
     return idleCheckInterval;
   }
@@ -124,7 +124,7 @@ public class VacuumOptions {
     return this;
   }
 
-  /** {@return the {@code minDeadRows} setting}: see {@link #setMinDeadRows}. */
+  /** {@return the {@code minDeadRows} setting} See {@link #setMinDeadRows}. */
   public long getMinDeadRows() {
     return minDeadRows;
   }
@@ -143,7 +143,7 @@ public class VacuumOptions {
     return this;
   }
 
-  /** {@return the {@code deadFraction} setting}: see {@link #setDeadFraction}. */
+  /** {@return the {@code deadFraction} setting} See {@link #setDeadFraction}. */
   public double getDeadFraction() {
     return deadFraction;
   }

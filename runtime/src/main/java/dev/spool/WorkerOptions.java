@@ -207,7 +207,7 @@ public class WorkerOptions {
     return json;
   }
 
-  /** {@return the {@code queues} setting}: see {@link #setQueues}. */
+  /** {@return the {@code queues} setting} See {@link #setQueues}. */
   public List<String> getQueues() {
     return queues;
   }
@@ -237,7 +237,7 @@ public class WorkerOptions {
     return setQueues(List.of(queues));
   }
 
-  /** {@return the {@code concurrency} setting}: see {@link #setConcurrency}. */
+  /** {@return the {@code concurrency} setting} See {@link #setConcurrency}. */
   public int getConcurrency() {
     return concurrency;
   }
@@ -253,7 +253,7 @@ public class WorkerOptions {
     return this;
   }
 
-  /** {@return the {@code batchSize} setting}: see {@link #setBatchSize}. */
+  /** {@return the {@code batchSize} setting} See {@link #setBatchSize}. */
   public int getBatchSize() {
     return batchSize;
   }
@@ -270,7 +270,7 @@ public class WorkerOptions {
     return this;
   }
 
-  /** {@return the {@code prefetch} setting}: see {@link #setPrefetch}. */
+  /** {@return the {@code prefetch} setting} See {@link #setPrefetch}. */
   public int getPrefetch() {
     return prefetch;
   }
@@ -289,7 +289,7 @@ public class WorkerOptions {
     return this;
   }
 
-  /** {@return the {@code pollInterval} setting}: see {@link #setPollInterval}. */
+  /** {@return the {@code pollInterval} setting} See {@link #setPollInterval}. */
   public Duration getPollInterval() {
     return pollInterval;
   }
@@ -306,7 +306,7 @@ public class WorkerOptions {
     return this;
   }
 
-  /** {@return the {@code ackFlushInterval} setting}: see {@link #setAckFlushInterval}. */
+  /** {@return the {@code ackFlushInterval} setting} See {@link #setAckFlushInterval}. */
   public Duration getAckFlushInterval() {
     return ackFlushInterval;
   }
@@ -323,7 +323,7 @@ public class WorkerOptions {
     return this;
   }
 
-  /** {@return the {@code ackBatchSize} setting}: see {@link #setAckBatchSize}. */
+  /** {@return the {@code ackBatchSize} setting} See {@link #setAckBatchSize}. */
   public int getAckBatchSize() {
     return ackBatchSize;
   }
@@ -340,7 +340,7 @@ public class WorkerOptions {
     return this;
   }
 
-  /** {@return the {@code lease} setting}: see {@link #setLease}. */
+  /** {@return the {@code lease} setting} See {@link #setLease}. */
   public Duration getLease() {
     return lease;
   }
@@ -356,7 +356,7 @@ public class WorkerOptions {
     return this;
   }
 
-  /** {@return the {@code shutdownTimeout} setting}: see {@link #setShutdownTimeout}. */
+  /** {@return the {@code shutdownTimeout} setting} See {@link #setShutdownTimeout}. */
   public Duration getShutdownTimeout() {
     return shutdownTimeout;
   }
@@ -375,7 +375,7 @@ public class WorkerOptions {
     return this;
   }
 
-  /** {@return the {@code connections} setting}: see {@link #setConnections}. */
+  /** {@return the {@code connections} setting} See {@link #setConnections}. */
   public int getConnections() {
     return connections;
   }
@@ -391,7 +391,7 @@ public class WorkerOptions {
     return this;
   }
 
-  /** {@return the {@code schemaCheckInterval} setting}: see {@link #setSchemaCheckInterval}. */
+  /** {@return the {@code schemaCheckInterval} setting} See {@link #setSchemaCheckInterval}. */
   public Duration getSchemaCheckInterval() {
     return schemaCheckInterval;
   }
@@ -410,7 +410,7 @@ public class WorkerOptions {
     return this;
   }
 
-  /** {@return the {@code heartbeatInterval} setting}: see {@link #setHeartbeatInterval}. */
+  /** {@return the {@code heartbeatInterval} setting} See {@link #setHeartbeatInterval}. */
   public Duration getHeartbeatInterval() {
     return heartbeatInterval;
   }
@@ -426,7 +426,7 @@ public class WorkerOptions {
     return this;
   }
 
-  /** {@return the {@code workerTimeout} setting}: see {@link #setWorkerTimeout}. */
+  /** {@return the {@code workerTimeout} setting} See {@link #setWorkerTimeout}. */
   public Duration getWorkerTimeout() {
     return workerTimeout;
   }
@@ -443,7 +443,7 @@ public class WorkerOptions {
     return this;
   }
 
-  /** {@return the {@code rescueInterval} setting}: see {@link #setRescueInterval}. */
+  /** {@return the {@code rescueInterval} setting} See {@link #setRescueInterval}. */
   public Duration getRescueInterval() {
     return rescueInterval;
   }
@@ -459,7 +459,7 @@ public class WorkerOptions {
     return this;
   }
 
-  /** {@return the {@code leaderTtl} setting}: see {@link #setLeaderTtl}. */
+  /** {@return the {@code leaderTtl} setting} See {@link #setLeaderTtl}. */
   public Duration getLeaderTtl() {
     return leaderTtl;
   }
@@ -531,7 +531,7 @@ public class WorkerOptions {
     return taskRateLimits;
   }
 
-  /** {@return the {@code blockingPoolSize} setting}: see {@link #setBlockingPoolSize}. */
+  /** {@return the {@code blockingPoolSize} setting} See {@link #setBlockingPoolSize}. */
   public int getBlockingPoolSize() {
     return blockingPoolSize;
   }
@@ -547,7 +547,7 @@ public class WorkerOptions {
     return this;
   }
 
-  /** {@return the {@code virtualThreads} setting}: see {@link #setVirtualThreads}. */
+  /** {@return the {@code virtualThreads} setting} See {@link #setVirtualThreads}. */
   public boolean isVirtualThreads() {
     return virtualThreads;
   }
@@ -568,7 +568,7 @@ public class WorkerOptions {
     return this;
   }
 
-  /** {@return the {@code stuckGrace} setting}: see {@link #setStuckGrace}. */
+  /** {@return the {@code stuckGrace} setting} See {@link #setStuckGrace}. */
   public Duration getStuckGrace() {
     return stuckGrace;
   }
@@ -585,7 +585,7 @@ public class WorkerOptions {
     return this;
   }
 
-  /** {@return the {@code maxStuckHandlers} setting}: see {@link #setMaxStuckHandlers}. */
+  /** {@return the {@code maxStuckHandlers} setting} See {@link #setMaxStuckHandlers}. */
   public int getMaxStuckHandlers() {
     return maxStuckHandlers;
   }
@@ -604,7 +604,7 @@ public class WorkerOptions {
     return this;
   }
 
-  /** {@return the {@code maxHeapAfterGc} setting}: see {@link #setMaxHeapAfterGc}. */
+  /** {@return the {@code maxHeapAfterGc} setting} See {@link #setMaxHeapAfterGc}. */
   public double getMaxHeapAfterGc() {
     return maxHeapAfterGc;
   }

@@ -189,7 +189,7 @@ public class AdminOptions {
     }
   }
 
-  /** {@return the {@code host} setting}: see {@link #setHost}. */
+  /** {@return the {@code host} setting} See {@link #setHost}. */
   public String getHost() {
     return host;
   }
@@ -208,7 +208,7 @@ public class AdminOptions {
     return this;
   }
 
-  /** {@return the {@code port} setting}: see {@link #setPort}. */
+  /** {@return the {@code port} setting} See {@link #setPort}. */
   public int getPort() {
     return port;
   }
@@ -227,7 +227,7 @@ public class AdminOptions {
     return this;
   }
 
-  /** {@return the {@code token} setting}: see {@link #setToken}. */
+  /** {@return the {@code token} setting} See {@link #setToken}. */
   public String getToken() {
     return token;
   }
@@ -244,7 +244,7 @@ public class AdminOptions {
     return this;
   }
 
-  /** {@return the {@code allowedHosts} setting}: see {@link #setAllowedHosts}. */
+  /** {@return the {@code allowedHosts} setting} See {@link #setAllowedHosts}. */
   public List<String> getAllowedHosts() {
     return allowedHosts;
   }
@@ -265,7 +265,7 @@ public class AdminOptions {
     return this;
   }
 
-  /** {@return the {@code maxFailureRate} setting}: see {@link #setMaxFailureRate}. */
+  /** {@return the {@code maxFailureRate} setting} See {@link #setMaxFailureRate}. */
   public double getMaxFailureRate() {
     return maxFailureRate;
   }
@@ -285,7 +285,7 @@ public class AdminOptions {
     return this;
   }
 
-  /** {@return the {@code rateWindow} setting}: see {@link #setRateWindow}. */
+  /** {@return the {@code rateWindow} setting} See {@link #setRateWindow}. */
   public Duration getRateWindow() {
     return rateWindow;
   }
@@ -304,7 +304,7 @@ public class AdminOptions {
     return this;
   }
 
-  /** {@return the {@code minRunsForRate} setting}: see {@link #setMinRunsForRate}. */
+  /** {@return the {@code minRunsForRate} setting} See {@link #setMinRunsForRate}. */
   public int getMinRunsForRate() {
     return minRunsForRate;
   }
@@ -323,7 +323,7 @@ public class AdminOptions {
     return this;
   }
 
-  /** {@return the {@code maxOldestAvailable} setting}: see {@link #setMaxOldestAvailable}. */
+  /** {@return the {@code maxOldestAvailable} setting} See {@link #setMaxOldestAvailable}. */
   public Duration getMaxOldestAvailable() {
     return maxOldestAvailable;
   }
@@ -343,7 +343,7 @@ public class AdminOptions {
     return this;
   }
 
-  /** {@return the {@code requireLeader} setting}: see {@link #setRequireLeader}. */
+  /** {@return the {@code requireLeader} setting} See {@link #setRequireLeader}. */
   public boolean isRequireLeader() {
     return requireLeader;
   }
@@ -359,7 +359,7 @@ public class AdminOptions {
     return this;
   }
 
-  /** {@return the {@code requireServedQueues} setting}: see {@link #setRequireServedQueues}. */
+  /** {@return the {@code requireServedQueues} setting} See {@link #setRequireServedQueues}. */
   public boolean isRequireServedQueues() {
     return requireServedQueues;
   }
@@ -375,7 +375,7 @@ public class AdminOptions {
     return this;
   }
 
-  /** {@return the {@code requireServedTasks} setting}: see {@link #setRequireServedTasks}. */
+  /** {@return the {@code requireServedTasks} setting} See {@link #setRequireServedTasks}. */
   public boolean isRequireServedTasks() {
     return requireServedTasks;
   }
@@ -392,7 +392,7 @@ public class AdminOptions {
     return this;
   }
 
-  /** {@return the {@code queueRefresh} setting}: see {@link #setQueueRefresh}. */
+  /** {@return the {@code queueRefresh} setting} See {@link #setQueueRefresh}. */
   public Duration getQueueRefresh() {
     return queueRefresh;
   }
@@ -411,7 +411,7 @@ public class AdminOptions {
     return this;
   }
 
-  /** {@return the {@code dashboard} setting}: see {@link #setDashboard}. */
+  /** {@return the {@code dashboard} setting} See {@link #setDashboard}. */
   public boolean isDashboard() {
     return dashboard;
   }
@@ -427,7 +427,7 @@ public class AdminOptions {
     return this;
   }
 
-  /** {@return the {@code dashboardCountLimit} setting}: see {@link #setDashboardCountLimit}. */
+  /** {@return the {@code dashboardCountLimit} setting} See {@link #setDashboardCountLimit}. */
   public int getDashboardCountLimit() {
     return dashboardCountLimit;
   }

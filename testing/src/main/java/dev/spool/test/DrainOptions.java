@@ -29,7 +29,7 @@ public final class DrainOptions {
     return new DrainOptions().setFollow(true);
   }
 
-  /** {@return the {@code follow} setting}: see {@link #setFollow}. */
+  /** {@return the {@code follow} setting} See {@link #setFollow}. */
   public boolean isFollow() {
     return follow;
   }
@@ -45,7 +45,7 @@ public final class DrainOptions {
     return this;
   }
 
-  /** {@return the {@code includeScheduled} setting}: see {@link #setIncludeScheduled}. */
+  /** {@return the {@code includeScheduled} setting} See {@link #setIncludeScheduled}. */
   public boolean isIncludeScheduled() {
     return includeScheduled;
   }
@@ -62,7 +62,7 @@ public final class DrainOptions {
     return this;
   }
 
-  /** {@return the {@code limits} setting}: see {@link #setLimits}. */
+  /** {@return the {@code limits} setting} See {@link #setLimits}. */
   public WorkerOptions getLimits() {
     return limits;
   }
@@ -81,7 +81,7 @@ public final class DrainOptions {
     return this;
   }
 
-  /** {@return the {@code maxJobs} setting}: see {@link #setMaxJobs}. */
+  /** {@return the {@code maxJobs} setting} See {@link #setMaxJobs}. */
   public int getMaxJobs() {
     return maxJobs;
   }

@@ -25,7 +25,7 @@ public final class PerformOptions {
   /** Options with every setting at its default. */
   public PerformOptions() {}
 
-  /** {@return the {@code queue} setting}: see {@link #setQueue}. */
+  /** {@return the {@code queue} setting} See {@link #setQueue}. */
   public String getQueue() {
     return queue;
   }
@@ -41,7 +41,7 @@ public final class PerformOptions {
     return this;
   }
 
-  /** {@return the {@code priority} setting}: see {@link #setPriority}. */
+  /** {@return the {@code priority} setting} See {@link #setPriority}. */
   public int getPriority() {
     return priority;
   }
@@ -57,7 +57,7 @@ public final class PerformOptions {
     return this;
   }
 
-  /** {@return the {@code attempt} setting}: see {@link #setAttempt}. */
+  /** {@return the {@code attempt} setting} See {@link #setAttempt}. */
   public int getAttempt() {
     return attempt;
   }
@@ -76,7 +76,7 @@ public final class PerformOptions {
     return this;
   }
 
-  /** {@return the {@code maxAttempts} setting}: see {@link #setMaxAttempts}. */
+  /** {@return the {@code maxAttempts} setting} See {@link #setMaxAttempts}. */
   public int getMaxAttempts() {
     return maxAttempts;
   }
@@ -95,7 +95,7 @@ public final class PerformOptions {
     return this;
   }
 
-  /** {@return the {@code timeout} setting}: see {@link #setTimeout}. */
+  /** {@return the {@code timeout} setting} See {@link #setTimeout}. */
   public Duration getTimeout() {
     return timeout;
   }
@@ -111,7 +111,7 @@ public final class PerformOptions {
     return this;
   }
 
-  /** {@return the {@code parents} setting}: see {@link #setParents}. */
+  /** {@return the {@code parents} setting} See {@link #setParents}. */
   public List<JobResult> getParents() {
     return parents;
   }
@@ -127,7 +127,7 @@ public final class PerformOptions {
     return this;
   }
 
-  /** {@return the {@code cancelled} setting}: see {@link #setCancelled}. */
+  /** {@return the {@code cancelled} setting} See {@link #setCancelled}. */
   public boolean isCancelled() {
     return cancelled;
   }
