@@ -129,7 +129,7 @@ public class BulkFilter {
   /**
    * Confirms that a filter without any condition means every pending job.
    *
-   * @param all true: confirms that a filter without any condition means every pending job. False: it does not.
+   * @param all true to let a filter without any condition take every pending job
    * @return this bulk filter, for chaining
    */
   public BulkFilter setAll(boolean all) {

@@ -171,7 +171,7 @@ public class HandlerOptions {
    * threads with {@link WorkerOptions#setVirtualThreads}) rather than its event loop; the future it returns,
    * if any, still decides the outcome. Not needed for handlers made with {@link JobHandler#blocking}.
    *
-   * @param blocking true: runs the handler on the worker's blocking pool ({@link WorkerOptions#setBlockingPoolSize}, or virtual threads with {@link WorkerOptions#setVirtualThreads}) rather than its event loop; the future it returns, if any, still decides the outcome. False: it does not.
+   * @param blocking true to run the handler on the worker's blocking pool (or virtual threads) rather than its event loop
    * @return these options
    */
   public HandlerOptions setBlocking(boolean blocking) {

@@ -197,7 +197,7 @@ public class QueueOptions {
   /**
    * Serves the queue's keys in round robin (see the class comment).
    *
-   * @param fair true: serves the queue's keys in round robin (see the class comment). False: it does not.
+   * @param fair true to serve the queue's keys in round robin
    * @return these options
    */
   public QueueOptions setFair(boolean fair) {
@@ -248,7 +248,7 @@ public class QueueOptions {
   /**
    * Runs each key's jobs one at a time, in enqueue order.
    *
-   * @param serial true: runs each key's jobs one at a time, in enqueue order. False: it does not.
+   * @param serial true to run each key's jobs one at a time, in enqueue order
    * @return these options
    */
   public QueueOptions setSerial(boolean serial) {

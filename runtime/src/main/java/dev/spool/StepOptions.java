@@ -112,7 +112,7 @@ public class StepOptions {
   /**
    * True: the step runs once its parents finished, however they ended (a parent dead or cancelled too).
    *
-   * @param runOnParentFailure true: the step runs once its parents finished, however they ended (a parent dead or cancelled too).
+   * @param runOnParentFailure true to run the step however its parents ended; false to cancel it when one ends dead or cancelled
    * @return these options
    */
   public StepOptions setRunOnParentFailure(boolean runOnParentFailure) {

@@ -556,7 +556,7 @@ public class WorkerOptions {
    * Runs blocking handlers on virtual threads (Vert.x's virtual-thread support) rather than the pool.
    *
    * @throws IllegalArgumentException on a Java runtime older than 21, which has none
-   * @param virtualThreads true: runs blocking handlers on virtual threads (Vert.x's virtual-thread support) rather than the pool. False: it does not.
+   * @param virtualThreads true to run blocking handlers on virtual threads rather than the pool (Java 21 or newer)
    * @return these options
    */
   public WorkerOptions setVirtualThreads(boolean virtualThreads) {
