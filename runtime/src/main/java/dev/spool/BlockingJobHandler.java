@@ -28,7 +28,13 @@ import io.vertx.core.Future;
 @FunctionalInterface
 public interface BlockingJobHandler<A> extends JobHandler<A> {
 
-  /** Does the work on a thread of the blocking pool; may block. */
+  /**
+   * Does the work on a thread of the blocking pool; may block.
+   *
+   * @param args the job's arguments, decoded by the task's codec
+   * @param context the job and the run: id, attempt, cancellation, progress
+   * @throws Exception any failure, which fails the run
+   */
   void run(A args, JobContext context) throws Exception;
 
   /**

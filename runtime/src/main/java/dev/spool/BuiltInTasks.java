@@ -22,21 +22,38 @@ import java.util.concurrent.CancellationException;
  */
 public final class BuiltInTasks {
 
+  /** {@code spool.noop}: does nothing. */
   public static final Task<JsonObject> NOOP = Task.json("spool.noop");
+  /** {@code spool.sleep {"ms": N}}: finishes after N milliseconds, stopping at once when told to. */
   public static final Task<JsonObject> SLEEP = Task.json("spool.sleep");
+  /** {@code spool.fail {"times": N}}: fails its first N attempts, then succeeds. */
   public static final Task<JsonObject> FAIL = Task.json("spool.fail");
+  /** {@code spool.echo}: completes with its arguments as its result. */
   public static final Task<JsonObject> ECHO = Task.json("spool.echo");
+  /** {@code spool.block {"ms": N}}: a blocking handler that sleeps N milliseconds on its pool thread. */
   public static final Task<JsonObject> BLOCK = Task.json("spool.block");
+  /** {@code spool.hang {"ms": N}}: ignores every signal for N milliseconds, then succeeds. */
   public static final Task<JsonObject> HANG = Task.json("spool.hang");
 
   private BuiltInTasks() {}
 
-  /** Registers the built-in tasks with default handler options. */
+  /**
+   * Registers the built-in tasks with default handler options.
+   *
+   * @param handlers where to register them
+   * @return {@code handlers}
+   */
   public static JobHandlers register(JobHandlers handlers) {
     return register(handlers, new HandlerOptions());
   }
 
-  /** Registers the built-in tasks, retried and timed out as {@code options} say. */
+  /**
+   * Registers the built-in tasks, retried and timed out as {@code options} say.
+   *
+   * @param handlers where to register them
+   * @param options the handler options of every built-in task
+   * @return {@code handlers}
+   */
   public static JobHandlers register(JobHandlers handlers, HandlerOptions options) {
     return handlers
         .register(NOOP, (args, ctx) -> Future.succeededFuture(), options)

@@ -6,10 +6,21 @@ package dev.spool;
  */
 public class GiveUpException extends RuntimeException {
 
+  /**
+   * Gives up with this message.
+   *
+   * @param message why retrying cannot help
+   */
   public GiveUpException(String message) {
     super(message);
   }
 
+  /**
+   * Gives up with this message and cause.
+   *
+   * @param message why retrying cannot help
+   * @param cause the failure behind it
+   */
   public GiveUpException(String message, Throwable cause) {
     super(message, cause);
   }

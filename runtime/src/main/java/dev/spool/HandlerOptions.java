@@ -44,12 +44,21 @@ public class HandlerOptions {
      */
     RELEASE;
 
-    /** The name used in JSON and the configuration file: {@code hold}, {@code release}. */
+    /**
+     * The name used in JSON and the configuration file: {@code hold}, {@code release}.
+     *
+     * @return the name
+     */
     public String configName() {
       return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Reads {@code hold} or {@code release}, any case. */
+    /**
+     * Reads {@code hold} or {@code release}, any case.
+     *
+     * @param name {@code hold} or {@code release}
+     * @return the constant
+     */
     public static OnStuck fromConfigName(String name) {
       try {
         return valueOf(name.toUpperCase(Locale.ROOT));
@@ -59,10 +68,13 @@ public class HandlerOptions {
     }
   }
 
+  /** The default of {@link #setTimeout}. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(1);
   /** No soft limit. */
   public static final Duration DEFAULT_SOFT_TIMEOUT = null;
+  /** The default of {@link #setBlocking}. */
   public static final boolean DEFAULT_BLOCKING = false;
+  /** The default of {@link #setOnStuck}. */
   public static final OnStuck DEFAULT_ON_STUCK = OnStuck.HOLD;
 
   private Duration timeout = DEFAULT_TIMEOUT;
@@ -71,8 +83,14 @@ public class HandlerOptions {
   private OnStuck onStuck = DEFAULT_ON_STUCK;
   private RetryPolicy retryPolicy = new RetryPolicy();
 
+  /** Options with every setting at its default. */
   public HandlerOptions() {}
 
+  /**
+   * A copy of {@code other}.
+   *
+   * @param other the options to copy
+   */
   public HandlerOptions(HandlerOptions other) {
     this.timeout = other.timeout;
     this.softTimeout = other.softTimeout;
@@ -81,7 +99,11 @@ public class HandlerOptions {
     this.retryPolicy = new RetryPolicy(other.retryPolicy);
   }
 
-  /** Reads {@code timeoutMs}, {@code softTimeoutMs}, {@code blocking}, {@code onStuck} and {@code retryPolicy}. */
+  /**
+   * Reads {@code timeoutMs}, {@code softTimeoutMs}, {@code blocking}, {@code onStuck} and {@code retryPolicy}.
+   *
+   * @param json the options as {@link #toJson()} writes them
+   */
   public HandlerOptions(JsonObject json) {
     setTimeout(Duration.ofMillis(json.getLong("timeoutMs", DEFAULT_TIMEOUT.toMillis())));
     Long soft = json.getLong("softTimeoutMs");
@@ -91,6 +113,7 @@ public class HandlerOptions {
     setRetryPolicy(new RetryPolicy(json.getJsonObject("retryPolicy", new JsonObject())));
   }
 
+  /** {@return these options as JSON, which {@link #HandlerOptions(JsonObject)} reads back} */
   public JsonObject toJson() {
     return new JsonObject().put("timeoutMs", timeout.toMillis())
         .put("softTimeoutMs", softTimeout == null ? null : softTimeout.toMillis())
@@ -98,11 +121,17 @@ public class HandlerOptions {
         .put("retryPolicy", retryPolicy.toJson());
   }
 
+  /** {@return the {@code timeout} setting} See {@link #setTimeout}. */
   public Duration getTimeout() {
     return timeout;
   }
 
-  /** The hard limit of a run whose job sets no timeout of its own. */
+  /**
+   * The hard limit of a run whose job sets no timeout of its own.
+   *
+   * @param timeout the hard limit of a run whose job sets no timeout of its own.
+   * @return these options
+   */
   public HandlerOptions setTimeout(Duration timeout) {
     if (timeout == null || timeout.toMillis() < 1 || timeout.toMillis() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("timeout must be between 1 ms and ~24 days, got " + timeout);
@@ -111,6 +140,7 @@ public class HandlerOptions {
     return this;
   }
 
+  /** {@return the {@code softTimeout} setting} See {@link #setSoftTimeout}. */
   public Duration getSoftTimeout() {
     return softTimeout;
   }
@@ -119,6 +149,9 @@ public class HandlerOptions {
    * The soft limit of a run whose job sets none of its own; null (the default) for none. It must be below
    * {@link #setTimeout the hard limit} ({@link #validate()}); a run whose job's own hard limit is at or
    * below it is not signalled.
+   *
+   * @param softTimeout the soft limit of a run whose job sets none of its own; null (the default) for none.
+   * @return these options
    */
   public HandlerOptions setSoftTimeout(Duration softTimeout) {
     if (softTimeout != null && (softTimeout.toMillis() < 1 || softTimeout.toMillis() > Integer.MAX_VALUE)) {
@@ -128,6 +161,7 @@ public class HandlerOptions {
     return this;
   }
 
+  /** {@return the {@code blocking} setting} See {@link #setBlocking}. */
   public boolean isBlocking() {
     return blocking;
   }
@@ -136,17 +170,26 @@ public class HandlerOptions {
    * Runs the handler on the worker's blocking pool ({@link WorkerOptions#setBlockingPoolSize}, or virtual
    * threads with {@link WorkerOptions#setVirtualThreads}) rather than its event loop; the future it returns,
    * if any, still decides the outcome. Not needed for handlers made with {@link JobHandler#blocking}.
+   *
+   * @param blocking true to run the handler on the worker's blocking pool (or virtual threads) rather than its event loop
+   * @return these options
    */
   public HandlerOptions setBlocking(boolean blocking) {
     this.blocking = blocking;
     return this;
   }
 
+  /** {@return the {@code onStuck} setting} See {@link #setOnStuck}. */
   public OnStuck getOnStuck() {
     return onStuck;
   }
 
-  /** What becomes of the job of a run that outlives its hard limit; {@link OnStuck#HOLD} by default. */
+  /**
+   * What becomes of the job of a run that outlives its hard limit; {@link OnStuck#HOLD} by default.
+   *
+   * @param onStuck what becomes of the job of a run that outlives its hard limit; {@link OnStuck#HOLD} by default.
+   * @return these options
+   */
   public HandlerOptions setOnStuck(OnStuck onStuck) {
     if (onStuck == null) {
       throw new IllegalArgumentException("onStuck must not be null");
@@ -155,10 +198,17 @@ public class HandlerOptions {
     return this;
   }
 
+  /** {@return the {@code retryPolicy} setting} See {@link #setRetryPolicy}. */
   public RetryPolicy getRetryPolicy() {
     return retryPolicy;
   }
 
+  /**
+   * When a failed run of this handler's jobs is tried again, and after how long.
+   *
+   * @param retryPolicy the policy, not null
+   * @return these options
+   */
   public HandlerOptions setRetryPolicy(RetryPolicy retryPolicy) {
     if (retryPolicy == null) {
       throw new IllegalArgumentException("retryPolicy must not be null");
@@ -167,7 +217,11 @@ public class HandlerOptions {
     return this;
   }
 
-  /** Checks the settings that only make sense together: a soft limit below the hard one. */
+  /**
+   * Checks the settings that only make sense together: a soft limit below the hard one.
+   *
+   * @return these options, when consistent
+   */
   public HandlerOptions validate() {
     if (softTimeout != null && softTimeout.compareTo(timeout) >= 0) {
       throw new IllegalArgumentException("softTimeout must be below timeout (" + timeout + "), got " + softTimeout);

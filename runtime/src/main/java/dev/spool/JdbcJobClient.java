@@ -31,10 +31,24 @@ public interface JdbcJobClient {
    *
    * @throws IllegalArgumentException for options or arguments the Vert.x client would refuse
    * @throws SQLException             when the statement fails (the caller's transaction is then to be rolled back)
+   * @param <A> the task's argument type
+   * @param connection the caller's JDBC connection; the caller commits
+   * @param task the task, whose codec encodes {@code args}
+   * @param args the job's arguments
+   * @param options queue, priority, delay, limits and keys of the job
+   * @return the new job's id, or the id of the job already holding its unique key
    */
   <A> long enqueue(Connection connection, Task<A> task, A args, EnqueueOptions options) throws SQLException;
 
-  /** Enqueues one JSON job under a task name with default options. */
+  /**
+   * Enqueues one JSON job under a task name with default options.
+   *
+   * @param connection the caller's JDBC connection; the caller commits
+   * @param task the task's name
+   * @param args the job's arguments as JSON
+   * @return the new job's id
+   * @throws SQLException when the statement fails
+   */
   default long enqueue(Connection connection, String task, JsonObject args) throws SQLException {
     return enqueue(connection, Task.json(task), args, new EnqueueOptions());
   }
@@ -42,15 +56,37 @@ public interface JdbcJobClient {
   /**
    * Enqueues many jobs, of any tasks, in one statement; returns their ids in the order given. Unique keys
    * are not accepted here, as in {@link JobClient#enqueueAll}.
+   *
+   * @param connection the caller's JDBC connection; the caller commits
+   * @param jobs the jobs, each a task, its arguments and its options
+   * @return the new jobs' ids, in the order of {@code jobs}
+   * @throws SQLException when the statement fails
    */
   List<Long> enqueueAll(Connection connection, List<JobRequest<?>> jobs) throws SQLException;
 
-  /** Enqueues many jobs of one task in one statement; returns their ids in the order given. */
+  /**
+   * Enqueues many jobs of one task in one statement; returns their ids in the order given.
+   *
+   * @param <A> the task's argument type
+   * @param connection the caller's JDBC connection; the caller commits
+   * @param task the task, whose codec encodes each of {@code args}
+   * @param args one job's arguments per element
+   * @param options the options of every job (no unique key)
+   * @return the new jobs' ids, in the order of {@code args}
+   * @throws SQLException when the statement fails
+   */
   default <A> List<Long> enqueueBatch(Connection connection, Task<A> task, List<A> args, EnqueueOptions options)
       throws SQLException {
     return enqueueAll(connection, args.stream().<JobRequest<?>>map(a -> new JobRequest<>(task, a, options)).toList());
   }
 
-  /** Enqueues every step of a workflow in one statement, as {@link JobClient#enqueueWorkflow}. */
+  /**
+   * Enqueues every step of a workflow in one statement, as {@link JobClient#enqueueWorkflow}.
+   *
+   * @param connection the caller's JDBC connection; the caller commits
+   * @param workflow the workflow's steps and their dependencies
+   * @return the workflow's id and its steps' job ids
+   * @throws SQLException when the statement fails
+   */
   WorkflowRun enqueueWorkflow(Connection connection, Workflow workflow) throws SQLException;
 }

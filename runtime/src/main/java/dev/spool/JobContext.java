@@ -13,25 +13,43 @@ import java.util.function.Function;
 /** What a handler knows of the run it is in. */
 public interface JobContext {
 
+  /** {@return the job's id} */
   long id();
 
+  /** {@return the queue the job was claimed from} */
   String queue();
 
+  /** {@return the job's task name} */
   String task();
 
-  /** This run's number, from 1. */
+  /**
+   * This run's number, from 1.
+   *
+   * @return the attempt number, from 1
+   */
   int attempt();
 
+  /** {@return the runs the job gets in all; a failure of run {@code maxAttempts()} sends it to {@code dead}} */
   int maxAttempts();
 
+  /** {@return the job's priority; lower runs first} */
   int priority();
 
-  /** When the job became due (for a retry: when the retry became due). */
+  /**
+   * When the job became due (for a retry: when the retry became due).
+   *
+   * @return the instant the job (or its retry) became due
+   */
   Instant runAt();
 
+  /** {@return when the job was enqueued} */
   Instant createdAt();
 
-  /** The Vert.x instance the handler runs on (its event loop is the worker verticle's). */
+  /**
+   * The Vert.x instance the handler runs on (its event loop is the worker verticle's).
+   *
+   * @return the Vert.x instance
+   */
   Vertx vertx();
 
   /**
@@ -39,10 +57,16 @@ public interface JobContext {
    * worker is shutting down and gave the job back. Handlers doing long work watch it (and adapters such as
    * the Reactor one dispose their subscription on it); a handler that ignores it has failed at its hard
    * limit anyway, and one that has still not returned a grace period later is reported stuck.
+   *
+   * @return a future that completes when the run should stop, and never fails
    */
   Future<Void> cancellation();
 
-  /** True once {@link #cancellation()} has completed; safe to poll from a blocking handler's thread. */
+  /**
+   * True once {@link #cancellation()} has completed; safe to poll from a blocking handler's thread.
+   *
+   * @return true once the run should stop
+   */
   default boolean isCancelled() {
     return cancellation().isComplete();
   }
@@ -52,16 +76,27 @@ public interface JobContext {
    * often: the latest value is written with the worker's next heartbeat (at most once a heartbeat per job),
    * and shows in {@link JobClient#result}, the admin API, the CLI and the dashboard as
    * {@code {"value": ..., "details": {...}}}.
+   *
+   * @param value a number, or null for none
+   * @param details a small JSON object, or null for none
    */
   default void progress(Number value, JsonObject details) {
   }
 
-  /** {@link #progress(Number, JsonObject)} of a number. */
+  /**
+   * {@link #progress(Number, JsonObject)} of a number.
+   *
+   * @param value a number, such as a percentage or a count
+   */
   default void progress(Number value) {
     progress(value, null);
   }
 
-  /** {@link #progress(Number, JsonObject)} of a JSON object. */
+  /**
+   * {@link #progress(Number, JsonObject)} of a JSON object.
+   *
+   * @param details a small JSON object
+   */
   default void progress(JsonObject details) {
     progress(null, details);
   }
@@ -69,6 +104,8 @@ public interface JobContext {
   /**
    * This job's parents (workflow steps it depends on) with their states and results, in id order: one query,
    * made when asked. Empty for a job without parents.
+   *
+   * @return the parents' results, empty without parents
    */
   default Future<List<JobResult>> parents() {
     return Future.succeededFuture(List.of());
@@ -77,12 +114,19 @@ public interface JobContext {
   /**
    * How many of this job's parents ended in each state: a batch callback's tally of completed, dead and
    * cancelled jobs. One query, made when asked.
+   *
+   * @return counts of the parents by state; states no parent is in are absent
    */
   default Future<Map<JobState, Long>> parentStates() {
     return Future.succeededFuture(Map.of());
   }
 
-  /** The parent that is step {@code step} of this job's workflow, if it is one of its parents. */
+  /**
+   * The parent that is step {@code step} of this job's workflow, if it is one of its parents.
+   *
+   * @param step the step's name in the workflow
+   * @return the parent's result, or empty when no parent is that step
+   */
   default Future<Optional<JobResult>> parent(String step) {
     return parents().map(all -> all.stream().filter(p -> step.equals(p.step())).findFirst());
   }
@@ -92,15 +136,25 @@ public interface JobContext {
    * else the handler's {@link HandlerOptions#setSoftTimeout}); never when there is none. The run goes on:
    * this is the moment to save partial work and stop before the hard limit ends it. Callbacks run on the
    * worker's event loop.
+   *
+   * @return a future that completes at the soft limit
    */
   Future<Void> softTimeout();
 
-  /** True once this run has passed its soft limit; safe to poll from a blocking handler's thread. */
+  /**
+   * True once this run has passed its soft limit; safe to poll from a blocking handler's thread.
+   *
+   * @return true once the soft limit has passed
+   */
   default boolean isSoftTimedOut() {
     return softTimeout().isComplete();
   }
 
-  /** True when a failure of this run sends the job to {@code dead}. */
+  /**
+   * True when a failure of this run sends the job to {@code dead}.
+   *
+   * @return true on the job's last attempt
+   */
   default boolean isLastAttempt() {
     return attempt() >= maxAttempts();
   }
@@ -132,6 +186,9 @@ public interface JobContext {
    *
    * @throws IllegalStateException (as a failed future) when called twice in one run, or on a context that
    *     is not a worker's
+   * @param <T> what {@code work} produces
+   * @param work the writes to make in the completing transaction, on the connection it is given
+   * @return what {@code work} produced, once the transaction committed
    */
   default <T> Future<T> completeInTransaction(Function<SqlConnection, Future<T>> work) {
     return Future.failedFuture(new IllegalStateException("completeInTransaction needs a job run by a Spool worker"));

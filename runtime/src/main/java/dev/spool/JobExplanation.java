@@ -16,11 +16,24 @@ import java.util.List;
  */
 public record JobExplanation(long id, JobState state, List<Reason> reasons, Instant at) {
 
+  /**
+   * Copies {@code reasons}.
+   *
+   * @param id the job
+   * @param state its state as reported
+   * @param reasons what holds it back, most decisive first; copied
+   * @param at the database's time the figures were read at
+   */
   public JobExplanation {
     reasons = List.copyOf(reasons);
   }
 
-  /** Whether any reason has this code. */
+  /**
+   * Whether any reason has this code.
+   *
+   * @param code a reason's code
+   * @return true when a reason has it
+   */
   public boolean has(Code code) {
     return reasons.stream().anyMatch(r -> r.code() == code);
   }

@@ -9,6 +9,11 @@ package dev.spool;
  */
 public class JobFencedException extends RuntimeException {
 
+  /**
+   * The run's completing transaction found its job held by another run.
+   *
+   * @param message which job and run
+   */
   public JobFencedException(String message) {
     super(message);
   }

@@ -16,7 +16,15 @@ import java.util.function.BiFunction;
 @FunctionalInterface
 public interface JobHandler<A> {
 
-  /** Starts the work of one run; the future's outcome is the run's. */
+  /**
+   * Starts the work of one run; the future's outcome is the run's.
+   *
+   * @param args the job's arguments, decoded by the task's codec
+   * @param context the job and the run: id, attempt, cancellation, progress
+   * @return a future whose success completes the job (its value the result, if the task keeps one) and whose
+   *     failure fails the run
+   * @throws Exception any failure, which fails the run as a failed future does
+   */
   Future<?> handle(A args, JobContext context) throws Exception;
 
   /**
@@ -24,6 +32,10 @@ public interface JobHandler<A> {
    * of {@link WorkerOptions#setBlockingPoolSize} threads, or virtual threads with
    * {@link WorkerOptions#setVirtualThreads}), never on its event loop. It succeeds by returning and fails
    * by throwing; see {@link BlockingJobHandler}.
+   *
+   * @param <A> the type of the arguments
+   * @param handler the blocking code
+   * @return the handler, marked to run off the event loop
    */
   static <A> BlockingJobHandler<A> blocking(BlockingJobHandler<A> handler) {
     if (handler == null) {
@@ -32,7 +44,13 @@ public interface JobHandler<A> {
     return handler;
   }
 
-  /** A handler written against {@link CompletionStage}, such as a {@code CompletableFuture}. */
+  /**
+   * A handler written against {@link CompletionStage}, such as a {@code CompletableFuture}.
+   *
+   * @param <A> the type of the arguments
+   * @param handler a function of the arguments and the context returning a stage
+   * @return the handler
+   */
   static <A> JobHandler<A> ofStage(BiFunction<A, JobContext, ? extends CompletionStage<?>> handler) {
     return (args, context) -> Future.fromCompletionStage(handler.apply(args, context), context.vertx().getOrCreateContext());
   }

@@ -19,6 +19,8 @@ public final class JobHandlers {
     /**
      * True when runs go to the blocking pool: {@code options.isBlocking()}, which registering sets for a
      * {@link BlockingJobHandler} (so the worker decides with one field, not a type test per job).
+     *
+     * @return true for blocking handlers
      */
     public boolean blocking() {
       return options.isBlocking();
@@ -27,7 +29,14 @@ public final class JobHandlers {
 
   private final Map<String, Registration<?>> byName = new LinkedHashMap<>();
 
-  /** Registers {@code handler} for {@code task} with default {@link HandlerOptions}. */
+  /**
+   * Registers {@code handler} for {@code task} with default {@link HandlerOptions}.
+   *
+   * @param <A> the task's argument type
+   * @param task the task
+   * @param handler its handler
+   * @return these handlers
+   */
   public <A> JobHandlers register(Task<A> task, JobHandler<A> handler) {
     return register(task, handler, new HandlerOptions());
   }
@@ -37,6 +46,11 @@ public final class JobHandlers {
    * kept, marked blocking when the handler is a {@link BlockingJobHandler}.
    *
    * @throws IllegalArgumentException when the options do not hold together ({@link HandlerOptions#validate()})
+   * @param <A> the task's argument type
+   * @param task the task
+   * @param handler its handler
+   * @param options its time limits, retry policy and blocking flag
+   * @return these handlers
    */
   public <A> JobHandlers register(Task<A> task, JobHandler<A> handler, HandlerOptions options) {
     if (handler == null || options == null) {
@@ -57,12 +71,23 @@ public final class JobHandlers {
     return this;
   }
 
-  /** Registers a handler of JSON arguments under a task name. */
+  /**
+   * Registers a handler of JSON arguments under a task name.
+   *
+   * @param task the task's name
+   * @param handler its handler
+   * @return these handlers
+   */
   public JobHandlers register(String task, JobHandler<JsonObject> handler) {
     return register(Task.json(task), handler);
   }
 
-  /** Adds every registration of {@code other}. */
+  /**
+   * Adds every registration of {@code other}.
+   *
+   * @param other the handlers to add
+   * @return these handlers
+   */
   public JobHandlers registerAll(JobHandlers other) {
     other.byName.values().forEach(r -> add(r));
     return this;
@@ -72,22 +97,39 @@ public final class JobHandlers {
     register(r.task(), r.handler(), r.options());
   }
 
-  /** The registration of a task, or null. */
+  /**
+   * The registration of a task, or null.
+   *
+   * @param task the task's name
+   * @return its registration, or null
+   */
   public Registration<?> get(String task) {
     return byName.get(task);
   }
 
-  /** The names of the tasks registered. */
+  /**
+   * The names of the tasks registered.
+   *
+   * @return the task names
+   */
   public Set<String> taskNames() {
     return Collections.unmodifiableSet(byName.keySet());
   }
 
-  /** Every registration, in registration order. */
+  /**
+   * Every registration, in registration order.
+   *
+   * @return the registrations
+   */
   public Collection<Registration<?>> registrations() {
     return Collections.unmodifiableCollection(byName.values());
   }
 
-  /** True when nothing is registered. */
+  /**
+   * True when nothing is registered.
+   *
+   * @return true when empty
+   */
   public boolean isEmpty() {
     return byName.isEmpty();
   }

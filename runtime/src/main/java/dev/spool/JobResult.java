@@ -25,17 +25,31 @@ import java.util.Base64;
 public record JobResult(long id, JobState state, String step, byte[] bytes, JsonObject error, Object progress,
     Instant finishedAt) {
 
-  /** True when the job completed. */
+  /**
+   * True when the job completed.
+   *
+   * @return true when completed
+   */
   public boolean isCompleted() {
     return state == JobState.COMPLETED;
   }
 
-  /** True when the job will not change by itself any more (completed, dead, cancelled). */
+  /**
+   * True when the job will not change by itself any more (completed, dead, cancelled).
+   *
+   * @return true in a final state
+   */
   public boolean isFinal() {
     return state.isFinal();
   }
 
-  /** The result decoded by {@code codec} (the task's result codec), or null when there is none. */
+  /**
+   * The result decoded by {@code codec} (the task's result codec), or null when there is none.
+   *
+   * @param <R> the result type
+   * @param codec the task's result codec
+   * @return the decoded result, or null
+   */
   public <R> R value(JobCodec<R> codec) {
     if (bytes == null) {
       return null;
@@ -47,7 +61,11 @@ public record JobResult(long id, JobState state, String step, byte[] bytes, Json
     }
   }
 
-  /** The result of a JSON task: a JsonObject, JsonArray, String, Number or Boolean; null when there is none. */
+  /**
+   * The result of a JSON task: a JsonObject, JsonArray, String, Number or Boolean; null when there is none.
+   *
+   * @return the result, or null
+   */
   public Object json() {
     return value(JsonValueCodec.INSTANCE);
   }
@@ -56,6 +74,8 @@ public record JobResult(long id, JobState state, String step, byte[] bytes, Json
    * The fields of the API and the CLI: {@code id}, {@code state}, {@code step}, {@code result} (the JSON
    * value, or {@code resultBase64} when the result is not JSON), {@code error}, {@code progress},
    * {@code finished_at}.
+   *
+   * @return the job as JSON
    */
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("id", id).put("state", state.sqlName());
@@ -67,7 +87,12 @@ public record JobResult(long id, JobState state, String step, byte[] bytes, Json
         .put("finished_at", finishedAt == null ? null : finishedAt.toString());
   }
 
-  /** Puts {@code result} (or {@code resultBase64}) for these stored bytes. */
+  /**
+   * Puts {@code result} (or {@code resultBase64}) for these stored bytes.
+   *
+   * @param json the object to put the field into
+   * @param bytes the stored result, or null for none
+   */
   public static void putResult(JsonObject json, byte[] bytes) {
     if (bytes == null) {
       json.putNull("result");

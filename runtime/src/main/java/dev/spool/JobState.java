@@ -26,17 +26,30 @@ public enum JobState {
   /** Waiting for its parents (see {@link Workflow}): claimable once every parent finished. */
   WAITING;
 
-  /** True for the states a job never leaves by itself: completed, dead, cancelled. */
+  /**
+   * True for the states a job never leaves by itself: completed, dead, cancelled.
+   *
+   * @return true for a final state
+   */
   public boolean isFinal() {
     return this == COMPLETED || this == DEAD || this == CANCELLED;
   }
 
-  /** The lower-case name used in SQL and JSON. */
+  /**
+   * The lower-case name used in SQL and JSON.
+   *
+   * @return the name, such as {@code available}
+   */
   public String sqlName() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Parses {@link #sqlName()}; throws {@link IllegalArgumentException} on anything else. */
+  /**
+   * Parses {@link #sqlName()}; throws {@link IllegalArgumentException} on anything else.
+   *
+   * @param name a name as {@link #sqlName()} gives it
+   * @return the state
+   */
   public static JobState fromSql(String name) {
     return valueOf(name.toUpperCase(Locale.ROOT));
   }

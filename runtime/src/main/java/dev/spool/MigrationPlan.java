@@ -16,7 +16,11 @@ import java.util.List;
  */
 public record MigrationPlan(String schema, int fromVersion, int toVersion, List<Step> steps, String basis) {
 
-  /** The sum of the steps' estimates. */
+  /**
+   * The sum of the steps' estimates.
+   *
+   * @return the estimated duration
+   */
   public Duration estimate() {
     return steps.stream().map(Step::estimate).reduce(Duration.ZERO, Duration::plus);
   }
@@ -29,7 +33,11 @@ public record MigrationPlan(String schema, int fromVersion, int toVersion, List<
    */
   public record Step(int version, String name, int compatibleFrom, String sql, String lock, List<Statement> statements) {
 
-    /** The sum of its statements' estimates. */
+    /**
+     * The sum of its statements' estimates.
+     *
+     * @return the estimated duration
+     */
     public Duration estimate() {
       return statements.stream().map(Statement::estimate).reduce(Duration.ZERO, Duration::plus);
     }

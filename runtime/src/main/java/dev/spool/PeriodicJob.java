@@ -46,9 +46,13 @@ public final class PeriodicJob<A> {
     ALL
   }
 
+  /** The default of {@link #catchUp(CatchUp)}: the most recent missed slot runs once. */
   public static final CatchUp DEFAULT_CATCH_UP = CatchUp.LATEST;
+  /** The default of {@link #catchUpWindow(Duration)}: slots missed more than a day ago are never caught up. */
   public static final Duration DEFAULT_CATCH_UP_WINDOW = Duration.ofDays(1);
+  /** The default of {@link #maxCatchUp(int)}. */
   public static final int DEFAULT_MAX_CATCH_UP = 1000;
+  /** The shortest interval {@link #every} accepts. */
   public static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
 
@@ -74,12 +78,31 @@ public final class PeriodicJob<A> {
     this.args = args;
   }
 
-  /** Fires on a cron expression (5, 6 or 7 fields; see the class comment), in UTC. */
+  /**
+   * Fires on a cron expression (5, 6 or 7 fields; see the class comment), in UTC.
+   *
+   * @param <A> the task's argument type
+   * @param name the periodic job's name, unique among those of the Spool; part of each job's unique key
+   * @param expression a cron expression of 5, 6 or 7 fields
+   * @param task the task of the jobs
+   * @param args the arguments of every job
+   * @return the periodic job, to declare with {@link Spool.Builder#periodic}
+   * @throws IllegalArgumentException for an expression that does not parse
+   */
   public static <A> PeriodicJob<A> cron(String name, String expression, Task<A> task, A args) {
     return new PeriodicJob<>(name, "cron " + expression, new CronSlots(expression, ZoneOffset.UTC), task, args);
   }
 
-  /** Fires every {@code interval} (at least a second), at whole multiples of it since the epoch. */
+  /**
+   * Fires every {@code interval} (at least a second), at whole multiples of it since the epoch.
+   *
+   * @param <A> the task's argument type
+   * @param name the periodic job's name, unique among those of the Spool; part of each job's unique key
+   * @param interval the interval, at least {@link #MIN_INTERVAL}
+   * @param task the task of the jobs
+   * @param args the arguments of every job
+   * @return the periodic job, to declare with {@link Spool.Builder#periodic}
+   */
   public static <A> PeriodicJob<A> every(String name, Duration interval, Task<A> task, A args) {
     if (interval == null || interval.compareTo(MIN_INTERVAL) < 0) {
       throw new IllegalArgumentException("a periodic job's interval must be at least " + MIN_INTERVAL + ", got " + interval);
@@ -87,7 +110,12 @@ public final class PeriodicJob<A> {
     return new PeriodicJob<>(name, "every " + interval, new IntervalSlots(interval.toMillis()), task, args);
   }
 
-  /** The time zone the cron expression fires in (cron schedules only; UTC by default). */
+  /**
+   * The time zone the cron expression fires in (cron schedules only; UTC by default).
+   *
+   * @param zone the time zone
+   * @return this periodic job
+   */
   public PeriodicJob<A> zone(ZoneId zone) {
     if (!(slots instanceof CronSlots cron)) {
       throw new IllegalStateException("only cron schedules have a time zone");
@@ -96,7 +124,12 @@ public final class PeriodicJob<A> {
     return this;
   }
 
-  /** Queue, priority, max attempts and time limits of the jobs; unique key, run-at and delay are Spool's. */
+  /**
+   * Queue, priority, max attempts and time limits of the jobs; unique key, run-at and delay are Spool's.
+   *
+   * @param options the jobs' options, copied
+   * @return this periodic job
+   */
   public PeriodicJob<A> options(EnqueueOptions options) {
     if (options.getUniqueKey() != null || options.getRunAt() != null || !options.getDelay().isZero()) {
       throw new IllegalArgumentException("a periodic job's slots set its unique key and run time");
@@ -106,12 +139,23 @@ public final class PeriodicJob<A> {
     return this;
   }
 
+  /**
+   * What happens to the slots missed while no leader ran; {@link CatchUp#LATEST} by default.
+   *
+   * @param catchUp the policy, not null
+   * @return this periodic job
+   */
   public PeriodicJob<A> catchUp(CatchUp catchUp) {
     this.catchUp = Objects.requireNonNull(catchUp, "catchUp");
     return this;
   }
 
-  /** Missed slots older than this are never caught up. */
+  /**
+   * Missed slots older than this are never caught up.
+   *
+   * @param window how far back missed slots are caught up
+   * @return this periodic job
+   */
   public PeriodicJob<A> catchUpWindow(Duration window) {
     if (window == null || window.isNegative()) {
       throw new IllegalArgumentException("catchUpWindow must be zero or positive, got " + window);
@@ -120,7 +164,12 @@ public final class PeriodicJob<A> {
     return this;
   }
 
-  /** The most slots {@link CatchUp#ALL} enqueues at once (the latest ones). */
+  /**
+   * The most slots {@link CatchUp#ALL} enqueues at once (the latest ones).
+   *
+   * @param maxCatchUp the most slots caught up at once
+   * @return this periodic job
+   */
   public PeriodicJob<A> maxCatchUp(int maxCatchUp) {
     if (maxCatchUp < 1) {
       throw new IllegalArgumentException("maxCatchUp must be at least 1, got " + maxCatchUp);
@@ -132,55 +181,81 @@ public final class PeriodicJob<A> {
   /**
    * Also enqueue one run whenever a leader starts scheduling, unless a slot was enqueued at that moment
    * anyway (useful for schedules that fire rarely).
+   *
+   * @param runOnStart true to enqueue a run when a leader starts scheduling
+   * @return this periodic job
    */
   public PeriodicJob<A> runOnStart(boolean runOnStart) {
     this.runOnStart = runOnStart;
     return this;
   }
 
+  /** {@return the periodic job's name} */
   public String name() {
     return name;
   }
 
+  /** {@return the task of its jobs} */
   public Task<A> task() {
     return task;
   }
 
+  /** {@return the arguments of every job} */
   public A args() {
     return args;
   }
 
+  /** {@return a copy of the jobs' options} */
   public EnqueueOptions options() {
     return new EnqueueOptions(options);
   }
 
+  /** {@return the catch-up policy} */
   public CatchUp catchUp() {
     return catchUp;
   }
 
+  /** {@return how far back missed slots are caught up} */
   public Duration catchUpWindow() {
     return catchUpWindow;
   }
 
+  /** {@return the most slots caught up at once} */
   public int maxCatchUp() {
     return maxCatchUp;
   }
 
+  /** {@return true when a run is enqueued whenever a leader starts scheduling} */
   public boolean runOnStart() {
     return runOnStart;
   }
 
-  /** The first slot strictly after {@code t}, or null when the schedule never fires again. */
+  /**
+   * The first slot strictly after {@code t}, or null when the schedule never fires again.
+   *
+   * @param t an instant
+   * @return the next slot, or null
+   */
   public Instant nextSlot(Instant t) {
     return slots.after(t);
   }
 
-  /** The last slot strictly before {@code t}, or null. */
+  /**
+   * The last slot strictly before {@code t}, or null.
+   *
+   * @param t an instant
+   * @return the previous slot, or null
+   */
   public Instant slotBefore(Instant t) {
     return slots.before(t);
   }
 
-  /** The unique key of the job of one slot: {@code periodic:<name>:<slot, ISO-8601 UTC>}. */
+  /**
+   * The unique key of the job of one slot: {@code periodic:<name>:<slot, ISO-8601 UTC>}.
+   *
+   * @param slot the slot's instant
+   * @return the unique key
+   */
   public String uniqueKey(Instant slot) {
     return "periodic:" + name + ":" + slot;
   }

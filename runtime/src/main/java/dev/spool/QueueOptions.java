@@ -45,8 +45,14 @@ public class QueueOptions {
   private Map<String, Integer> keyWeights = Map.of();
   private Integer blockingPoolSize;
 
+  /** Options with every setting at its default. */
   public QueueOptions() {}
 
+  /**
+   * A copy of {@code other}.
+   *
+   * @param other the options to copy
+   */
   public QueueOptions(QueueOptions other) {
     this.concurrency = other.concurrency;
     this.prefetch = other.prefetch;
@@ -61,6 +67,11 @@ public class QueueOptions {
     this.blockingPoolSize = other.blockingPoolSize;
   }
 
+  /**
+   * Reads the fields of {@link #toJson()}; absent ones stay null (the worker's setting, or no limit).
+   *
+   * @param json the options as {@link #toJson()} writes them
+   */
   public QueueOptions(JsonObject json) {
     setConcurrency(json.getInteger("concurrency"));
     setPrefetch(json.getInteger("prefetch"));
@@ -79,6 +90,7 @@ public class QueueOptions {
     setBlockingPoolSize(json.getInteger("blockingPoolSize"));
   }
 
+  /** {@return these options as JSON, which {@link #QueueOptions(JsonObject)} reads back} */
   public JsonObject toJson() {
     JsonObject json = new JsonObject();
     if (concurrency != null) {
@@ -104,11 +116,17 @@ public class QueueOptions {
     return json;
   }
 
+  /** {@return the {@code concurrency} setting} See {@link #setConcurrency}. */
   public Integer getConcurrency() {
     return concurrency;
   }
 
-  /** Handlers of this queue running at once per worker verticle; null for the worker's concurrency. */
+  /**
+   * Handlers of this queue running at once per worker verticle; null for the worker's concurrency.
+   *
+   * @param concurrency handlers of this queue running at once per worker verticle; null for the worker's concurrency.
+   * @return these options
+   */
   public QueueOptions setConcurrency(Integer concurrency) {
     if (concurrency != null && concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
@@ -117,11 +135,17 @@ public class QueueOptions {
     return this;
   }
 
+  /** {@return the {@code prefetch} setting} See {@link #setPrefetch}. */
   public Integer getPrefetch() {
     return prefetch;
   }
 
-  /** Jobs claimed ahead of free slots per worker; null for the worker's prefetch (0 for limited queues). */
+  /**
+   * Jobs claimed ahead of free slots per worker; null for the worker's prefetch (0 for limited queues).
+   *
+   * @param prefetch jobs claimed ahead of free slots per worker; null for the worker's prefetch (0 for limited queues).
+   * @return these options
+   */
   public QueueOptions setPrefetch(Integer prefetch) {
     if (prefetch != null && prefetch < 0) {
       throw new IllegalArgumentException("prefetch must be zero or positive, got " + prefetch);
@@ -130,11 +154,17 @@ public class QueueOptions {
     return this;
   }
 
+  /** {@return the {@code globalConcurrency} setting} See {@link #setGlobalConcurrency}. */
   public Integer getGlobalConcurrency() {
     return globalConcurrency;
   }
 
-  /** Jobs of this queue running at once across all workers; null for no such limit. */
+  /**
+   * Jobs of this queue running at once across all workers; null for no such limit.
+   *
+   * @param globalConcurrency jobs of this queue running at once across all workers; null for no such limit.
+   * @return these options
+   */
   public QueueOptions setGlobalConcurrency(Integer globalConcurrency) {
     if (globalConcurrency != null && globalConcurrency < 1) {
       throw new IllegalArgumentException("globalConcurrency must be at least 1, got " + globalConcurrency);
@@ -143,31 +173,49 @@ public class QueueOptions {
     return this;
   }
 
+  /** {@return the {@code rateLimit} setting} See {@link #setRateLimit}. */
   public RateLimit getRateLimit() {
     return rateLimit;
   }
 
-  /** Job starts of this queue per window across all workers; null for no rate limit. */
+  /**
+   * Job starts of this queue per window across all workers; null for no rate limit.
+   *
+   * @param rateLimit job starts of this queue per window across all workers; null for no rate limit.
+   * @return these options
+   */
   public QueueOptions setRateLimit(RateLimit rateLimit) {
     this.rateLimit = rateLimit;
     return this;
   }
 
+  /** {@return the {@code fair} setting} See {@link #setFair}. */
   public boolean isFair() {
     return fair;
   }
 
-  /** Serves the queue's keys in round robin (see the class comment). */
+  /**
+   * Serves the queue's keys in round robin (see the class comment).
+   *
+   * @param fair true to serve the queue's keys in round robin
+   * @return these options
+   */
   public QueueOptions setFair(boolean fair) {
     this.fair = fair;
     return this;
   }
 
+  /** {@return the {@code keyConcurrency} setting} See {@link #setKeyConcurrency}. */
   public Integer getKeyConcurrency() {
     return keyConcurrency;
   }
 
-  /** Jobs of one key running at once across all workers; null for no such limit. */
+  /**
+   * Jobs of one key running at once across all workers; null for no such limit.
+   *
+   * @param keyConcurrency jobs of one key running at once across all workers; null for no such limit.
+   * @return these options
+   */
   public QueueOptions setKeyConcurrency(Integer keyConcurrency) {
     if (keyConcurrency != null && keyConcurrency < 1) {
       throw new IllegalArgumentException("keyConcurrency must be at least 1, got " + keyConcurrency);
@@ -176,26 +224,39 @@ public class QueueOptions {
     return this;
   }
 
+  /** {@return the {@code keyRateLimit} setting} See {@link #setKeyRateLimit}. */
   public RateLimit getKeyRateLimit() {
     return keyRateLimit;
   }
 
-  /** Job starts of one key per window across all workers; null for no such limit. */
+  /**
+   * Job starts of one key per window across all workers; null for no such limit.
+   *
+   * @param keyRateLimit job starts of one key per window across all workers; null for no such limit.
+   * @return these options
+   */
   public QueueOptions setKeyRateLimit(RateLimit keyRateLimit) {
     this.keyRateLimit = keyRateLimit;
     return this;
   }
 
+  /** {@return the {@code serial} setting} See {@link #setSerial}. */
   public boolean isSerial() {
     return serial;
   }
 
-  /** Runs each key's jobs one at a time, in enqueue order. */
+  /**
+   * Runs each key's jobs one at a time, in enqueue order.
+   *
+   * @param serial true to run each key's jobs one at a time, in enqueue order
+   * @return these options
+   */
   public QueueOptions setSerial(boolean serial) {
     this.serial = serial;
     return this;
   }
 
+  /** {@return the {@code serialHoldOnRetry} setting} See {@link #setSerialHoldOnRetry}. */
   public boolean isSerialHoldOnRetry() {
     return serialHoldOnRetry;
   }
@@ -203,17 +264,26 @@ public class QueueOptions {
   /**
    * With {@code serial}: true (the default) keeps a key's next job waiting while the job before it waits
    * for a retry; false lets the next job overtake it.
+   *
+   * @param serialHoldOnRetry with {@code serial}: true (the default) keeps a key's next job waiting while the job before it waits for a retry; false lets the next job overtake it.
+   * @return these options
    */
   public QueueOptions setSerialHoldOnRetry(boolean serialHoldOnRetry) {
     this.serialHoldOnRetry = serialHoldOnRetry;
     return this;
   }
 
+  /** {@return the {@code keyWeights} setting} See {@link #setKeyWeights}. */
   public Map<String, Integer> getKeyWeights() {
     return keyWeights;
   }
 
-  /** Shares of keys other than 1 in a keyed queue's round robin (a key of weight 3 takes three shares). */
+  /**
+   * Shares of keys other than 1 in a keyed queue's round robin (a key of weight 3 takes three shares).
+   *
+   * @param keyWeights weights by key, each at least 1, not null; keys not in it weigh 1
+   * @return these options
+   */
   public QueueOptions setKeyWeights(Map<String, Integer> keyWeights) {
     Map<String, Integer> copy = new java.util.TreeMap<>();
     keyWeights.forEach((key, weight) -> {
@@ -227,16 +297,26 @@ public class QueueOptions {
     return this;
   }
 
-  /** True when the queue is served key by key (fair, a per-key limit, or serial). */
+  /**
+   * True when the queue is served key by key (fair, a per-key limit, or serial).
+   *
+   * @return true when keyed
+   */
   public boolean isKeyed() {
     return fair || serial || keyConcurrency != null || keyRateLimit != null;
   }
 
+  /** {@return the {@code blockingPoolSize} setting} See {@link #setBlockingPoolSize}. */
   public Integer getBlockingPoolSize() {
     return blockingPoolSize;
   }
 
-  /** Threads of this queue's own blocking pool; null to share the worker's ({@link WorkerOptions#setBlockingPoolSize}). */
+  /**
+   * Threads of this queue's own blocking pool; null to share the worker's ({@link WorkerOptions#setBlockingPoolSize}).
+   *
+   * @param blockingPoolSize threads of this queue's own blocking pool; null to share the worker's ({@link WorkerOptions#setBlockingPoolSize}).
+   * @return these options
+   */
   public QueueOptions setBlockingPoolSize(Integer blockingPoolSize) {
     if (blockingPoolSize != null && blockingPoolSize < 1) {
       throw new IllegalArgumentException("blockingPoolSize must be at least 1, got " + blockingPoolSize);
@@ -245,7 +325,11 @@ public class QueueOptions {
     return this;
   }
 
-  /** True when the queue has a limit that only the database can enforce. */
+  /**
+   * True when the queue has a limit that only the database can enforce.
+   *
+   * @return true when such a limit is set
+   */
   public boolean hasClusterLimits() {
     return globalConcurrency != null || rateLimit != null || isKeyed();
   }

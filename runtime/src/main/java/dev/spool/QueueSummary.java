@@ -13,7 +13,12 @@ import java.util.Map;
 public record QueueSummary(String name, boolean paused, Instant pausedAt, Map<JobState, Long> counts,
     Double oldestAvailableSeconds) {
 
-  /** Jobs of the queue in {@code state}. */
+  /**
+   * Jobs of the queue in {@code state}.
+   *
+   * @param state a state
+   * @return the count, 0 when none
+   */
   public long count(JobState state) {
     return counts.getOrDefault(state, 0L);
   }

@@ -28,19 +28,43 @@ public final class RateLimit {
     this.per = per;
   }
 
-  /** At most {@code count} starts in any window of {@code per}. */
+  /**
+   * At most {@code count} starts in any window of {@code per}.
+   *
+   * @param count starts per window, at least 1
+   * @param per the window, at least 1 ms
+   * @return the limit
+   */
   public static RateLimit of(int count, Duration per) {
     return new RateLimit(count, per);
   }
 
+  /**
+   * At most {@code count} starts in any second.
+   *
+   * @param count starts per second, at least 1
+   * @return the limit
+   */
   public static RateLimit perSecond(int count) {
     return new RateLimit(count, Duration.ofSeconds(1));
   }
 
+  /**
+   * At most {@code count} starts in any minute.
+   *
+   * @param count starts per minute, at least 1
+   * @return the limit
+   */
   public static RateLimit perMinute(int count) {
     return new RateLimit(count, Duration.ofMinutes(1));
   }
 
+  /**
+   * At most {@code count} starts in any hour.
+   *
+   * @param count starts per hour, at least 1
+   * @return the limit
+   */
   public static RateLimit perHour(int count) {
     return new RateLimit(count, Duration.ofHours(1));
   }
@@ -48,6 +72,10 @@ public final class RateLimit {
   /**
    * Reads {@code "COUNT/WINDOW"}, the window a duration such as {@code 1s}, {@code 500ms}, {@code 1m},
    * {@code 1h} or {@code 1d} (a bare unit means one of it: {@code "30/s"}).
+   *
+   * @param text the limit as text, such as {@code 10/1s}
+   * @return the limit
+   * @throws IllegalArgumentException when the text does not read so, or the count or window is out of range
    */
   public static RateLimit parse(String text) {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\d+)\\s*/\\s*(\\d*)\\s*(ms|s|m|h|d)\\s*")
@@ -67,19 +95,27 @@ public final class RateLimit {
     return new RateLimit(count > MAX_COUNT ? MAX_COUNT + 1 : (int) count, per);
   }
 
-  /** Reads {@code {"count": N, "perMs": W}}. */
+  /**
+   * Reads {@code {"count": N, "perMs": W}}.
+   *
+   * @param json the limit as {@link #toJson()} writes it
+   * @return the limit
+   */
   public static RateLimit fromJson(JsonObject json) {
     return new RateLimit(json.getInteger("count", 0), Duration.ofMillis(json.getLong("perMs", 0L)));
   }
 
+  /** {@return this limit as {@code {"count": N, "perMs": W}}} */
   public JsonObject toJson() {
     return new JsonObject().put("count", count).put("perMs", per.toMillis());
   }
 
+  /** {@return the starts allowed per window} */
   public int count() {
     return count;
   }
 
+  /** {@return the window} */
   public Duration per() {
     return per;
   }

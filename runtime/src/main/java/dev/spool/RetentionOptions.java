@@ -27,13 +27,21 @@ import java.time.Duration;
  */
 public class RetentionOptions {
 
+  /** The default of {@link #setCompleted}. */
   public static final Duration DEFAULT_COMPLETED = Duration.ZERO;
+  /** The default of {@link #setResults}. */
   public static final Duration DEFAULT_RESULTS = Duration.ofDays(1);
+  /** The default of {@link #setDead}. */
   public static final Duration DEFAULT_DEAD = Duration.ofDays(7);
+  /** The default of {@link #setCancelled}. */
   public static final Duration DEFAULT_CANCELLED = Duration.ofDays(7);
+  /** The default of {@link #setHistory}. */
   public static final Duration DEFAULT_HISTORY = Duration.ofDays(7);
+  /** The default of {@link #setPruneInterval}. */
   public static final Duration DEFAULT_PRUNE_INTERVAL = Duration.ofSeconds(10);
+  /** The default of {@link #setPruneBatch}. */
   public static final int DEFAULT_PRUNE_BATCH = 1000;
+  /** The default of {@link #setMaxBatchesPerPass}. */
   public static final int DEFAULT_MAX_BATCHES_PER_PASS = 10;
 
   private Duration completed = DEFAULT_COMPLETED;
@@ -45,8 +53,14 @@ public class RetentionOptions {
   private int pruneBatch = DEFAULT_PRUNE_BATCH;
   private int maxBatchesPerPass = DEFAULT_MAX_BATCHES_PER_PASS;
 
+  /** Options with every setting at its default. */
   public RetentionOptions() {}
 
+  /**
+   * A copy of {@code other}.
+   *
+   * @param other the options to copy
+   */
   public RetentionOptions(RetentionOptions other) {
     this.completed = other.completed;
     this.results = other.results;
@@ -58,7 +72,11 @@ public class RetentionOptions {
     this.maxBatchesPerPass = other.maxBatchesPerPass;
   }
 
-  /** Reads the fields of {@link #toJson()}: durations in ms, a null or absent-but-named one keeps forever. */
+  /**
+   * Reads the fields of {@link #toJson()}: durations in ms, a null or absent-but-named one keeps forever.
+   *
+   * @param json the options as {@link #toJson()} writes them
+   */
   public RetentionOptions(JsonObject json) {
     setCompleted(keep(json, "completedMs", DEFAULT_COMPLETED));
     setResults(keep(json, "resultsMs", DEFAULT_RESULTS));
@@ -78,6 +96,7 @@ public class RetentionOptions {
     return ms == null ? null : Duration.ofMillis(ms);
   }
 
+  /** {@return these options as JSON, which {@link #RetentionOptions(JsonObject)} reads back} */
   public JsonObject toJson() {
     return new JsonObject()
         .put("completedMs", completed == null ? null : completed.toMillis())
@@ -90,11 +109,17 @@ public class RetentionOptions {
         .put("maxBatchesPerPass", maxBatchesPerPass);
   }
 
+  /** {@return the {@code results} setting} See {@link #setResults}. */
   public Duration getResults() {
     return results;
   }
 
-  /** How long completed jobs with a result (or dependents, or an awaiter) are kept; null keeps them. */
+  /**
+   * How long completed jobs with a result (or dependents, or an awaiter) are kept; null keeps them.
+   *
+   * @param results how long completed jobs with a result (or dependents, or an awaiter) are kept; null keeps them.
+   * @return these options
+   */
   public RetentionOptions setResults(Duration results) {
     if (results != null && results.isNegative()) {
       throw new IllegalArgumentException("results retention must not be negative, got " + results);
@@ -103,50 +128,81 @@ public class RetentionOptions {
     return this;
   }
 
+  /** {@return the {@code completed} setting} See {@link #setCompleted}. */
   public Duration getCompleted() {
     return completed;
   }
 
-  /** ZERO: delete at once (default); positive: keep that long; null: keep forever. */
+  /**
+   * ZERO: delete at once (default); positive: keep that long; null: keep forever.
+   *
+   * @param completed ZERO: delete at once (default); positive: keep that long; null: keep forever.
+   * @return these options
+   */
   public RetentionOptions setCompleted(Duration completed) {
     this.completed = window("completed", completed);
     return this;
   }
 
+  /** {@return the {@code dead} setting} See {@link #setDead}. */
   public Duration getDead() {
     return dead;
   }
 
-  /** How long dead jobs are kept; null keeps them forever. */
+  /**
+   * How long dead jobs are kept; null keeps them forever.
+   *
+   * @param dead how long dead jobs are kept; null keeps them forever.
+   * @return these options
+   */
   public RetentionOptions setDead(Duration dead) {
     this.dead = window("dead", dead);
     return this;
   }
 
+  /** {@return the {@code cancelled} setting} See {@link #setCancelled}. */
   public Duration getCancelled() {
     return cancelled;
   }
 
-  /** How long cancelled jobs are kept; null keeps them forever. */
+  /**
+   * How long cancelled jobs are kept; null keeps them forever.
+   *
+   * @param cancelled how long cancelled jobs are kept; null keeps them forever.
+   * @return these options
+   */
   public RetentionOptions setCancelled(Duration cancelled) {
     this.cancelled = window("cancelled", cancelled);
     return this;
   }
 
+  /** {@return the {@code history} setting} See {@link #setHistory}. */
   public Duration getHistory() {
     return history;
   }
 
-  /** How long job history events are kept; null keeps them forever. */
+  /**
+   * How long job history events are kept; null keeps them forever.
+   *
+   * @param history how long job history events are kept; null keeps them forever.
+   * @return these options
+   */
   public RetentionOptions setHistory(Duration history) {
     this.history = window("history", history);
     return this;
   }
 
+  /** {@return the {@code pruneInterval} setting} See {@link #setPruneInterval}. */
   public Duration getPruneInterval() {
     return pruneInterval;
   }
 
+  /**
+   * How often the leader deletes what is past its window; at least 1 ms.
+   *
+   * @param pruneInterval the interval between prune passes
+   * @return these options
+   */
   public RetentionOptions setPruneInterval(Duration pruneInterval) {
     if (pruneInterval == null || pruneInterval.toMillis() < 1) {
       throw new IllegalArgumentException("pruneInterval must be at least 1 ms, got " + pruneInterval);
@@ -155,10 +211,17 @@ public class RetentionOptions {
     return this;
   }
 
+  /** {@return the {@code pruneBatch} setting} See {@link #setPruneBatch}. */
   public int getPruneBatch() {
     return pruneBatch;
   }
 
+  /**
+   * Rows per DELETE statement of a prune pass, so a pass never holds many locks; at least 1.
+   *
+   * @param pruneBatch rows per statement
+   * @return these options
+   */
   public RetentionOptions setPruneBatch(int pruneBatch) {
     if (pruneBatch < 1) {
       throw new IllegalArgumentException("pruneBatch must be at least 1, got " + pruneBatch);
@@ -167,10 +230,18 @@ public class RetentionOptions {
     return this;
   }
 
+  /** {@return the {@code maxBatchesPerPass} setting} See {@link #setMaxBatchesPerPass}. */
   public int getMaxBatchesPerPass() {
     return maxBatchesPerPass;
   }
 
+  /**
+   * DELETE statements per state in one prune pass, so a pass never runs long (a backlog goes over several
+   * passes); at least 1.
+   *
+   * @param maxBatchesPerPass statements per state and pass
+   * @return these options
+   */
   public RetentionOptions setMaxBatchesPerPass(int maxBatchesPerPass) {
     if (maxBatchesPerPass < 1) {
       throw new IllegalArgumentException("maxBatchesPerPass must be at least 1, got " + maxBatchesPerPass);
@@ -179,7 +250,11 @@ public class RetentionOptions {
     return this;
   }
 
-  /** True when completed jobs are kept as rows (for a while or forever) rather than deleted at once. */
+  /**
+   * True when completed jobs are kept as rows (for a while or forever) rather than deleted at once.
+   *
+   * @return true when completed jobs are kept
+   */
   public boolean keepsCompleted() {
     return completed == null || !completed.isZero();
   }

@@ -17,9 +17,13 @@ import java.util.Set;
  */
 public class RetryPolicy {
 
+  /** The default of {@link #setBase}. */
   public static final Duration DEFAULT_BASE = Duration.ofSeconds(1);
+  /** The default of {@link #setFactor}. */
   public static final double DEFAULT_FACTOR = 2.0;
+  /** The default of {@link #setMaxDelay}. */
   public static final Duration DEFAULT_MAX_DELAY = Duration.ofHours(1);
+  /** The default of {@link #setJitter}. */
   public static final double DEFAULT_JITTER = 0.1;
 
   private Duration base = DEFAULT_BASE;
@@ -30,8 +34,14 @@ public class RetryPolicy {
   private final Set<Class<? extends Throwable>> retryOn = new LinkedHashSet<>();
   private final Set<Class<? extends Throwable>> giveUpOn = new LinkedHashSet<>();
 
+  /** A policy with every setting at its default: all failures retried, within the job's own attempts. */
   public RetryPolicy() {}
 
+  /**
+   * A copy of {@code other}.
+   *
+   * @param other the policy to copy
+   */
   public RetryPolicy(RetryPolicy other) {
     this.base = other.base;
     this.factor = other.factor;
@@ -42,7 +52,11 @@ public class RetryPolicy {
     this.giveUpOn.addAll(other.giveUpOn);
   }
 
-  /** Reads {@code baseMs, factor, maxDelayMs, jitter, maxAttempts, retryOn[], giveUpOn[]} (class names). */
+  /**
+   * Reads {@code baseMs, factor, maxDelayMs, jitter, maxAttempts, retryOn[], giveUpOn[]} (class names).
+   *
+   * @param json the policy as {@link #toJson()} writes it
+   */
   public RetryPolicy(JsonObject json) {
     setBase(Duration.ofMillis(json.getLong("baseMs", DEFAULT_BASE.toMillis())));
     setFactor(json.getDouble("factor", DEFAULT_FACTOR));
@@ -53,6 +67,7 @@ public class RetryPolicy {
     json.getJsonArray("giveUpOn", new JsonArray()).forEach(name -> giveUpOn(loadThrowable((String) name)));
   }
 
+  /** {@return this policy as JSON, which {@link #RetryPolicy(JsonObject)} reads back} */
   public JsonObject toJson() {
     JsonArray retry = new JsonArray();
     retryOn.forEach(c -> retry.add(c.getName()));
@@ -66,6 +81,8 @@ public class RetryPolicy {
    * The delay before the next run after attempt {@code attempt} (from 1) failed.
    *
    * @param random a number in [0, 1) that places the delay within the jitter band
+   * @param attempt the attempt that failed, from 1
+   * @return the delay, jitter included
    */
   public Duration delayAfter(int attempt, double random) {
     double ms = base.toMillis() * Math.pow(factor, Math.max(0, attempt - 1));
@@ -77,12 +94,21 @@ public class RetryPolicy {
   /**
    * True when attempt {@code attempt} of a job allowed {@code jobMaxAttempts} may be followed by another:
    * the job's own limit and this policy's {@code maxAttempts}, when set, both allow it.
+   *
+   * @param attempt the attempt that failed, from 1
+   * @param jobMaxAttempts the job's own limit of attempts
+   * @return true when another attempt may follow
    */
   public boolean allowsAnotherAttempt(int attempt, int jobMaxAttempts) {
     return attempt < jobMaxAttempts && (maxAttempts == null || attempt < maxAttempts);
   }
 
-  /** True when a run that failed with {@code failure} may be tried again (attempts allowing). */
+  /**
+   * True when a run that failed with {@code failure} may be tried again (attempts allowing).
+   *
+   * @param failure what the run failed with
+   * @return true unless {@code failure} is one to give up on or not one of the types to retry
+   */
   public boolean isRetryable(Throwable failure) {
     if (failure instanceof GiveUpException || matches(giveUpOn, failure)) {
       return false;
@@ -99,11 +125,17 @@ public class RetryPolicy {
     return false;
   }
 
+  /** {@return the {@code base} setting} See {@link #setBase}. */
   public Duration getBase() {
     return base;
   }
 
-  /** The delay after the first failure. */
+  /**
+   * The delay after the first failure.
+   *
+   * @param base the delay after the first failure.
+   * @return this retry policy, for chaining
+   */
   public RetryPolicy setBase(Duration base) {
     if (base == null || base.isNegative()) {
       throw new IllegalArgumentException("base must be zero or positive, got " + base);
@@ -112,11 +144,17 @@ public class RetryPolicy {
     return this;
   }
 
+  /** {@return the {@code factor} setting} See {@link #setFactor}. */
   public double getFactor() {
     return factor;
   }
 
-  /** How much each further failure multiplies the delay; at least 1. */
+  /**
+   * How much each further failure multiplies the delay; at least 1.
+   *
+   * @param factor how much each further failure multiplies the delay; at least 1.
+   * @return this retry policy, for chaining
+   */
   public RetryPolicy setFactor(double factor) {
     if (!(factor >= 1.0)) {
       throw new IllegalArgumentException("factor must be at least 1, got " + factor);
@@ -125,11 +163,17 @@ public class RetryPolicy {
     return this;
   }
 
+  /** {@return the {@code maxDelay} setting} See {@link #setMaxDelay}. */
   public Duration getMaxDelay() {
     return maxDelay;
   }
 
-  /** The cap on the delay before jitter. */
+  /**
+   * The cap on the delay before jitter.
+   *
+   * @param maxDelay the cap on the delay before jitter.
+   * @return this retry policy, for chaining
+   */
   public RetryPolicy setMaxDelay(Duration maxDelay) {
     if (maxDelay == null || maxDelay.isNegative()) {
       throw new IllegalArgumentException("maxDelay must be zero or positive, got " + maxDelay);
@@ -138,11 +182,17 @@ public class RetryPolicy {
     return this;
   }
 
+  /** {@return the {@code jitter} setting} See {@link #setJitter}. */
   public double getJitter() {
     return jitter;
   }
 
-  /** The spread as a fraction of the delay, from 0 (none) to 1. */
+  /**
+   * The spread as a fraction of the delay, from 0 (none) to 1.
+   *
+   * @param jitter the spread as a fraction of the delay, from 0 (none) to 1.
+   * @return this retry policy, for chaining
+   */
   public RetryPolicy setJitter(double jitter) {
     if (!(jitter >= 0 && jitter <= 1)) {
       throw new IllegalArgumentException("jitter must be within [0, 1], got " + jitter);
@@ -151,6 +201,7 @@ public class RetryPolicy {
     return this;
   }
 
+  /** {@return the {@code maxAttempts} setting} See {@link #setMaxAttempts}. */
   public Integer getMaxAttempts() {
     return maxAttempts;
   }
@@ -158,6 +209,9 @@ public class RetryPolicy {
   /**
    * Caps the attempts of this handler's jobs below their own {@code maxAttempts} (set at enqueue, 20 by
    * default); null (the default) leaves the job's limit alone.
+   *
+   * @param maxAttempts caps the attempts of this handler's jobs below their own {@code maxAttempts} (set at enqueue, 20 by default); null (the default) leaves the job's limit alone.
+   * @return this retry policy, for chaining
    */
   public RetryPolicy setMaxAttempts(Integer maxAttempts) {
     if (maxAttempts != null && maxAttempts < 1) {
@@ -167,22 +221,34 @@ public class RetryPolicy {
     return this;
   }
 
+  /** {@return the failure types retried (with their subclasses); empty means all} */
   public Set<Class<? extends Throwable>> getRetryOn() {
     return Set.copyOf(retryOn);
   }
 
-  /** Retries only failures of these types (and their subclasses); none given means all. */
+  /**
+   * Retries only failures of these types (and their subclasses); none given means all.
+   *
+   * @param types the failure types
+   * @return this retry policy, for chaining
+   */
   @SafeVarargs
   public final RetryPolicy retryOn(Class<? extends Throwable>... types) {
     retryOn.addAll(Set.of(types));
     return this;
   }
 
+  /** {@return the failure types that send a job to {@code dead} at once (with their subclasses)} */
   public Set<Class<? extends Throwable>> getGiveUpOn() {
     return Set.copyOf(giveUpOn);
   }
 
-  /** Failures of these types (and their subclasses) send the job to {@code dead} at once. */
+  /**
+   * Failures of these types (and their subclasses) send the job to {@code dead} at once.
+   *
+   * @param types the failure types
+   * @return this retry policy, for chaining
+   */
   @SafeVarargs
   public final RetryPolicy giveUpOn(Class<? extends Throwable>... types) {
     giveUpOn.addAll(Set.of(types));

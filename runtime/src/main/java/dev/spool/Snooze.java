@@ -18,8 +18,15 @@ import java.time.Duration;
  */
 public final class Snooze extends RuntimeException {
 
+  /** How long the job waits before its next run. */
   private final Duration delay;
 
+  /**
+   * A snooze of {@code delay}; throw it from a handler or fail the handler's future with it.
+   *
+   * @param delay from 0 to about 24 days ({@code Integer.MAX_VALUE} milliseconds)
+   * @throws IllegalArgumentException for a null, negative or longer delay
+   */
   public Snooze(Duration delay) {
     super("snoozed for " + delay, null, false, false);
     if (delay == null || delay.isNegative() || delay.toMillis() > Integer.MAX_VALUE) {
@@ -28,11 +35,18 @@ public final class Snooze extends RuntimeException {
     this.delay = delay;
   }
 
-  /** A failed future that snoozes the job for {@code delay}; return it from a handler. */
+  /**
+   * A failed future that snoozes the job for {@code delay}; return it from a handler.
+   *
+   * @param <T> the handler's result type
+   * @param delay from 0 to about 24 days
+   * @return the failed future
+   */
   public static <T> Future<T> after(Duration delay) {
     return Future.failedFuture(new Snooze(delay));
   }
 
+  /** {@return how long the job waits before its next run} */
   public Duration delay() {
     return delay;
   }

@@ -25,9 +25,13 @@ import io.vertx.core.json.JsonObject;
  */
 public class SpoolOptions {
 
+  /** The default of {@link #setSchema}. */
   public static final String DEFAULT_SCHEMA = "spool";
+  /** The default of {@link #setPoolSize}. */
   public static final int DEFAULT_POOL_SIZE = 4;
+  /** The default of {@link #setKeepCompleted}. */
   public static final boolean DEFAULT_KEEP_COMPLETED = false;
+  /** The default of {@link #setPipeliningLimit}. */
   public static final int DEFAULT_PIPELINING_LIMIT = 256;
   /** 1 MiB: job arguments are for references and parameters, not for the data itself. */
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
@@ -46,8 +50,14 @@ public class SpoolOptions {
   private RetentionOptions retention = new RetentionOptions();
   private VacuumOptions vacuum = new VacuumOptions();
 
+  /** Options with every setting at its default. */
   public SpoolOptions() {}
 
+  /**
+   * A copy of {@code other}.
+   *
+   * @param other the options to copy
+   */
   public SpoolOptions(SpoolOptions other) {
     this.schema = other.schema;
     this.poolSize = other.poolSize;
@@ -60,6 +70,11 @@ public class SpoolOptions {
     this.vacuum = new VacuumOptions(other.vacuum);
   }
 
+  /**
+   * Reads the fields of {@link #toJson()}; absent fields keep their defaults.
+   *
+   * @param json the options as {@link #toJson()} writes them
+   */
   public SpoolOptions(JsonObject json) {
     setSchema(json.getString("schema", DEFAULT_SCHEMA));
     setPoolSize(json.getInteger("poolSize", DEFAULT_POOL_SIZE));
@@ -74,6 +89,7 @@ public class SpoolOptions {
     setVacuum(vacuumJson == null ? new VacuumOptions() : new VacuumOptions(vacuumJson));
   }
 
+  /** {@return these options as JSON, which {@link #SpoolOptions(JsonObject)} reads back} */
   public JsonObject toJson() {
     return new JsonObject().put("schema", schema).put("poolSize", poolSize).put("keepCompleted", keepCompleted)
         .put("pipeliningLimit", pipeliningLimit).put("maxPayloadBytes", maxPayloadBytes)
@@ -85,6 +101,10 @@ public class SpoolOptions {
   /**
    * Returns {@code schema} when it is a lower-case SQL identifier of at most 41 characters, and throws
    * otherwise: the one check of schema names, which reach Spool's SQL as identifiers.
+   *
+   * @param schema the schema name to check
+   * @return {@code schema} itself
+   * @throws IllegalArgumentException when it is not such an identifier
    */
   public static String checkSchemaName(String schema) {
     if (schema == null || !SCHEMA_NAME.matcher(schema).matches()) {
@@ -93,20 +113,33 @@ public class SpoolOptions {
     return schema;
   }
 
+  /** {@return the {@code schema} setting} See {@link #setSchema}. */
   public String getSchema() {
     return schema;
   }
 
-  /** A lower-case SQL identifier. */
+  /**
+   * A lower-case SQL identifier.
+   *
+   * @param schema A lower-case SQL identifier.
+   * @return these options
+   */
   public SpoolOptions setSchema(String schema) {
     this.schema = checkSchemaName(schema);
     return this;
   }
 
+  /** {@return the {@code poolSize} setting} See {@link #setPoolSize}. */
   public int getPoolSize() {
     return poolSize;
   }
 
+  /**
+   * Connections of the {@link JobClient}; workers have their own. At least 1.
+   *
+   * @param poolSize the client's pool size
+   * @return these options
+   */
   public SpoolOptions setPoolSize(int poolSize) {
     if (poolSize < 1) {
       throw new IllegalArgumentException("poolSize must be at least 1, got " + poolSize);
@@ -115,19 +148,34 @@ public class SpoolOptions {
     return this;
   }
 
+  /** {@return the {@code keepCompleted} setting} See {@link #setKeepCompleted}. */
   public boolean isKeepCompleted() {
     return keepCompleted;
   }
 
+  /**
+   * Keeps completed jobs as rows in state {@code completed} instead of deleting them at once; deleting is faster
+   * and keeps the table small.
+   *
+   * @param keepCompleted true to keep completed jobs
+   * @return these options
+   */
   public SpoolOptions setKeepCompleted(boolean keepCompleted) {
     this.keepCompleted = keepCompleted;
     return this;
   }
 
+  /** {@return the {@code pipeliningLimit} setting} See {@link #setPipeliningLimit}. */
   public int getPipeliningLimit() {
     return pipeliningLimit;
   }
 
+  /**
+   * Statements in flight on one connection; at least 1.
+   *
+   * @param pipeliningLimit the pipelining limit of each connection
+   * @return these options
+   */
   public SpoolOptions setPipeliningLimit(int pipeliningLimit) {
     if (pipeliningLimit < 1) {
       throw new IllegalArgumentException("pipeliningLimit must be at least 1, got " + pipeliningLimit);
@@ -136,11 +184,17 @@ public class SpoolOptions {
     return this;
   }
 
+  /** {@return the {@code maxPayloadBytes} setting} See {@link #setMaxPayloadBytes}. */
   public int getMaxPayloadBytes() {
     return maxPayloadBytes;
   }
 
-  /** Enqueues whose encoded arguments are larger fail with an {@link IllegalArgumentException}. */
+  /**
+   * Enqueues whose encoded arguments are larger fail with an {@link IllegalArgumentException}.
+   *
+   * @param maxPayloadBytes enqueues whose encoded arguments are larger fail with an {@link IllegalArgumentException}.
+   * @return these options
+   */
   public SpoolOptions setMaxPayloadBytes(int maxPayloadBytes) {
     if (maxPayloadBytes < 1) {
       throw new IllegalArgumentException("maxPayloadBytes must be at least 1, got " + maxPayloadBytes);
@@ -149,10 +203,18 @@ public class SpoolOptions {
     return this;
   }
 
+  /** {@return the {@code maxResultBytes} setting} See {@link #setMaxResultBytes}. */
   public int getMaxResultBytes() {
     return maxResultBytes;
   }
 
+  /**
+   * The largest encoded result a handler may complete with, in bytes; a larger one sends its job to {@code dead} with
+   * an error saying so. At least 1.
+   *
+   * @param maxResultBytes the limit in bytes
+   * @return these options
+   */
   public SpoolOptions setMaxResultBytes(int maxResultBytes) {
     if (maxResultBytes < 1) {
       throw new IllegalArgumentException("maxResultBytes must be at least 1, got " + maxResultBytes);
@@ -161,6 +223,7 @@ public class SpoolOptions {
     return this;
   }
 
+  /** {@return the {@code retention} setting} See {@link #setRetention}. */
   public RetentionOptions getRetention() {
     return new RetentionOptions(retention);
   }
@@ -169,6 +232,9 @@ public class SpoolOptions {
    * How long finished jobs are kept per final state, pruned by the leader (see {@link RetentionOptions}).
    * {@code keepCompleted} is the older switch: with it on and no completed window, completed jobs are kept
    * forever.
+   *
+   * @param retention how long finished jobs are kept per final state, pruned by the leader (see {@link RetentionOptions}).
+   * @return these options
    */
   public SpoolOptions setRetention(RetentionOptions retention) {
     if (retention == null) {
@@ -178,11 +244,17 @@ public class SpoolOptions {
     return this;
   }
 
+  /** {@return the {@code vacuum} setting} See {@link #setVacuum}. */
   public VacuumOptions getVacuum() {
     return new VacuumOptions(vacuum);
   }
 
-  /** When the leader vacuums the jobs table itself (see {@link VacuumOptions}). */
+  /**
+   * When the leader vacuums the jobs table itself (see {@link VacuumOptions}).
+   *
+   * @param vacuum when the leader vacuums the jobs table itself (see {@link VacuumOptions}).
+   * @return these options
+   */
   public SpoolOptions setVacuum(VacuumOptions vacuum) {
     if (vacuum == null) {
       throw new IllegalArgumentException("vacuum must not be null");
@@ -191,17 +263,30 @@ public class SpoolOptions {
     return this;
   }
 
-  /** True when completed jobs stay as rows (keepCompleted, or a completed retention window). */
+  /**
+   * True when completed jobs stay as rows (keepCompleted, or a completed retention window).
+   *
+   * @return true when completed jobs are kept
+   */
   public boolean keepsCompletedJobs() {
     return keepCompleted || retention.keepsCompleted();
   }
 
-  /** True or false when this Spool's migrate turns job history on or off; null when it leaves it as it is. */
+  /**
+   * True or false when this Spool's migrate turns job history on or off; null when it leaves it as it is.
+   *
+   * @return the history setting, or null
+   */
   public Boolean getHistory() {
     return history;
   }
 
-  /** Turns job history on or off at the next {@link Spool#migrate()}; null leaves the schema's setting. */
+  /**
+   * Turns job history on or off at the next {@link Spool#migrate()}; null leaves the schema's setting.
+   *
+   * @param history turns job history on or off at the next {@link Spool#migrate()}; null leaves the schema's setting.
+   * @return these options
+   */
   public SpoolOptions setHistory(Boolean history) {
     this.history = history;
     return this;

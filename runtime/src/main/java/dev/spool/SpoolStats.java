@@ -11,39 +11,75 @@ import java.util.List;
  */
 public interface SpoolStats {
 
-  /** Jobs claimed from the database. */
+  /**
+   * Jobs claimed from the database.
+   *
+   * @return the count since the Spool was built
+   */
   long claimed();
 
-  /** Runs whose handler snoozed its job ({@link Snooze}). */
+  /**
+   * Runs whose handler snoozed its job ({@link Snooze}).
+   *
+   * @return the count since the Spool was built
+   */
   long snoozed();
 
-  /** Runs that succeeded (outcomes decided; written shortly after). */
+  /**
+   * Runs that succeeded (outcomes decided; written shortly after).
+   *
+   * @return the count since the Spool was built
+   */
   long completed();
 
-  /** Runs that failed and were re-deferred. */
+  /**
+   * Runs that failed and were re-deferred.
+   *
+   * @return the count since the Spool was built
+   */
   long retried();
 
-  /** Runs after which the job went to {@code dead}. */
+  /**
+   * Runs after which the job went to {@code dead}.
+   *
+   * @return the count since the Spool was built
+   */
   long dead();
 
-  /** Prefetched jobs handed back unstarted. */
+  /**
+   * Prefetched jobs handed back unstarted.
+   *
+   * @return the count since the Spool was built
+   */
   long released();
 
   /**
    * Outcomes that changed nothing because the run was no longer the job's current one (rescued and
    * handed to another worker, or cancelled) — the acks that "cannot overwrite".
+   *
+   * @return the count since the Spool was built
    */
   long lateAcks();
 
-  /** Jobs the rescuer (on this node, while leader) took back from dead workers or expired leases. */
+  /**
+   * Jobs the rescuer (on this node, while leader) took back from dead workers or expired leases.
+   *
+   * @return the count since the Spool was built
+   */
   long rescued();
 
-  /** Runs that passed their soft time limit. */
+  /**
+   * Runs that passed their soft time limit.
+   *
+   * @return the count since the Spool was built
+   */
   long softTimeouts();
 
   /**
    * Runs whose job carried a traceparent (see docs/operations/tracing.md) that could not be read: they ran without a
    * parent span. Counted in this JVM, across its Spools; 0 without OpenTelemetry's API.
+   *
+   * @return the count in this JVM
    */
   default long malformedTraceparents() {
     return 0;
@@ -52,10 +88,16 @@ public interface SpoolStats {
   /**
    * The runs of this node's workers that are stuck now (see {@link StuckRun}), longest past its limit
    * first.
+   *
+   * @return the stuck runs, possibly none
    */
   List<StuckRun> stuckRuns();
 
-  /** The totals as JSON, for logs and the admin API, with the count of stuck runs. */
+  /**
+   * The totals as JSON, for logs and the admin API, with the count of stuck runs.
+   *
+   * @return the counters and {@code stuck_runs}
+   */
   default JsonObject toJson() {
     return new JsonObject().put("claimed", claimed()).put("completed", completed()).put("retried", retried())
         .put("dead", dead()).put("released", released()).put("lateAcks", lateAcks()).put("rescued", rescued())
@@ -63,7 +105,11 @@ public interface SpoolStats {
         .put("malformedTraceparents", malformedTraceparents());
   }
 
-  /** The stuck runs as a JSON array of {@link StuckRun#toJson()}. */
+  /**
+   * The stuck runs as a JSON array of {@link StuckRun#toJson()}.
+   *
+   * @return the stuck runs as JSON
+   */
   default JsonArray stuckRunsJson() {
     JsonArray out = new JsonArray();
     stuckRuns().forEach(r -> out.add(r.toJson()));

@@ -14,6 +14,7 @@ import java.util.Objects;
  */
 public class StepOptions {
 
+  /** The default of {@link #setRunOnParentFailure}. */
   public static final boolean DEFAULT_RUN_ON_PARENT_FAILURE = false;
 
   private EnqueueOptions enqueueOptions = new EnqueueOptions();
@@ -22,15 +23,25 @@ public class StepOptions {
   private final LinkedHashSet<String> dependsOn = new LinkedHashSet<>();
   private boolean runOnParentFailure = DEFAULT_RUN_ON_PARENT_FAILURE;
 
+  /** Options with every setting at its default. */
   public StepOptions() {}
 
+  /**
+   * A copy of {@code other}.
+   *
+   * @param other the options to copy
+   */
   public StepOptions(StepOptions other) {
     this.enqueueOptions = new EnqueueOptions(other.enqueueOptions);
     this.dependsOn.addAll(other.dependsOn);
     this.runOnParentFailure = other.runOnParentFailure;
   }
 
-  /** Reads {@code dependsOn} (names), {@code runOnParentFailure} and {@code enqueue} (EnqueueOptions' JSON). */
+  /**
+   * Reads {@code dependsOn} (names), {@code runOnParentFailure} and {@code enqueue} (EnqueueOptions' JSON).
+   *
+   * @param json the options as {@link #toJson()} writes them
+   */
   public StepOptions(JsonObject json) {
     JsonObject enqueue = json.getJsonObject("enqueue");
     if (enqueue != null) {
@@ -40,30 +51,49 @@ public class StepOptions {
     setRunOnParentFailure(json.getBoolean("runOnParentFailure", DEFAULT_RUN_ON_PARENT_FAILURE));
   }
 
+  /** {@return these options as JSON, which {@link #StepOptions(JsonObject)} reads back} */
   public JsonObject toJson() {
     return new JsonObject().put("enqueue", enqueueOptions.toJson()).put("dependsOn", new JsonArray(List.copyOf(dependsOn)))
         .put("runOnParentFailure", runOnParentFailure);
   }
 
+  /** {@return the {@code enqueueOptions} setting} See {@link #setEnqueueOptions}. */
   public EnqueueOptions getEnqueueOptions() {
     return enqueueOptions;
   }
 
+  /**
+   * How the step's job is enqueued (queue, priority, limits...); copied.
+   *
+   * @param enqueueOptions the step's enqueue options, not null
+   * @return these options
+   */
   public StepOptions setEnqueueOptions(EnqueueOptions enqueueOptions) {
     this.enqueueOptions = new EnqueueOptions(Objects.requireNonNull(enqueueOptions, "enqueueOptions"));
     return this;
   }
 
+  /** {@return the names of the step's parents, in the order added} */
   public List<String> getDependsOn() {
     return List.copyOf(dependsOn);
   }
 
-  /** Adds parents: steps of the same workflow, by name. */
+  /**
+   * Adds parents: steps of the same workflow, by name.
+   *
+   * @param steps the parents' step names
+   * @return these options
+   */
   public StepOptions dependsOn(String... steps) {
     return dependsOn(Arrays.asList(steps));
   }
 
-  /** Adds parents: steps of the same workflow, by name. */
+  /**
+   * Adds parents: steps of the same workflow, by name.
+   *
+   * @param steps the parents' step names
+   * @return these options
+   */
   public StepOptions dependsOn(List<String> steps) {
     for (String step : steps) {
       if (step == null) {
@@ -74,11 +104,17 @@ public class StepOptions {
     return this;
   }
 
+  /** {@return the {@code runOnParentFailure} setting} See {@link #setRunOnParentFailure}. */
   public boolean isRunOnParentFailure() {
     return runOnParentFailure;
   }
 
-  /** True: the step runs once its parents finished, however they ended (a parent dead or cancelled too). */
+  /**
+   * True: the step runs once its parents finished, however they ended (a parent dead or cancelled too).
+   *
+   * @param runOnParentFailure true to run the step however its parents ended; false to cancel it when one ends dead or cancelled
+   * @return these options
+   */
   public StepOptions setRunOnParentFailure(boolean runOnParentFailure) {
     this.runOnParentFailure = runOnParentFailure;
     return this;

@@ -21,7 +21,11 @@ import java.time.Duration;
 public record StuckRun(long id, String queue, String task, int attempt, String worker, Duration running,
     Duration pastLimit, boolean held) {
 
-  /** As JSON: {@code {"id", "queue", "task", "attempt", "worker", "running_seconds", "past_limit_seconds", "held"}}. */
+  /**
+   * As JSON: {@code {"id", "queue", "task", "attempt", "worker", "running_seconds", "past_limit_seconds", "held"}}.
+   *
+   * @return the run as JSON
+   */
   public JsonObject toJson() {
     return new JsonObject().put("id", id).put("queue", queue).put("task", task).put("attempt", attempt)
         .put("worker", worker).put("running_seconds", seconds(running)).put("past_limit_seconds", seconds(pastLimit))

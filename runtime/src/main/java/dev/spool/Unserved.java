@@ -11,7 +11,11 @@ package dev.spool;
  */
 public record Unserved(String queue, String task, boolean queueServed, long jobs) {
 
-  /** A sentence for people: the dashboard's warning and a {@code /ready} reason. */
+  /**
+   * A sentence for people: the dashboard's warning and a {@code /ready} reason.
+   *
+   * @return the sentence
+   */
   public String message() {
     return queueServed
         ? "no live worker of queue " + queue + " handles task " + task + " (" + jobs + " due jobs wait)"

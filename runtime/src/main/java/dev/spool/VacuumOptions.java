@@ -23,10 +23,15 @@ import java.time.Duration;
  */
 public class VacuumOptions {
 
+  /** The default of {@link #setEnabled}. */
   public static final boolean DEFAULT_ENABLED = true;
+  /** The default of {@link #setCheckInterval}. */
   public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(2);
+  /** The default of {@link #setIdleCheckInterval}. */
   public static final Duration DEFAULT_IDLE_CHECK_INTERVAL = Duration.ofSeconds(30);
+  /** The default of {@link #setMinDeadRows}. */
   public static final long DEFAULT_MIN_DEAD_ROWS = 20_000;
+  /** The default of {@link #setDeadFraction}. */
   public static final double DEFAULT_DEAD_FRACTION = 0.2;
 
   private boolean enabled = DEFAULT_ENABLED;
@@ -35,8 +40,14 @@ public class VacuumOptions {
   private long minDeadRows = DEFAULT_MIN_DEAD_ROWS;
   private double deadFraction = DEFAULT_DEAD_FRACTION;
 
+  /** Options with every setting at its default. */
   public VacuumOptions() {}
 
+  /**
+   * A copy of {@code other}.
+   *
+   * @param other the options to copy
+   */
   public VacuumOptions(VacuumOptions other) {
     this.enabled = other.enabled;
     this.checkInterval = other.checkInterval;
@@ -45,7 +56,11 @@ public class VacuumOptions {
     this.deadFraction = other.deadFraction;
   }
 
-  /** Reads {@code enabled, checkIntervalMs, idleCheckIntervalMs, minDeadRows, deadFraction}. */
+  /**
+   * Reads {@code enabled, checkIntervalMs, idleCheckIntervalMs, minDeadRows, deadFraction}.
+   *
+   * @param json the options as {@link #toJson()} writes them
+   */
   public VacuumOptions(JsonObject json) {
     setEnabled(json.getBoolean("enabled", DEFAULT_ENABLED));
     setCheckInterval(Duration.ofMillis(json.getLong("checkIntervalMs", DEFAULT_CHECK_INTERVAL.toMillis())));
@@ -54,43 +69,72 @@ public class VacuumOptions {
     setDeadFraction(json.getDouble("deadFraction", DEFAULT_DEAD_FRACTION));
   }
 
+  /** {@return these options as JSON, which {@link #VacuumOptions(JsonObject)} reads back} */
   public JsonObject toJson() {
     return new JsonObject().put("enabled", enabled).put("checkIntervalMs", checkInterval.toMillis())
         .put("idleCheckIntervalMs", idleCheckInterval.toMillis()).put("minDeadRows", minDeadRows)
         .put("deadFraction", deadFraction);
   }
 
+  /** {@return the {@code enabled} setting} See {@link #setEnabled}. */
   public boolean isEnabled() {
     return enabled;
   }
 
+  /**
+   * Whether the leader vacuums the jobs table itself; on by default, off leaves the table to autovacuum.
+   *
+   * @param enabled false to leave vacuuming to autovacuum
+   * @return these options
+   */
   public VacuumOptions setEnabled(boolean enabled) {
     this.enabled = enabled;
     return this;
   }
 
+  /** {@return the {@code checkInterval} setting} See {@link #setCheckInterval}. */
   public Duration getCheckInterval() {
     return checkInterval;
   }
 
+  /**
+   * How often the leader reads the dead-row count while its node works (2 s by default).
+   *
+   * @param checkInterval a positive interval
+   * @return these options
+   */
   public VacuumOptions setCheckInterval(Duration checkInterval) {
     this.checkInterval = positive("checkInterval", checkInterval);
     return this;
   }
 
+  /** {@return the {@code idleCheckInterval} setting} See {@link #setIdleCheckInterval}. */
   public Duration getIdleCheckInterval() {
     return idleCheckInterval;
   }
 
+  /**
+   * How often the leader reads the dead-row count while its node is idle (30 s by default).
+   *
+   * @param idleCheckInterval a positive interval
+   * @return these options
+   */
   public VacuumOptions setIdleCheckInterval(Duration idleCheckInterval) {
     this.idleCheckInterval = positive("idleCheckInterval", idleCheckInterval);
     return this;
   }
 
+  /** {@return the {@code minDeadRows} setting} See {@link #setMinDeadRows}. */
   public long getMinDeadRows() {
     return minDeadRows;
   }
 
+  /**
+   * The fewest dead rows that trigger a vacuum (20,000 by default); {@link #setDeadFraction} must hold too.
+   *
+   * @param minDeadRows zero or more rows
+   * @return these options
+   */
   public VacuumOptions setMinDeadRows(long minDeadRows) {
     if (minDeadRows < 0) {
       throw new IllegalArgumentException("minDeadRows must be zero or more, got " + minDeadRows);
@@ -99,10 +143,18 @@ public class VacuumOptions {
     return this;
   }
 
+  /** {@return the {@code deadFraction} setting} See {@link #setDeadFraction}. */
   public double getDeadFraction() {
     return deadFraction;
   }
 
+  /**
+   * The smallest ratio of dead rows to live ones that triggers a vacuum (0.2 by default); {@link #setMinDeadRows}
+   * must hold too.
+   *
+   * @param deadFraction zero or more
+   * @return these options
+   */
   public VacuumOptions setDeadFraction(double deadFraction) {
     if (!(deadFraction >= 0)) {
       throw new IllegalArgumentException("deadFraction must be zero or more, got " + deadFraction);

@@ -29,9 +29,17 @@ public abstract class WorkerVerticle extends VerticleBase {
   /** Worker verticles come from {@link Spool#worker} and {@link Spool#deployWorkers}. */
   protected WorkerVerticle() {}
 
-  /** The worker id, written as lease owner on the jobs this instance claims. */
+  /**
+   * The worker id, written as lease owner on the jobs this instance claims.
+   *
+   * @return the worker id
+   */
   public abstract String owner();
 
-  /** True while this instance is the elected leader running maintenance. */
+  /**
+   * True while this instance is the elected leader running maintenance.
+   *
+   * @return true while leader
+   */
   public abstract boolean isLeader();
 }

@@ -45,13 +45,22 @@ public final class Workflow {
     this.name = checkName("workflow", name);
   }
 
-  /** An empty workflow. */
+  /**
+   * An empty workflow.
+   *
+   * @param name the workflow's name, shown by the admin API and the CLI
+   * @return the workflow, to add steps to
+   */
   public static Workflow named(String name) {
     return new Workflow(name);
   }
 
   /**
    * Steps that run one after the other, each once the previous completed: steps named {@code 1}, {@code 2}, ...
+   *
+   * @param name the workflow's name
+   * @param jobs the steps' jobs, in order
+   * @return the workflow
    */
   public static Workflow chain(String name, List<? extends JobRequest<?>> jobs) {
     Workflow wf = named(name);
@@ -65,7 +74,13 @@ public final class Workflow {
     return wf;
   }
 
-  /** Steps that run side by side, named {@code 1}, {@code 2}, ... (a workflow to await or cancel as one). */
+  /**
+   * Steps that run side by side, named {@code 1}, {@code 2}, ... (a workflow to await or cancel as one).
+   *
+   * @param name the workflow's name
+   * @param jobs the steps' jobs
+   * @return the workflow
+   */
   public static Workflow group(String name, List<? extends JobRequest<?>> jobs) {
     Workflow wf = named(name);
     for (int i = 0; i < jobs.size(); i++) {
@@ -78,6 +93,11 @@ public final class Workflow {
    * A batch with a callback (Celery's chord): the jobs run side by side as steps {@code 1}..{@code N}, and
    * {@code callback} (step {@code callback}) runs exactly once when all of them finished, however they ended;
    * it reads the tally with {@link JobContext#parentStates()} and the results with {@link JobContext#parents()}.
+   *
+   * @param name the workflow's name
+   * @param jobs the batch's jobs
+   * @param callback the job that runs once they all finished
+   * @return the workflow
    */
   public static Workflow chord(String name, List<? extends JobRequest<?>> jobs, JobRequest<?> callback) {
     Workflow wf = group(name, jobs);
@@ -85,17 +105,41 @@ public final class Workflow {
     return wf.step("callback", callback, new StepOptions().dependsOn(all).setRunOnParentFailure(true));
   }
 
-  /** Adds a step without parents, with default options. */
+  /**
+   * Adds a step without parents, with default options.
+   *
+   * @param <A> the task's argument type
+   * @param name the step's name, unique in the workflow
+   * @param task the step's task
+   * @param args the step's arguments
+   * @return this workflow
+   */
   public <A> Workflow step(String name, Task<A> task, A args) {
     return step(name, new JobRequest<>(task, args, new EnqueueOptions()), new StepOptions());
   }
 
-  /** Adds a step. */
+  /**
+   * Adds a step.
+   *
+   * @param <A> the task's argument type
+   * @param name the step's name, unique in the workflow
+   * @param task the step's task
+   * @param args the step's arguments
+   * @param options the step's parents and enqueue options
+   * @return this workflow
+   */
   public <A> Workflow step(String name, Task<A> task, A args, StepOptions options) {
     return step(name, new JobRequest<>(task, args, options.getEnqueueOptions()), options);
   }
 
-  /** Adds a step running {@code job} (its options are the job's; {@code options} gives the parents). */
+  /**
+   * Adds a step running {@code job} (its options are the job's; {@code options} gives the parents).
+   *
+   * @param name the step's name, unique in the workflow
+   * @param job the step's task, arguments and options
+   * @param options the step's parents
+   * @return this workflow
+   */
   public Workflow step(String name, JobRequest<?> job, StepOptions options) {
     checkName("step", name);
     Objects.requireNonNull(job, "job");
@@ -113,11 +157,16 @@ public final class Workflow {
     return this;
   }
 
+  /** {@return the workflow's name} */
   public String name() {
     return name;
   }
 
-  /** The steps in an order where every step comes after its parents; throws when that is impossible. */
+  /**
+   * The steps in an order where every step comes after its parents; throws when that is impossible.
+   *
+   * @return the steps, parents first
+   */
   public List<Step> steps() {
     return ordered();
   }

@@ -11,7 +11,12 @@ import java.util.Map;
  */
 public record WorkflowRun(long id, Map<String, Long> steps) {
 
-  /** The job id of a step; throws when the workflow has no such step. */
+  /**
+   * The job id of a step; throws when the workflow has no such step.
+   *
+   * @param step the step's name
+   * @return the step's job id
+   */
   public long id(String step) {
     Long id = steps.get(step);
     if (id == null) {

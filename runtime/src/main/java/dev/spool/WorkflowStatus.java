@@ -20,6 +20,7 @@ public record WorkflowStatus(long id, String name, Instant createdAt, List<StepS
   public record StepStatus(long id, String step, String task, String queue, JobState state, int attempt,
       Integer pendingParents, List<Long> parents, JsonObject error, Object progress) {
 
+    /** {@return the step as the admin API shows it} */
     public JsonObject toJson() {
       return new JsonObject().put("id", id).put("step", step).put("task", task).put("queue", queue)
           .put("state", state.sqlName()).put("attempt", attempt).put("pending_parents", pendingParents)
@@ -27,16 +28,26 @@ public record WorkflowStatus(long id, String name, Instant createdAt, List<StepS
     }
   }
 
-  /** True when no step can run any more (every one completed, dead or cancelled). */
+  /**
+   * True when no step can run any more (every one completed, dead or cancelled).
+   *
+   * @return true when finished
+   */
   public boolean isFinished() {
     return steps.stream().allMatch(s -> s.state().isFinal());
   }
 
-  /** Steps per state. */
+  /**
+   * Steps per state.
+   *
+   * @param state a state
+   * @return how many steps are in it
+   */
   public long count(JobState state) {
     return steps.stream().filter(s -> s.state() == state).count();
   }
 
+  /** {@return the workflow as the admin API shows it, with its steps and their counts per state} */
   public JsonObject toJson() {
     JsonObject counts = new JsonObject();
     for (JobState state : JobState.values()) {

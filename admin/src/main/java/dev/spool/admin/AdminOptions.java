@@ -45,19 +45,33 @@ import java.util.regex.Pattern;
  */
 public class AdminOptions {
 
+  /** The default of {@link #setHost}. */
   public static final String DEFAULT_HOST = "127.0.0.1";
+  /** The default of {@link #setPort}. */
   public static final int DEFAULT_PORT = 7317;
+  /** The default of {@link #setToken}. */
   public static final String DEFAULT_TOKEN = null;
+  /** The default of {@link #setAllowedHosts}. */
   public static final List<String> DEFAULT_ALLOWED_HOSTS = List.of();
+  /** The default of {@link #setMaxFailureRate}. */
   public static final double DEFAULT_MAX_FAILURE_RATE = 0.5;
+  /** The default of {@link #setRateWindow}. */
   public static final Duration DEFAULT_RATE_WINDOW = Duration.ofMinutes(1);
+  /** The default of {@link #setMinRunsForRate}. */
   public static final int DEFAULT_MIN_RUNS_FOR_RATE = 20;
+  /** The default of {@link #setMaxOldestAvailable}. */
   public static final Duration DEFAULT_MAX_OLDEST_AVAILABLE = Duration.ofMinutes(5);
+  /** The default of {@link #setMaxVacuumHorizonAge}: null, the check is off. */
   public static final Duration DEFAULT_MAX_VACUUM_HORIZON_AGE = null;
+  /** The default of {@link #setRequireLeader}. */
   public static final boolean DEFAULT_REQUIRE_LEADER = true;
+  /** The default of {@link #setRequireServedQueues}. */
   public static final boolean DEFAULT_REQUIRE_SERVED_QUEUES = true;
+  /** The default of {@link #setRequireServedTasks}. */
   public static final boolean DEFAULT_REQUIRE_SERVED_TASKS = false;
+  /** The default of {@link #setQueueRefresh}. */
   public static final Duration DEFAULT_QUEUE_REFRESH = Duration.ofSeconds(10);
+  /** The default of {@link #setDashboard}. */
   public static final boolean DEFAULT_DASHBOARD = true;
   /** Queue counts on the dashboard stop here: each costs an index walk of up to this many entries. */
   public static final int DEFAULT_DASHBOARD_COUNT_LIMIT = 10_000;
@@ -81,8 +95,14 @@ public class AdminOptions {
   private int dashboardCountLimit = DEFAULT_DASHBOARD_COUNT_LIMIT;
   private Map<String, QueueOptions> queueOptions = Map.of();
 
+  /** Options with every setting at its default. */
   public AdminOptions() {}
 
+  /**
+   * A copy of {@code other}.
+   *
+   * @param other the options to copy
+   */
   public AdminOptions(AdminOptions other) {
     this.host = other.host;
     this.port = other.port;
@@ -102,7 +122,11 @@ public class AdminOptions {
     this.queueOptions = other.queueOptions;
   }
 
-  /** Reads {@code host, port, token, allowedHosts (an array), maxFailureRate, rateWindowMs, minRunsForRate, maxOldestAvailableMs, maxVacuumHorizonAgeMs, requireLeader, requireServedQueues, requireServedTasks, queueRefreshMs, dashboard, dashboardCountLimit}. */
+  /**
+   * Reads {@code host, port, token, allowedHosts (an array), maxFailureRate, rateWindowMs, minRunsForRate, maxOldestAvailableMs, maxVacuumHorizonAgeMs, requireLeader, requireServedQueues, requireServedTasks, queueRefreshMs, dashboard, dashboardCountLimit}.
+   *
+   * @param json the options in that shape; absent fields keep their defaults
+   */
   public AdminOptions(JsonObject json) {
     setHost(json.getString("host", DEFAULT_HOST));
     setPort(json.getInteger("port", DEFAULT_PORT));
@@ -126,7 +150,11 @@ public class AdminOptions {
     setDashboardCountLimit(json.getInteger("dashboardCountLimit", DEFAULT_DASHBOARD_COUNT_LIMIT));
   }
 
-  /** The options as JSON, the token left out. */
+  /**
+   * The options as JSON, the token left out.
+   *
+   * @return the options as JSON, without the token
+   */
   public JsonObject toJson() {
     return new JsonObject().put("host", host).put("port", port)
         .put("allowedHosts", new io.vertx.core.json.JsonArray(allowedHosts)).put("maxFailureRate", maxFailureRate)
@@ -141,6 +169,7 @@ public class AdminOptions {
   /**
    * Checks the options as a whole: off loopback a token is required.
    *
+   * @return these options, when valid
    * @throws IllegalArgumentException when the API would be reachable from elsewhere without a token
    */
   public AdminOptions validate() {
@@ -153,6 +182,9 @@ public class AdminOptions {
   /**
    * True for {@code localhost} and loopback IP literals. Host names other than {@code localhost} are
    * not looked up (that could block, and could change): they count as reachable from elsewhere.
+   *
+   * @param host a host name or IP literal
+   * @return true when only this machine can reach it
    */
   public static boolean isLoopback(String host) {
     if (host.equalsIgnoreCase("localhost")) {
@@ -168,10 +200,17 @@ public class AdminOptions {
     }
   }
 
+  /** {@return the {@code host} setting} See {@link #setHost}. */
   public String getHost() {
     return host;
   }
 
+  /**
+   * The address the API binds to; loopback by default. Any other needs a {@link #setToken token}.
+   *
+   * @param host a host name or IP literal, not blank
+   * @return these options
+   */
   public AdminOptions setHost(String host) {
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException("host must not be empty");
@@ -180,11 +219,17 @@ public class AdminOptions {
     return this;
   }
 
+  /** {@return the {@code port} setting} See {@link #setPort}. */
   public int getPort() {
     return port;
   }
 
-  /** 0 picks a free port (see {@link AdminVerticle#actualPort()}). */
+  /**
+   * 0 picks a free port (see {@link AdminVerticle#actualPort()}).
+   *
+   * @param port 0 picks a free port (see {@link AdminVerticle#actualPort()}).
+   * @return these options
+   */
   public AdminOptions setPort(int port) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
@@ -193,20 +238,34 @@ public class AdminOptions {
     return this;
   }
 
+  /** {@return the {@code token} setting} See {@link #setToken}. */
   public String getToken() {
     return token;
   }
 
+  /**
+   * The bearer token callers send ({@code Authorization: Bearer <token>}); with one set, every route but
+   * {@code /health} requires it. Null or empty for none, which only loopback allows.
+   *
+   * @param token the token, or null
+   * @return these options
+   */
   public AdminOptions setToken(String token) {
     this.token = token == null || token.isEmpty() ? null : token;
     return this;
   }
 
+  /** {@return the {@code allowedHosts} setting} See {@link #setAllowedHosts}. */
   public List<String> getAllowedHosts() {
     return allowedHosts;
   }
 
-  /** Host names (besides loopback ones) a loopback-bound API answers; each a bare name, no port. */
+  /**
+   * Host names (besides loopback ones) a loopback-bound API answers; each a bare name, no port.
+   *
+   * @param allowedHosts host names (besides loopback ones) a loopback-bound API answers; each a bare name, no port.
+   * @return these options
+   */
   public AdminOptions setAllowedHosts(List<String> allowedHosts) {
     for (String h : allowedHosts) {
       if (h == null || h.isBlank() || h.contains(":") && !h.startsWith("[") || h.contains("/")) {
@@ -217,10 +276,18 @@ public class AdminOptions {
     return this;
   }
 
+  /** {@return the {@code maxFailureRate} setting} See {@link #setMaxFailureRate}. */
   public double getMaxFailureRate() {
     return maxFailureRate;
   }
 
+  /**
+   * {@code /ready} fails when more than this share of the runs of this node's workers failed in the last
+   * {@link #setRateWindow rate window}; 1 or more turns the check off.
+   *
+   * @param maxFailureRate a share, at least 0
+   * @return these options
+   */
   public AdminOptions setMaxFailureRate(double maxFailureRate) {
     if (!(maxFailureRate >= 0)) {
       throw new IllegalArgumentException("maxFailureRate must be at least 0, got " + maxFailureRate);
@@ -229,10 +296,17 @@ public class AdminOptions {
     return this;
   }
 
+  /** {@return the {@code rateWindow} setting} See {@link #setRateWindow}. */
   public Duration getRateWindow() {
     return rateWindow;
   }
 
+  /**
+   * The window the failure rate of {@link #setMaxFailureRate} is measured over; at least a second.
+   *
+   * @param rateWindow the window
+   * @return these options
+   */
   public AdminOptions setRateWindow(Duration rateWindow) {
     if (rateWindow.toSeconds() < 1) {
       throw new IllegalArgumentException("rateWindow must be at least a second, got " + rateWindow);
@@ -241,10 +315,17 @@ public class AdminOptions {
     return this;
   }
 
+  /** {@return the {@code minRunsForRate} setting} See {@link #setMinRunsForRate}. */
   public int getMinRunsForRate() {
     return minRunsForRate;
   }
 
+  /**
+   * The fewest runs in the window before the failure rate counts; at least 1.
+   *
+   * @param minRunsForRate the fewest runs
+   * @return these options
+   */
   public AdminOptions setMinRunsForRate(int minRunsForRate) {
     if (minRunsForRate < 1) {
       throw new IllegalArgumentException("minRunsForRate must be at least 1, got " + minRunsForRate);
@@ -253,10 +334,18 @@ public class AdminOptions {
     return this;
   }
 
+  /** {@return the {@code maxOldestAvailable} setting} See {@link #setMaxOldestAvailable}. */
   public Duration getMaxOldestAvailable() {
     return maxOldestAvailable;
   }
 
+  /**
+   * {@code /ready} fails when a due job of a queue that is not paused has waited longer than this; null turns the
+   * check off.
+   *
+   * @param maxOldestAvailable the longest wait, or null
+   * @return these options
+   */
   public AdminOptions setMaxOldestAvailable(Duration maxOldestAvailable) {
     if (maxOldestAvailable != null && maxOldestAvailable.isNegative()) {
       throw new IllegalArgumentException("maxOldestAvailable must not be negative, got " + maxOldestAvailable);
@@ -265,11 +354,20 @@ public class AdminOptions {
     return this;
   }
 
+  /** {@return the {@code maxVacuumHorizonAge} setting, or null when the check is off} See {@link #setMaxVacuumHorizonAge}. */
   public Duration getMaxVacuumHorizonAge() {
     return maxVacuumHorizonAge;
   }
 
-  /** Null turns the check off. */
+  /**
+   * {@code /ready} fails when a session, prepared transaction or replication slot has held back the database's
+   * vacuum horizon for longer than this, naming it. Off by default: every node would turn not ready at once for a
+   * cause none of them can fix, so the alert {@code SpoolVacuumHorizonHeld} is the main signal.
+   *
+   * @param maxVacuumHorizonAge the longest age allowed, positive; null turns the check off
+   * @return these options
+   * @throws IllegalArgumentException for zero or a negative duration
+   */
   public AdminOptions setMaxVacuumHorizonAge(Duration maxVacuumHorizonAge) {
     if (maxVacuumHorizonAge != null && (maxVacuumHorizonAge.isNegative() || maxVacuumHorizonAge.isZero())) {
       throw new IllegalArgumentException("maxVacuumHorizonAge must be positive (or null: off), got " + maxVacuumHorizonAge);
@@ -278,25 +376,39 @@ public class AdminOptions {
     return this;
   }
 
+  /** {@return the {@code requireLeader} setting} See {@link #setRequireLeader}. */
   public boolean isRequireLeader() {
     return requireLeader;
   }
 
+  /**
+   * {@code /ready} fails when no worker holds the maintenance lease (nothing would rescue jobs of dead workers).
+   *
+   * @param requireLeader true to require a leader
+   * @return these options
+   */
   public AdminOptions setRequireLeader(boolean requireLeader) {
     this.requireLeader = requireLeader;
     return this;
   }
 
+  /** {@return the {@code requireServedQueues} setting} See {@link #setRequireServedQueues}. */
   public boolean isRequireServedQueues() {
     return requireServedQueues;
   }
 
-  /** Whether {@code /ready} fails while due jobs wait in a queue no live worker serves (else a warning). */
+  /**
+   * Whether {@code /ready} fails while due jobs wait in a queue no live worker serves (else a warning).
+   *
+   * @param requireServedQueues whether {@code /ready} fails while due jobs wait in a queue no live worker serves (else a warning).
+   * @return these options
+   */
   public AdminOptions setRequireServedQueues(boolean requireServedQueues) {
     this.requireServedQueues = requireServedQueues;
     return this;
   }
 
+  /** {@return the {@code requireServedTasks} setting} See {@link #setRequireServedTasks}. */
   public boolean isRequireServedTasks() {
     return requireServedTasks;
   }
@@ -304,16 +416,26 @@ public class AdminOptions {
   /**
    * Whether {@code /ready} fails while due jobs have a task none of their queue's live workers handles (else
    * a warning, the default).
+   *
+   * @param requireServedTasks whether {@code /ready} fails while due jobs have a task none of their queue's live workers handles (else a warning, the default).
+   * @return these options
    */
   public AdminOptions setRequireServedTasks(boolean requireServedTasks) {
     this.requireServedTasks = requireServedTasks;
     return this;
   }
 
+  /** {@return the {@code queueRefresh} setting} See {@link #setQueueRefresh}. */
   public Duration getQueueRefresh() {
     return queueRefresh;
   }
 
+  /**
+   * How often the queue gauges of {@code /metrics} are refreshed from the database; at least 1 ms.
+   *
+   * @param queueRefresh the interval
+   * @return these options
+   */
   public AdminOptions setQueueRefresh(Duration queueRefresh) {
     if (queueRefresh.toMillis() < 1) {
       throw new IllegalArgumentException("queueRefresh must be at least 1 ms, got " + queueRefresh);
@@ -322,21 +444,33 @@ public class AdminOptions {
     return this;
   }
 
+  /** {@return the {@code dashboard} setting} See {@link #setDashboard}. */
   public boolean isDashboard() {
     return dashboard;
   }
 
-  /** Whether {@code /} serves the dashboard page (its data comes from the API, under the same token). */
+  /**
+   * Whether {@code /} serves the dashboard page (its data comes from the API, under the same token).
+   *
+   * @param dashboard whether {@code /} serves the dashboard page (its data comes from the API, under the same token).
+   * @return these options
+   */
   public AdminOptions setDashboard(boolean dashboard) {
     this.dashboard = dashboard;
     return this;
   }
 
+  /** {@return the {@code dashboardCountLimit} setting} See {@link #setDashboardCountLimit}. */
   public int getDashboardCountLimit() {
     return dashboardCountLimit;
   }
 
-  /** Where the dashboard stops counting a queue's jobs of one state (it shows "10,000+"); at least 1. */
+  /**
+   * Where the dashboard stops counting a queue's jobs of one state (it shows "10,000+"); at least 1.
+   *
+   * @param dashboardCountLimit where the dashboard stops counting a queue's jobs of one state (it shows "10,000+"); at least 1.
+   * @return these options
+   */
   public AdminOptions setDashboardCountLimit(int dashboardCountLimit) {
     if (dashboardCountLimit < 1) {
       throw new IllegalArgumentException("dashboardCountLimit must be at least 1, got " + dashboardCountLimit);
@@ -345,13 +479,24 @@ public class AdminOptions {
     return this;
   }
 
-  /** The settings of one queue as this node's workers have them, or null when it has none. */
+  /**
+   * The settings of one queue as this node's workers have them, or null when it has none.
+   *
+   * @param queue the queue's name
+   * @return its settings, or null
+   */
   public QueueOptions getQueueOptions(String queue) {
     QueueOptions options = queueOptions.get(queue);
     return options == null ? null : new QueueOptions(options);
   }
 
-  /** Tells the keys view one queue's limits and weights (see {@link QueueOptions}); null removes them. */
+  /**
+   * Tells the keys view one queue's limits and weights (see {@link QueueOptions}); null removes them.
+   *
+   * @param queue the queue's name
+   * @param options its settings, or null
+   * @return these options
+   */
   public AdminOptions setQueueOptions(String queue, QueueOptions options) {
     Map<String, QueueOptions> copy = new LinkedHashMap<>(queueOptions);
     if (options == null) {

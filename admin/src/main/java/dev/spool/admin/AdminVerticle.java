@@ -61,7 +61,12 @@ public class AdminVerticle extends VerticleBase {
   private AutoCloseable queueGauges;
   private long sampler = -1;
 
-  /** The API without {@code /metrics}. */
+  /**
+   * The API without {@code /metrics}.
+   *
+   * @param spool the Spool to serve
+   * @param options where to listen, who may call, and when {@code /ready} says no
+   */
   public AdminVerticle(Spool spool, AdminOptions options) {
     this(spool, options, null);
   }
@@ -70,6 +75,8 @@ public class AdminVerticle extends VerticleBase {
    * @param metrics the listener given to {@code spool}'s builder; {@code /metrics} scrapes its registry
    *     (a {@link PrometheusMeterRegistry}, or a composite holding one), and this verticle keeps its queue
    *     gauges fresh. Null for no {@code /metrics}.
+   * @param spool the Spool to serve
+   * @param options where to listen, who may call, and when {@code /ready} says no
    * @throws IllegalArgumentException when the options are invalid (off loopback without a token)
    */
   public AdminVerticle(Spool spool, AdminOptions options, MicrometerMetrics metrics) {
@@ -112,7 +119,11 @@ public class AdminVerticle extends VerticleBase {
     }
   }
 
-  /** The port the API listens on (the chosen one when the options said 0); -1 before it started. */
+  /**
+   * The port the API listens on (the chosen one when the options said 0); -1 before it started.
+   *
+   * @return the port, or -1
+   */
   public int actualPort() {
     return server == null ? -1 : server.actualPort();
   }

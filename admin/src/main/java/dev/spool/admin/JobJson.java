@@ -33,12 +33,23 @@ public final class JobJson {
 
   private JobJson() {}
 
-  /** A job in full: arguments as JSON when they are JSON, else base64. */
+  /**
+   * A job in full: arguments as JSON when they are JSON, else base64.
+   *
+   * @param job the job
+   * @return the job as the admin API shows it
+   */
   public static JsonObject job(Job job) {
     return job(job, Integer.MAX_VALUE);
   }
 
-  /** A job with its arguments when they are at most {@code argsLimit} bytes. */
+  /**
+   * A job with its arguments when they are at most {@code argsLimit} bytes.
+   *
+   * @param job the job
+   * @param argsLimit the largest arguments shown, in bytes
+   * @return the job as the admin API shows it
+   */
   public static JsonObject job(Job job, int argsLimit) {
     JsonObject json = new JsonObject()
         .put("id", job.id())
@@ -67,30 +78,58 @@ public final class JobJson {
     return json;
   }
 
+  /**
+   * Jobs as a listing shows them: each as {@link #job(Job, int)} with arguments up to {@link #LIST_ARGS_LIMIT} bytes.
+   *
+   * @param jobs the jobs
+   * @return the jobs as a JSON array
+   */
   public static JsonArray jobs(List<Job> jobs) {
     JsonArray array = new JsonArray();
     jobs.forEach(job -> array.add(job(job, LIST_ARGS_LIMIT)));
     return array;
   }
 
-  /** Available jobs due later are reported as scheduled, as everywhere else. */
+  /**
+   * Available jobs due later are reported as scheduled, as everywhere else.
+   *
+   * @param job the job
+   * @return its state as reported
+   */
   public static JobState reportedState(Job job) {
     return job.state() == JobState.AVAILABLE && job.runAt() != null && job.runAt().isAfter(Instant.now())
         ? JobState.SCHEDULED : job.state();
   }
 
+  /**
+   * One history event: {@code {from, to, attempt, error, at}}.
+   *
+   * @param event the event
+   * @return the event as JSON
+   */
   public static JsonObject event(JobEvent event) {
     return new JsonObject().put("from", event.fromState()).put("to", event.toState()).put("attempt", event.attempt())
         .put("error", event.error()).put("at", time(event.at()));
   }
 
+  /**
+   * History events, each as {@link #event(JobEvent)}.
+   *
+   * @param events the events
+   * @return the events as a JSON array
+   */
   public static JsonArray events(List<JobEvent> events) {
     JsonArray array = new JsonArray();
     events.forEach(e -> array.add(event(e)));
     return array;
   }
 
-  /** Jobs per state, every state present (0 when none). */
+  /**
+   * Jobs per state, every state present (0 when none).
+   *
+   * @param counts counts by state
+   * @return the counts by state name
+   */
   public static JsonObject counts(Map<JobState, Long> counts) {
     JsonObject json = new JsonObject();
     for (JobState state : JobState.values()) {
@@ -99,6 +138,12 @@ public final class JobJson {
     return json;
   }
 
+  /**
+   * A queue: {@code {name, paused, paused_at, counts, oldest_available_seconds}}.
+   *
+   * @param queue the queue's summary
+   * @return the queue as JSON
+   */
   public static JsonObject queue(QueueSummary queue) {
     return new JsonObject().put("name", queue.name()).put("paused", queue.paused())
         .put("paused_at", time(queue.pausedAt())).put("counts", counts(queue.counts()))
@@ -106,13 +151,24 @@ public final class JobJson {
             : Math.round(queue.oldestAvailableSeconds() * 10) / 10.0);
   }
 
+  /**
+   * Queues, each as {@link #queue(QueueSummary)}.
+   *
+   * @param queues the queues' summaries
+   * @return the queues as a JSON array
+   */
   public static JsonArray queues(List<QueueSummary> queues) {
     JsonArray array = new JsonArray();
     queues.forEach(q -> array.add(queue(q)));
     return array;
   }
 
-  /** A queue as the dashboard shows it; counts equal to the limit mean "at least". */
+  /**
+   * A queue as the dashboard shows it; counts equal to the limit mean "at least".
+   *
+   * @param queues the queues' activity
+   * @return the queues as a JSON array
+   */
   public static JsonArray activity(List<QueueActivity> queues) {
     JsonArray array = new JsonArray();
     for (QueueActivity q : queues) {
@@ -126,7 +182,12 @@ public final class JobJson {
     return array;
   }
 
-  /** Why a job is not running: {@code {id, state, at, reasons: [{code, message, figures}]}}, codes in snake_case. */
+  /**
+   * Why a job is not running: {@code {id, state, at, reasons: [{code, message, figures}]}}, codes in snake_case.
+   *
+   * @param explanation the explanation
+   * @return the explanation as JSON
+   */
   public static JsonObject explanation(JobExplanation explanation) {
     JsonArray reasons = new JsonArray();
     for (JobExplanation.Reason r : explanation.reasons()) {
@@ -137,7 +198,12 @@ public final class JobJson {
         .put("at", time(explanation.at())).put("reasons", reasons);
   }
 
-  /** Due jobs no live worker can claim: {@code [{queue, task, queue_served, jobs, message}]}. */
+  /**
+   * Due jobs no live worker can claim: {@code [{queue, task, queue_served, jobs, message}]}.
+   *
+   * @param unserved the unserved tasks
+   * @return them as a JSON array
+   */
   public static JsonArray unserved(List<Unserved> unserved) {
     JsonArray array = new JsonArray();
     unserved.forEach(u -> array.add(new JsonObject().put("queue", u.queue()).put("task", u.task())
@@ -148,6 +214,10 @@ public final class JobJson {
   /**
    * Registered workers: {@code [{id, queues, tasks, started_at, heartbeat_at, heartbeat_age_seconds, active,
    * reserved, running_ids, leader}]}; active jobs run their handler, reserved ones wait in the prefetch buffer.
+   *
+   * @param workers the workers
+   * @param now the instant heartbeat ages are measured to
+   * @return the workers as a JSON array
    */
   public static JsonArray workers(List<WorkerStatus> workers, Instant now) {
     JsonArray array = new JsonArray();
@@ -169,6 +239,10 @@ public final class JobJson {
    * A workflow with each step's {@code children} (its dependents among the stored steps) and {@code result}
    * (from {@code results}, null for a step without one), and {@code callback}: the id of its callback step,
    * or null when it has none.
+   *
+   * @param workflow the workflow's status
+   * @param results its steps' results
+   * @return the workflow as JSON
    */
   public static JsonObject workflow(WorkflowStatus workflow, List<JobResult> results) {
     Map<Long, List<Long>> children = new java.util.HashMap<>();
@@ -197,6 +271,10 @@ public final class JobJson {
    * recent_starts, oldest_wait_seconds, weight}]}}. {@code limits} ({@code fair, serial, key_concurrency,
    * key_rate_limit: {count, per_ms}, key_weights}) and each {@code weight} are this node's settings of the
    * queue, null when it has none: the database does not keep them.
+   *
+   * @param keys the queue's keys
+   * @param settings the queue's settings on this node, or null
+   * @return the keys as JSON
    */
   public static JsonObject keys(QueueKeys keys, QueueOptions settings) {
     Map<String, Integer> weights = settings == null ? Map.of() : settings.getKeyWeights();
@@ -219,7 +297,12 @@ public final class JobJson {
         .put("busiest", busiest);
   }
 
-  /** Jobs per state over all queues. */
+  /**
+   * Jobs per state over all queues.
+   *
+   * @param queues the queues' summaries
+   * @return the counts by state name
+   */
   public static JsonObject totals(Collection<QueueSummary> queues) {
     Map<JobState, Long> totals = new EnumMap<>(JobState.class);
     queues.forEach(q -> q.counts().forEach((state, n) -> totals.merge(state, n, Long::sum)));

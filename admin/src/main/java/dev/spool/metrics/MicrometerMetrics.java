@@ -102,6 +102,11 @@ public final class MicrometerMetrics implements SpoolListener {
   /** -1 until the first refresh: then the gauge is absent rather than claiming a leader or none. */
   private final AtomicLong leaderPresent = new AtomicLong(-1);
 
+  /**
+   * Meters registered in {@code registry}; give this object to {@link dev.spool.Spool.Builder#listener}.
+   *
+   * @param registry where the meters go
+   */
   public MicrometerMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.lateAcks = Counter.builder("spool.late.acks")
@@ -112,7 +117,11 @@ public final class MicrometerMetrics implements SpoolListener {
         .register(registry);
   }
 
-  /** A Prometheus registry with default settings, for {@code new MicrometerMetrics(...)} and {@code /metrics}. */
+  /**
+   * A Prometheus registry with default settings, for {@code new MicrometerMetrics(...)} and {@code /metrics}.
+   *
+   * @return a new registry
+   */
   public static PrometheusMeterRegistry prometheusRegistry() {
     return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
@@ -122,6 +131,8 @@ public final class MicrometerMetrics implements SpoolListener {
    * without the SQL client, pool and TCP client metrics (they time every statement and count every socket
    * read, and Spool's several clients share Vert.x's default pool name and untagged gauges, so their series
    * collide; Spool's own metrics say more about the database work, for less).
+   *
+   * @return the options
    */
   public static MicrometerMetricsOptions vertxMetricsOptions() {
     return new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
@@ -130,7 +141,12 @@ public final class MicrometerMetrics implements SpoolListener {
         .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT);
   }
 
-  /** A Vert.x reporting {@link #vertxMetricsOptions()} to {@code registry}: give the same registry to Spool's metrics. */
+  /**
+   * A Vert.x reporting {@link #vertxMetricsOptions()} to {@code registry}: give the same registry to Spool's metrics.
+   *
+   * @param registry where Vert.x's meters go
+   * @return a new Vert.x instance
+   */
   public static Vertx vertxWithMetrics(MeterRegistry registry) {
     return Vertx.builder().with(new VertxOptions().setMetricsOptions(vertxMetricsOptions()))
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
@@ -139,6 +155,10 @@ public final class MicrometerMetrics implements SpoolListener {
   /**
    * From what age {@code spool_vacuum_horizon_age_seconds} names its holder in labels (a minute by default):
    * younger holders are the ordinary statements of the moment, and naming each would make a series per pid.
+   *
+   * @param age the age from which the holder is named, zero or positive
+   * @return this
+   * @throws IllegalArgumentException for null or a negative age
    */
   public MicrometerMetrics horizonNamedAfter(Duration age) {
     if (age == null || age.isNegative()) {
@@ -148,6 +168,7 @@ public final class MicrometerMetrics implements SpoolListener {
     return this;
   }
 
+  /** {@return the registry the meters are in} */
   public MeterRegistry registry() {
     return registry;
   }
@@ -225,6 +246,11 @@ public final class MicrometerMetrics implements SpoolListener {
    * Refreshes the queue gauges every {@code interval} through {@code admin} ({@link JobAdmin#depths()}:
    * one query counting jobs per queue and state) until the returned handle is closed. A failed refresh
    * keeps the last values; refreshes never overlap.
+   *
+   * @param vertx the Vert.x instance whose timer refreshes
+   * @param admin the admin the queries go through
+   * @param interval the interval between refreshes
+   * @return the handle that stops the refreshes
    */
   public AutoCloseable watchQueues(Vertx vertx, JobAdmin admin, Duration interval) {
     AtomicBoolean busy = new AtomicBoolean();
@@ -239,6 +265,9 @@ public final class MicrometerMetrics implements SpoolListener {
   /**
    * Refreshes the queue gauges once; gauges of queues and states that have no jobs now read 0. The leader and
    * unserved gauges are refreshed by their own queries beside it: one failing leaves the others' values fresh.
+   *
+   * @param admin the admin the queries go through
+   * @return a future that completes once the queue gauges are refreshed
    */
   public Future<Void> refreshQueues(JobAdmin admin) {
     Future<Void> leader = admin.leader().map(holder -> {

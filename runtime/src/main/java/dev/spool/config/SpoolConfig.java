@@ -59,6 +59,7 @@ public final class SpoolConfig {
    * Reads the file, applies the process environment ({@code System.getenv()}) over it.
    *
    * @param file a {@code .yaml}/{@code .yml} file (needs org.yaml:snakeyaml) or a {@code .json} one
+   * @return the configuration
    * @throws ConfigException when the file cannot be read or a value cannot be used
    */
   public static SpoolConfig load(Path file) {
@@ -74,6 +75,7 @@ public final class SpoolConfig {
    *                    named {@code --<path>} in messages
    * @param classLoader resolves the exception class names of {@code retry.retryOn}/{@code giveUpOn};
    *                    null for the thread's context class loader
+   * @return the configuration
    * @throws ConfigException when the file cannot be read or a value cannot be used
    */
   public static SpoolConfig load(Path file, Map<String, String> env, Map<String, String> flags, ClassLoader classLoader) {
@@ -85,6 +87,11 @@ public final class SpoolConfig {
    * message says {@code flag --concurrency} rather than {@code flag --worker.concurrency}.
    *
    * @param flagNames key path to the flag's name as typed, e.g. {@code "worker.concurrency" -> "--concurrency"}
+   * @param file the file, or null for defaults, environment and flags only
+   * @param env the variables; only {@code SPOOL_*} ones are looked at
+   * @param flags key path to text as a flag gave it
+   * @param classLoader resolves the exception class names of retry policies
+   * @return the configuration
    */
   public static SpoolConfig load(Path file, Map<String, String> env, Map<String, String> flags,
       Map<String, String> flagNames, ClassLoader classLoader) {
@@ -104,6 +111,7 @@ public final class SpoolConfig {
    * @param json        the configuration in the file's shape
    * @param env         the variables to apply over it; only {@code SPOOL_*} ones are looked at
    * @param classLoader resolves exception class names; null for the thread's context class loader
+   * @return the configuration
    * @throws ConfigException when a value cannot be used
    */
   public static SpoolConfig fromJson(JsonObject json, Map<String, String> env, ClassLoader classLoader) {
@@ -117,6 +125,12 @@ public final class SpoolConfig {
    * must be on the class path that resolves the exception names of retry policies, and a handler's own
    * exception classes live in its jar. Throws {@link ConfigException} as {@code load} does, and for a jar
    * (or folder) that does not exist, naming where it was set.
+   *
+   * @param file the file, or null
+   * @param env the variables; only {@code SPOOL_*} ones are looked at
+   * @param flags key path to text as a flag gave it
+   * @param flagNames key path to the flag's name as typed
+   * @return the jars, resolved against the file's folder
    */
   public static List<Path> handlerJars(Path file, Map<String, String> env, Map<String, String> flags,
       Map<String, String> flagNames) {
@@ -147,7 +161,11 @@ public final class SpoolConfig {
     return List.copyOf(out);
   }
 
-  /** Spool's defaults: no file, no environment, no flags. */
+  /**
+   * Spool's defaults: no file, no environment, no flags.
+   *
+   * @return the defaults
+   */
   public static SpoolConfig defaults() {
     return load(null, Map.of(), Map.of(), null);
   }
@@ -162,44 +180,76 @@ public final class SpoolConfig {
     return new SpoolConfig(settings, loader, unused);
   }
 
-  /** {@code database.url}: the PostgreSQL URL; null when unset (the CLI then offers an embedded database). */
+  /**
+   * {@code database.url}: the PostgreSQL URL; null when unset (the CLI then offers an embedded database).
+   *
+   * @return the URL, or null
+   */
   public String databaseUrl() {
     return built.databaseUrl();
   }
 
-  /** The schema, client pool, payload limit, retention, vacuum and history settings, as a copy. */
+  /**
+   * The schema, client pool, payload limit, retention, vacuum and history settings, as a copy.
+   *
+   * @return a copy of the Spool options
+   */
   public SpoolOptions spoolOptions() {
     return new SpoolOptions(built.spoolOptions());
   }
 
-  /** The {@code worker} section with each queue's {@code queues} entry and each task's rate limit, as a copy. */
+  /**
+   * The {@code worker} section with each queue's {@code queues} entry and each task's rate limit, as a copy.
+   *
+   * @return a copy of the worker options
+   */
   public WorkerOptions workerOptions() {
     return new WorkerOptions(built.workerOptions());
   }
 
-  /** {@code worker.instances}: worker verticles {@code spool worker} deploys (2 by default). */
+  /**
+   * {@code worker.instances}: worker verticles {@code spool worker} deploys (2 by default).
+   *
+   * @return the verticle count
+   */
   public int workerInstances() {
     return built.workerInstances();
   }
 
-  /** {@code worker.migrate}: whether {@code spool worker} migrates the schema before it starts (true by default). */
+  /**
+   * {@code worker.migrate}: whether {@code spool worker} migrates the schema before it starts (true by default).
+   *
+   * @return true to migrate first
+   */
   public boolean migrate() {
     return built.migrate();
   }
 
-  /** {@code worker.handlerJars}: jars of handlers to load; relative ones in the file resolve against its folder. */
+  /**
+   * {@code worker.handlerJars}: jars of handlers to load; relative ones in the file resolve against its folder.
+   *
+   * @return the jars
+   */
   public List<Path> handlerJars() {
     return built.handlerJars();
   }
 
-  /** The timeout and retry policy of each task of {@code tasks}, by task name, as copies. */
+  /**
+   * The timeout and retry policy of each task of {@code tasks}, by task name, as copies.
+   *
+   * @return the options by task name
+   */
   public Map<String, HandlerOptions> taskOptions() {
     Map<String, HandlerOptions> out = new LinkedHashMap<>();
     built.taskOptions().forEach((name, options) -> out.put(name, new HandlerOptions(options)));
     return out;
   }
 
-  /** The {@code periodic} entries as jobs of JSON tasks ({@code Task.json(task)}), in file order; new ones each call. */
+  /**
+   * The {@code periodic} entries as jobs of JSON tasks ({@code Task.json(task)}), in file order; new ones each call.
+   *
+   * @return the periodic jobs
+   */
   public List<PeriodicJob<JsonObject>> periodicJobs() {
     return Binder.periodicJobs(settings, classLoader);
   }
@@ -209,17 +259,27 @@ public final class SpoolConfig {
    * {@code host, port, token, maxFailureRate, rateWindowMs, minRunsForRate, maxOldestAvailableMs (null
    * when off), maxVacuumHorizonAgeMs (likewise), requireLeader, queueRefreshMs, dashboard, dashboardCountLimit}. {@code port} is null when
    * the admin API is off; the token is not masked.
+   *
+   * @return the admin settings
    */
   public JsonObject admin() {
     return built.admin().copy();
   }
 
-  /** Whether the admin API is on: {@code admin.enabled} when set, else whether {@code admin.port} is set. */
+  /**
+   * Whether the admin API is on: {@code admin.enabled} when set, else whether {@code admin.port} is set.
+   *
+   * @return true when the admin API is on
+   */
   public boolean adminEnabled() {
     return built.adminEnabled();
   }
 
-  /** The {@code metrics} section: {@code enabled} (Prometheus {@code /metrics} on the admin port), {@code jvm}. */
+  /**
+   * The {@code metrics} section: {@code enabled} (Prometheus {@code /metrics} on the admin port), {@code jvm}.
+   *
+   * @return the metrics settings
+   */
   public JsonObject metrics() {
     return built.metrics().copy();
   }
@@ -234,18 +294,30 @@ public final class SpoolConfig {
    *
    * @param path    the key path, e.g. {@code admin.host}, {@code tasks.send-email} or {@code periodic[0]}
    * @param problem what is wrong, e.g. {@code no handler serves this task}
+   * @return the exception, to throw or report
    */
   public ConfigException error(String path, String problem) {
     return error(path, problem, null);
   }
 
-  /** {@link #error(String, String)} with the failure that found the problem. */
+  /**
+   * {@link #error(String, String)} with the failure that found the problem.
+   *
+   * @param path the key path
+   * @param problem what is wrong
+   * @param cause the failure that found it
+   * @return the exception, to throw or report
+   */
   public ConfigException error(String path, String problem, Throwable cause) {
     Origin at = settings.get(path) != null ? settings.get(path).origin() : settings.firstSetUnder(path);
     return (at != null ? at : settings.origin(path)).error(path, problem, cause);
   }
 
-  /** Every leaf key in schema order with its effective value (secrets masked) and where it came from. */
+  /**
+   * Every leaf key in schema order with its effective value (secrets masked) and where it came from.
+   *
+   * @return the entries
+   */
   public List<ConfigEntry> entries() {
     return Report.entries(items);
   }
@@ -253,6 +325,8 @@ public final class SpoolConfig {
   /**
    * The {@code SPOOL_*} variables that name no key, sorted: not an error (they may be meant for another
    * version), but {@code config check} shows them, as they are often typos.
+   *
+   * @return the variable names
    */
   public List<String> unusedEnvironment() {
     return unusedEnvironment;
@@ -263,6 +337,7 @@ public final class SpoolConfig {
    * Unmasked, it reads back ({@link #fromJson}) as the same configuration.
    *
    * @param masked whether secrets are masked as in {@link #entries()}
+   * @return the configuration as JSON
    */
   public JsonObject toJson(boolean masked) {
     return Report.toJson(items, masked);
@@ -271,6 +346,8 @@ public final class SpoolConfig {
   /**
    * Every key the configuration accepts, in schema order: the fixed ones, then those of an entry of
    * {@code queues} ({@code queues.*.concurrency}), {@code tasks} and {@code periodic} ({@code periodic[*].cron}).
+   *
+   * @return the keys
    */
   public static List<ConfigKey> keys() {
     List<ConfigKey> out = new ArrayList<>();

@@ -36,13 +36,23 @@ public final class ReactorJobHandler {
 
   private ReactorJobHandler() {}
 
-  /** A {@link JobHandler} that runs the Mono returned by {@code handler}. */
+  /**
+   * A {@link JobHandler} that runs the Mono returned by {@code handler}.
+   *
+   * @param <A> the task's argument type
+   * @param handler a function of the arguments and the context returning a Mono; the run succeeds with its value
+   * @return the handler
+   */
   public static <A> JobHandler<A> of(BiFunction<? super A, ? super JobContext, ? extends Mono<?>> handler) {
     Objects.requireNonNull(handler, "handler");
     return (args, context) -> run(handler.apply(args, context), context);
   }
 
-  /** The {@link JobContext} of the run a Mono is part of; errors when used outside a Reactor handler. */
+  /**
+   * The {@link JobContext} of the run a Mono is part of; errors when used outside a Reactor handler.
+   *
+   * @return a Mono of the run's context
+   */
   public static Mono<JobContext> jobContext() {
     return Mono.deferContextual(view -> view.<JobContext>getOrEmpty(JobContext.class)
         .map(Mono::just)

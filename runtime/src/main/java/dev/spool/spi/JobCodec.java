@@ -12,12 +12,27 @@ package dev.spool.spi;
  */
 public interface JobCodec<A> {
 
-  /** A short name for errors and logs, such as {@code json}. */
+  /**
+   * A short name for errors and logs, such as {@code json}.
+   *
+   * @return the name
+   */
   String name();
 
-  /** Encodes arguments for storage; throws {@link IllegalArgumentException} when they cannot be. */
+  /**
+   * Encodes arguments for storage; throws {@link IllegalArgumentException} when they cannot be.
+   *
+   * @param args the arguments
+   * @return the bytes to store
+   */
   byte[] encode(A args);
 
-  /** Decodes stored bytes; throws when they are not a valid encoding of {@code A}. */
+  /**
+   * Decodes stored bytes; throws when they are not a valid encoding of {@code A}.
+   *
+   * @param bytes the stored bytes
+   * @return the arguments
+   * @throws Exception when the bytes do not decode
+   */
   A decode(byte[] bytes) throws Exception;
 }

@@ -10,6 +10,10 @@ import dev.spool.JobHandlers;
  */
 public interface JobHandlerProvider {
 
-  /** Registers this provider's handlers. */
+  /**
+   * Registers this provider's handlers.
+   *
+   * @param handlers where to register them
+   */
   void register(JobHandlers handlers);
 }

@@ -15,11 +15,17 @@ import java.nio.charset.StandardCharsets;
  */
 public final class JsonValueCodec implements JobCodec<Object> {
 
+  /** The codec; it has no state. */
   public static final JsonValueCodec INSTANCE = new JsonValueCodec();
 
   private JsonValueCodec() {}
 
-  /** True for the values stored as results of JSON tasks: objects and arrays. */
+  /**
+   * True for the values stored as results of JSON tasks: objects and arrays.
+   *
+   * @param value a handler's result
+   * @return true for a JsonObject or JsonArray
+   */
   public static boolean accepts(Object value) {
     return value instanceof JsonObject || value instanceof JsonArray;
   }

@@ -11,9 +11,18 @@ import dev.spool.WorkerOptions;
  */
 public interface SpoolCustomizer {
 
-  /** Adjusts the builder after the properties were applied to it. */
+  /**
+   * Adjusts the builder after the properties were applied to it.
+   *
+   * @param builder the Spool's builder
+   */
   default void customize(Spool.Builder builder) {}
 
-  /** Adjusts the worker's options (after the properties) and may register handlers of its own. */
+  /**
+   * Adjusts the worker's options (after the properties) and may register handlers of its own.
+   *
+   * @param options the worker's options
+   * @param handlers the handlers of the {@code @SpoolHandler} beans, to add to
+   */
   default void customizeWorkers(WorkerOptions options, JobHandlers handlers) {}
 }

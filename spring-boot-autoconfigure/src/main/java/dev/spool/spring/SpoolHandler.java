@@ -40,15 +40,25 @@ public @interface SpoolHandler {
     EVENT_LOOP
   }
 
-  /** The task name, as enqueued ({@code send-email}). */
+  /**
+   * The task name, as enqueued ({@code send-email}).
+   *
+   * @return the task name
+   */
   String value();
 
   /**
    * The queue whose jobs of this task this application's workers claim: added to {@code spool.worker.queues}
    * when not listed there. Empty (the default) adds none.
+   *
+   * @return the queue's name, or empty
    */
   String queue() default "";
 
-  /** Where it runs; {@link RunOn#BLOCKING_POOL} unless the handler is known not to block. */
+  /**
+   * Where it runs; {@link RunOn#BLOCKING_POOL} unless the handler is known not to block.
+   *
+   * @return where the handler runs
+   */
   RunOn runOn() default RunOn.BLOCKING_POOL;
 }

@@ -17,23 +17,35 @@ public final class DrainOptions {
   private int maxJobs = DEFAULT_MAX_JOBS;
   private WorkerOptions limits;
 
+  /** Options with every setting at its default. */
   public DrainOptions() {}
 
-  /** Runs jobs until none is due: also those the handlers enqueue and the workflow steps their ends release. */
+  /**
+   * Runs jobs until none is due: also those the handlers enqueue and the workflow steps their ends release.
+   *
+   * @return the options
+   */
   public static DrainOptions untilIdle() {
     return new DrainOptions().setFollow(true);
   }
 
+  /** {@return the {@code follow} setting} See {@link #setFollow}. */
   public boolean isFollow() {
     return follow;
   }
 
-  /** True to run, too, the jobs enqueued or released while the drain runs, until none is due. */
+  /**
+   * True to run, too, the jobs enqueued or released while the drain runs, until none is due.
+   *
+   * @param follow true to run, too, the jobs enqueued or released while the drain runs, until none is due.
+   * @return these options
+   */
   public DrainOptions setFollow(boolean follow) {
     this.follow = follow;
     return this;
   }
 
+  /** {@return the {@code includeScheduled} setting} See {@link #setIncludeScheduled}. */
   public boolean isIncludeScheduled() {
     return includeScheduled;
   }
@@ -41,12 +53,16 @@ public final class DrainOptions {
   /**
    * True to run scheduled jobs now rather than at their run_at (their run_at is set to now); with
    * {@link #setFollow follow}, retries and snoozes run again at once too, until each job completes or dies.
+   *
+   * @param includeScheduled true to run scheduled jobs now rather than at their run_at (their run_at is set to now); with {@link #setFollow follow}, retries and snoozes run again at once too, until each job completes or dies.
+   * @return these options
    */
   public DrainOptions setIncludeScheduled(boolean includeScheduled) {
     this.includeScheduled = includeScheduled;
     return this;
   }
 
+  /** {@return the {@code limits} setting} See {@link #setLimits}. */
   public WorkerOptions getLimits() {
     return limits;
   }
@@ -56,17 +72,26 @@ public final class DrainOptions {
    * limits of the queue or its tasks, global concurrency, keyed queues) hold, through the worker's own limited
    * claim, and their windows move with {@link SpoolTester#advance}. By default (null) a drain claims every due
    * job, as a worker without limits.
+   *
+   * @param options claims as a worker deployed with {@code options} would: the cluster-wide limits it sets for a queue (rate limits of the queue or its tasks, global concurrency, keyed queues) hold, through the worker's own limited claim, and their windows move with {@link SpoolTester#advance}.
+   * @return these options
    */
   public DrainOptions setLimits(WorkerOptions options) {
     this.limits = options == null ? null : new WorkerOptions(options);
     return this;
   }
 
+  /** {@return the {@code maxJobs} setting} See {@link #setMaxJobs}. */
   public int getMaxJobs() {
     return maxJobs;
   }
 
-  /** Most jobs to run; a drain that would run more stops with an {@link IllegalStateException} naming them. */
+  /**
+   * Most jobs to run; a drain that would run more stops with an {@link IllegalStateException} naming them.
+   *
+   * @param maxJobs most jobs to run; a drain that would run more stops with an {@link IllegalStateException} naming them.
+   * @return these options
+   */
   public DrainOptions setMaxJobs(int maxJobs) {
     if (maxJobs < 1) {
       throw new IllegalArgumentException("maxJobs must be at least 1, got " + maxJobs);

@@ -17,7 +17,11 @@ public record EnqueuedJob(long id, String task, String queue, JsonObject args, i
     String state, String key, String uniqueKey, int attempt, int maxAttempts, Long workflowId, String step,
     List<Long> parents, boolean scheduled) {
 
-  /** One line for a failure message: id, task, queue and arguments. */
+  /**
+   * One line for a failure message: id, task, queue and arguments.
+   *
+   * @return the line
+   */
   public String describe() {
     return "#" + id + " " + task + " (queue " + queue + ") args " + (args == null ? "<not JSON>" : args.encode())
         + (scheduled ? " scheduled at " + runAt : "");

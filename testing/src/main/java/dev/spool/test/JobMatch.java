@@ -41,79 +41,146 @@ public final class JobMatch {
 
   private JobMatch() {}
 
-  /** Any enqueued job. */
+  /**
+   * Any enqueued job.
+   *
+   * @return the criteria
+   */
   public static JobMatch any() {
     return new JobMatch();
   }
 
-  /** Jobs of the task of this name. */
+  /**
+   * Jobs of the task of this name.
+   *
+   * @param name the task's name
+   * @return the criteria
+   */
   public static JobMatch task(String name) {
     JobMatch m = new JobMatch();
     m.task = Objects.requireNonNull(name, "name");
     return m;
   }
 
-  /** Jobs of this task (declared in code, so its name is never suspected of a typo). */
+  /**
+   * Jobs of this task (declared in code, so its name is never suspected of a typo).
+   *
+   * @param task the task
+   * @return the criteria
+   */
   public static JobMatch task(Task<?> task) {
     JobMatch m = task(task.name());
     m.taskDeclared = true;
     return m;
   }
 
-  /** Arguments holding at least these fields with these values (a JSON subset). */
+  /**
+   * Arguments holding at least these fields with these values (a JSON subset).
+   *
+   * @param subset the fields the arguments must hold
+   * @return these criteria
+   */
   public JobMatch args(JsonObject subset) {
     this.args = subset.copy();
     return this;
   }
 
-  /** Arguments for which {@code predicate} holds; {@code description} names it in failure messages. */
+  /**
+   * Arguments for which {@code predicate} holds; {@code description} names it in failure messages.
+   *
+   * @param description what the predicate checks, for failure messages
+   * @param predicate the check of the arguments
+   * @return these criteria
+   */
   public JobMatch argsThat(String description, Predicate<JsonObject> predicate) {
     this.argsPredicate = Objects.requireNonNull(predicate, "predicate");
     this.argsPredicateName = description;
     return this;
   }
 
+  /**
+   * In this queue.
+   *
+   * @param queue the queue's name
+   * @return these criteria
+   */
   public JobMatch queue(String queue) {
     this.queue = queue;
     return this;
   }
 
+  /**
+   * Of this priority.
+   *
+   * @param priority the priority
+   * @return these criteria
+   */
   public JobMatch priority(int priority) {
     this.priority = priority;
     return this;
   }
 
-  /** Due at {@code at}, within {@link #DEFAULT_TOLERANCE}. */
+  /**
+   * Due at {@code at}, within {@link #DEFAULT_TOLERANCE}.
+   *
+   * @param at the instant
+   * @return these criteria
+   */
   public JobMatch runAt(Instant at) {
     return runAt(at, DEFAULT_TOLERANCE);
   }
 
-  /** Due at {@code at}, within {@code tolerance} either way. */
+  /**
+   * Due at {@code at}, within {@code tolerance} either way.
+   *
+   * @param at the instant
+   * @param tolerance the most it may differ either way
+   * @return these criteria
+   */
   public JobMatch runAt(Instant at, Duration tolerance) {
     this.runAt = Objects.requireNonNull(at, "at");
     this.tolerance = Objects.requireNonNull(tolerance, "tolerance");
     return this;
   }
 
-  /** The job's key (a keyed queue's, {@code EnqueueOptions.setKey}). */
+  /**
+   * The job's key (a keyed queue's, {@code EnqueueOptions.setKey}).
+   *
+   * @param key the key
+   * @return these criteria
+   */
   public JobMatch key(String key) {
     this.key = key;
     return this;
   }
 
-  /** The job's unique key ({@code EnqueueOptions.setUniqueKey}). */
+  /**
+   * The job's unique key ({@code EnqueueOptions.setUniqueKey}).
+   *
+   * @param uniqueKey the unique key
+   * @return these criteria
+   */
   public JobMatch uniqueKey(String uniqueKey) {
     this.uniqueKey = uniqueKey;
     return this;
   }
 
-  /** Waits on exactly these parents (a workflow step's), in any order. */
+  /**
+   * Waits on exactly these parents (a workflow step's), in any order.
+   *
+   * @param ids the parents' job ids
+   * @return these criteria
+   */
   public JobMatch parents(Long... ids) {
     this.parents = Arrays.stream(ids).sorted().toList();
     return this;
   }
 
-  /** The task name looked for, or null for any. */
+  /**
+   * The task name looked for, or null for any.
+   *
+   * @return the task name, or null
+   */
   public String taskName() {
     return task;
   }
@@ -123,12 +190,22 @@ public final class JobMatch {
     return taskDeclared;
   }
 
-  /** True when {@code job} meets every criterion. */
+  /**
+   * True when {@code job} meets every criterion.
+   *
+   * @param job an enqueued job
+   * @return true when it matches
+   */
   public boolean matches(EnqueuedJob job) {
     return mismatches(job).isEmpty();
   }
 
-  /** Why {@code job} does not match, one phrase per criterion it fails; empty when it matches. */
+  /**
+   * Why {@code job} does not match, one phrase per criterion it fails; empty when it matches.
+   *
+   * @param job an enqueued job
+   * @return the mismatches, empty when it matches
+   */
   public List<String> mismatches(EnqueuedJob job) {
     List<String> out = new ArrayList<>();
     if (task != null && !task.equals(job.task())) {

@@ -53,28 +53,40 @@ public final class JobOutcome {
     this.progress = progress;
   }
 
-  /** The job's id; 0 for {@link SpoolTester#perform}, which runs no row. */
+  /**
+   * The job's id; 0 for {@link SpoolTester#perform}, which runs no row.
+   *
+   * @return the id, or 0
+   */
   public long id() {
     return id;
   }
 
+  /** {@return the job's task name} */
   public String task() {
     return task;
   }
 
+  /** {@return the queue the job ran from} */
   public String queue() {
     return queue;
   }
 
-  /** The attempt this run was (1 for a first run). */
+  /**
+   * The attempt this run was (1 for a first run).
+   *
+   * @return the attempt, from 1
+   */
   public int attempt() {
     return attempt;
   }
 
+  /** {@return what the run came to} */
   public Kind kind() {
     return kind;
   }
 
+  /** {@return true when the run completed} */
   public boolean isCompleted() {
     return kind == Kind.COMPLETED;
   }
@@ -82,6 +94,8 @@ public final class JobOutcome {
   /**
    * The result the handler completed with, decoded by its task's result codec (a JSON value for JSON tasks);
    * null when it kept none.
+   *
+   * @return the result, or null
    */
   public Object result() {
     if (result == null) {
@@ -91,7 +105,13 @@ public final class JobOutcome {
     return decode(codec);
   }
 
-  /** The result decoded by {@code codec}; null when there is none. */
+  /**
+   * The result decoded by {@code codec}; null when there is none.
+   *
+   * @param <R> the result type
+   * @param codec the codec of the result
+   * @return the result, or null
+   */
   public <R> R result(JobCodec<R> codec) {
     return result == null ? null : decode(codec);
   }
@@ -104,27 +124,47 @@ public final class JobOutcome {
     }
   }
 
-  /** For a retry or a snooze, how long until the job is due again; zero otherwise. */
+  /**
+   * For a retry or a snooze, how long until the job is due again; zero otherwise.
+   *
+   * @return the delay, or zero
+   */
   public Duration delay() {
     return delay;
   }
 
-  /** For a retry or a snooze, when (in test time) the job is due again; null otherwise. */
+  /**
+   * For a retry or a snooze, when (in test time) the job is due again; null otherwise.
+   *
+   * @return the instant, or null
+   */
   public Instant runAgainAt() {
     return runAgainAt;
   }
 
-  /** The error recorded on the job for a retry or a dead job ({@code message}, {@code class}, ...); else null. */
+  /**
+   * The error recorded on the job for a retry or a dead job ({@code message}, {@code class}, ...); else null.
+   *
+   * @return the error, or null
+   */
   public JsonObject error() {
     return error;
   }
 
-  /** What the handler failed with, for a retry or a dead job; else null. */
+  /**
+   * What the handler failed with, for a retry or a dead job; else null.
+   *
+   * @return the failure, or null
+   */
   public Throwable failure() {
     return failure;
   }
 
-  /** The last progress the handler reported ({@code JobContext.progress}), null when none. */
+  /**
+   * The last progress the handler reported ({@code JobContext.progress}), null when none.
+   *
+   * @return the progress, or null
+   */
   public JsonObject progress() {
     return progress;
   }

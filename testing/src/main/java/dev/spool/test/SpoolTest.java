@@ -38,6 +38,8 @@ public @interface SpoolTest {
    * directory under Maven): its Spool options and periodic jobs apply to the test class's Spool, as they would to
    * the application's. Its database URL and schema do not (each class has a schema of its own), nor does the
    * environment. Empty: the defaults.
+   *
+   * @return the file's path, or empty for none
    */
   String config() default "";
 }

@@ -74,6 +74,10 @@ public final class SpoolTester implements AutoCloseable {
   /**
    * A tester on a new, migrated schema of the database at {@code uri}, with its own Vert.x; {@link #close()}
    * drops the schema. The {@link SpoolExtension} calls this once per test class.
+   *
+   * @param uri the database's {@code postgresql://} URI
+   * @param options the Spool's options; their schema is replaced by a new one of the tester's
+   * @return the tester, to close when done
    */
   public static SpoolTester start(String uri, SpoolOptions options) {
     String schema = "st_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
@@ -95,30 +99,55 @@ public final class SpoolTester implements AutoCloseable {
     return new SpoolTester(vertx, spool, store, clock);
   }
 
+  /** {@return the Spool of this tester, on its own schema} */
   public Spool spool() {
     return spool;
   }
 
+  /** {@return the Spool's client, to enqueue as the application would} */
   public JobClient client() {
     return spool.client();
   }
 
+  /** {@return the tester's own Vert.x instance} */
   public Vertx vertx() {
     return vertx;
   }
 
-  /** The schema of this test class. */
+  /**
+   * The schema of this test class.
+   *
+   * @return the schema's name
+   */
   public String schema() {
     return spool.options().getSchema();
   }
 
   // ---- handlers
 
-  /** Registers (or replaces) the handler that {@link #drain} and {@link #perform} run for {@code task}. */
+  /**
+   * Registers (or replaces) the handler that {@link #drain} and {@link #perform} run for {@code task}.
+   *
+   * @param <A> the task's argument type
+   * @param task the task
+   * @param handler its handler
+   * @return this tester
+   */
   public <A> SpoolTester register(Task<A> task, JobHandler<A> handler) {
     return register(task, handler, new HandlerOptions());
   }
 
+  /**
+   * Registers (or replaces) the handler that {@link #drain} and {@link #perform} run for {@code task}, with its
+   * own time limits and retry policy.
+   *
+   * @param <A> the task's argument type
+   * @param task the task
+   * @param handler its handler
+   * @param options its time limits, retry policy and blocking flag
+   * @return this tester
+   * @throws IllegalArgumentException when the options do not hold together
+   */
   public <A> SpoolTester register(Task<A> task, JobHandler<A> handler, HandlerOptions options) {
     // JobHandlers checks the options and says what is wrong with them
     JobHandlers checked = new JobHandlers().register(task, handler, options);
@@ -127,18 +156,34 @@ public final class SpoolTester implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Registers (or replaces) the handler of JSON arguments for the task of this name.
+   *
+   * @param task the task's name
+   * @param handler its handler
+   * @return this tester
+   */
   public SpoolTester register(String task, JobHandler<JsonObject> handler) {
     return register(Task.json(task), handler);
   }
 
-  /** Registers every handler of {@code all} (the application's own set), replacing those of the same tasks. */
+  /**
+   * Registers every handler of {@code all} (the application's own set), replacing those of the same tasks.
+   *
+   * @param all the handlers to register
+   * @return this tester
+   */
   public SpoolTester registerAll(JobHandlers all) {
     all.registrations().forEach(r -> handlers.put(r.task().name(), r));
     handlersChanged();
     return this;
   }
 
-  /** The handlers registered, as a set a worker could be deployed with. */
+  /**
+   * The handlers registered, as a set a worker could be deployed with.
+   *
+   * @return the handlers
+   */
   public JobHandlers handlers() {
     JobHandlers all = new JobHandlers();
     handlers.values().forEach(r -> add(all, r));
@@ -165,12 +210,20 @@ public final class SpoolTester implements AutoCloseable {
 
   // ---- time
 
-  /** The present in test time: real time plus every {@link #advance}. */
+  /**
+   * The present in test time: real time plus every {@link #advance}.
+   *
+   * @return the instant in test time
+   */
   public Instant now() {
     return result(store.now(spool.pool()));
   }
 
-  /** Spool's clock: real time plus every {@link #advance}. */
+  /**
+   * Spool's clock: real time plus every {@link #advance}.
+   *
+   * @return the clock
+   */
   public java.time.Clock clock() {
     return clock;
   }
@@ -179,6 +232,9 @@ public final class SpoolTester implements AutoCloseable {
    * Moves test time forward: jobs scheduled up to then are due, retries and snoozes whose backoff it covers
    * are due, rate windows and leases it covers have passed, periodic slots up to then are reached. Nothing
    * sleeps and no row changes. Time goes back to real time before each test.
+   *
+   * @param by how far, not negative
+   * @return this tester
    */
   public SpoolTester advance(Duration by) {
     if (by.isNegative()) {
@@ -197,6 +253,9 @@ public final class SpoolTester implements AutoCloseable {
    * a slot reached, in real time or by {@link #advance}, is enqueued once; an advance past several slots
    * enqueues each (up to the job's maxCatchUp), as for a leader that ran all along. Like handlers, they
    * stay declared for the test class; their slots start afresh with each test.
+   *
+   * @param jobs the periodic jobs
+   * @return this tester
    */
   public SpoolTester periodic(PeriodicJob<?>... jobs) {
     stopPeriodics();
@@ -221,26 +280,54 @@ public final class SpoolTester implements AutoCloseable {
 
   // ---- assertions
 
-  /** The jobs enqueued and not yet run (available, scheduled, or waiting for parents), oldest first. */
+  /**
+   * The jobs enqueued and not yet run (available, scheduled, or waiting for parents), oldest first.
+   *
+   * @return the jobs, oldest first
+   */
   public List<EnqueuedJob> allEnqueued() {
     return allEnqueued(spool.pool(), JobMatch.any());
   }
 
-  /** The enqueued jobs that {@code match} (for {@link JobMatch#any()}: all), oldest first. */
+  /**
+   * The enqueued jobs that {@code match} (for {@link JobMatch#any()}: all), oldest first.
+   *
+   * @param match the criteria
+   * @return the matching jobs, oldest first
+   */
   public List<EnqueuedJob> allEnqueued(JobMatch match) {
     return allEnqueued(spool.pool(), match);
   }
 
-  /** As {@link #allEnqueued(JobMatch)}, read on {@code connection}: its open transaction's jobs are seen. */
+  /**
+   * As {@link #allEnqueued(JobMatch)}, read on {@code connection}: its open transaction's jobs are seen.
+   *
+   * @param connection the connection or transaction to read on
+   * @param match the criteria
+   * @return the matching jobs, oldest first
+   */
   public List<EnqueuedJob> allEnqueued(SqlClient connection, JobMatch match) {
     return read(connection).stream().filter(match::matches).toList();
   }
 
-  /** Asserts a job of {@code task} is enqueued whose arguments hold {@code args}; returns the oldest such. */
+  /**
+   * Asserts a job of {@code task} is enqueued whose arguments hold {@code args}; returns the oldest such.
+   *
+   * @param task the task's name
+   * @param args the fields the arguments must hold
+   * @return the oldest such job
+   */
   public EnqueuedJob assertEnqueued(String task, JsonObject args) {
     return assertEnqueued(JobMatch.task(task).args(args));
   }
 
+  /**
+   * Asserts a job of {@code task} is enqueued whose arguments hold {@code args}; returns the oldest such.
+   *
+   * @param task the task
+   * @param args the fields the arguments must hold
+   * @return the oldest such job
+   */
   public EnqueuedJob assertEnqueued(Task<?> task, JsonObject args) {
     return assertEnqueued(JobMatch.task(task).args(args));
   }
@@ -248,12 +335,21 @@ public final class SpoolTester implements AutoCloseable {
   /**
    * Asserts a job matching {@code match} is enqueued and returns the oldest such; the failure lists the
    * closest jobs that are enqueued, what differs in each, and a likely typo of the task name.
+   *
+   * @param match the criteria
+   * @return the oldest matching job
    */
   public EnqueuedJob assertEnqueued(JobMatch match) {
     return assertEnqueued(spool.pool(), match);
   }
 
-  /** As {@link #assertEnqueued(JobMatch)}, read on {@code connection}: sees the jobs of its open transaction. */
+  /**
+   * As {@link #assertEnqueued(JobMatch)}, read on {@code connection}: sees the jobs of its open transaction.
+   *
+   * @param connection the connection or transaction to read on
+   * @param match the criteria
+   * @return the oldest matching job
+   */
   public EnqueuedJob assertEnqueued(SqlClient connection, JobMatch match) {
     List<EnqueuedJob> jobs = read(connection);
     return jobs.stream().filter(match::matches).findFirst()
@@ -264,6 +360,10 @@ public final class SpoolTester implements AutoCloseable {
    * Asserts a job matching {@code match} is enqueued within {@code timeout} (by another thread, a handler, a
    * worker): it looks again each time a job is enqueued (the schema's enqueue notification), and after a
    * growing pause for scheduled jobs, which do not notify.
+   *
+   * @param timeout how long to look at most
+   * @param match the criteria
+   * @return the oldest matching job
    */
   public EnqueuedJob assertEnqueuedWithin(Duration timeout, JobMatch match) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -291,7 +391,11 @@ public final class SpoolTester implements AutoCloseable {
     }
   }
 
-  /** Asserts no job of {@code task} is enqueued. */
+  /**
+   * Asserts no job of {@code task} is enqueued.
+   *
+   * @param task the task's name
+   */
   public void refuteEnqueued(String task) {
     refuteEnqueued(JobMatch.task(task));
   }
@@ -300,12 +404,19 @@ public final class SpoolTester implements AutoCloseable {
    * Asserts no job matching {@code match} is enqueued. A task named by a string that no handler is registered
    * for and no enqueued job has, but that is close to one that is, fails as a likely typo: such a refutation
    * could never fail.
+   *
+   * @param match the criteria
    */
   public void refuteEnqueued(JobMatch match) {
     refuteEnqueued(spool.pool(), match);
   }
 
-  /** As {@link #refuteEnqueued(JobMatch)}, read on {@code connection}, its open transaction's jobs included. */
+  /**
+   * As {@link #refuteEnqueued(JobMatch)}, read on {@code connection}, its open transaction's jobs included.
+   *
+   * @param connection the connection or transaction to read on
+   * @param match the criteria
+   */
   public void refuteEnqueued(SqlClient connection, JobMatch match) {
     List<EnqueuedJob> jobs = read(connection);
     List<EnqueuedJob> matching = jobs.stream().filter(match::matches).toList();
@@ -330,7 +441,12 @@ public final class SpoolTester implements AutoCloseable {
 
   // ---- running jobs
 
-  /** Runs the jobs of {@code queue} due now, once each, with the registered handlers; returns their outcomes. */
+  /**
+   * Runs the jobs of {@code queue} due now, once each, with the registered handlers; returns their outcomes.
+   *
+   * @param queue the queue's name
+   * @return the outcomes, in the order the jobs ran
+   */
   public DrainResult drain(String queue) {
     return drain(queue, new DrainOptions());
   }
@@ -340,12 +456,21 @@ public final class SpoolTester implements AutoCloseable {
    * and outcome writing; returns the outcomes in the order the jobs ran. Throws {@link IllegalStateException}
    * when a due job's task has no handler (rather than leaving it to wait), and when more than
    * {@link DrainOptions#getMaxJobs()} jobs would run.
+   *
+   * @param queue the queue's name
+   * @param options how long to go on: once, or until idle
+   * @return the outcomes, in the order the jobs ran
    */
   public DrainResult drain(String queue, DrainOptions options) {
     return drainQueues(List.of(queue), options);
   }
 
-  /** Runs the due jobs of every queue: {@code drainAll(DrainOptions.untilIdle())} runs workflows to their end. */
+  /**
+   * Runs the due jobs of every queue: {@code drainAll(DrainOptions.untilIdle())} runs workflows to their end.
+   *
+   * @param options how long to go on: once, or until idle
+   * @return the outcomes, in the order the jobs ran
+   */
   public DrainResult drainAll(DrainOptions options) {
     return drainQueues(null, options);
   }
@@ -356,11 +481,25 @@ public final class SpoolTester implements AutoCloseable {
     return new DrainResult(runs.stream().map(this::outcome).toList());
   }
 
-  /** Runs the handler of {@code task} on {@code args} as a first attempt, without enqueueing. */
+  /**
+   * Runs the handler of {@code task} on {@code args} as a first attempt, without enqueueing.
+   *
+   * @param <A> the task's argument type
+   * @param task the task, whose handler must be registered
+   * @param args the arguments
+   * @return the run's outcome
+   */
   public <A> JobOutcome perform(Task<A> task, A args) {
     return perform(task, args, new PerformOptions());
   }
 
+  /**
+   * Runs the handler of the task of this name on JSON {@code args} as a first attempt, without enqueueing.
+   *
+   * @param task the task's name, whose handler must be registered
+   * @param args the arguments
+   * @return the run's outcome
+   */
   public JobOutcome perform(String task, JsonObject args) {
     return perform(Task.json(task), args, new PerformOptions());
   }
@@ -370,6 +509,12 @@ public final class SpoolTester implements AutoCloseable {
    * progress, cancellation, a workflow step's parents from {@code options}) and no row: nothing is enqueued or
    * written. Returns the outcome the runtime decides: completed with its result, retried at a time, dead,
    * or snoozed.
+   *
+   * @param <A> the task's argument type
+   * @param task the task, whose handler must be registered
+   * @param args the arguments
+   * @param options the run's queue, priority, attempt, limits and parents
+   * @return the run's outcome
    */
   public <A> JobOutcome perform(Task<A> task, A args, PerformOptions options) {
     if (!handlers.containsKey(task.name())) {

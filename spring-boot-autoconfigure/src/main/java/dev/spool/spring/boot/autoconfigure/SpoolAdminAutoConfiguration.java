@@ -19,6 +19,13 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(Spool.class)
 public class SpoolAdminAutoConfiguration {
 
+  /**
+   * The admin API and dashboard, served when {@code spool.admin.port} or {@code spool.admin.enabled} says so.
+   *
+   * @param spool the Spool
+   * @param properties the {@code spool.*} properties
+   * @return the server
+   */
   @Bean
   @ConditionalOnMissingBean
   public SpoolAdminServer spoolAdminServer(Spool spool, SpoolProperties properties) {

@@ -36,6 +36,12 @@ public class SpoolAutoConfiguration {
   /** How long the schema migration at startup may take. */
   static final Duration MIGRATE_TIMEOUT = Duration.ofMinutes(5);
 
+  /**
+   * The {@code spool.*} properties, bound from the environment.
+   *
+   * @param environment Spring's environment
+   * @return the properties
+   */
   @Bean
   @ConditionalOnMissingBean
   public SpoolProperties spoolProperties(ConfigurableEnvironment environment) {
@@ -43,12 +49,26 @@ public class SpoolAutoConfiguration {
     return EnvironmentConfig.bind(environment, loader != null ? loader : SpoolAutoConfiguration.class.getClassLoader());
   }
 
+  /**
+   * The Vert.x instance Spool runs on; closed with the context.
+   *
+   * @return a new Vert.x instance
+   */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public Vertx spoolVertx() {
     return Vertx.vertx();
   }
 
+  /**
+   * The Spool, configured by the properties and every {@link SpoolCustomizer}, its schema migrated first when
+   * {@code spool.worker.migrate} is true; closed with the context.
+   *
+   * @param vertx the Vert.x instance
+   * @param properties the {@code spool.*} properties
+   * @param customizers the application's customizers, in order
+   * @return the Spool
+   */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public Spool spool(Vertx vertx, SpoolProperties properties, ObjectProvider<SpoolCustomizer> customizers) {
@@ -66,19 +86,36 @@ public class SpoolAutoConfiguration {
     return spool;
   }
 
+  /**
+   * The client that enqueues on the caller's JDBC connection.
+   *
+   * @param spool the Spool
+   * @return the client
+   */
   @Bean
   @ConditionalOnMissingBean
   public JdbcJobClient spoolJdbcClient(Spool spool) {
     return spool.jdbcClient();
   }
 
-  /** Spool's own client, for an application without Spring JDBC or a DataSource. */
+  /**
+   * Spool's own client, for an application without Spring JDBC or a DataSource.
+   *
+   * @param spool the Spool
+   * @return the client
+   */
   @Bean
   @ConditionalOnMissingBean
   public JobClient spoolJobClient(Spool spool) {
     return spool.client();
   }
 
+  /**
+   * The operator's view of the jobs and queues; closed with the context.
+   *
+   * @param spool the Spool
+   * @return the admin
+   */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public JobAdmin spoolJobAdmin(Spool spool) {

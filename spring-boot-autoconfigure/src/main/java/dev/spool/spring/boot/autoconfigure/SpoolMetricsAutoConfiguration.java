@@ -23,13 +23,24 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(MeterRegistry.class)
 public class SpoolMetricsAutoConfiguration {
 
+  /**
+   * Spool's meters in the application's registry.
+   *
+   * @param registry the application's meter registry
+   * @return the meters
+   */
   @Bean
   @ConditionalOnMissingBean
   public MicrometerMetrics spoolMicrometerMetrics(MeterRegistry registry) {
     return new MicrometerMetrics(registry);
   }
 
-  /** Hands the meters to the Spool's builder as its listener. */
+  /**
+   * Hands the meters to the Spool's builder as its listener.
+   *
+   * @param metrics Spool's meters
+   * @return the customizer
+   */
   @Bean
   public SpoolCustomizer spoolMetricsListener(MicrometerMetrics metrics) {
     return new SpoolCustomizer() {
@@ -40,7 +51,15 @@ public class SpoolMetricsAutoConfiguration {
     };
   }
 
-  /** The queue-depth gauges, refreshed every {@code spool.admin.queue-refresh}; closed with the context. */
+  /**
+   * The queue-depth gauges, refreshed every {@code spool.admin.queue-refresh}; closed with the context.
+   *
+   * @param metrics Spool's meters
+   * @param spool the Spool
+   * @param admin the admin the refreshes query through
+   * @param properties the {@code spool.*} properties
+   * @return the bean that stops the refreshes
+   */
   @Bean
   public DisposableBean spoolQueueGauges(MicrometerMetrics metrics, Spool spool, JobAdmin admin, SpoolProperties properties) {
     AutoCloseable watch = metrics.watchQueues(spool.vertx(), admin,

@@ -15,6 +15,12 @@ import reactor.core.publisher.Mono;
 @ConditionalOnBean(JobClient.class)
 public class SpoolReactorAutoConfiguration {
 
+  /**
+   * The Reactor view of the application's {@link JobClient}.
+   *
+   * @param client the client
+   * @return the Reactor client
+   */
   @Bean
   @ConditionalOnMissingBean
   public ReactorJobClient spoolReactorJobClient(JobClient client) {

@@ -24,6 +24,16 @@ import org.springframework.core.env.Environment;
 @ConditionalOnBooleanProperty(name = "spool.worker.enabled", matchIfMissing = true)
 public class SpoolWorkerAutoConfiguration {
 
+  /**
+   * The workers running the {@code @SpoolHandler} beans, started and stopped with the context.
+   *
+   * @param spool the Spool
+   * @param properties the {@code spool.*} properties
+   * @param beans the beans to find handlers among
+   * @param customizers the application's customizers, in order
+   * @param environment Spring's environment (whether virtual threads are on)
+   * @return the workers
+   */
   @Bean
   @ConditionalOnMissingBean
   public SpoolWorkers spoolWorkers(Spool spool, SpoolProperties properties, ListableBeanFactory beans,
