@@ -212,6 +212,8 @@ public interface JobAdmin {
    * What holds back vacuum of the database (sessions, prepared transactions, replication slots), with the
    * jobs table's dead row versions: one statement over shared memory and the statistics (see horizon.sql),
    * cheap enough for a metrics refresh, never run per claim.
+   *
+   * @return the holders and the jobs table's figures
    */
   Future<VacuumHorizon> vacuumHorizon();
 

@@ -23,6 +23,15 @@ import java.util.Optional;
  */
 public record VacuumHorizon(List<Holder> holders, long jobsDead, long jobsLive, Instant jobsVacuumedAt, Instant at) {
 
+  /**
+   * Copies {@code holders}, so the record stays as read.
+   *
+   * @param holders        the oldest holder of each kind
+   * @param jobsDead       dead row versions of the jobs table
+   * @param jobsLive       live rows of the jobs table
+   * @param jobsVacuumedAt when a vacuum last finished on the jobs table, or null
+   * @param at             the database's time the figures were read at
+   */
   public VacuumHorizon {
     holders = List.copyOf(holders);
   }
@@ -44,12 +53,18 @@ public record VacuumHorizon(List<Holder> holders, long jobsDead, long jobsLive, 
       this.sqlName = sqlName;
     }
 
-    /** The name horizon.sql reports, and the JSON's {@code kind}. */
+    /** {@return the name horizon.sql reports, and the JSON's {@code kind}} */
     public String sqlName() {
       return sqlName;
     }
 
-    /** The kind of a name horizon.sql reports. */
+    /**
+     * The kind of a name horizon.sql reports.
+     *
+     * @param name a {@link #sqlName()}
+     * @return its kind
+     * @throws IllegalArgumentException for a name no kind has
+     */
     public static Kind fromSql(String name) {
       for (Kind k : values()) {
         if (k.sqlName.equals(name)) {
@@ -59,7 +74,7 @@ public record VacuumHorizon(List<Holder> holders, long jobsDead, long jobsLive, 
       throw new IllegalArgumentException("unknown horizon holder kind: " + name);
     }
 
-    /** Whether it holds back the vacuum of ordinary tables such as the jobs table. */
+    /** {@return whether it holds back the vacuum of ordinary tables such as the jobs table} */
     public boolean holdsJobs() {
       return this != REPLICATION_SLOT_CATALOG;
     }
@@ -82,7 +97,7 @@ public record VacuumHorizon(List<Holder> holders, long jobsDead, long jobsLive, 
   public record Holder(Kind kind, Integer pid, String name, String state, Instant since, Instant queryStart,
       String query, long xidAge, Duration age) {
 
-    /** The holder for people: what it is, how old, and what it runs. */
+    /** {@return the holder for people: what it is, how old, and what it runs} */
     public String describe() {
       StringBuilder out = new StringBuilder(kind.sqlName());
       if (pid != null) {
@@ -103,7 +118,7 @@ public record VacuumHorizon(List<Holder> holders, long jobsDead, long jobsLive, 
       return out.toString();
     }
 
-    /** The holder as JSON (snake_case keys, times as ISO-8601 text). */
+    /** {@return the holder as JSON (snake_case keys, times as ISO-8601 text)} */
     public JsonObject toJson() {
       return new JsonObject().put("kind", kind.sqlName()).put("pid", pid).put("name", name).put("state", state)
           .put("since", text(since)).put("query_start", text(queryStart)).put("query", query).put("xid_age", xidAge)
@@ -111,7 +126,7 @@ public record VacuumHorizon(List<Holder> holders, long jobsDead, long jobsLive, 
     }
   }
 
-  /** The holder of the oldest horizon of the ordinary tables (the jobs table's), if any. */
+  /** {@return the holder of the oldest horizon of the ordinary tables (the jobs table's), if any} */
   public Optional<Holder> oldest() {
     return holders.stream().filter(h -> h.kind().holdsJobs()).findFirst();
   }
@@ -119,6 +134,8 @@ public record VacuumHorizon(List<Holder> holders, long jobsDead, long jobsLive, 
   /**
    * The holder with the greatest known age (a session or a prepared transaction; a slot's age is not known
    * in time), if any: what the age metric, the alert and {@code /ready} measure.
+   *
+   * @return that holder, or empty
    */
   public Optional<Holder> oldestTimed() {
     return holders.stream().filter(h -> h.age() != null)
@@ -130,6 +147,9 @@ public record VacuumHorizon(List<Holder> holders, long jobsDead, long jobsLive, 
    * transaction began before the table's last vacuum (so that vacuum had to leave every version that died
    * since), and at least {@code minDeadRows} dead versions remain. Then claims walk their index entries. A
    * slot's horizon has no time to compare, so only sessions and prepared transactions are named here.
+   *
+   * @param minDeadRows the dead versions below which claims are not counted as slowed
+   * @return the holder that slows them, or empty
    */
   public Optional<Holder> slowingClaims(long minDeadRows) {
     if (jobsDead < minDeadRows || jobsVacuumedAt == null) {
@@ -139,7 +159,7 @@ public record VacuumHorizon(List<Holder> holders, long jobsDead, long jobsLive, 
         .findFirst();
   }
 
-  /** The figures as JSON: {@code holders}, {@code jobs_dead}, {@code jobs_live}, {@code jobs_vacuumed_at}. */
+  /** {@return the figures as JSON: {@code holders}, {@code jobs_dead}, {@code jobs_live}, {@code jobs_vacuumed_at}, {@code at}} */
   public JsonObject toJson() {
     JsonArray list = new JsonArray();
     holders.forEach(h -> list.add(h.toJson()));
