@@ -10,7 +10,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The "Testing your jobs" snippet (docs/guides/testing.md), compiled and run: keep the two alike. */
+/** The "Testing your jobs" snippet (docs/guides/testing.md, checked by the examples' DocsSnippetsTest), compiled and run. */
+// snippet:start testing
 @SpoolTest
 class ReadmeExampleTest {
 
@@ -36,3 +37,4 @@ class ReadmeExampleTest {
     spool.refuteEnqueued(JobMatch.task(SEND_EMAIL));
   }
 }
+// snippet:end testing
