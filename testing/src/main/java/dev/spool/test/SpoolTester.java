@@ -35,6 +35,7 @@ import java.util.UUID;
  * A test's view of its Spool: assertions on what was enqueued, handlers run on demand ({@link #drain},
  * {@link #perform}), and test time ({@link #advance}). The {@link SpoolExtension} makes one per test class,
  * on a schema of the class's own, and clears it before each test; a class's tests run one at a time.
+ * {@link #of} binds one to a Spool the application built instead (in Spring: {@code @AutoConfigureSpoolTester}).
  *
  * <h2>Test time</h2>
  * Spool decides time in SQL ({@code now()}: run_at, retry backoff, leases; {@code clock_timestamp()}: rate

@@ -47,9 +47,8 @@ class BoundTesterTest {
     tester.refuteEnqueued("ping");
 
     tester.close();
-    // the Spool and its schema are its owner's: still open, still there
-    result(spool.client().enqueue("ping", new JsonObject()));
-    assertThat(spool.options().getSchema()).isEqualTo(schema);
+    // the Spool and its schema are its owner's: still open, its tables still there
+    assertThat(result(spool.client().enqueue("ping", new JsonObject()))).isPositive();
   }
 
   @Test

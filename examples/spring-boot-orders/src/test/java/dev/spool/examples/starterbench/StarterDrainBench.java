@@ -1,4 +1,4 @@
-package dev.spool.examples.orders.bench;
+package dev.spool.examples.starterbench;
 
 import dev.spool.EnqueueOptions;
 import dev.spool.JobClient;
@@ -33,11 +33,12 @@ import org.springframework.context.annotation.Bean;
  * clock starts as the workers start (here: the lifecycle phase just before the starter's) and stops when
  * every job has run and no unfinished row is left; a warm-up run of its own context goes first. Arguments:
  * {@code DB_URL JOBS WARMUP_JOBS INSTANCES CONCURRENCY [event-loop|blocking]} (the handler bean's
- * {@code runOn}: event-loop is drain's no-op, blocking the starter's default). Prints one JSON line.
+ * {@code runOn}: event-loop is drain's no-op, blocking the starter's default). Prints one JSON line. Its package
+ * is outside {@code dev.spool.examples.orders}, so the orders application's component scan never finds it.
  *
  * <pre>
  * mvn -q -o -pl examples/spring-boot-orders -am test-compile exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=dev.spool.examples.orders.bench.StarterDrainBench \
+ *   -Dexec.mainClass=dev.spool.examples.starterbench.StarterDrainBench \
  *   -Dexec.args="postgresql://postgres@127.0.0.1:5432/db 100000 50000 2 100 event-loop"
  * </pre>
  */
