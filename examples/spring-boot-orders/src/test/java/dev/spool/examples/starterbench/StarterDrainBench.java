@@ -106,6 +106,7 @@ public final class StarterDrainBench {
     }
     double seconds = (System.nanoTime() - workersStarted) / 1e9;
     context.close();
+    spool.pool().query("drop schema if exists " + SCHEMA + " cascade").execute().await();
     spool.close().await();
     vertx.close().await();
     return new JsonObject().put("command", "starter-drain").put("jobs", jobs).put("run_on", runOn)
