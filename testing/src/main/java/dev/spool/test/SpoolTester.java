@@ -35,6 +35,7 @@ import java.util.UUID;
  * A test's view of its Spool: assertions on what was enqueued, handlers run on demand ({@link #drain},
  * {@link #perform}), and test time ({@link #advance}). The {@link SpoolExtension} makes one per test class,
  * on a schema of the class's own, and clears it before each test; a class's tests run one at a time.
+ * {@link #of} binds one to a Spool the application built instead (in Spring: {@code @AutoConfigureSpoolTester}).
  *
  * <h2>Test time</h2>
  * Spool decides time in SQL ({@code now()}: run_at, retry backoff, leases; {@code clock_timestamp()}: rate
@@ -56,7 +57,10 @@ public final class SpoolTester implements AutoCloseable {
   private final Vertx vertx;
   private final Spool spool;
   private final TestStore store;
+  /** Null for a Spool not built with {@link #useTestTime}: its time cannot move. */
   private final TestClock clock;
+  /** True when this tester made the Spool and its schema (and closes them), false when bound with {@link #of}. */
+  private final boolean owned;
   private final Map<String, JobHandlers.Registration<?>> handlers = new LinkedHashMap<>();
   private InlineRunner runner;
   private InlinePeriodics periodics;
@@ -64,11 +68,12 @@ public final class SpoolTester implements AutoCloseable {
   private EnqueueSignal signal;
   private int runners;
 
-  private SpoolTester(Vertx vertx, Spool spool, TestStore store, TestClock clock) {
+  private SpoolTester(Vertx vertx, Spool spool, TestStore store, TestClock clock, boolean owned) {
     this.vertx = vertx;
     this.spool = spool;
     this.store = store;
     this.clock = clock;
+    this.owned = owned;
   }
 
   /**
@@ -81,12 +86,9 @@ public final class SpoolTester implements AutoCloseable {
    */
   public static SpoolTester start(String uri, SpoolOptions options) {
     String schema = "st_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    PgConnectOptions connect = PgConnectOptions.fromUri(uri)
-        .addProperty("search_path", TestStore.clockSchema(schema) + ", pg_catalog, \"$user\", public");
     Vertx vertx = Vertx.vertx();
-    TestClock clock = new TestClock();
-    Spool spool = Spool.builder(vertx).connectingTo(connect).options(new SpoolOptions(options).setSchema(schema))
-        .clock(clock).build();
+    Spool spool = useTestTime(Spool.builder(vertx).options(new SpoolOptions(options).setSchema(schema)), uri, schema)
+        .build();
     TestStore store = new TestStore(schema);
     try {
       // the clock first: the migration's column defaults then read test time too
@@ -96,7 +98,35 @@ public final class SpoolTester implements AutoCloseable {
       vertx.close();
       throw e;
     }
-    return new SpoolTester(vertx, spool, store, clock);
+    return new SpoolTester(vertx, spool, store, (TestClock) spool.clock(), true);
+  }
+
+  /**
+   * A tester bound to a Spool the application built (a Spring bean, say): its assertions, {@link #drain} and
+   * {@link #reset} work on that Spool's schema and pool, on its Vert.x. {@link #advance} needs the Spool
+   * built with {@link #useTestTime}; without it, it throws. {@link #close()} stops what the tester started and
+   * leaves the Spool, its schema and its jobs to their owner. {@link #reset()} clears the schema's jobs: bind
+   * it to a test database only.
+   */
+  public static SpoolTester of(Spool spool) {
+    TestStore store = new TestStore(spool.options().getSchema());
+    // the clock's row, which reset() and now() read; on a Spool without test time, it is never shifted
+    result(store.createClock(spool.pool()));
+    TestClock clock = spool.clock() instanceof TestClock c ? c : null;
+    return new SpoolTester(spool.vertx(), spool, store, clock, false);
+  }
+
+  /**
+   * Puts a Spool being built for {@code schema} on test time, for {@link #of}: connects it to {@code uri} with
+   * the schema's test clock ahead of {@code pg_catalog} on its search_path, and on a Java clock that
+   * {@link #advance} shifts. Replaces the builder's database and clock; for a test's Spool only. Column
+   * defaults of a schema migrated before the tester is bound read real time, which is never ahead of test
+   * time, so jobs they date are due as they would be.
+   */
+  public static Spool.Builder useTestTime(Spool.Builder builder, String uri, String schema) {
+    PgConnectOptions connect = PgConnectOptions.fromUri(uri)
+        .addProperty("search_path", TestStore.clockSchema(schema) + ", pg_catalog, \"$user\", public");
+    return builder.connectingTo(connect).clock(new TestClock());
   }
 
   /** {@return the Spool of this tester, on its own schema} */
@@ -225,7 +255,7 @@ public final class SpoolTester implements AutoCloseable {
    * @return the clock
    */
   public java.time.Clock clock() {
-    return clock;
+    return spool.clock();
   }
 
   /**
@@ -239,6 +269,10 @@ public final class SpoolTester implements AutoCloseable {
   public SpoolTester advance(Duration by) {
     if (by.isNegative()) {
       throw new IllegalArgumentException("test time only moves forward, got " + by);
+    }
+    if (clock == null) {
+      throw new IllegalStateException("advance: this Spool does not read test time; build it with "
+          + "SpoolTester.useTestTime(builder, uri, schema) (in Spring: @AutoConfigureSpoolTester)");
     }
     double shiftMs = result(store.advance(spool.pool(), by.toNanos() / 1e6));
     clock.shift(Duration.ofNanos((long) (shiftMs * 1e6)));
@@ -535,7 +569,7 @@ public final class SpoolTester implements AutoCloseable {
     boolean again = kind == JobOutcome.Kind.RETRIED || kind == JobOutcome.Kind.SNOOZED;
     Duration delay = Duration.ofMillis(run.delayMs());
     return new JobOutcome(run.id(), run.task(), run.queue(), run.attempt(), kind, run.result(), resultCodec, delay,
-        again ? clock.instant().plus(delay) : null, run.error(), run.failure(), run.progress());
+        again ? clock().instant().plus(delay) : null, run.error(), run.failure(), run.progress());
   }
 
   // ---- lifecycle
@@ -544,7 +578,9 @@ public final class SpoolTester implements AutoCloseable {
   public void reset() {
     stopPeriodics();
     result(store.reset(spool.pool()));
-    clock.shift(Duration.ZERO);
+    if (clock != null) {
+      clock.shift(Duration.ZERO);
+    }
     startPeriodics();
   }
 
@@ -555,7 +591,10 @@ public final class SpoolTester implements AutoCloseable {
     return signal;
   }
 
-  /** Stops the runner, drops the schema, closes the Spool and its Vert.x. */
+  /**
+   * Stops the runner and what else the tester started; for a tester of {@link #start}, drops the schema and
+   * closes the Spool and its Vert.x, while one of {@link #of} leaves them to their owner.
+   */
   @Override
   public void close() {
     try {
@@ -566,10 +605,14 @@ public final class SpoolTester implements AutoCloseable {
       if (signal != null) {
         result(signal.close());
       }
-      result(store.drop(spool.pool()));
-      result(spool.close());
+      if (owned) {
+        result(store.drop(spool.pool()));
+        result(spool.close());
+      }
     } finally {
-      result(vertx.close());
+      if (owned) {
+        result(vertx.close());
+      }
     }
   }
 
