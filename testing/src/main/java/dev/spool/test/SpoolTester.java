@@ -107,6 +107,9 @@ public final class SpoolTester implements AutoCloseable {
    * built with {@link #useTestTime}; without it, it throws. {@link #close()} stops what the tester started and
    * leaves the Spool, its schema and its jobs to their owner. {@link #reset()} clears the schema's jobs: bind
    * it to a test database only.
+   *
+   * @param spool the application's Spool, migrated
+   * @return a tester on that Spool
    */
   public static SpoolTester of(Spool spool) {
     TestStore store = new TestStore(spool.options().getSchema());
@@ -122,6 +125,11 @@ public final class SpoolTester implements AutoCloseable {
    * {@link #advance} shifts. Replaces the builder's database and clock; for a test's Spool only. Column
    * defaults of a schema migrated before the tester is bound read real time, which is never ahead of test
    * time, so jobs they date are due as they would be.
+   *
+   * @param builder the Spool's builder
+   * @param uri     the test database's URI
+   * @param schema  the schema the Spool will use
+   * @return the same builder, on test time
    */
   public static Spool.Builder useTestTime(Spool.Builder builder, String uri, String schema) {
     PgConnectOptions connect = PgConnectOptions.fromUri(uri)

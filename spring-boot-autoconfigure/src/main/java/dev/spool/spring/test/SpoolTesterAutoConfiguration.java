@@ -29,6 +29,9 @@ public class SpoolTesterAutoConfiguration {
   /**
    * Puts the application's Spool on test time ({@link SpoolTester#useTestTime}); last, so it decides the
    * database and clock after the application's own customizers.
+   *
+   * @param properties the bound {@code spool.*} properties: the database and the schema
+   * @return the customizer
    */
   @Bean
   @Order(Ordered.LOWEST_PRECEDENCE)
@@ -48,6 +51,11 @@ public class SpoolTesterAutoConfiguration {
   /**
    * The tester of the application's Spool, with its handler beans. Lazy: made when a test asks for it, after
    * every handler bean is ready; closed before the Spool (it leaves the Spool and schema open).
+   *
+   * @param spool      the application's Spool
+   * @param properties the bound {@code spool.*} properties, for the handler beans' task options
+   * @param beans      where the {@code @SpoolHandler} beans are found
+   * @return the tester
    */
   @Bean(destroyMethod = "close")
   @Lazy

@@ -86,6 +86,7 @@ class OrdersApplicationTest {
     assertThat(receipts(order)).isEqualTo(1);
   }
 
+  // snippet:start spring-test
   @Test
   void theServiceEnqueuesOnItsTransactionAndAResentReceiptWaitsForItsTime() {
     long order = orders.place("grace", 900, 0);
@@ -100,6 +101,7 @@ class OrdersApplicationTest {
     assertThat(spool.drain("default").completed()).isEqualTo(1);
     assertThat(receipts(order)).isEqualTo(2);
   }
+  // snippet:end spring-test
 
   @Test
   void shutdownLetsARunningReceiptFinishAndHandsPrefetchedOnesBack() throws Exception {
