@@ -2,10 +2,8 @@ package dev.spool.loadtest;
 
 import dev.spool.JobAdmin;
 import dev.spool.Spool;
-import dev.spool.SpoolOptions;
 import dev.spool.loadtest.HorizonSettings.Pin;
 import dev.spool.loadtest.HorizonSettings.Target;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -51,17 +49,7 @@ final class Horizon {
 
   JsonObject run(String uri) throws Exception {
     settings.validate();
-    Vertx vertx = Vertx.vertx();
-    try {
-      Spool spool = Spool.builder(vertx).connectingTo(uri).options(new SpoolOptions().setSchema(settings.schema)).build();
-      try {
-        return run(spool, uri);
-      } finally {
-        Blocking.await(spool.close());
-      }
-    } finally {
-      Blocking.await(vertx.close());
-    }
+    return OwnSpool.run(uri, settings.schema, spool -> run(spool, uri));
   }
 
   private JsonObject run(Spool spool, String uri) throws Exception {

@@ -2,8 +2,6 @@ package dev.spool.loadtest;
 
 import dev.spool.EnqueueOptions;
 import dev.spool.Spool;
-import dev.spool.SpoolOptions;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -50,17 +48,7 @@ final class Soak {
 
   JsonObject run(String uri) throws Exception {
     settings.validate();
-    Vertx vertx = Vertx.vertx();
-    try {
-      Spool spool = Spool.builder(vertx).connectingTo(uri).options(new SpoolOptions().setSchema(settings.schema)).build();
-      try {
-        return run(spool, uri);
-      } finally {
-        Blocking.await(spool.close());
-      }
-    } finally {
-      Blocking.await(vertx.close());
-    }
+    return OwnSpool.run(uri, settings.schema, spool -> run(spool, uri));
   }
 
   private JsonObject run(Spool spool, String uri) throws Exception {

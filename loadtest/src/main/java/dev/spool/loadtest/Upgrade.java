@@ -1,8 +1,6 @@
 package dev.spool.loadtest;
 
 import dev.spool.Spool;
-import dev.spool.SpoolOptions;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -58,17 +56,7 @@ final class Upgrade {
   /** Runs the upgrade on the database at {@code uri}; the settings are valid ({@link UpgradeSettings#validate}). */
   JsonObject run(String uri) throws Exception {
     Path oldJar = settings.oldJar != null ? settings.oldJar : OldRelease.build(settings.oldCommit, progress);
-    Vertx vertx = Vertx.vertx();
-    try {
-      Spool spool = Spool.builder(vertx).connectingTo(uri).options(new SpoolOptions().setSchema(settings.schema)).build();
-      try {
-        return run(spool, uri, oldJar);
-      } finally {
-        Blocking.await(spool.close());
-      }
-    } finally {
-      Blocking.await(vertx.close());
-    }
+    return OwnSpool.run(uri, settings.schema, spool -> run(spool, uri, oldJar));
   }
 
   private JsonObject run(Spool spool, String uri, Path oldJar) throws Exception {
