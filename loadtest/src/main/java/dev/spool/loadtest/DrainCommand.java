@@ -1,6 +1,5 @@
 package dev.spool.loadtest;
 
-import dev.spool.embedded.DatabaseChoice;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,13 +27,7 @@ final class DrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Progress progress = json ? Progress.quiet() : Progress.to(spec.commandLine().getErr());
-    JsonObject result;
-    try (DatabaseChoice database = DatabaseChoice.resolve(settings.db, true, line -> progress.line("%s", line))) {
-      result = new Drain(settings, progress).run(database.uri());
-    }
-    spec.commandLine().getOut().println(result.encode());
-    spec.commandLine().getOut().flush();
+    JsonObject result = JsonRun.print(spec, json, settings.db, (progress, uri) -> new Drain(settings, progress).run(uri));
     return failed(result) ? 1 : 0;
   }
 

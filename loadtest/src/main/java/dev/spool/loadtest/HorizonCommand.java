@@ -1,6 +1,5 @@
 package dev.spool.loadtest;
 
-import dev.spool.embedded.DatabaseChoice;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,14 +30,10 @@ final class HorizonCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Progress progress = json ? Progress.quiet() : Progress.to(spec.commandLine().getErr());
-    JsonObject result;
-    try (DatabaseChoice database = DatabaseChoice.resolve(settings.db, true, line -> progress.line("%s", line))) {
-      result = new Horizon(settings, progress).run(database.uri());
+    JsonObject result = JsonRun.print(spec, json, settings.db, (progress, uri) -> new Horizon(settings, progress).run(uri));
+    if (!json) {
+      result.getJsonArray("failed_bounds").forEach(f -> spec.commandLine().getErr().println("failed: " + f));
     }
-    spec.commandLine().getOut().println(result.encode());
-    spec.commandLine().getOut().flush();
-    result.getJsonArray("failed_bounds").forEach(f -> progress.line("failed: %s", f));
     return result.getJsonArray("failed_bounds").isEmpty() ? 0 : 1;
   }
 }

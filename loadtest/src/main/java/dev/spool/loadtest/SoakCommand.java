@@ -1,6 +1,5 @@
 package dev.spool.loadtest;
 
-import dev.spool.embedded.DatabaseChoice;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,13 +30,7 @@ final class SoakCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Progress progress = json ? Progress.quiet() : Progress.to(spec.commandLine().getErr());
-    JsonObject result;
-    try (DatabaseChoice database = DatabaseChoice.resolve(settings.db, true, line -> progress.line("%s", line))) {
-      result = new Soak(settings, progress).run(database.uri());
-    }
-    spec.commandLine().getOut().println(result.encode());
-    spec.commandLine().getOut().flush();
+    JsonObject result = JsonRun.print(spec, json, settings.db, (progress, uri) -> new Soak(settings, progress).run(uri));
     boolean failed = result.getLong("lost") > 0 || result.getLong("duplicates") > 0
         || result.getLong("enqueue_errors") > 0 || !result.getLong("dead").equals(result.getLong("dead_expected"))
         || (result.getBoolean("judged") && !result.getBoolean("flat"));
