@@ -78,7 +78,7 @@ public interface SpoolStats {
   /**
    * Claims that read their queue from per-priority floors past the jobs already claimed, rather than from the
    * queue's head: most plain claims, once a worker's first head scan has landed. While a long transaction
-   * holds back vacuum, only these stay cheap (docs/operations/vacuum.md).
+   * holds back vacuum, only these stay cheap (docs/operations/vacuum-horizon.md).
    *
    * @return the count since the Spool was built
    */

@@ -56,8 +56,10 @@ final class ClaimFrontier {
   private boolean known;
   private boolean scanning;
   private long nextScanNanos;
-  /** Counts the head scans that landed: a claim sent before the last one may not raise what it lowered. */
+  /** Counts the head scans that landed. */
   private int scans;
+  /** The count of the last head scan that lowered a floor: a claim sent before it may not raise what it lowered. */
+  private int loweredAt;
 
   ClaimFrontier() {
     this(System::nanoTime, DEFAULT_MARGIN_MS, DEFAULT_MIN_HEAD_SCAN_INTERVAL_MS);
@@ -70,9 +72,12 @@ final class ClaimFrontier {
     this.nextScanNanos = nanoTime.getAsLong(); // the first is due at once
   }
 
-  /** True once a head scan has landed: until then claims read from the head. */
+  /**
+   * True once a head scan has landed and named a priority: until then claims read from the head (an empty queue's
+   * is cheap to read; a queue whose jobs all have other tasks is read as before).
+   */
   boolean known() {
-    return known;
+    return known && !floors.isEmpty();
   }
 
   /** True while a head scan is on its way. */
@@ -111,11 +116,14 @@ final class ClaimFrontier {
       OffsetDateTime clockAt, long startedNanos) {
     long now = nanoTime.getAsLong();
     scanning = false;
-    nextScanNanos = now + Math.max(minIntervalNanos, (now - startedNanos) * DEFAULT_HEAD_SCAN_SHARE);
+    // its cost is its time in the database, from its snapshot to its end: the first scan of a worker also opens
+    // a connection and prepares the statement, which says nothing of the next one
+    long tookNanos = Math.max(0, (micros(clockAt) - micros(snapshotAt)) * 1_000);
+    nextScanNanos = now + Math.max(minIntervalNanos, tookNanos * DEFAULT_HEAD_SCAN_SHARE);
     databaseMinusLocalMicros = micros(clockAt) - now / 1_000;
     scans++;
     long ceiling = micros(snapshotAt) - marginMicros;
-    boolean lowered = !known;
+    boolean lowered = false;
     for (Map.Entry<Short, Long> floor : floors.entrySet()) {
       floor.setValue(Math.min(floor.getValue(), ceiling));
     }
@@ -125,6 +133,9 @@ final class ClaimFrontier {
       lowered |= before == null || floor < before;
     }
     known = true;
+    if (lowered) {
+      loweredAt = scans;
+    }
     return lowered;
   }
 
@@ -155,11 +166,17 @@ final class ClaimFrontier {
 
   /**
    * A claim sent at {@code sentAt} (database clock, µs) after {@code scansThen} head scans took {@code jobs}
-   * (in claim order) of the {@code batch} it asked for: the floors of the priorities it exhausted move up.
+   * (in claim order) of the {@code batch} it asked for: the floors of the priorities it exhausted move up. A claim
+   * from the head counts too: it saw at least as much.
    */
   void claimed(List<ClaimedJob> jobs, int batch, long sentAt, int scansThen) {
-    if (scansThen != scans || !known) {
-      return; // a head scan landed meanwhile: what it lowered is newer than this claim's view
+    if (scansThen < loweredAt || !known) {
+      return; // a head scan that lowered a floor landed meanwhile: what it found is newer than this claim's view
+    }
+    // a priority it took jobs of is one to read from now on (a head scan often finds a busy queue empty: its jobs
+    // are claimed as they come); a claim from floors takes only priorities it read from a floor
+    for (ClaimedJob job : jobs) {
+      floors.putIfAbsent((short) job.priority(), Long.MIN_VALUE);
     }
     long ceiling = sentAt - marginMicros;
     if (jobs.size() < batch) {

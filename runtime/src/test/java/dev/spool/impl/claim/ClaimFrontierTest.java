@@ -33,6 +33,14 @@ class ClaimFrontierTest {
   }
 
   @Test
+  void anEmptyQueueGivesNoFloorsAndClaimsGoOnReadingFromTheHead() {
+    assertThat(scan(null)).isFalse();
+    assertThat(frontier.known()).isFalse();
+    assertThat(scan(new Short[] {0}, T)).isTrue();
+    assertThat(frontier.known()).isTrue();
+  }
+
+  @Test
   void aHeadScanSetsEachFloorToItsEarliestJobButNoHigherThanTheMarginBeforeTheScan() {
     boolean news = scan(new Short[] {0, 3, 5}, T.minusMinutes(10), null, T.plusHours(1));
 
@@ -66,6 +74,18 @@ class ClaimFrontierTest {
   }
 
   @Test
+  void aPriorityAClaimFromTheHeadTookIsReadFromAFloorAfterwards() {
+    scan(null); // the queue looked empty: its jobs are claimed as they come
+    nanos.addAndGet(5_000_000_000L);
+
+    frontier.claimed(List.of(job(2, T.plusSeconds(4))), 10, frontier.sentAt(), frontier.scans());
+
+    assertThat(frontier.known()).isTrue();
+    assertThat(frontier.priorities()).containsExactly((short) 2);
+    assertThat(frontier.floorTimes()).containsExactly(T.plusSeconds(4));
+  }
+
+  @Test
   void aClaimSentBeforeAHeadScanLandedDoesNotUndoWhatTheScanLowered() {
     scan(new Short[] {0}, T);
     long sentAt = frontier.sentAt();
@@ -91,16 +111,16 @@ class ClaimFrontierTest {
   void theNextHeadScanWaitsTwentyTimesTheLastOnesDurationAndAtLeastTheMinimum() {
     long started = frontier.headScanStarted();
     assertThat(frontier.headScanDue()).isFalse(); // one at a time
-    nanos.addAndGet(300_000_000L); // a scan of 300 ms, as with a held horizon
-    frontier.headScanned(new Short[] {0}, new OffsetDateTime[] {T}, T, T, started);
+    nanos.addAndGet(900_000_000L); // 900 ms on the way, of which 300 ms in the database, as with a held horizon
+    frontier.headScanned(new Short[] {0}, new OffsetDateTime[] {T}, T.minusNanos(300_000_000L), T, started);
     nanos.addAndGet(5_900_000_000L);
     assertThat(frontier.headScanDue()).isFalse();
     nanos.addAndGet(100_000_000L);
     assertThat(frontier.headScanDue()).isTrue();
 
     started = frontier.headScanStarted();
-    nanos.addAndGet(1_000_000L); // 1 ms: a clean index
-    frontier.headScanned(new Short[] {0}, new OffsetDateTime[] {T}, T, T, started);
+    nanos.addAndGet(40_000_000L); // 40 ms on the way, 1 ms of it in the database: a clean index
+    frontier.headScanned(new Short[] {0}, new OffsetDateTime[] {T}, T.minusNanos(1_000_000L), T, started);
     assertThat(frontier.headScanDueInMs()).isEqualTo(100);
   }
 
