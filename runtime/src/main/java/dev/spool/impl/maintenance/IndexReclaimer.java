@@ -39,7 +39,7 @@ public final class IndexReclaimer implements Service {
   /** How often it looks (two catalog reads; nothing when no index is bloated). */
   public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(10);
   /** Indexes below this size are left as they are, whatever their bloat. */
-  public static final long DEFAULT_MIN_BYTES = 8L << 20;
+  public static final long DEFAULT_MIN_BYTES = 1L << 20;
   /** Bytes per counted entry above which an index is bloated. */
   public static final long DEFAULT_BYTES_PER_ENTRY = 400;
   /** Rebuilds wait until no snapshot in the database is older than this. */
