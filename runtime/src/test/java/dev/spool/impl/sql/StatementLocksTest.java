@@ -69,7 +69,7 @@ class StatementLocksTest extends SpoolTestBase {
   void saysWhatItCannotRead() {
     assertThat(StatementLocks.of("do $$ begin perform 1; end $$").mode()).isEqualTo(Mode.UNKNOWN);
     assertThat(StatementLocks.of("create index concurrently p on s.jobs (queue)"))
-        .isEqualTo(new Lock(Mode.SHARE_UPDATE_EXCLUSIVE, "s.jobs", Work.INDEX_BUILD));
+        .isEqualTo(new Lock(Mode.SHARE_UPDATE_EXCLUSIVE, "s.jobs", Work.CONCURRENT_INDEX_BUILD));
     assertThat(StatementLocks.of("create or replace function s.f() returns int language sql as $$ select 1 $$").mode())
         .isEqualTo(Mode.NONE);
   }
