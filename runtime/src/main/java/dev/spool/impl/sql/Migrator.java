@@ -53,6 +53,8 @@ public final class Migrator {
   private final Boolean history;
   private final int maxPayloadBytes;
   private final List<Migration> migrations;
+  /** False for a migrator that stops short of this build's latest version: its functions need the latest columns. */
+  private final boolean functions;
 
   public Migrator(Queries queries) {
     this(queries, null, DEFAULT_MAX_PAYLOAD_BYTES);
@@ -68,15 +70,22 @@ public final class Migrator {
 
   /** With migrations of the caller's choosing (tests add scripts of their own). */
   Migrator(Queries queries, Boolean history, int maxPayloadBytes, List<Migration> migrations) {
+    this(queries, history, maxPayloadBytes, migrations, true);
+  }
+
+  private Migrator(Queries queries, Boolean history, int maxPayloadBytes, List<Migration> migrations,
+      boolean functions) {
     this.queries = queries;
     this.history = history;
     this.maxPayloadBytes = maxPayloadBytes;
     this.migrations = List.copyOf(migrations);
+    this.functions = functions;
   }
 
   /**
    * A migrator that brings a schema up to {@code version} and leaves this build's later migrations pending: the
-   * load tester applies them one at a time to measure each. The functions it defines are this build's all the same.
+   * load tester applies them one at a time to measure each. Short of the latest version it defines no function
+   * and writes no setting (this build's functions read the latest columns); at the latest it does both.
    *
    * @param queries the schema's queries
    * @param version a version of this build's migrations
@@ -90,7 +99,7 @@ public final class Migrator {
           + known.get(0).version() + " to " + known.get(known.size() - 1).version() + ")");
     }
     return new Migrator(queries, null, DEFAULT_MAX_PAYLOAD_BYTES,
-        known.stream().filter(m -> m.version() <= version).toList());
+        known.stream().filter(m -> m.version() <= version).toList(), version == Migrations.latest());
   }
 
   /** Brings the schema up to date; completes with the versions applied by this call (often none). */
@@ -173,8 +182,12 @@ public final class Migrator {
                 + "left as it is (functions and settings included)", queries.schema(), newest, latest);
             return Future.succeededFuture(new Committed(List.of(), List.of()));
           }
-          return declareCompatibility(conn)
-              .compose(v -> applyPending(conn, applied, partial, step))
+          Future<Committed> applying = declareCompatibility(conn)
+              .compose(v -> applyPending(conn, applied, partial, step));
+          if (!functions) {
+            return applying;
+          }
+          return applying
               // Functions are defined by their current text on every migrate, like repeatable migrations, so the
               // named SQL file is the one place a function's body is kept.
               .compose(done -> {
