@@ -82,6 +82,18 @@ class MigrationStepsTest extends SpoolTestBase {
   }
 
   @Test
+  void twoMigratorsAtOnceBuildTheIndexOnceAsTheLockHoldsUntilTheLastStep() {
+    sql("insert into {schema}.jobs (queue, task, args) select 'default', 'work', '\\x00'::bytea from generate_series(1, 20000)");
+    List<List<Integer>> applied = await(Future.all(migrate(new MigrateOptions()),
+        new Migrator(new Queries(schema), null, Migrator.DEFAULT_MAX_PAYLOAD_BYTES, withConcurrentBuild())
+            .migrate(otherVertx(), spool.pool(), new MigrateOptions()))).list();
+    // the second waited on the advisory lock through the first's build, then found nothing to do
+    assertThat(applied).containsExactlyInAnyOrder(List.of(902), List.of());
+    assertThat(indexValid()).isTrue();
+    assertThat(recorded("schema_version_partial")).isZero();
+  }
+
+  @Test
   void aConcurrentBuildBehindALongTransactionLetsEnqueuesGoOnAndRetriesUntilItIsDone() {
     await(spool.client().enqueue(WORK, new JsonObject())); // the client's schema check, done before the test
     // A repeatable-read reader keeps its snapshot: the build waits for it before it may call the index valid. It
