@@ -8,8 +8,10 @@ select pg_advisory_lock(hashtext('spool.migrate.' || $1))
 -- name: UnlockMigrations
 select pg_advisory_unlock(hashtext('spool.migrate.' || $1))
 
--- Sets $1 to $2 for the migrating session (lock_timeout and statement_timeout, as SetLocal says why): the concurrent
--- index builds run outside any transaction. ResetSession puts both back before the connection returns to its pool.
+-- Sets $1 to $2 for the migrating session, its transaction and the concurrent index builds after it. lock_timeout
+-- bounds how long a statement waits for a lock: queued behind a long transaction it would hold up every enqueue and
+-- claim queued behind it. statement_timeout is lifted: a role's or database's, meant for application queries, would
+-- cancel an index build halfway. ResetSession puts both back before the connection returns to its pool.
 -- name: SetSession
 select set_config($1, $2, false)
 
@@ -73,12 +75,6 @@ end $$
 update {schema}.schema_version s set compatible_from = d.compatible_from
 from unnest($1::integer[], $2::integer[]) as d(version, compatible_from)
 where s.version = d.version and s.compatible_from is null
-
--- Sets $1 to $2 for the migration's transaction only. lock_timeout bounds how long a statement waits for a lock:
--- queued behind a long transaction it would hold up every enqueue and claim queued behind it. statement_timeout
--- is lifted: a role's or database's, meant for application queries, would cancel an index build halfway.
--- name: SetLocal
-select set_config($1, $2, true)
 
 -- name: AppliedVersions
 select version from {schema}.schema_version order by version
