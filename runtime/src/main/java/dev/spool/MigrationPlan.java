@@ -49,7 +49,8 @@ public record MigrationPlan(String schema, int fromVersion, int toVersion, List<
    * @param table the table it locks (as written; null when it names none)
    * @param lock PostgreSQL's name of the lock mode, "none", or "not derived" (a DO block, say: read it)
    * @param blocks what of Spool's work waits while it holds the lock
-   * @param work what it does under the lock: catalog, scan, index build, rewrite or rows
+   * @param work what it does under the lock: catalog, scan, index build, concurrent index build (after the
+   *     migration's transaction, on its own), rewrite or rows
    * @param rows the table's rows as estimated now (-1 when never analyzed; 0 for a table not yet created)
    * @param bytes the table's size now
    */

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
     description = "Throughput and latency of Spool on a real PostgreSQL.",
     subcommands = {DrainCommand.class, SteadyCommand.class, CompareCommand.class, ChaosCommand.class, FairCommand.class,
         WorkflowCommand.class, AwaitCommand.class, ScaleCommand.class, BulkCommand.class, SoakCommand.class,
-        JdbcEnqueueCommand.class, UpgradeCommand.class, HorizonCommand.class})
+        JdbcEnqueueCommand.class, UpgradeCommand.class, HorizonCommand.class,
+        MigrationStallCommand.class})
 public final class LoadTest implements Runnable {
 
   /**

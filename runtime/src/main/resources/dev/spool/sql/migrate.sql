@@ -1,7 +1,22 @@
--- Queries of the migrator. Two processes migrating at once serialise on a transaction-scoped advisory lock.
+-- Queries of the migrator. Two processes migrating at once serialise on an advisory lock held by the session for the
+-- whole migration: its transaction and the concurrent index builds after it (a release before those took the same
+-- lock for its transaction only; the two conflict all the same).
 
 -- name: LockMigrations
-select pg_advisory_xact_lock(hashtext('spool.migrate.' || $1))
+select pg_advisory_lock(hashtext('spool.migrate.' || $1))
+
+-- name: UnlockMigrations
+select pg_advisory_unlock(hashtext('spool.migrate.' || $1))
+
+-- Sets $1 to $2 for the migrating session, its transaction and the concurrent index builds after it. lock_timeout
+-- bounds how long a statement waits for a lock: queued behind a long transaction it would hold up every enqueue and
+-- claim queued behind it. statement_timeout is lifted: a role's or database's, meant for application queries, would
+-- cancel an index build halfway. ResetSession puts both back before the connection returns to its pool.
+-- name: SetSession
+select set_config($1, $2, false)
+
+-- name: ResetSession
+select set_config(name, reset_val, false) from pg_settings where name in ('lock_timeout', 'statement_timeout')
 
 -- name: CreateSchema
 create schema if not exists {schema}
@@ -15,6 +30,34 @@ create table if not exists {schema}.schema_version (
   applied_at      timestamptz not null default now(),
   compatible_from integer
 )
+
+-- Migrations whose transaction committed while their steps outside a transaction (concurrent index builds) have not
+-- all run yet: a failure or a lock timeout left them, and the next migrate runs those steps before anything else.
+-- Their schema_version row is written, and their row here deleted, in one transaction once the last step is done.
+-- name: CreatePartialTable
+create table if not exists {schema}.schema_version_partial (
+  version         integer primary key,
+  name            text not null,
+  committed_at    timestamptz not null default now()
+)
+
+-- name: PartialVersions
+select version from {schema}.schema_version_partial order by version
+
+-- name: MarkPartial
+insert into {schema}.schema_version_partial (version, name) values ($1, $2)
+
+-- name: UnmarkPartial
+delete from {schema}.schema_version_partial where version = $1
+
+-- An index of the schema by name: whether a concurrent build of it finished (a failed or cancelled one leaves it
+-- invalid), and the statement that drops it, its names quoted by format().
+-- name: IndexState
+select i.indisvalid as valid, format('drop index concurrently if exists %I.%I', n.nspname, c.relname) as drop_sql
+from pg_class c
+join pg_namespace n on n.oid = c.relnamespace
+join pg_index i on i.indexrelid = c.oid
+where n.nspname = $1 and c.relname = $2
 
 -- Schemas made before compatibility windows were recorded. It looks before it acts: an ALTER would take a lock
 -- that holds up every process's version check for as long as the migration lasts.
@@ -32,12 +75,6 @@ end $$
 update {schema}.schema_version s set compatible_from = d.compatible_from
 from unnest($1::integer[], $2::integer[]) as d(version, compatible_from)
 where s.version = d.version and s.compatible_from is null
-
--- Sets $1 to $2 for the migration's transaction only. lock_timeout bounds how long a statement waits for a lock:
--- queued behind a long transaction it would hold up every enqueue and claim queued behind it. statement_timeout
--- is lifted: a role's or database's, meant for application queries, would cancel an index build halfway.
--- name: SetLocal
-select set_config($1, $2, true)
 
 -- name: AppliedVersions
 select version from {schema}.schema_version order by version

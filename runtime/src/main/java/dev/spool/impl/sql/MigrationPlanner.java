@@ -14,9 +14,11 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads where a schema stands ({@code migrate --status}) and what its pending migrations would do
@@ -34,10 +36,12 @@ public final class MigrationPlanner {
   private static final Map<Work, Long> RATES = Map.of(
       Work.SCAN, 100 * MB,          // a CHECK constraint validated: 1.9 s
       Work.INDEX_BUILD, 20 * MB,    // a four-column btree: 8.9 s
+      Work.CONCURRENT_INDEX_BUILD, 10 * MB, // two passes over the table: twice a plain build
       Work.REWRITE, 10 * MB,        // a column with a volatile default, one index rebuilt: 18.4 s
       Work.ROWS, 8 * MB);           // every row updated: 23.8 s
   static final String BASIS = "table size ÷ rate: scan (constraint validation) 100 MB/s, index build 20 MB/s, "
-      + "rewrite 10 MB/s, rows updated or deleted 8 MB/s (an update or delete taken to touch every row); catalog-only "
+      + "concurrent index build 10 MB/s (outside the transaction, blocking no enqueue or claim), rewrite 10 MB/s, "
+      + "rows updated or deleted 8 MB/s (an update or delete taken to touch every row); catalog-only "
       + "statements: milliseconds once their lock is granted. Rates measured with PostgreSQL 15 on a busy 2-core "
       + "machine (1,000,000 rows, 191 MB): a faster server takes less";
 
@@ -72,8 +76,8 @@ public final class MigrationPlanner {
 
   /** What migrating now would run, with locks and estimates on the tables as they are. */
   public Future<MigrationPlan> plan(SqlClient client) {
-    return status(client).compose(status -> client.preparedQuery(queries.get("RelationSizes"))
-        .execute(Tuple.of(queries.schema())).map(rows -> {
+    return status(client).compose(status -> partial(client).compose(partial -> client
+        .preparedQuery(queries.get("RelationSizes")).execute(Tuple.of(queries.schema())).map(rows -> {
           Map<String, long[]> sizes = new HashMap<>();
           for (Row row : rows) {
             sizes.put(row.getString("relname"), new long[] {row.getLong("rows"), row.getLong("bytes")});
@@ -84,18 +88,32 @@ public final class MigrationPlanner {
             if (newer || status.pending().stream().noneMatch(p -> p.version() == m.version())) {
               continue;
             }
-            steps.add(step(m, sizes));
+            steps.add(step(m, sizes, partial.contains(m.version())));
           }
           int to = steps.isEmpty() ? status.schemaVersion() : steps.get(steps.size() - 1).version();
           return new MigrationPlan(queries.schema(), status.schemaVersion(), to, steps, BASIS);
-        }));
+        })));
   }
 
-  private MigrationPlan.Step step(Migration m, Map<String, long[]> sizes) {
+  /** Migrations whose transaction committed while steps outside it are left (see {@link Migrator}). */
+  private Future<Set<Integer>> partial(SqlClient client) {
+    return client.query(queries.get("PartialVersions")).execute().map(rows -> {
+      Set<Integer> versions = new HashSet<>();
+      rows.forEach(row -> versions.add(row.getInteger(0)));
+      return versions;
+    }).recover(failure -> failure instanceof PgException pg && UNDEFINED_TABLE.equals(pg.getSqlState())
+        ? Future.succeededFuture(Set.of()) : Future.failedFuture(failure));
+  }
+
+  /** A migration's statements; of one whose transaction committed already, only those left to run outside it. */
+  private MigrationPlan.Step step(Migration m, Map<String, long[]> sizes, boolean partial) {
     String script = queries.script(m.path());
     List<MigrationPlan.Statement> statements = new ArrayList<>();
     Mode strongest = Mode.NONE;
     for (String sql : SqlStatements.split(script)) {
+      if (partial && !MigrationSteps.isOutside(SqlStatements.normalized(sql))) {
+        continue;
+      }
       Lock lock = StatementLocks.of(SqlStatements.normalized(sql));
       strongest = lock.mode() == Mode.UNKNOWN || strongest == Mode.UNKNOWN ? Mode.UNKNOWN
           : lock.mode().compareTo(strongest) > 0 ? lock.mode() : strongest;

@@ -70,6 +70,7 @@ public final class Migrations {
     if (from > version) {
       throw new IllegalStateException(file + " declares compatible-from " + from + ", after its own version");
     }
+    MigrationSteps.of(text); // a concurrent build without an index name fails here, not halfway through a migrate
     return new Migration(version, m.group(2), path, from, declared);
   }
 }

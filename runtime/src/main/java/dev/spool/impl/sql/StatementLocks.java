@@ -35,8 +35,12 @@ final class StatementLocks {
     }
   }
 
-  /** What a statement does to its table once it holds the lock, lightest first; each has its own rate. */
-  enum Work { CATALOG, SCAN, INDEX_BUILD, REWRITE, ROWS }
+  /**
+   * What a statement does to its table once it holds the lock, lightest first; each has its own rate. A concurrent
+   * index build reads the table twice and waits for the transactions older than each pass, outside the
+   * migration's transaction.
+   */
+  enum Work { CATALOG, SCAN, INDEX_BUILD, CONCURRENT_INDEX_BUILD, REWRITE, ROWS }
 
   /** A statement's lock on {@code table} (null when it names none) and its work there. */
   record Lock(Mode mode, String table, Work work) {
@@ -72,7 +76,8 @@ final class StatementLocks {
     String s = statement;
     Matcher m;
     if ((m = CREATE_INDEX.matcher(s)).find()) {
-      return new Lock(m.group(1) != null ? Mode.SHARE_UPDATE_EXCLUSIVE : Mode.SHARE, m.group(2), Work.INDEX_BUILD);
+      return m.group(1) != null ? new Lock(Mode.SHARE_UPDATE_EXCLUSIVE, m.group(2), Work.CONCURRENT_INDEX_BUILD)
+          : new Lock(Mode.SHARE, m.group(2), Work.INDEX_BUILD);
     }
     if ((m = DROP_INDEX.matcher(s)).find()) {
       // the lock is on the index's table, which the statement does not name

@@ -17,11 +17,13 @@ create table {schema}.leader (
   expires_at timestamptz not null
 );
 
+-- Built concurrently, after the migration's transaction (MigrationSteps), as every later index on jobs: a plain
+-- build holds SHARE on jobs, and no enqueue or claim goes on while it scans the table.
 -- The rescuer and the heartbeat's lease extension read running jobs by lease expiry; only running rows
 -- are in the index, so it stays as small as the work in flight. lease_owner is left out on purpose: with
 -- it, the planner prefers this index over the primary key for acks (which filter on the owner) and turns
 -- each batch ack into a scan of everything the worker holds.
-create index jobs_running on {schema}.jobs (lease_expires_at) where state = 'running';
+create index concurrently if not exists jobs_running on {schema}.jobs (lease_expires_at) where state = 'running';
 
 -- Set by cancel on a running job: its worker is told through NOTIFY, and whatever the run's outcome
 -- other than success, the job ends cancelled rather than retried.

@@ -56,4 +56,4 @@ end $$;
 
 -- Operators list cancelled jobs; they are few, so a partial index costs writes nothing until a job is
 -- cancelled (dead, running and available jobs have theirs already).
-create index jobs_cancelled on {schema}.jobs (id) where state = 'cancelled';
+create index concurrently if not exists jobs_cancelled on {schema}.jobs (id) where state = 'cancelled';

@@ -20,7 +20,7 @@ create table {schema}.rate_limits (
 
 -- The pruner deletes completed and cancelled jobs by age (dead ones by jobs_dead). The default path never
 -- leaves such rows (completed jobs are deleted at once), so this index costs it nothing.
-create index jobs_finished on {schema}.jobs (state, finished_at) where state in ('completed', 'cancelled');
+create index concurrently if not exists jobs_finished on {schema}.jobs (state, finished_at) where state in ('completed', 'cancelled');
 
 -- The claim of limited queues, the function claim_limited, is defined by claim.sql (ClaimLimitedFunction),
 -- which the migrator runs after the migrations every time: its body lives in one place only.

@@ -5,11 +5,11 @@
 -- rarely, so the hot path does not pay for it).
 alter table {schema}.workers add column activity jsonb;
 
-create index jobs_dead_queue on {schema}.jobs (queue, id) where state = 'dead';
+create index concurrently if not exists jobs_dead_queue on {schema}.jobs (queue, id) where state = 'dead';
 
 -- Dead letters of all queues newest first (the dashboard's list and /api/dead): without it, the walk down
 -- the primary key crosses every newer live or finished job before the first dead one. Its predicate says
 -- "id > 0" (true of every job) so that only queries saying so too can use it: ListJobs does; the
 -- dashboard's capped count of one queue's dead letters does not, and so stays on jobs_dead_queue instead
 -- of walking every dead letter in id order hoping to meet that queue's.
-create index jobs_dead_id on {schema}.jobs (id) where state = 'dead' and id > 0;
+create index concurrently if not exists jobs_dead_id on {schema}.jobs (id) where state = 'dead' and id > 0;

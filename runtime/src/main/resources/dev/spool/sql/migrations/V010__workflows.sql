@@ -34,16 +34,16 @@ create table {schema}.workflows (
   created_at timestamptz not null default now()
 );
 
-create index jobs_workflow on {schema}.jobs (workflow_id, id) where workflow_id is not null;
+create index concurrently if not exists jobs_workflow on {schema}.jobs (workflow_id, id) where workflow_id is not null;
 
 -- Final jobs whose dependents or awaiters were not yet told: normally empty, because the ack that
 -- finishes such a job tells them in the same statement; the rescuer settles whatever another path left.
-create index jobs_unsettled on {schema}.jobs (id)
+create index concurrently if not exists jobs_unsettled on {schema}.jobs (id)
   where (has_dependents or awaited) and state in ('completed', 'dead', 'cancelled');
 
 -- Waiting jobs whose parent was already running when they were enqueued: its worker may ack it without
 -- knowing it has dependents, so the rescuer recounts their parents.
-create index jobs_watched on {schema}.jobs (id) where watched;
+create index concurrently if not exists jobs_watched on {schema}.jobs (id) where watched;
 
 -- enqueue gains depends_on and run_on_parent_failure in V011, which defines the function with every
 -- parameter this release adds.

@@ -3,13 +3,18 @@
 -- starts per key, across all workers), share fairly (round robin between keys) or run one at a time in
 -- order. Plain jobs have no key and are in none of the indexes below, so they pay nothing for them.
 alter table {schema}.jobs add column key text;
-alter table {schema}.jobs add constraint jobs_key_length check (key is null or length(key) between 1 and 255);
+-- NOT VALID, as V008's: the column is new, so no existing row can break the rule, and validating would scan the
+-- whole table under the ACCESS EXCLUSIVE lock the column took (every enqueue and claim waiting meanwhile).
+alter table {schema}.jobs add constraint jobs_key_length check (key is null or length(key) between 1 and 255)
+  not valid;
 
+-- The indexes are built concurrently, after the migration's transaction (MigrationSteps): a plain build holds
+-- SHARE on jobs, and no enqueue or claim goes on while it scans the table.
 -- The keyed claim reaches the keys that have due jobs by a skip scan of this index, in key order.
-create index jobs_key_claim on {schema}.jobs (queue, key, priority, run_at, id) where state = 'available' and key is not null;
+create index concurrently if not exists jobs_key_claim on {schema}.jobs (queue, key, priority, run_at, id) where state = 'available' and key is not null;
 -- Running jobs of a key (key concurrency) and a key's first open job (serial order).
-create index jobs_key_running on {schema}.jobs (queue, key) where state = 'running' and key is not null;
-create index jobs_key_open on {schema}.jobs (queue, key, id) where state in ('available', 'running') and key is not null;
+create index concurrently if not exists jobs_key_running on {schema}.jobs (queue, key) where state = 'running' and key is not null;
+create index concurrently if not exists jobs_key_open on {schema}.jobs (queue, key, id) where state in ('available', 'running') and key is not null;
 
 -- Where each keyed queue's round robin stands; locking its row makes that queue's keyed claims take turns.
 create table {schema}.key_cursors (

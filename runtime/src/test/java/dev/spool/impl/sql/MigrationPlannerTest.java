@@ -82,7 +82,7 @@ class MigrationPlannerTest extends SpoolTestBase {
     assertThat(rewrite).extracting(MigrationPlan.Statement::lock)
         .containsExactly("ACCESS EXCLUSIVE", "SHARE", "SHARE UPDATE EXCLUSIVE", "not derived");
     assertThat(rewrite).extracting(MigrationPlan.Statement::work)
-        .containsExactly("rewrite", "index build", "index build", "catalog");
+        .containsExactly("rewrite", "index build", "concurrent index build", "catalog");
     // the stated rates: a rewrite at 10 MB/s, an index build at 20 MB/s of the table's heap
     assertThat(rewrite.get(0).estimate()).isEqualTo(Duration.ofMillis(bytes * 1000 / (10 << 20)));
     assertThat(rewrite.get(1).estimate()).isEqualTo(Duration.ofMillis(bytes * 1000 / (20 << 20)));

@@ -2,6 +2,7 @@ package dev.spool.impl.sql;
 
 import static dev.spool.testing.TestDatabase.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spool.impl.sql.StatementLocks.Lock;
 import dev.spool.impl.sql.StatementLocks.Mode;
@@ -69,7 +70,7 @@ class StatementLocksTest extends SpoolTestBase {
   void saysWhatItCannotRead() {
     assertThat(StatementLocks.of("do $$ begin perform 1; end $$").mode()).isEqualTo(Mode.UNKNOWN);
     assertThat(StatementLocks.of("create index concurrently p on s.jobs (queue)"))
-        .isEqualTo(new Lock(Mode.SHARE_UPDATE_EXCLUSIVE, "s.jobs", Work.INDEX_BUILD));
+        .isEqualTo(new Lock(Mode.SHARE_UPDATE_EXCLUSIVE, "s.jobs", Work.CONCURRENT_INDEX_BUILD));
     assertThat(StatementLocks.of("create or replace function s.f() returns int language sql as $$ select 1 $$").mode())
         .isEqualTo(Mode.NONE);
   }
@@ -86,5 +87,21 @@ class StatementLocksTest extends SpoolTestBase {
     assertThat(statements).hasSize(3);
     assertThat(statements.get(0)).startsWith("-- a comment; not a statement\ncreate function").endsWith("end $fn$");
     assertThat(statements.get(1)).isEqualTo("insert into s.t values ('x;y', \"we;ird\")");
+  }
+
+  @Test
+  void cutsAMigrationIntoItsTransactionAndTheConcurrentStepsAfterIt() {
+    MigrationSteps.Parts parts = MigrationSteps.of("""
+        alter table s.jobs add column c text;
+        -- why it is concurrent
+        create index concurrently if not exists jobs_c on s.jobs (c);
+        drop index concurrently if exists s.jobs_old;
+        """);
+    assertThat(parts.transactional()).isEqualTo("alter table s.jobs add column c text;\n");
+    assertThat(parts.outside()).extracting(MigrationSteps.Outside::index).containsExactly("jobs_c", null);
+    assertThat(parts.allInTransaction()).contains("create index if not exists jobs_c on s.jobs (c);")
+        .contains("drop index if exists s.jobs_old;");
+    assertThatThrownBy(() -> MigrationSteps.of("create index concurrently on s.jobs (c)"))
+        .hasMessageStartingWith("a concurrent index build must name its index");
   }
 }
