@@ -104,8 +104,14 @@ public final class Spool {
    * @return the migration versions applied, in order; empty when the schema was up to date
    */
   public Future<List<Integer>> migrate(MigrateOptions options) {
+    // A connection of its own, whose session starts with no statement_timeout: a role's or database's (meant for
+    // application queries) would cancel an index build halfway, and one of a millisecond cancelled even the first
+    // statement that lifts it, on a fresh backend.
+    Pool migrating = connect(PgBuilder.pool().with(new PoolOptions().setMaxSize(1)),
+        o -> o.addProperty("statement_timeout", "0")).using(internals.vertx()).build();
     return new Migrator(internals.queries(), internals.options().getHistory(),
-        internals.options().getMaxPayloadBytes()).migrate(internals.vertx(), internals.pool(), options);
+        internals.options().getMaxPayloadBytes()).migrate(internals.vertx(), migrating, options)
+        .eventually(migrating::close);
   }
 
   /**

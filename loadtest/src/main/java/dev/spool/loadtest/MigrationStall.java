@@ -3,7 +3,6 @@ package dev.spool.loadtest;
 import dev.spool.MigrateOptions;
 import dev.spool.impl.sql.Migrations;
 import dev.spool.impl.sql.Migrator;
-import dev.spool.impl.sql.Queries;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -46,7 +45,7 @@ final class MigrationStall {
 
   JsonObject run(String uri) {
     Map<String, String> sql = Checks.namedSql("dev/spool/loadtest/stall.sql", settings.schema);
-    Queries queries = new Queries(settings.schema);
+    String schema = settings.schema;
     Vertx vertx = Vertx.vertx();
     // the migrator's "already exists, skipping" notices, logged as warnings, would bury the progress lines
     PG_CLIENT.setLevel(Level.SEVERE);
@@ -55,7 +54,7 @@ final class MigrationStall {
     try {
       Blocking.await(pool.query(sql.get("DropSchema")).execute());
       int before = settings.from - 1;
-      Blocking.await(Migrator.through(queries, before).migrate(vertx, pool, new MigrateOptions()));
+      Blocking.await(Migrator.through(schema, before).migrate(vertx, pool, new MigrateOptions()));
       long fillStart = System.nanoTime();
       for (long first = 1; first <= settings.rows; first += CHUNK) {
         long last = Math.min(settings.rows, first + CHUNK - 1);
@@ -82,7 +81,7 @@ final class MigrationStall {
             .put("claim_max_ms", claim.during(baseFrom, baseTo).longestMs());
         for (Migrations.Migration m : Migrations.known()) {
           if (m.version() >= settings.from && m.version() <= settings.to) {
-            migrations.add(apply(vertx, pool, queries, m, enqueue, claim));
+            migrations.add(apply(vertx, pool, schema, m, enqueue, claim));
           }
         }
       } finally {
@@ -99,10 +98,10 @@ final class MigrationStall {
     }
   }
 
-  private JsonObject apply(Vertx vertx, Pool pool, Queries queries, Migrations.Migration m, StallProbe enqueue,
+  private JsonObject apply(Vertx vertx, Pool pool, String schema, Migrations.Migration m, StallProbe enqueue,
       StallProbe claim) {
     long from = System.nanoTime();
-    Blocking.await(Migrator.through(queries, m.version()).migrate(vertx, pool, new MigrateOptions()), MIGRATION_TIMEOUT);
+    Blocking.await(Migrator.through(schema, m.version()).migrate(vertx, pool, new MigrateOptions()), MIGRATION_TIMEOUT);
     long to = System.nanoTime();
     Blocking.sleep(3 * StallProbe.INTERVAL_MS); // a run still in flight at the end is counted once it ends
     StallProbe.Window enqueues = enqueue.during(from, to);

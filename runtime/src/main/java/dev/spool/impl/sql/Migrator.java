@@ -87,6 +87,18 @@ public final class Migrator {
    * load tester applies them one at a time to measure each. Short of the latest version it defines no function
    * and writes no setting (this build's functions read the latest columns); at the latest it does both.
    *
+   * @param schema  the schema
+   * @param version a version of this build's migrations
+   * @return the migrator
+   * @throws IllegalArgumentException when this build has no migration of that version
+   */
+  public static Migrator through(String schema, int version) {
+    return through(new Queries(schema), version);
+  }
+
+  /**
+   * {@link #through(String, int)} with the schema's queries.
+   *
    * @param queries the schema's queries
    * @param version a version of this build's migrations
    * @return the migrator
