@@ -206,6 +206,7 @@ public final class Producer implements Service {
     if (ownPoll) {
       pollTimer = vertx.setPeriodic(options.getPollInterval().toMillis(), t -> wake());
     }
+    scanHeadWhenDue();
     wake();
     return Future.succeededFuture();
   }
@@ -245,7 +246,6 @@ public final class Producer implements Service {
     if (stopped || !alive()) {
       return;
     }
-    scanHeadWhenDue();
     int maxInFlight = limits == null && queueHasMore ? MAX_CLAIMS_IN_FLIGHT : 1;
     if (claimsInFlight >= maxInFlight) {
       wokenWhileClaiming = true;
@@ -342,6 +342,12 @@ public final class Producer implements Service {
       claimedJobs.sort(CLAIM_ORDER);
       if (limits == null) {
         frontier.claimed(claimedJobs, batch, sentAt, scansThen);
+        // The queue is busy (head scans keep finding what sits below the floors while jobs flow), or a claim
+        // from the floors found nothing though something woke it (it may sit below them). An idle queue, and a
+        // claim from the head that found nothing, need none: it saw the whole queue.
+        if (count > 0 || fromFloors) {
+          scanHeadWhenDue();
+        }
       }
       if (stopped) {
         claimedJobs.forEach(completer::release);
@@ -360,7 +366,7 @@ public final class Producer implements Service {
 
   /**
    * Starts a head scan when one is due, or arms a timer for when it will be: the scan finds what sits below
-   * the floors, and when it lowers one, the loop claims again.
+   * the floors, and when it lowers one, the loop claims again. Called at start and after claims.
    */
   private void scanHeadWhenDue() {
     if (headClient == null || limits != null || stopped || frontier.scanning() || headTimer >= 0) {
