@@ -66,7 +66,7 @@ public final class JdbcEnqueuer implements JdbcJobClient {
     if (jobs.isEmpty()) {
       return List.of();
     }
-    Tuple params = EnqueueParams.batch(jobs, maxPayloadBytes, tracing.capture());
+    Tuple params = EnqueueParams.jdbcBatch(jobs, maxPayloadBytes, tracing.capture());
     List<Long> ids = new ArrayList<>(jobs.size());
     try (PreparedStatement s = JdbcStatements.prepare(connection, insertJobs, params); ResultSet rows = s.executeQuery()) {
       while (rows.next()) {
