@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spool.JobClient;
 import dev.spool.metrics.MicrometerMetrics;
-import dev.spool.spring.impl.SpoolAdminServer;
+import dev.spool.spring.SpoolAdminLifecycle;
 import dev.spool.spring.impl.SpoolEndpoint;
 import dev.spool.spring.impl.SpoolHealthIndicator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -81,9 +81,9 @@ class SpoolActuatorTest {
 
   @Test
   void theAdminApiIsServedOnlyWhenAsked() throws Exception {
-    runner().run(context -> assertThat(context.getBean(SpoolAdminServer.class).isRunning()).isFalse());
+    runner().run(context -> assertThat(context.getBean(SpoolAdminLifecycle.class).isRunning()).isFalse());
     runner().withPropertyValues("spool.admin.port=0").run(context -> {
-      int port = context.getBean(SpoolAdminServer.class).port();
+      int port = context.getBean(SpoolAdminLifecycle.class).port();
       HttpResponse<String> live = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(live.statusCode()).isEqualTo(200);
