@@ -3,7 +3,9 @@ package dev.spool;
 import static dev.spool.testing.TestDatabase.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.spool.impl.sql.Migrations;
 import dev.spool.testing.SpoolTestBase;
 import dev.spool.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
@@ -117,6 +119,44 @@ class JdbcJobClientTest extends SpoolTestBase {
     assertThat(stored).as("the JDBC client's jobs, then the Vert.x client's, in the order given").isEqualTo(twice);
     assertThat(ids).doesNotHaveDuplicates();
     assertThat(ids.subList(0, 4)).isSorted();
+  }
+
+  @Test
+  void anIncompatibleSchemaIsRefusedAsByTheVertxClientUntilMigrated() throws SQLException {
+    int latest = Migrations.latest();
+    sql("delete from {schema}.schema_version where version = $1", latest);
+    JdbcJobClient jdbc = spool.jdbcClient();
+    String vertxSays = catchThrowableOfType(() -> await(spool.client().enqueue(RECEIPT, new JsonObject())),
+        SchemaVersionException.class).getMessage();
+    try (Connection c = connect()) {
+      assertThatThrownBy(() -> jdbc.enqueue(c, "receipt", new JsonObject())).isInstanceOf(SchemaVersionException.class)
+          .hasMessage(vertxSays).hasMessageContaining("run `spool migrate`");
+      assertThatThrownBy(() -> jdbc.enqueueBatch(c, RECEIPT, List.of(new JsonObject()), new EnqueueOptions()))
+          .isInstanceOf(SchemaVersionException.class).hasMessage(vertxSays);
+      assertThatThrownBy(() -> jdbc.enqueueWorkflow(c, Workflow.named("w").step("one", RECEIPT, new JsonObject())))
+          .isInstanceOf(SchemaVersionException.class).hasMessage(vertxSays);
+      c.commit();
+      assertThat(count("true")).isZero();
+
+      // migrated beyond this process's window: refused, saying to upgrade
+      sql("insert into {schema}.schema_version (version, name, compatible_from) values ($1, 'back', $1), "
+          + "($2, 'later_release', $2)", latest, latest + 1);
+      assertThatThrownBy(() -> jdbc.enqueue(c, "receipt", new JsonObject())).isInstanceOf(SchemaVersionException.class)
+          .hasMessageContaining("upgrade it");
+      c.rollback();
+
+      // back in the window: the same client enqueues at once, without a restart
+      sql("delete from {schema}.schema_version where version = $1", latest + 1);
+      long id = jdbc.enqueue(c, "receipt", new JsonObject());
+      c.commit();
+      assertThat(count("id = $1", id)).isEqualTo(1);
+    }
+    JdbcJobClient nowhere = newSpool(vertx, new SpoolOptions().setSchema(schema + "_none")).jdbcClient();
+    try (Connection c = connect()) {
+      assertThatThrownBy(() -> nowhere.enqueue(c, "receipt", new JsonObject())).isInstanceOf(SchemaVersionException.class)
+          .hasMessage("schema " + schema + "_none has no Spool tables: run `spool migrate` (or Spool.migrate()) first");
+      c.rollback();
+    }
   }
 
   @Test
