@@ -39,9 +39,10 @@ final class JdbcEnqueueCommand implements Callable<Integer> {
   static final long BATCH_TARGET = 100_000;
   /**
    * The better-posed batch target: the JDBC batch's rate as a fraction of the server inserting the same rows
-   * by itself, measured alternately in the same run, which travels between machines and loads.
+   * by itself, measured alternately in the same run, which travels between machines better than a rate (see
+   * docs/getting-started/spring-boot.md: ≥ 100,000 jobs/s needs a server that itself inserts ≥ ≈130,000).
    */
-  static final double BATCH_TO_SERVER_TARGET = 0.8;
+  static final double BATCH_TO_SERVER_TARGET = 0.75;
   /** Untimed batches of each kind before the timed ones. */
   private static final int WARM_UP_BATCHES = 10;
   private static final Task<JsonObject> TASK = Task.json("jdbc-bench");
