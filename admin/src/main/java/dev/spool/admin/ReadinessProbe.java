@@ -53,10 +53,14 @@ public final class ReadinessProbe implements AutoCloseable {
   /** Stops sampling. */
   @Override
   public void close() {
-    context.runOnContext(v -> {
-      if (timer >= 0) {
-        spool.vertx().cancelTimer(timer);
-      }
-    });
+    try {
+      context.runOnContext(v -> {
+        if (timer >= 0) {
+          spool.vertx().cancelTimer(timer);
+        }
+      });
+    } catch (RuntimeException e) {
+      // the Vert.x instance was closed first, and its timers with it
+    }
   }
 }
