@@ -22,6 +22,10 @@ import java.util.List;
  *
  * <p>The connection must reach the database (and schema) of the {@link Spool} it came from; it is neither
  * committed nor closed here. Needs a PostgreSQL JDBC driver ({@code org.postgresql:postgresql}).
+ *
+ * <p>As the Vert.x client's, an enqueue here first reads the schema's version, on this connection, at most every
+ * 30 seconds while the answer is good, and fails with {@link SchemaVersionException} (the same message) while this
+ * process may not work against the schema: not migrated to this release yet, or migrated beyond its window.
  */
 public interface JdbcJobClient {
 
@@ -31,6 +35,7 @@ public interface JdbcJobClient {
    *
    * @throws IllegalArgumentException for options or arguments the Vert.x client would refuse
    * @throws SQLException             when the statement fails (the caller's transaction is then to be rolled back)
+   * @throws SchemaVersionException   when this process may not work against the schema
    * @param <A> the task's argument type
    * @param connection the caller's JDBC connection; the caller commits
    * @param task the task, whose codec encodes {@code args}
@@ -61,6 +66,7 @@ public interface JdbcJobClient {
    * @param jobs the jobs, each a task, its arguments and its options
    * @return the new jobs' ids, in the order of {@code jobs}
    * @throws SQLException when the statement fails
+   * @throws SchemaVersionException when this process may not work against the schema
    */
   List<Long> enqueueAll(Connection connection, List<JobRequest<?>> jobs) throws SQLException;
 
@@ -87,6 +93,7 @@ public interface JdbcJobClient {
    * @param workflow the workflow's steps and their dependencies
    * @return the workflow's id and its steps' job ids
    * @throws SQLException when the statement fails
+   * @throws SchemaVersionException when this process may not work against the schema
    */
   WorkflowRun enqueueWorkflow(Connection connection, Workflow workflow) throws SQLException;
 }

@@ -16,6 +16,19 @@ select count(*) filter (where state <> 'completed') as open,
 -- name: OpenJobIds
 select id from {schema}.jobs where id >= $1 and state <> 'completed'
 
+-- jdbc-enqueue's yardstick: the server inserting $1 rows like the command's batch (task jdbc-bench, args {"n":i},
+-- due now, the other columns as a batch of default options leaves them) by itself, returning their ids and
+-- notifying as InsertJobs does. No client encodes or sends them: what the JDBC batch's rate is a fraction of.
+-- name: ServerInsertJobs
+with inserted as (
+  insert into {schema}.jobs (queue, task, args, priority, run_at, max_attempts)
+  select 'default', 'jdbc-bench', convert_to('{"n":' || i || '}', 'UTF8'), 0, now(), 20
+    from generate_series(0, $1 - 1) as i
+  returning id, queue, run_at),
+woken as (
+  select pg_notify('spool_loadtest_yardstick', d.queue) from (select distinct queue from inserted where run_at <= now()) d)
+select id, (select count(*) from woken) as woken from inserted
+
 -- The id the run's own jobs come after.
 -- name: NewestId
 select coalesce(max(id), 0) from {schema}.jobs

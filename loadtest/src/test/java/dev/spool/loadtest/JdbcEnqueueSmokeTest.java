@@ -26,6 +26,9 @@ class JdbcEnqueueSmokeTest {
     assertThat(result.getLong("singles_committed_each_per_s")).isPositive();
     assertThat(result.getLong("singles_one_tx_per_s")).isPositive();
     assertThat(result.getLong("batch_jobs_per_s")).isPositive();
+    assertThat(result.getLong("server_batch_jobs_per_s")).as("the server's own insert of the same rows").isPositive();
+    assertThat(result.getDouble("batch_to_server")).isPositive();
+    assertThat(result.getBoolean("batch_ratio_target_met")).isNotNull();
     assertThat(result.getLong("vertx_batch_jobs_per_s")).isPositive();
   }
 }

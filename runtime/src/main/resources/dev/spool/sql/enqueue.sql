@@ -18,15 +18,23 @@ select id, (select count(*) from woken) as woken from inserted
 -- name: FindUniqueHolder
 select id from {schema}.jobs where unique_key = $1 and state in ('available', 'running')
 
--- A batch is enqueued by one call, under one span (or none): its traceparent, $11, is every job's.
+-- A batch is enqueued by one call, under one span (or none): its traceparent, $11, is every job's. Each array
+-- holds one value per job, except (EnqueueParams.batchColumns) that a column every job must have ($1, $2, $4,
+-- $6, $7) may hold one value for all, which the coalesce applies where unnest pads with null, and that a
+-- nullable column ($5, $8, $9, $10) null for every job may be empty. The arrays are named once, in p, so that
+-- the JDBC client, whose ? stand for one use each, sends each once.
 -- name: InsertJobs
 with inserted as (
   insert into {schema}.jobs (queue, task, args, priority, run_at, max_attempts, timeout_ms, soft_timeout_ms, key,
                             traceparent)
-  select u.queue, u.task, u.args, u.priority, coalesce(u.run_at, now() + u.delay_ms * interval '1 millisecond'),
-         u.max_attempts, u.timeout_ms, u.soft_timeout_ms, u.key, $11::text
-    from unnest($1::text[], $2::text[], $3::bytea[], $4::smallint[], $5::timestamptz[], $6::float8[], $7::int[], $8::int[],
-                $9::int[], $10::text[])
+  select coalesce(u.queue, p.queue[1]), coalesce(u.task, p.task[1]), u.args, coalesce(u.priority, p.priority[1]),
+         coalesce(u.run_at, now() + coalesce(u.delay_ms, p.delay_ms[1]) * interval '1 millisecond'),
+         coalesce(u.max_attempts, p.max_attempts[1]), u.timeout_ms, u.soft_timeout_ms, u.key, p.traceparent
+    from (select $1::text[] as queue, $2::text[] as task, $3::bytea[] as args, $4::smallint[] as priority,
+                 $5::timestamptz[] as run_at, $6::float8[] as delay_ms, $7::int[] as max_attempts, $8::int[] as timeout_ms,
+                 $9::int[] as soft_timeout_ms, $10::text[] as key, $11::text as traceparent) p,
+         unnest(p.queue, p.task, p.args, p.priority, p.run_at, p.delay_ms, p.max_attempts, p.timeout_ms,
+                p.soft_timeout_ms, p.key)
          as u(queue, task, args, priority, run_at, delay_ms, max_attempts, timeout_ms, soft_timeout_ms, key)
   returning id, queue, run_at),
 woken as (

@@ -21,7 +21,7 @@ import java.util.Locale;
  * unserved work the options do not make a reason is a warning. The checks that could run still report their
  * values, with this node's stuck handlers.
  */
-final class Readiness {
+public final class Readiness {
 
   /** The answer: ready or not, why not, what is wrong without failing it, and what each check saw. */
   record Answer(boolean ready, List<String> reasons, List<String> warnings, JsonObject checks) {
@@ -42,6 +42,24 @@ final class Readiness {
     this.admin = admin;
     this.options = options;
     this.rates = rates;
+  }
+
+  /**
+   * Readiness with a rate window of its own, for a host other than the admin API ({@code ReadinessProbe}), which
+   * calls {@link #sample} once a second and {@link #checkJson} on one context, as AdminRoutes does on its verticle's.
+   */
+  public static Readiness standalone(Spool spool, JobAdmin admin, AdminOptions options) {
+    return new Readiness(spool, admin, options, new RateWindow(spool.stats(), options.getRateWindow().toNanos()));
+  }
+
+  /** Samples this node's counters for the failure rate (standalone only: AdminRoutes samples its own window). */
+  public void sample() {
+    rates.sample(System.nanoTime());
+  }
+
+  /** {@link #check}, as {@code GET /ready} answers it. */
+  public Future<JsonObject> checkJson() {
+    return check().map(Answer::toJson);
   }
 
   /** From now on the node is not ready: it stops, finishing what runs. */

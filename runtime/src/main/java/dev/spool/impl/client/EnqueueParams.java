@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,6 +16,9 @@ import java.util.List;
  * both clients: the Vert.x one and the JDBC one.
  */
 final class EnqueueParams {
+
+  /** The index of the arguments' array among {@link #batchColumns}. */
+  private static final int ARGS = 2;
 
   private EnqueueParams() {}
 
@@ -31,12 +35,41 @@ final class EnqueueParams {
         .addValue(traceparent);
   }
 
-  /** A batch's parameters, as arrays; throws IllegalArgumentException as {@link #one} does, and for a unique key. */
+  /**
+   * A batch's parameters for the Vert.x client: {@link #batchColumns}, the arguments as {@link Buffer}s. Throws
+   * IllegalArgumentException as {@link #one} does, and for a unique key.
+   */
   static Tuple batch(List<JobRequest<?>> jobs, int maxPayloadBytes, String traceparent) {
+    Object[] columns = batchColumns(jobs, maxPayloadBytes, traceparent);
+    byte[][] bytes = (byte[][]) columns[ARGS];
+    Buffer[] args = new Buffer[bytes.length];
+    for (int i = 0; i < bytes.length; i++) {
+      args[i] = Buffer.buffer(bytes[i]);
+    }
+    columns[ARGS] = args;
+    return Tuple.wrap(columns);
+  }
+
+  /**
+   * A batch's parameters for the JDBC client: {@link #batchColumns} as they are, the arguments as {@code byte[][]}
+   * (a Buffer would cost the JDBC path two copies of every payload).
+   */
+  static Tuple jdbcBatch(List<JobRequest<?>> jobs, int maxPayloadBytes, String traceparent) {
+    return Tuple.wrap(batchColumns(jobs, maxPayloadBytes, traceparent));
+  }
+
+  /**
+   * InsertJobs' parameters: one array per column, the arguments' always with one element per job. A column of
+   * a value every job must have (queue, task, priority, delay, attempts) that is the same for every job is sent
+   * as one element, which the statement applies to all; a nullable column (run_at, time limits, key) that is
+   * null for every job is sent empty, which unnest pads with nulls. A batch of one kind of job, the usual one,
+   * so costs the server one array to decode and unnest instead of ten: a quarter of its time at 1,000 jobs.
+   */
+  private static Object[] batchColumns(List<JobRequest<?>> jobs, int maxPayloadBytes, String traceparent) {
     int n = jobs.size();
     String[] queue = new String[n];
     String[] task = new String[n];
-    Buffer[] args = new Buffer[n];
+    byte[][] args = new byte[n][];
     Short[] priority = new Short[n];
     OffsetDateTime[] runAt = new OffsetDateTime[n];
     Double[] delayMs = new Double[n];
@@ -52,7 +85,7 @@ final class EnqueueParams {
       }
       queue[i] = o.getQueue();
       task[i] = job.task().name();
-      args[i] = Buffer.buffer(encode(job, maxPayloadBytes));
+      args[i] = encode(job, maxPayloadBytes);
       priority[i] = (short) o.getPriority();
       runAt[i] = toOffset(o);
       delayMs[i] = (double) o.getDelay().toMillis();
@@ -61,8 +94,29 @@ final class EnqueueParams {
       softTimeoutMs[i] = softTimeoutMs(o);
       key[i] = o.getKey();
     }
-    return Tuple.of(queue, task, args, priority, runAt, delayMs, maxAttempts, timeoutMs).addValue(softTimeoutMs)
-        .addValue(key).addValue(traceparent);
+    return new Object[] {oneIfSame(queue), oneIfSame(task), args, oneIfSame(priority), noneIfNull(runAt),
+        oneIfSame(delayMs), oneIfSame(maxAttempts), noneIfNull(timeoutMs), noneIfNull(softTimeoutMs), noneIfNull(key),
+        traceparent};
+  }
+
+  /** {@code values}, or its first element alone when every element equals it (none is null here). */
+  private static <T> T[] oneIfSame(T[] values) {
+    for (T value : values) {
+      if (!value.equals(values[0])) {
+        return values;
+      }
+    }
+    return Arrays.copyOf(values, 1);
+  }
+
+  /** {@code values}, or no element when every element is null. */
+  private static <T> T[] noneIfNull(T[] values) {
+    for (T value : values) {
+      if (value != null) {
+        return values;
+      }
+    }
+    return Arrays.copyOf(values, 0);
   }
 
   private static <A> byte[] encode(JobRequest<A> job, int maxPayloadBytes) {

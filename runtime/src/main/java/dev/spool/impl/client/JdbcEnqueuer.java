@@ -7,6 +7,7 @@ import dev.spool.Task;
 import dev.spool.Workflow;
 import dev.spool.WorkflowRun;
 import dev.spool.impl.sql.Queries;
+import dev.spool.impl.sql.SchemaVersions;
 import dev.spool.impl.trace.Tracing;
 import io.vertx.sqlclient.Tuple;
 import java.sql.Array;
@@ -20,7 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@link JdbcJobClient} with the Vert.x client's statements and parameters ({@link EnqueueParams}, {@link WorkflowParams}). */
+/**
+ * {@link JdbcJobClient} with the Vert.x client's statements, parameters ({@link EnqueueParams}, {@link WorkflowParams})
+ * and schema version guard ({@link JdbcSchemaCheck}).
+ */
 public final class JdbcEnqueuer implements JdbcJobClient {
 
   /** How often an enqueue with a unique key retries when the key's holder finishes under its feet. */
@@ -32,9 +36,11 @@ public final class JdbcEnqueuer implements JdbcJobClient {
   private final JdbcStatements.Prepared findUniqueHolder;
   private final JdbcStatements.Prepared insertJobs;
   private final JdbcStatements.Prepared enqueueWorkflow;
+  private final JdbcSchemaCheck schemaCheck;
 
   public JdbcEnqueuer(Queries queries, int maxPayloadBytes) {
     this.maxPayloadBytes = maxPayloadBytes;
+    this.schemaCheck = new JdbcSchemaCheck(new SchemaVersions(queries), queries.get("SchemaWindow"));
     this.insertJob = JdbcStatements.convert(queries.get("InsertJob"));
     this.findUniqueHolder = JdbcStatements.convert(queries.get("FindUniqueHolder"));
     this.insertJobs = JdbcStatements.convert(queries.get("InsertJobs"));
@@ -44,6 +50,7 @@ public final class JdbcEnqueuer implements JdbcJobClient {
   @Override
   public <A> long enqueue(Connection connection, Task<A> task, A args, EnqueueOptions options) throws SQLException {
     Tuple params = EnqueueParams.one(task, args, options, maxPayloadBytes, tracing.capture());
+    schemaCheck.ready(connection);
     for (int attempt = 0; attempt <= UNIQUE_RETRIES; attempt++) {
       try (PreparedStatement s = JdbcStatements.prepare(connection, insertJob, params); ResultSet rows = s.executeQuery()) {
         if (rows.next()) {
@@ -66,7 +73,8 @@ public final class JdbcEnqueuer implements JdbcJobClient {
     if (jobs.isEmpty()) {
       return List.of();
     }
-    Tuple params = EnqueueParams.batch(jobs, maxPayloadBytes, tracing.capture());
+    Tuple params = EnqueueParams.jdbcBatch(jobs, maxPayloadBytes, tracing.capture());
+    schemaCheck.ready(connection);
     List<Long> ids = new ArrayList<>(jobs.size());
     try (PreparedStatement s = JdbcStatements.prepare(connection, insertJobs, params); ResultSet rows = s.executeQuery()) {
       while (rows.next()) {
@@ -80,6 +88,7 @@ public final class JdbcEnqueuer implements JdbcJobClient {
   public WorkflowRun enqueueWorkflow(Connection connection, Workflow workflow) throws SQLException {
     List<Workflow.Step> steps = workflow.steps();
     Tuple params = WorkflowParams.of(workflow.name(), steps, maxPayloadBytes, tracing.capture());
+    schemaCheck.ready(connection);
     try (PreparedStatement s = JdbcStatements.prepare(connection, enqueueWorkflow, params); ResultSet rows = s.executeQuery()) {
       rows.next();
       Array array = rows.getArray("ids");

@@ -68,6 +68,9 @@ final class JdbcStatements {
   }
 
   private static Array array(Connection c, Object[] values) throws SQLException {
+    if (values instanceof byte[][] bytes) {
+      return c.createArrayOf("bytea", bytes);
+    }
     if (values instanceof Buffer[] buffers) {
       byte[][] bytes = new byte[buffers.length][];
       for (int i = 0; i < buffers.length; i++) {

@@ -16,7 +16,8 @@ import io.vertx.sqlclient.Tuple;
  */
 public final class SchemaVersions {
 
-  private static final String UNDEFINED_TABLE = "42P01";
+  /** The SQLSTATE of a schema without Spool's tables, as a reader of SchemaWindow sees it. */
+  public static final String UNDEFINED_TABLE = "42P01";
 
   /** What a check found. */
   public enum Fit { CURRENT, OLDER_RUNTIME, NEEDS_MIGRATE, NEEDS_UPGRADE, NO_SCHEMA }
@@ -75,10 +76,12 @@ public final class SchemaVersions {
   /** Reads the schema's versions in one statement and judges them. */
   public Future<Verdict> check(SqlClient client) {
     return client.preparedQuery(queries.get("SchemaWindow")).execute(Tuple.of(runtimeVersion))
-        .map(rows -> judge(rows.iterator().next()))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return judge(row.getInteger("version"), row.getInteger("compatible_from"), row.getBoolean("undeclared"));
+        })
         .recover(failure -> failure instanceof PgException pg && UNDEFINED_TABLE.equals(pg.getSqlState())
-            ? Future.succeededFuture(new Verdict(queries.schema(), runtimeVersion, 0, null, Fit.NO_SCHEMA))
-            : Future.failedFuture(failure));
+            ? Future.succeededFuture(noSchema()) : Future.failedFuture(failure));
   }
 
   /** Fails with {@link SchemaVersionException} unless this process may work against the schema. */
@@ -86,9 +89,19 @@ public final class SchemaVersions {
     return check(client).compose(v -> v.works() ? Future.succeededFuture(v) : Future.failedFuture(v.exception()));
   }
 
-  private Verdict judge(Row row) {
-    int version = row.getInteger("version");
-    Integer from = row.getInteger("compatible_from");
+  /** The verdict on a schema whose {@code schema_version} table does not exist. */
+  public Verdict noSchema() {
+    return new Verdict(queries.schema(), runtimeVersion, 0, null, Fit.NO_SCHEMA);
+  }
+
+  /**
+   * Judges what the {@code SchemaWindow} query answered, however it was run (the JDBC client runs it too).
+   *
+   * @param version its {@code version}
+   * @param from its {@code compatible_from}
+   * @param undeclared its {@code undeclared}
+   */
+  public Verdict judge(int version, Integer from, boolean undeclared) {
     Fit fit;
     if (version == 0) {
       fit = Fit.NO_SCHEMA;
@@ -96,7 +109,7 @@ public final class SchemaVersions {
       fit = Fit.NEEDS_MIGRATE;
     } else if (version == runtimeVersion) {
       fit = Fit.CURRENT;
-    } else if (row.getBoolean("undeclared") || from == null || from > runtimeVersion) {
+    } else if (undeclared || from == null || from > runtimeVersion) {
       fit = Fit.NEEDS_UPGRADE;
     } else {
       fit = Fit.OLDER_RUNTIME;

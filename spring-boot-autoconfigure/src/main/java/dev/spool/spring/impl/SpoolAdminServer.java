@@ -3,16 +3,16 @@ package dev.spool.spring.impl;
 import dev.spool.Spool;
 import dev.spool.admin.AdminOptions;
 import dev.spool.admin.AdminVerticle;
+import dev.spool.spring.SpoolAdminLifecycle;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.logging.Logger;
-import org.springframework.context.SmartLifecycle;
 
 /**
- * Spool's admin API and dashboard on their own port ({@code spool.admin.port}), as {@code spool worker} serves
- * them: started with the context, stopped with it. Metrics are the application's (its MeterRegistry), not here.
+ * The starter's {@link SpoolAdminLifecycle}: the admin API and dashboard as {@code spool worker} serves them.
+ * Metrics are the application's (its MeterRegistry), not here.
  */
-public final class SpoolAdminServer implements SmartLifecycle {
+public final class SpoolAdminServer implements SpoolAdminLifecycle {
 
   private static final Logger LOG = Logger.getLogger(SpoolAdminServer.class.getName());
 
@@ -59,7 +59,7 @@ public final class SpoolAdminServer implements SmartLifecycle {
     return deployment != null;
   }
 
-  /** The port it listens on (the one chosen when {@code spool.admin.port} is 0); 0 when it does not run. */
+  @Override
   public int port() {
     return port;
   }

@@ -4,24 +4,18 @@ import dev.spool.JobHandlers;
 import dev.spool.Spool;
 import dev.spool.WorkerOptions;
 import dev.spool.spring.SpoolCustomizer;
+import dev.spool.spring.SpoolWorkerLifecycle;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import java.util.logging.Logger;
-import org.springframework.context.SmartLifecycle;
 
 /**
- * The workers of this application, tied to the Spring context: deployed when the context has started (every
- * bean, handler beans and the DataSource included, exists, and Spool's schema was migrated when the Spool
- * bean was made), undeployed when it stops. Stopping waits for running handlers up to
- * {@code spool.worker.shutdown-timeout} and hands prefetched jobs back to the queue, as the runtime's worker
- * does; it runs after the web server stopped taking requests (a lower phase), so requests in flight still
- * enqueue.
+ * The starter's {@link SpoolWorkerLifecycle}: deployed when the context has started (every bean, handler beans
+ * and the DataSource included, exists, and Spool's schema was migrated when the Spool bean was made),
+ * undeployed when it stops, as the runtime's worker does.
  */
-public final class SpoolWorkers implements SmartLifecycle {
-
-  /** Before the web server starts (DEFAULT_PHASE - 2048) and so after it stops. */
-  public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+public final class SpoolWorkers implements SpoolWorkerLifecycle {
 
   private static final Logger LOG = Logger.getLogger(SpoolWorkers.class.getName());
 
@@ -78,10 +72,5 @@ public final class SpoolWorkers implements SmartLifecycle {
   @Override
   public boolean isRunning() {
     return running;
-  }
-
-  @Override
-  public int getPhase() {
-    return PHASE;
   }
 }

@@ -9,7 +9,7 @@ import dev.spool.Spool;
 import dev.spool.SpoolOptions;
 import dev.spool.Task;
 import dev.spool.spring.SpoolHandler;
-import dev.spool.spring.impl.SpoolWorkers;
+import dev.spool.spring.SpoolWorkerLifecycle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -163,7 +163,7 @@ public final class StarterDrainBench {
 
         @Override
         public int getPhase() {
-          return SpoolWorkers.PHASE - 1;
+          return SpoolWorkerLifecycle.PHASE - 1;
         }
       };
     }

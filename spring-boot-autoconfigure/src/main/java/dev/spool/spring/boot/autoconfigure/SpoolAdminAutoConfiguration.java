@@ -2,6 +2,7 @@ package dev.spool.spring.boot.autoconfigure;
 
 import dev.spool.Spool;
 import dev.spool.admin.AdminVerticle;
+import dev.spool.spring.SpoolAdminLifecycle;
 import dev.spool.spring.SpoolProperties;
 import dev.spool.spring.impl.SpoolAdminServer;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -28,7 +29,7 @@ public class SpoolAdminAutoConfiguration {
    */
   @Bean
   @ConditionalOnMissingBean
-  public SpoolAdminServer spoolAdminServer(Spool spool, SpoolProperties properties) {
+  public SpoolAdminLifecycle spoolAdminServer(Spool spool, SpoolProperties properties) {
     return new SpoolAdminServer(spool, properties.config().admin(), properties.config().adminEnabled());
   }
 }

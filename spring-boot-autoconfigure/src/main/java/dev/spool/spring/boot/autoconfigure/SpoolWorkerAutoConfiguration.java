@@ -6,6 +6,7 @@ import dev.spool.WorkerOptions;
 import dev.spool.config.ConfigSource;
 import dev.spool.spring.SpoolCustomizer;
 import dev.spool.spring.SpoolProperties;
+import dev.spool.spring.SpoolWorkerLifecycle;
 import dev.spool.spring.impl.HandlerBeans;
 import dev.spool.spring.impl.SpoolWorkers;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -36,7 +37,7 @@ public class SpoolWorkerAutoConfiguration {
    */
   @Bean
   @ConditionalOnMissingBean
-  public SpoolWorkers spoolWorkers(Spool spool, SpoolProperties properties, ListableBeanFactory beans,
+  public SpoolWorkerLifecycle spoolWorkers(Spool spool, SpoolProperties properties, ListableBeanFactory beans,
       ObjectProvider<SpoolCustomizer> customizers, Environment environment) {
     WorkerOptions worker = properties.config().workerOptions();
     if (virtualThreadsWanted(properties, environment)) {

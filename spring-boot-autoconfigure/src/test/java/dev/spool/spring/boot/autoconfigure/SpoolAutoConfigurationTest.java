@@ -9,8 +9,8 @@ import dev.spool.Spool;
 import dev.spool.reactor.ReactorJobClient;
 import dev.spool.spring.SpoolCustomizer;
 import dev.spool.spring.SpoolProperties;
+import dev.spool.spring.SpoolWorkerLifecycle;
 import dev.spool.spring.impl.SpoolFailureAnalyzer;
-import dev.spool.spring.impl.SpoolWorkers;
 import dev.spool.spring.impl.TransactionalJobClient;
 import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,7 +26,7 @@ class SpoolAutoConfigurationTest {
     TestApps.runner().run(context -> {
       assertThat(context).hasNotFailed();
       assertThat(context).hasSingleBean(Vertx.class).hasSingleBean(Spool.class).hasSingleBean(JobAdmin.class)
-          .hasSingleBean(JdbcJobClient.class).hasSingleBean(ReactorJobClient.class).hasSingleBean(SpoolWorkers.class);
+          .hasSingleBean(JdbcJobClient.class).hasSingleBean(ReactorJobClient.class).hasSingleBean(SpoolWorkerLifecycle.class);
       assertThat(context.getBean(JobClient.class)).isInstanceOf(TransactionalJobClient.class);
       SpoolProperties properties = context.getBean(SpoolProperties.class);
       assertThat(properties.databaseFromDataSource()).isTrue();
@@ -82,7 +82,7 @@ class SpoolAutoConfigurationTest {
   @Test
   void anEnqueueOnlyNodeHasNoWorkers() {
     TestApps.runner().withPropertyValues("spool.worker.enabled=false").run(context ->
-        assertThat(context).hasSingleBean(JobClient.class).doesNotHaveBean(SpoolWorkers.class));
+        assertThat(context).hasSingleBean(JobClient.class).doesNotHaveBean(SpoolWorkerLifecycle.class));
   }
 
   @Test
