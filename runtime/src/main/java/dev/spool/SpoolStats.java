@@ -76,6 +76,27 @@ public interface SpoolStats {
   long softTimeouts();
 
   /**
+   * Claims that read their queue from per-priority floors past the jobs already claimed, rather than from the
+   * queue's head: most plain claims, once a worker's first head scan has landed. While a long transaction
+   * holds back vacuum, only these stay cheap (docs/operations/vacuum-horizon.md).
+   *
+   * @return the count since the Spool was built
+   */
+  default long claimsFromFloors() {
+    return 0;
+  }
+
+  /**
+   * Head scans: reads of a queue from its head, beside the claims, that find the jobs below the floors and
+   * set them.
+   *
+   * @return the count since the Spool was built
+   */
+  default long headScans() {
+    return 0;
+  }
+
+  /**
    * Runs whose job carried a traceparent (see docs/operations/tracing.md) that could not be read: they ran without a
    * parent span. Counted in this JVM, across its Spools; 0 without OpenTelemetry's API.
    *

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link JobAdmin#vacuumHorizon}: a second session that holds a {@code REPEATABLE READ} snapshot is reported with
  * its age and pid, and once vacuum has had to leave the jobs table's dead rows behind because of it, explain
- * says claims are slowed and by whom.
+ * says vacuum is held back and by whom.
  */
 class VacuumHorizonTest extends SpoolTestBase {
 
@@ -101,7 +101,7 @@ class VacuumHorizonTest extends SpoolTestBase {
     JobExplanation explained = await(admin.explain(waiting)).orElseThrow();
     JobExplanation.Reason held = explained.reasons().stream().filter(r -> r.code() == Code.HORIZON_HELD).findFirst()
         .orElseThrow(() -> new AssertionError("no HORIZON_HELD in " + explained));
-    assertThat(held.message()).contains("claims are slowed", "dead row versions", "session pid " + pid,
+    assertThat(held.message()).contains("vacuum is held back", "dead row versions", "session pid " + pid,
         "application analytics");
     assertThat(held.figures().getInteger("pid")).isEqualTo(pid);
     assertThat(held.figures().getLong("jobs_dead")).isGreaterThanOrEqualTo(VacuumOptions.DEFAULT_MIN_DEAD_ROWS);

@@ -28,7 +28,7 @@ final class ClaimProbe {
 
   private final Vertx vertx;
   private final String explainSql;
-  private final Tuple params;
+  private final java.util.function.Supplier<Tuple> params;
   private final List<Sample> samples = new ArrayList<>();
   private PgConnection connection;
   private long timer = -1;
@@ -40,15 +40,34 @@ final class ClaimProbe {
    * @param params   its parameters
    */
   ClaimProbe(Vertx vertx, String claimSql, Tuple params) {
+    this(vertx, claimSql, () -> params);
+  }
+
+  /**
+   * @param claimSql the claim statement as the target runs it
+   * @param params   its parameters, read at each probe
+   */
+  ClaimProbe(Vertx vertx, String claimSql, java.util.function.Supplier<Tuple> params) {
     this.vertx = vertx;
     this.explainSql = "explain (analyze, buffers, format json) " + claimSql;
     this.params = params;
   }
 
-  /** The claim statement of Spool's worker ({@code ClaimJobs} of claim.sql), for a probe of {@code batch} jobs. */
+  /**
+   * The claim statement of Spool's worker for a probe of {@code batch} jobs: {@code ClaimJobsFrom} of claim.sql,
+   * from a floor one second back on priority 0, where a worker's floor stands while it keeps up with a steady
+   * load (its claims take all that is due, and each moves the floor to its time less a second).
+   */
   static ClaimProbe spool(Vertx vertx, String schema, String task, int batch) {
-    String claim = Checks.namedSql("dev/spool/sql/claim.sql", schema).get("ClaimJobs");
-    return new ClaimProbe(vertx, claim, Tuple.of("default", new String[] {task}, batch, "horizon-probe", 30_000.0));
+    String claim = Checks.namedSql("dev/spool/sql/claim.sql", schema).get("ClaimJobsFrom");
+    return new ClaimProbe(vertx, claim, () -> Tuple.of("default", new String[] {task}, batch, "horizon-probe",
+        30_000.0, new Short[] {0}, new java.time.OffsetDateTime[] {java.time.OffsetDateTime.now().minusSeconds(1)}));
+  }
+
+  /** The head scan of Spool's worker ({@code ClaimHead}), which reads what the claims no longer read. */
+  static ClaimProbe spoolHead(Vertx vertx, String schema, String task) {
+    String head = Checks.namedSql("dev/spool/sql/claim.sql", schema).get("ClaimHead");
+    return new ClaimProbe(vertx, head, () -> Tuple.of("default", (Object) new String[] {task}));
   }
 
   Future<Void> start(String uri) {
@@ -72,7 +91,7 @@ final class ClaimProbe {
     long began = System.nanoTime();
     long at = System.currentTimeMillis();
     return connection.query("begin").execute()
-        .compose(v -> connection.preparedQuery(explainSql).execute(params))
+        .compose(v -> connection.preparedQuery(explainSql).execute(params.get()))
         .compose(rows -> {
           double roundTrip = (System.nanoTime() - began) / 1e6;
           Object plan = rows.iterator().next().getValue(0);

@@ -53,10 +53,28 @@ public final class SoakSettings {
   @Option(names = "--grace", description = "seconds the last jobs get to finish (default: ${DEFAULT-VALUE})")
   int graceSeconds = DEFAULT_GRACE_SECONDS;
 
+  @Option(names = "--pin", description = "none, or hold the vacuum horizon for the whole load as `horizon` does: "
+      + "repeatable-read or analytics; the jobs table's size is then reported per job, not judged (default: "
+      + "${DEFAULT-VALUE})")
+  String pin = "none";
+
+  @Option(names = "--analytics-seconds", description = "length of each analytical query of --pin analytics "
+      + "(default: ${DEFAULT-VALUE})")
+  int analyticsSeconds = 120;
+
+  /** The pin's shape. */
+  HorizonSettings.Pin pin() {
+    return HorizonSettings.Pin.parse(pin);
+  }
+
   void validate() {
     new SpoolOptions().setSchema(schema); // a bad name fails here, before any work
     if (rate < 1 || durationSeconds < 1 || sampleSeconds < 1 || tickMs < 1 || graceSeconds < 1) {
       throw new IllegalArgumentException("--rate, --duration, --sample-every, --tick-ms and --grace must be at least 1");
+    }
+    pin();
+    if (analyticsSeconds < 1) {
+      throw new IllegalArgumentException("--analytics-seconds must be at least 1");
     }
     if (failShare < 0 || deadShare < 0 || failShare + deadShare > 1) {
       throw new IllegalArgumentException("--fail-share and --dead-share must be at least 0 and together at most 1");

@@ -154,3 +154,36 @@ delete from {schema}.jobs where id = any(array(
   select id from {schema}.jobs
    where state = 'cancelled' and finished_at < now() - $1::float8 * interval '1 millisecond'
    limit $2))
+
+-- The index reclaimer: the valid indexes of the jobs table over $1 bytes that take more than $2 bytes per entry
+-- counted by the last vacuum (a B-tree entry of the jobs table needs 20 to 60), with the age in seconds of the
+-- oldest snapshot in this database other than this session's: a rebuild waits for every older snapshot to end.
+-- name: BloatedJobIndexes
+select i.relname as name, pg_relation_size(i.oid) as bytes, greatest(i.reltuples, 0)::bigint as entries,
+       (select coalesce(extract(epoch from now() - min(a.xact_start)), 0)::float8 from pg_stat_activity a
+         where a.backend_xmin is not null and a.pid <> pg_backend_pid() and a.datname = current_database())
+         as oldest_snapshot_s
+  from pg_index x join pg_class i on i.oid = x.indexrelid
+ where x.indrelid = '{schema}.jobs'::regclass and x.indisvalid
+   and pg_relation_size(i.oid) > $1 and pg_relation_size(i.oid) > $2 * greatest(i.reltuples, 1)
+ order by bytes desc
+
+-- Rebuilds one index of the jobs table beside the old one, which serves claims and acks until the swap; takes
+-- no lock that blocks them but for the instant of the swap. {index} is a name BloatedJobIndexes returned.
+-- name: ReindexJobIndex
+reindex index concurrently {schema}."{index}"
+
+-- What a rebuild that failed half-way leaves: an invalid copy of the index (named *_ccnew*), kept up to date by
+-- every write until dropped.
+-- name: InvalidJobIndexes
+select i.relname as name
+  from pg_index x join pg_class i on i.oid = x.indexrelid
+ where x.indrelid = '{schema}.jobs'::regclass and not x.indisvalid and i.relname like '%\_ccnew%'
+
+-- name: DropJobIndex
+drop index concurrently if exists {schema}."{index}"
+
+-- The index reclaimer's session: a rebuild waits at most 10 s for a lock (it waits for every older transaction:
+-- one that began meanwhile waits for the next pass), and runs at most 10 minutes.
+-- name: ReclaimTimeouts
+select set_config('lock_timeout', '10s', false), set_config('statement_timeout', '10min', false)

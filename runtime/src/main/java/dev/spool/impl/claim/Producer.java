@@ -49,6 +49,14 @@ public final class Producer implements Service {
   private final Vertx vertx;
   private final SqlClient client;
   private final String claimSql;
+  private final String claimFromSql;
+  private final String headSql;
+  private final ClaimFrontier frontier = new ClaimFrontier();
+  /** Where head scans go (a pool beside the claims' connection); null: every claim reads from the head. */
+  private SqlClient headClient;
+  /** The next claim reads from the head: nothing is known of the floors yet, or jobs came back below them. */
+  private boolean readHead = true;
+  private long headTimer = -1;
   private final String queue;
   private final String[] tasks;
   private final String owner;
@@ -96,6 +104,8 @@ public final class Producer implements Service {
     this.vertx = vertx;
     this.client = client;
     this.claimSql = queries.get("ClaimJobs");
+    this.claimFromSql = queries.get("ClaimJobsFrom");
+    this.headSql = queries.get("ClaimHead");
     this.queue = queue;
     this.tasks = tasks.toArray(String[]::new);
     this.owner = owner;
@@ -116,6 +126,16 @@ public final class Producer implements Service {
   public void limitBy(ClaimLimits limits, Queries queries) {
     this.limits = limits;
     this.limitedClaimSql = queries.get(limits.statement());
+  }
+
+  /**
+   * From now on the plain claim reads the queue from per-priority floors ({@link ClaimFrontier}), with head
+   * scans on {@code pool} beside the claims: a claim's cost then stays flat while a long transaction elsewhere
+   * keeps vacuum from removing the index entries of claimed jobs. Call before start; a queue claimed through
+   * cluster-wide limits ignores it.
+   */
+  public void readsHeadOn(SqlClient pool) {
+    this.headClient = pool;
   }
 
   /** True when this queue is claimed by the plain claim, not through cluster-wide limits. */
@@ -168,6 +188,7 @@ public final class Producer implements Service {
       return;
     }
     int handedBack = handBackBuffered();
+    readHead = true; // what it handed back sits below the floors
     if (handedBack > 0) {
       LOG.log(System.Logger.Level.WARNING, "queue {0}: heartbeats confirmed again after a lapse; {1} prefetched jobs "
           + "handed back unstarted, as they may have been rescued meanwhile", queue, handedBack);
@@ -185,6 +206,7 @@ public final class Producer implements Service {
     if (ownPoll) {
       pollTimer = vertx.setPeriodic(options.getPollInterval().toMillis(), t -> wake());
     }
+    scanHeadWhenDue();
     wake();
     return Future.succeededFuture();
   }
@@ -203,6 +225,7 @@ public final class Producer implements Service {
       return;
     }
     if (limits == null) {
+      readHead = true; // rescued jobs keep their place in line, below the floors
       int handBack = Math.min(count - room(), buffer.size());
       for (int i = 0; i < handBack; i++) {
         completer.release(buffer.pollLast());
@@ -278,9 +301,19 @@ public final class Producer implements Service {
     makingRoom = false;
     wokenWhileClaiming = false;
     double leaseMs = options.getLease().toMillis();
-    Future<RowSet<Row>> claimed = limits == null
-        ? client.preparedQuery(claimSql).execute(Tuple.of(queue, tasks, batch, owner, leaseMs))
-        : client.preparedQuery(limitedClaimSql).execute(limits.params(queue, tasks, batch, owner, leaseMs));
+    boolean fromFloors = limits == null && headClient != null && frontier.known() && !readHead;
+    readHead = false;
+    if (fromFloors) {
+      stats.claimedFromFloors();
+    }
+    long sentAt = frontier.sentAt();
+    int scansThen = frontier.scans();
+    Future<RowSet<Row>> claimed = limits != null
+        ? client.preparedQuery(limitedClaimSql).execute(limits.params(queue, tasks, batch, owner, leaseMs))
+        : fromFloors
+            ? client.preparedQuery(claimFromSql).execute(Tuple.of(queue, tasks, batch, owner, leaseMs,
+                frontier.priorities(), frontier.floorTimes()))
+            : client.preparedQuery(claimSql).execute(Tuple.of(queue, tasks, batch, owner, leaseMs));
     claimed.onComplete(ar -> {
       claimsInFlight--;
       claimedAhead -= batch;
@@ -307,6 +340,15 @@ public final class Producer implements Service {
         claimedJobs.add(ClaimedJob.fromClaimRow(vertx, row, lineage));
       }
       claimedJobs.sort(CLAIM_ORDER);
+      if (limits == null) {
+        frontier.claimed(claimedJobs, batch, sentAt, scansThen);
+        // The queue is busy (head scans keep finding what sits below the floors while jobs flow), or a claim
+        // from the floors found nothing though something woke it (it may sit below them). An idle queue, and a
+        // claim from the head that found nothing, need none: it saw the whole queue.
+        if (count > 0 || fromFloors) {
+          scanHeadWhenDue();
+        }
+      }
       if (stopped) {
         claimedJobs.forEach(completer::release);
       } else {
@@ -319,6 +361,39 @@ public final class Producer implements Service {
         wake();
       }
       checkIdle();
+    });
+  }
+
+  /**
+   * Starts a head scan when one is due, or arms a timer for when it will be: the scan finds what sits below
+   * the floors, and when it lowers one, the loop claims again. Called at start and after claims.
+   */
+  private void scanHeadWhenDue() {
+    if (headClient == null || limits != null || stopped || frontier.scanning() || headTimer >= 0) {
+      return;
+    }
+    long inMs = frontier.headScanDueInMs();
+    if (inMs > 0) {
+      headTimer = vertx.setTimer(inMs, t -> {
+        headTimer = -1;
+        scanHeadWhenDue();
+      });
+      return;
+    }
+    long started = frontier.headScanStarted();
+    headClient.preparedQuery(headSql).execute(Tuple.of(queue, (Object) tasks)).onComplete(ar -> {
+      if (ar.failed()) {
+        // the claims on the worker's own connection say so when the database is gone; the floors stay
+        frontier.headScanFailed(started);
+        LOG.log(System.Logger.Level.DEBUG, "head scan of queue {0} failed: {1}", queue, ar.cause().toString());
+        return;
+      }
+      stats.headScanned();
+      Row head = ar.result().iterator().next();
+      if (frontier.headScanned(head.getArrayOfShorts(0), head.getArrayOfOffsetDateTimes(1),
+          head.getOffsetDateTime(2), head.getOffsetDateTime(3), started) && !stopped) {
+        wake();
+      }
     });
   }
 
@@ -377,6 +452,9 @@ public final class Producer implements Service {
     }
     stopped = true;
     vertx.cancelTimer(pollTimer);
+    if (headTimer >= 0) {
+      vertx.cancelTimer(headTimer);
+    }
     if (dueTimer >= 0) {
       vertx.cancelTimer(dueTimer);
     }

@@ -25,6 +25,8 @@ public final class Stats implements SpoolStats {
   private final LongAdder rescued = new LongAdder();
   private final LongAdder snoozed = new LongAdder();
   private final LongAdder softTimeouts = new LongAdder();
+  private final LongAdder claimsFromFloors = new LongAdder();
+  private final LongAdder headScans = new LongAdder();
   /** Stuck runs of every worker of this Spool, by their context (one object per run). */
   private final Map<JobContext, Stuck> stuck = new ConcurrentHashMap<>();
 
@@ -34,6 +36,16 @@ public final class Stats implements SpoolStats {
   @Override
   public long claimed() {
     return claimed.sum();
+  }
+
+  @Override
+  public long claimsFromFloors() {
+    return claimsFromFloors.sum();
+  }
+
+  @Override
+  public long headScans() {
+    return headScans.sum();
   }
 
   @Override
@@ -133,6 +145,16 @@ public final class Stats implements SpoolStats {
 
     public void released(int n) {
       released.add(n);
+    }
+
+    /** A plain claim went out from its queue's floors. */
+    public void claimedFromFloors() {
+      claimsFromFloors.increment();
+    }
+
+    /** A head scan of a queue landed. */
+    public void headScanned() {
+      headScans.increment();
     }
 
     public void lateAcks(long n) {

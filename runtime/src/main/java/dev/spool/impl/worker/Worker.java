@@ -17,6 +17,7 @@ import dev.spool.impl.execute.Executor;
 import dev.spool.impl.job.ClaimedJob;
 import dev.spool.impl.leader.Elector;
 import dev.spool.impl.maintenance.Heartbeat;
+import dev.spool.impl.maintenance.IndexReclaimer;
 import dev.spool.impl.maintenance.Liveness;
 import dev.spool.impl.maintenance.Pruner;
 import dev.spool.impl.maintenance.Rescuer;
@@ -32,12 +33,14 @@ import dev.spool.impl.stats.Stats;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -61,6 +64,8 @@ public final class Worker extends WorkerVerticle {
 
   private SqlClient client;
   private SqlClient beats;
+  /** The index reclaimer's own connection, opened when the leader rebuilds an index and closed when idle. */
+  private Pool reclaims;
   private Completer completer;
   private BlockingPools pools;
   private boolean stopping;
@@ -88,6 +93,18 @@ public final class Worker extends WorkerVerticle {
   @Override
   public boolean isLeader() {
     return elector != null && elector.isLeader();
+  }
+
+  /**
+   * The leader's rebuilder of bloated job indexes, on a connection of its own (a rebuild may wait for older
+   * transactions and run for seconds); off, like the vacuumer, when vacuuming is.
+   */
+  private Service reclaimer(Queries queries) {
+    reclaims = spool.connect(PgBuilder.pool().with(new PoolOptions().setMaxSize(1).setIdleTimeout(30)
+            .setIdleTimeoutUnit(TimeUnit.SECONDS)), workerConnectOptions())
+        .using(vertx)
+        .build();
+    return new IndexReclaimer(vertx, reclaims, queries);
   }
 
   /** The worker's connections: claims, outcomes and beats, none of which needs to wait for a WAL flush. */
@@ -152,19 +169,25 @@ public final class Worker extends WorkerVerticle {
       ClaimLimits limits = ClaimLimits.of(options, queue, handlers.taskNames());
       if (limits != null) {
         producer.limitBy(limits, queries);
+      } else {
+        producer.readsHeadOn(spool.pool());
       }
       producer.lineage(lineage);
       producer.gatedBy(liveness);
       producers.put(queue, producer);
     }
     takeReleasedSteps(liveness, lineage);
-    leaderOnly = new ServiceGroup(List.of(
+    List<Service> maintenance = new ArrayList<>(List.of(
         new Rescuer(vertx, client, queries, options.getRescueInterval(), options.getWorkerTimeout(),
             options.getHeartbeatInterval(), stats),
         new Scheduler(vertx, spool.pool(), queries, spool.clock(), spool.periodicJobs(),
             spool.options().getMaxPayloadBytes(), new Scheduler.Options()),
         new Pruner(vertx, client, queries, spool.options().getRetention()),
         new Vacuumer(vertx, client, queries, spool.options().getVacuum(), spool.stats()::claimed)));
+    if (spool.options().getVacuum().isEnabled()) {
+      maintenance.add(reclaimer(queries));
+    }
+    leaderOnly = new ServiceGroup(maintenance);
     elector = new Elector(vertx, beats, queries, Elector.MAINTENANCE, owner, options.getHeartbeatInterval(),
         options.getLeaderTtl(), leaderOnly::toggle);
     services.add(new SchemaWatch(vertx, client, new SchemaVersions(queries), options.getSchemaCheckInterval(),
@@ -308,6 +331,7 @@ public final class Worker extends WorkerVerticle {
     }
     return stopped.eventually(() -> client == null ? Future.succeededFuture() : client.close())
         .eventually(() -> beats == null ? Future.succeededFuture() : beats.close())
+        .eventually(() -> reclaims == null ? Future.succeededFuture() : reclaims.close())
         .eventually(() -> pools == null ? Future.succeededFuture() : pools.close());
   }
 }

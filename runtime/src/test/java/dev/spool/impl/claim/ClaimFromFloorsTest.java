@@ -1,0 +1,138 @@
+package dev.spool.impl.claim;
+
+import static dev.spool.testing.TestDatabase.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spool.impl.sql.Queries;
+import dev.spool.testing.SpoolTestBase;
+import dev.spool.testing.TestDatabase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The claim from floors ({@code ClaimJobsFrom}) and the head scan that sets them ({@code ClaimHead}), as
+ * statements: what each returns, and that the claim reads past the jobs a long transaction keeps in the index.
+ */
+class ClaimFromFloorsTest extends SpoolTestBase {
+
+  private static final String[] TASKS = {"t"};
+
+  @Test
+  void theHeadScanNamesEachPriorityWithTheEarliestJobOfTheTasks() {
+    sql("insert into {schema}.jobs (queue, task, priority, run_at, args) select q, t, p, r, '\\x7b7d'::bytea from (values"
+        + " ('q', 't', 0, now() - interval '1 hour'), ('q', 'other', 0, now() - interval '2 hours'),"
+        + " ('q', 't', 5, now() + interval '1 hour'), ('q', 'other', 7, now()), ('elsewhere', 't', 3, now())) v(q, t, p, r)");
+
+    Row head = head("q");
+
+    assertThat(head.getArrayOfShorts("priorities")).containsExactly((short) 0, (short) 5, (short) 7);
+    OffsetDateTime[] first = head.getArrayOfOffsetDateTimes("first_run_ats");
+    OffsetDateTime now = head.getOffsetDateTime("snapshot_at");
+    assertThat(first[0]).isBetween(now.minusMinutes(61), now.minusMinutes(59)); // not the other task's job
+    assertThat(first[1]).isAfter(now.plusMinutes(59)); // due later, still the earliest
+    assertThat(first[2]).isNull(); // only jobs of a task the producer does not run
+    assertThat(head.getOffsetDateTime("clock_at")).isAfterOrEqualTo(now);
+  }
+
+  @Test
+  void theHeadScanOfAnEmptyQueueStillTellsTheTime() {
+    Row head = head("q");
+
+    assertThat(head.getArrayOfShorts("priorities")).isNull();
+    assertThat(head.getOffsetDateTime("snapshot_at")).isNotNull();
+  }
+
+  @Test
+  void aClaimFromFloorsTakesDueJobsAtOrAboveTheirPriorityFloorInClaimOrder() {
+    sql("insert into {schema}.jobs (queue, task, priority, run_at, args) select q, t, p, r, '\\x7b7d'::bytea from (values"
+        + " ('q', 't', 1, now() - interval '10 minutes'), ('q', 't', 1, now() - interval '1 minute'),"
+        + " ('q', 't', 0, now() - interval '2 minutes'), ('q', 't', 0, now() + interval '1 hour'),"
+        + " ('q', 't', 9, now())) v(q, t, p, r)");
+    OffsetDateTime now = head("q").getOffsetDateTime("snapshot_at");
+
+    RowSet<Row> claimed = claimFrom(10, new Short[] {0, 1}, now.minusMinutes(5), now.minusMinutes(5));
+
+    List<String> taken = new ArrayList<>();
+    claimed.forEach(r -> taken.add(r.getShort("priority") + "@" + r.getOffsetDateTime("run_at")));
+    assertThat(claimed.size()).isEqualTo(2); // below a floor (10 minutes ago), not due, or a priority not named
+    assertThat(count("state = 'running'")).isEqualTo(2);
+    assertThat(count("state = 'running' and priority in (0, 1) and run_at > now() - interval '5 minutes'"))
+        .isEqualTo(2);
+  }
+
+  @Test
+  void aPausedQueueGivesNothingFromItsFloors() {
+    sql("insert into {schema}.jobs (queue, task, args) values ('q', 't', '\\x7b7d')");
+    sql("insert into {schema}.queues (name, paused) values ('q', true)");
+    OffsetDateTime now = head("q").getOffsetDateTime("snapshot_at");
+
+    assertThat(claimFrom(10, new Short[] {0}, now.minusHours(1)).size()).isZero();
+  }
+
+  /**
+   * The point of the floors: a transaction elsewhere that has read something keeps every claimed job's entry
+   * in the claim index; a claim from the head checks each in the table, a claim from a floor past them does not.
+   */
+  @Test
+  void aClaimFromAFloorReadsPastTheClaimedJobsAnOldSnapshotKeeps() {
+    SqlConnection pin = await(PgConnection.connect(vertx, PgConnectOptions.fromUri(TestDatabase.uri())));
+    try {
+      await(pin.query("begin isolation level repeatable read").execute());
+      await(pin.query("select count(*) from pg_class").execute()); // the snapshot is taken: vacuum is held
+      sql("insert into {schema}.jobs (queue, task, run_at, args) select 'q', 't', now() - interval '1 hour', '\\x7b7d'"
+          + " from generate_series(1, 5000)");
+      sql("update {schema}.jobs set state = 'running'"); // claimed...
+      sql("delete from {schema}.jobs"); // ...and done, but their entries stay
+      sql("vacuum {schema}.jobs");
+      sql("insert into {schema}.jobs (queue, task, args, run_at) values ('q', 't', '\\x7b7d', now() + interval '1 hour')");
+      OffsetDateTime now = head("q").getOffsetDateTime("snapshot_at");
+
+      long fromHead = buffers(new Queries(schema).get("ClaimJobs"), Tuple.of("q", TASKS, 100, "me", 30_000.0));
+      long fromFloor = buffers(new Queries(schema).get("ClaimJobsFrom"), Tuple.of("q", TASKS, 100, "me", 30_000.0,
+          new Short[] {0}, new OffsetDateTime[] {now.minusSeconds(1)}));
+
+      // neither finds a job due (the one live job is due in an hour); from the head, every page of the table holding
+      // a kept version is looked up from its entries, from the floor the index is descended once
+      assertThat(fromHead).isGreaterThan(300);
+      assertThat(fromFloor).as("buffers from the floor, against %d from the head", fromHead).isLessThan(10);
+    } finally {
+      await(pin.close());
+    }
+  }
+
+  private Row head(String queue) {
+    return await(spool.pool().preparedQuery(new Queries(schema).get("ClaimHead")).execute(Tuple.of(queue, (Object) TASKS)))
+        .iterator().next();
+  }
+
+  private RowSet<Row> claimFrom(int batch, Short[] priorities, OffsetDateTime... floors) {
+    return await(spool.pool().preparedQuery(new Queries(schema).get("ClaimJobsFrom"))
+        .execute(Tuple.of("q", TASKS, batch, "me", 30_000.0, priorities, floors)));
+  }
+
+  /** The buffers a claim touches, by EXPLAIN (ANALYZE, BUFFERS) in a transaction rolled back: it takes nothing. */
+  private long buffers(String claim, Tuple params) {
+    SqlConnection c = await(spool.pool().getConnection());
+    try {
+      await(c.query("begin").execute());
+      Object plan = await(c.preparedQuery("explain (analyze, buffers, format json) " + claim).execute(params))
+          .iterator().next().getValue(0);
+      await(c.query("rollback").execute());
+      JsonObject root = (plan instanceof JsonArray a ? a : new JsonArray(plan.toString()))
+          .getJsonObject(0).getJsonObject("Plan");
+      return root.getLong("Shared Hit Blocks", 0L) + root.getLong("Shared Read Blocks", 0L);
+    } finally {
+      await(c.close());
+    }
+  }
+}
