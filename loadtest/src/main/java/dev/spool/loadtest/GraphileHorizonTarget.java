@@ -37,6 +37,8 @@ final class GraphileHorizonTarget implements HorizonTarget {
   static final String TASK = "noop";
   static final long READY_TIMEOUT_S = 120;
   static final long STOP_TIMEOUT_S = 30;
+  /** How long a report waits for the script to report the seconds it covers (it does every 100 ms). */
+  static final long REPORT_WAIT_MS = 2_000;
 
   private final Spool spool;
   private final Checks checks;
@@ -53,6 +55,8 @@ final class GraphileHorizonTarget implements HorizonTarget {
   private final Map<Long, Histogram> pickups = new ConcurrentSkipListMap<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile String lastEnqueueError;
+  /** The script has reported every second before this one (epoch seconds). */
+  private volatile long reportedUpTo;
   private Process node;
   private Writer stdin;
   private Path dir;
@@ -203,6 +207,8 @@ final class GraphileHorizonTarget implements HorizonTarget {
         a.add(b);
         return a;
       });
+    } else if (line.startsWith("UPTO ")) {
+      reportedUpTo = Long.parseLong(line.substring(5).trim());
     } else if (line.startsWith("ENQUEUED ")) {
       enqueued.addAndGet(Long.parseLong(line.substring(9).trim()));
     } else if (line.startsWith("FAILED ")) {
@@ -252,11 +258,16 @@ final class GraphileHorizonTarget implements HorizonTarget {
         .getLong("backlog");
   }
 
+  /** The whole seconds that began in {@code [fromMillis, toMillis)}, once the script has reported them. */
   @Override
   public Histogram pickups(long fromMillis, long toMillis) {
     Histogram all = new Histogram(Steady.HISTOGRAM_DIGITS);
     long from = fromMillis / 1000;
     long to = toMillis / 1000;
+    long deadline = System.currentTimeMillis() + REPORT_WAIT_MS;
+    while (reportedUpTo < to && node != null && node.isAlive() && System.currentTimeMillis() < deadline) {
+      Blocking.sleep(20);
+    }
     pickups.forEach((second, h) -> {
       if (second >= from && second < to) {
         all.add(h);

@@ -11,6 +11,7 @@
 //   ENQUEUED <n> | FAILED <n> <message>          after each addJobs
 //   PICKUP <epoch second> <us>,<us>,...          pickup latencies of the jobs started in that second (handler
 //                                                start minus the job's run_at, microseconds), once it is over
+//   UPTO <epoch second>                          every second before this one has been reported
 //   STOPPED                                       the runner has stopped and the pool is closed
 // Errors of the library go to stderr.
 import { readFileSync } from "node:fs";
@@ -66,6 +67,7 @@ const record = (job) => {
   }
   lags.push(Math.max(0, started - runAt));
 };
+let reportedUpTo = 0;
 const flush = (all) => {
   const current = Math.floor(nowMicros() / 1e6);
   for (const [second, lags] of pickups) {
@@ -73,6 +75,10 @@ const flush = (all) => {
       out(`PICKUP ${second} ${lags.join(",")}`);
       pickups.delete(second);
     }
+  }
+  if (current > reportedUpTo) {
+    reportedUpTo = current;
+    out(`UPTO ${current}`);
   }
 };
 
@@ -84,7 +90,7 @@ const runner = await run({
   taskList: { noop: async (payload, helpers) => record(helpers.job) },
 });
 const utils = await makeWorkerUtils({ pgPool: pool, logger });
-const flusher = setInterval(() => flush(false), 250);
+const flusher = setInterval(() => flush(false), 100);
 const version = JSON.parse(readFileSync(new URL(import.meta.resolve("graphile-worker/package.json")))).version;
 out(`READY ${version}`);
 
