@@ -217,7 +217,10 @@ final class Horizon {
         .put("table_mb", mb(at.tableBytes()))
         .put("index_mb", mb(at.indexBytes()))
         .put("vacuums", at.vacuums() - vacuumsBefore)
-        .put("horizon_age_s", age);
+        .put("horizon_age_s", age)
+        // the box's 1-minute load average: on a shared box, what the other figures were measured under
+        .put("load_1m", Math.round(java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+            .getSystemLoadAverage() * 10) / 10.0);
     if (exact) {
       Row dead = Blocking.await(spool.pool().preparedQuery(checks.sql("HorizonExactDead"))
           .execute(Tuple.of(target.table()))).iterator().next();

@@ -20,15 +20,16 @@ final class HorizonTable {
     out.append(String.format(Locale.ROOT, "%n%s, %,d jobs/s, pin %s:%n%n", run.getString("target"),
         run.getInteger("rate"), run.getString("pin")));
     out.append("| t s | phase | backlog | pickup p50 / p99 ms | claim mean (max) ms | claim buffers "
-        + "| dead tuples (pgstattuple) | table + index MB | vacuums | horizon age s |\n");
-    out.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        + "| dead tuples (pgstattuple) | table + index MB | vacuums | horizon age s | load 1m |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (JsonObject r : reports(run)) {
-      out.append(String.format(Locale.ROOT, "| %d | %s | %,d | %s / %s | %s (%s) | %s | %,d%s | %s + %s | %d | %s |%n",
+      out.append(String.format(Locale.ROOT, "| %d | %s | %,d | %s / %s | %s (%s) | %s | %,d%s | %s + %s | %d | %s | %s |%n",
           r.getLong("t_s"), r.getString("phase"), r.getLong("backlog"), text(r, "pickup_p50_ms"),
           text(r, "pickup_p99_ms"), text(r, "claim_mean_ms"), text(r, "claim_max_ms"), text(r, "claim_buffers_mean"),
           r.getLong("dead_tuples"), r.containsKey("table_dead_exact")
               ? String.format(Locale.ROOT, " (%,d)", r.getLong("table_dead_exact")) : "",
-          text(r, "table_mb"), text(r, "index_mb"), r.getLong("vacuums"), text(r, "horizon_age_s")));
+          text(r, "table_mb"), text(r, "index_mb"), r.getLong("vacuums"), text(r, "horizon_age_s"),
+          text(r, "load_1m")));
     }
     JsonObject recovery = run.getJsonObject("recovery");
     if (recovery != null && recovery.containsKey("watched_s")) {
