@@ -76,14 +76,19 @@ final class ChildJvm {
     });
   }
 
+  /** Stops {@code process} with the load tester's JVM, as it does its own children (a peer's worker, say). */
+  static void track(Process process) {
+    CHILDREN.add(process);
+    process.onExit().thenRun(() -> CHILDREN.remove(process));
+  }
+
   /** Starts {@code main} with {@code args}; fails when the process ends before its READY line. */
   static Started start(Class<?> main, Consumer<String> laterLines, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
         "-cp", System.getProperty("java.class.path"), main.getName()));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    CHILDREN.add(process);
-    process.onExit().thenRun(() -> CHILDREN.remove(process));
+    track(process);
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream()));
     String line;
     String last = null;

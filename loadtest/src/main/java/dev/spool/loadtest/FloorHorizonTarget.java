@@ -22,8 +22,7 @@ import org.HdrHistogram.Histogram;
  * run's rate in one statement a tick, and pgbench running floor/horizon-worker.sql (delete.sql's claim and
  * ack, with each claim's pickup lags logged) paced with {@code -R} so it polls instead of spinning: a claim
  * every {@code 1 / rate} s per client at most, which adds up to that much to each pickup. Its table is vacuumed
- * every {@code vacuumSeconds} (a stand-in for autovacuum, which the servers here may run rarely or not at all),
- * as a queue without a vacuumer of its own gets at best.
+ * every {@code vacuumSeconds} by a {@link StandInVacuum}.
  */
 final class FloorHorizonTarget implements HorizonTarget {
 
@@ -37,8 +36,7 @@ final class FloorHorizonTarget implements HorizonTarget {
   private final int batch;
   private final int seconds;
   private final int vacuumSeconds;
-  private long vacuumTimer = -1;
-  private boolean vacuuming;
+  private final StandInVacuum vacuum;
   private final Progress progress;
   private final AtomicLong enqueued = new AtomicLong();
   private final AtomicLong enqueueErrors = new AtomicLong();
@@ -59,6 +57,7 @@ final class FloorHorizonTarget implements HorizonTarget {
     this.batch = batch;
     this.seconds = seconds;
     this.progress = progress;
+    this.vacuum = new StandInVacuum(spool.vertx(), spool.pool(), checks.sql("HorizonFloorVacuum"), vacuumSeconds);
   }
 
   @Override
@@ -88,14 +87,7 @@ final class FloorHorizonTarget implements HorizonTarget {
         "-T", String.valueOf(seconds), "-R", String.valueOf(claimsPerSecond), "-D", "batch=" + batch,
         "-f", dir.resolve("horizon-worker.sql").toString(), uri))
         .redirectErrorStream(true).redirectOutput(dir.resolve("pgbench.log").toFile()).start();
-    if (vacuumSeconds > 0) {
-      vacuumTimer = spool.vertx().setPeriodic(vacuumSeconds * 1000L, t -> {
-        if (!vacuuming) {
-          vacuuming = true;
-          spool.pool().query(checks.sql("HorizonFloorVacuum")).execute().onComplete(ar -> vacuuming = false);
-        }
-      });
-    }
+    vacuum.start();
     progress.line("floor: pgbench up (%d clients, %d claims/s in all, batch %d; its log: %s)", CLIENTS,
         claimsPerSecond, batch, dir.resolve("pgbench.log"));
   }
@@ -167,9 +159,7 @@ final class FloorHorizonTarget implements HorizonTarget {
 
   @Override
   public void stop() throws InterruptedException {
-    if (vacuumTimer >= 0) {
-      spool.vertx().cancelTimer(vacuumTimer);
-    }
+    vacuum.stop();
     if (pgbench != null) {
       pgbench.destroy();
       pgbench.waitFor(30, TimeUnit.SECONDS);

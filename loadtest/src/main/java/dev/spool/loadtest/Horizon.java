@@ -39,11 +39,13 @@ final class Horizon {
       Double horizonAgeSeconds) {}
 
   private final HorizonSettings settings;
+  private final Target targetKind;
   private final Progress progress;
   private final List<Sample> samples = new ArrayList<>();
 
-  Horizon(HorizonSettings settings, Progress progress) {
+  Horizon(HorizonSettings settings, Target targetKind, Progress progress) {
     this.settings = settings;
+    this.targetKind = targetKind;
     this.progress = progress;
   }
 
@@ -56,10 +58,13 @@ final class Horizon {
     Checks checks = new Checks(spool);
     Pin pinShape = settings.pin();
     int totalSeconds = settings.warmupSeconds + settings.durationSeconds + settings.recoverySeconds;
-    HorizonTarget target = settings.target() == Target.SPOOL
-        ? new SpoolHorizonTarget(spool, checks, uri, SPOOL_WORKERS, progress)
-        : new FloorHorizonTarget(spool, checks, uri, settings.floorClaimsPerSecond, settings.floorBatch,
-            settings.floorVacuumSeconds, totalSeconds + 60, progress);
+    HorizonTarget target = switch (targetKind) {
+      case SPOOL -> new SpoolHorizonTarget(spool, checks, uri, SPOOL_WORKERS, progress);
+      case FLOOR -> new FloorHorizonTarget(spool, checks, uri, settings.floorClaimsPerSecond, settings.floorBatch,
+          settings.floorVacuumSeconds, totalSeconds + 60, progress);
+      case GRAPHILE -> new GraphileHorizonTarget(spool, checks, uri, settings.graphileDir(),
+          settings.graphileConcurrency, settings.graphileLocalQueue, settings.graphileVacuumSeconds, progress);
+    };
     target.setUp();
     boolean exact = pgstattuple(spool, checks);
     boolean statements = Blocking.await(spool.pool().query(checks.sql("HorizonStatStatementsLoaded")).execute())
@@ -70,7 +75,7 @@ final class Horizon {
     JobAdmin admin = spool.admin();
     HorizonPin pin = new HorizonPin(spool.vertx(), uri, target.pinReadSql(), target.analyticsSql(),
         checks.sql("HorizonCancel"));
-    progress.line("%s: %,d jobs/s; %d s unpinned, %d s %s, %d s after; a report every %d s", settings.target().label(),
+    progress.line("%s: %,d jobs/s; %d s unpinned, %d s %s, %d s after; a report every %d s", targetKind.label(),
         settings.rate, settings.warmupSeconds, settings.durationSeconds, pinShape.label(), settings.recoverySeconds,
         settings.reportSeconds);
 
@@ -212,7 +217,10 @@ final class Horizon {
         .put("table_mb", mb(at.tableBytes()))
         .put("index_mb", mb(at.indexBytes()))
         .put("vacuums", at.vacuums() - vacuumsBefore)
-        .put("horizon_age_s", age);
+        .put("horizon_age_s", age)
+        // the box's 1-minute load average: on a shared box, what the other figures were measured under
+        .put("load_1m", Math.round(java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+            .getSystemLoadAverage() * 10) / 10.0);
     if (exact) {
       Row dead = Blocking.await(spool.pool().preparedQuery(checks.sql("HorizonExactDead"))
           .execute(Tuple.of(target.table()))).iterator().next();
@@ -296,7 +304,7 @@ final class Horizon {
     }
     return new JsonObject()
         .put("command", "horizon")
-        .put("target", settings.target().label())
+        .put("target", targetKind.label())
         .put("pin", settings.pin().label())
         .put("rate", settings.rate)
         .put("warmup_s", settings.warmupSeconds)

@@ -1,6 +1,10 @@
 package dev.spool.loadtest;
 
 import dev.spool.SpoolOptions;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
@@ -35,14 +39,16 @@ public final class HorizonSettings {
     /** A Spool worker process. */
     SPOOL,
     /** The SQL floor: pgbench with the floor's claim and ack (floor/horizon-worker.sql), paced. */
-    FLOOR;
+    FLOOR,
+    /** Graphile Worker, a peer: its runner and its addJobs in a node process (graphile/horizon-peer.mjs). */
+    GRAPHILE;
 
     static Target parse(String text) {
-      return switch (text.toLowerCase(Locale.ROOT)) {
+      return switch (text.trim().toLowerCase(Locale.ROOT)) {
         case "spool" -> SPOOL;
         case "floor" -> FLOOR;
-        default -> throw new IllegalArgumentException("--target is spool or floor, got " + text
-            + " (a peer such as Graphile Worker needs a steady-rate driver of its own: see docs/performance.md)");
+        case "graphile" -> GRAPHILE;
+        default -> throw new IllegalArgumentException("a target is spool, floor or graphile, got " + text);
       };
     }
 
@@ -65,6 +71,12 @@ public final class HorizonSettings {
   public static final int DEFAULT_FLOOR_BATCH = 100;
   /** The floor's stand-in for autovacuum (which this project's servers run with a one-minute naptime, or not). */
   public static final int DEFAULT_FLOOR_VACUUM_SECONDS = 10;
+  /** Graphile Worker's runner concurrency: its bench's setting in ../shared/bench (its own default is 1). */
+  public static final int DEFAULT_GRAPHILE_CONCURRENCY = 16;
+  /** Off: Graphile's default, each of its slots claims one job at a time, woken by its LISTEN/NOTIFY. */
+  public static final int DEFAULT_GRAPHILE_LOCAL_QUEUE = 0;
+  /** Graphile Worker leaves vacuum to autovacuum, as the floor does: the same stand-in. */
+  public static final int DEFAULT_GRAPHILE_VACUUM_SECONDS = DEFAULT_FLOOR_VACUUM_SECONDS;
 
   @Option(names = "--db", description = "postgresql:// URI (default: $SPOOL_DATABASE_URL, else an embedded PostgreSQL)")
   String db;
@@ -72,8 +84,12 @@ public final class HorizonSettings {
   @Option(names = "--schema", description = "scratch schema of the Spool target, dropped and recreated (default: ${DEFAULT-VALUE})")
   String schema = "spool_horizon_lt";
 
-  @Option(names = "--target", description = "spool or floor (default: ${DEFAULT-VALUE})")
-  String target = "spool";
+  @Option(names = "--target", description = "spool, floor or graphile (default: spool)")
+  String target;
+
+  @Option(names = "--targets", description = "several targets, comma-separated (spool,floor,graphile), run one "
+      + "after the other under the same pin shape, each with its own table; instead of --target")
+  String targets;
 
   @Option(names = "--pin", description = "none, repeatable-read or analytics (default: ${DEFAULT-VALUE})")
   String pin = "repeatable-read";
@@ -110,6 +126,22 @@ public final class HorizonSettings {
       + "(default: ${DEFAULT-VALUE})")
   int floorVacuumSeconds = DEFAULT_FLOOR_VACUUM_SECONDS;
 
+  @Option(names = "--graphile-dir", description = "where Graphile Worker is installed (node_modules); default: "
+      + "where ../shared/bench/peers/graphile-worker/run.sh installs it, $SPOOL_PEER_CACHE or "
+      + "~/.cache/spool-peers/graphile-worker")
+  String graphileDir;
+
+  @Option(names = "--graphile-concurrency", description = "Graphile Worker's runner concurrency (default: ${DEFAULT-VALUE})")
+  int graphileConcurrency = DEFAULT_GRAPHILE_CONCURRENCY;
+
+  @Option(names = "--graphile-local-queue", description = "Graphile Worker's localQueue size, batched claims and "
+      + "completion; 0 is its default, a claim per job (default: ${DEFAULT-VALUE})")
+  int graphileLocalQueue = DEFAULT_GRAPHILE_LOCAL_QUEUE;
+
+  @Option(names = "--graphile-vacuum-every", description = "seconds between VACUUMs of Graphile Worker's jobs table "
+      + "(it has no vacuumer of its own); 0 leaves it to the server's autovacuum (default: ${DEFAULT-VALUE})")
+  int graphileVacuumSeconds = DEFAULT_GRAPHILE_VACUUM_SECONDS;
+
   @Option(names = "--pgstattuple", description = "create the pgstattuple extension when available, for exact dead "
       + "tuple counts of the table and its indexes (used anyway when installed)")
   boolean createPgstattuple;
@@ -125,21 +157,44 @@ public final class HorizonSettings {
     return Pin.parse(pin);
   }
 
-  Target target() {
-    return Target.parse(target);
+  /** The targets of this run, in order: {@code --targets}, else {@code --target}, else Spool. */
+  List<Target> targets() {
+    if (targets != null && target != null) {
+      throw new IllegalArgumentException("--target and --targets are exclusive: name every target in --targets");
+    }
+    if (targets == null) {
+      return List.of(target == null ? Target.SPOOL : Target.parse(target));
+    }
+    List<Target> parsed = Arrays.stream(targets.split(",")).map(Target::parse).toList();
+    if (new HashSet<>(parsed).size() < parsed.size()) {
+      throw new IllegalArgumentException("--targets names a target twice: " + targets);
+    }
+    return parsed;
+  }
+
+  /** Where Graphile Worker is installed: {@code --graphile-dir}, else where the peer's bench script puts it. */
+  Path graphileDir() {
+    return graphileDir == null ? GraphileHorizonTarget.defaultInstallDir() : Path.of(graphileDir);
   }
 
   void validate() {
     new SpoolOptions().setSchema(schema); // a bad name fails here, before any work
     pin();
-    target();
-    if (rate < 1 || durationSeconds < 1 || reportSeconds < 1 || tickMs < 1 || analyticsSeconds < 3
-        || floorClaimsPerSecond < 1 || floorBatch < 1) {
-      throw new IllegalArgumentException("--rate, --duration, --report-every, --tick-ms, --floor-claims-per-s and "
-          + "--floor-batch must be at least 1, --analytics-seconds at least 3");
+    if (targets().contains(Target.GRAPHILE)) {
+      String why = GraphileHorizonTarget.unavailable(graphileDir());
+      if (why != null) {
+        throw new IllegalArgumentException(why);
+      }
     }
-    if (warmupSeconds < 0 || recoverySeconds < 0 || floorVacuumSeconds < 0) {
-      throw new IllegalArgumentException("--warmup, --recovery and --floor-vacuum-every must be at least 0");
+    if (rate < 1 || durationSeconds < 1 || reportSeconds < 1 || tickMs < 1 || analyticsSeconds < 3
+        || floorClaimsPerSecond < 1 || floorBatch < 1 || graphileConcurrency < 1) {
+      throw new IllegalArgumentException("--rate, --duration, --report-every, --tick-ms, --floor-claims-per-s, "
+          + "--floor-batch and --graphile-concurrency must be at least 1, --analytics-seconds at least 3");
+    }
+    if (warmupSeconds < 0 || recoverySeconds < 0 || floorVacuumSeconds < 0 || graphileLocalQueue < 0
+        || graphileVacuumSeconds < 0) {
+      throw new IllegalArgumentException("--warmup, --recovery, --floor-vacuum-every, --graphile-local-queue and "
+          + "--graphile-vacuum-every must be at least 0");
     }
     if (maxPickupP99Ms != null && maxPickupP99Ms <= 0 || maxClaimGrowth != null && maxClaimGrowth <= 0) {
       throw new IllegalArgumentException("--max-pickup-p99-ms and --max-claim-growth must be positive");

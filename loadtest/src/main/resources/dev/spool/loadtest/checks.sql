@@ -408,3 +408,69 @@ with due as (
    order by priority, run_at, id limit $1 for update skip locked)
 update spool_floor_jobs j set state = 1, attempts = j.attempts + 1, lease_until = now() + interval '30 seconds'
   from due where j.id = due.id returning j.id
+
+-- Graphile Worker under the horizon scenario (GraphileHorizonTarget): its own schema, which its runner creates
+-- (migrations) at start, and which the run drops before and after.
+-- name: HorizonGraphileDrop
+drop schema if exists graphile_worker cascade
+
+-- name: HorizonGraphileVacuum
+vacuum graphile_worker._private_jobs
+
+-- Due jobs waiting: what Graphile's claim can take (is_available: not locked, attempts left).
+-- name: HorizonGraphileBacklog
+select count(*) as backlog from graphile_worker._private_jobs where is_available and run_at <= now()
+
+-- name: HorizonPinReadGraphile
+select count(*) from graphile_worker._private_jobs
+
+-- name: HorizonAnalyticsGraphile
+select (select count(*) from graphile_worker._private_jobs) as jobs, pg_sleep($1::float8)
+
+-- The id of a task identifier ($1), registered as Graphile's worker does when it is not yet.
+-- name: HorizonGraphileTaskId
+with added as (
+  insert into graphile_worker._private_tasks (identifier) values ($1) on conflict (identifier) do nothing returning id)
+select id from added union all select id from graphile_worker._private_tasks where identifier = $1
+
+-- Graphile Worker 0.17.3's claim, as its worker sends it (dist/sql/getJobs.js: batchGetJobs with its default
+-- named-queue strategy 2, no flags, the database's now()), the batch a parameter ($3) instead of a literal so
+-- the probe claims as many jobs as Spool's and the floor's probes: $1 the worker id, $2 the task ids.
+-- name: HorizonGraphileClaim
+with j as (
+  select jobs.job_queue_id, jobs.priority, jobs.run_at, jobs.id
+    from graphile_worker._private_jobs as jobs
+    where jobs.is_available = true
+    and run_at <= now()
+    and task_id = any($2::int[])
+    and (
+      jobs.job_queue_id is null
+      or
+      jobs.job_queue_id in (
+        select id
+        from graphile_worker._private_job_queues as job_queues
+        where job_queues.is_available = true
+        for update
+        skip locked
+      )
+    )
+    order by priority asc, run_at asc
+    limit $3
+    for update
+    skip locked
+), q as (
+  update graphile_worker._private_job_queues as job_queues
+    set
+      locked_by = $1::text,
+      locked_at = now()
+    from j
+    where job_queues.id = j.job_queue_id
+)
+  update graphile_worker._private_jobs as jobs
+    set
+      attempts = jobs.attempts + 1,
+      locked_by = $1::text,
+      locked_at = now()
+    from j
+    where jobs.id = j.id
+    returning *
