@@ -7,17 +7,23 @@
 -- running clears it. Naming state = 'running' too would let the planner pick the small partial index of
 -- running jobs and compare every outcome with every job the worker holds; this way each outcome is one
 -- primary-key lookup.
+--
+-- Each also names its ids as id = any($1) beside the join: that keeps an index condition on the primary key in every
+-- plan. Without it a prepared statement's generic plan, made once vacuum had counted the queue's table as nearly
+-- empty (reltuples 0: a drained queue), read the whole primary key and filtered on lease_owner; cheap while the index
+-- is small, but under a long transaction elsewhere the index keeps an entry for every job since, and each ack took
+-- 0.8 s after ten minutes at 1,000 jobs/s (0.3 ms with the condition).
 
 -- name: DeleteCompleted
 delete from {schema}.jobs j
  using unnest($1::bigint[], $2::int[]) as o(id, attempt)
- where j.id = o.id and j.attempt = o.attempt and j.lease_owner = $3
+ where j.id = any($1::bigint[]) and j.id = o.id and j.attempt = o.attempt and j.lease_owner = $3
 
 -- name: MarkCompleted
 update {schema}.jobs j
    set state = 'completed', finished_at = now(), lease_owner = null, lease_expires_at = null
   from unnest($1::bigint[], $2::int[]) as o(id, attempt)
- where j.id = o.id and j.attempt = o.attempt and j.lease_owner = $3
+ where j.id = any($1::bigint[]) and j.id = o.id and j.attempt = o.attempt and j.lease_owner = $3
 
 -- name: RetryJobs
 update {schema}.jobs j
@@ -27,7 +33,7 @@ update {schema}.jobs j
        last_error = o.error::jsonb || jsonb_build_object('at', now()),
        lease_owner = null, lease_expires_at = null
   from unnest($1::bigint[], $2::int[], $3::float8[], $4::text[]) as o(id, attempt, delay_ms, error)
- where j.id = o.id and j.attempt = o.attempt and j.lease_owner = $5
+ where j.id = any($1::bigint[]) and j.id = o.id and j.attempt = o.attempt and j.lease_owner = $5
 
 -- name: KillJobs
 update {schema}.jobs j
@@ -36,7 +42,7 @@ update {schema}.jobs j
        last_error = o.error::jsonb || jsonb_build_object('at', now()),
        lease_owner = null, lease_expires_at = null
   from unnest($1::bigint[], $2::int[], $3::text[]) as o(id, attempt, error)
- where j.id = o.id and j.attempt = o.attempt and j.lease_owner = $4
+ where j.id = any($1::bigint[]) and j.id = o.id and j.attempt = o.attempt and j.lease_owner = $4
 
 -- Jobs that were claimed but never started (prefetched when the worker stopped) go straight back,
 -- their attempt not counted.
@@ -44,7 +50,7 @@ update {schema}.jobs j
 update {schema}.jobs j
    set state = 'available', attempt = j.attempt - 1, lease_owner = null, lease_expires_at = null
   from unnest($1::bigint[], $2::int[]) as o(id, attempt)
- where j.id = o.id and j.attempt = o.attempt and j.lease_owner = $3
+ where j.id = any($1::bigint[]) and j.id = o.id and j.attempt = o.attempt and j.lease_owner = $3
 
 -- A handler snoozed its job: it waits again for the delay, no error recorded, and max_attempts grows by
 -- one so the run does not use up an attempt meant for failures (attempt itself never goes back, which
@@ -57,4 +63,4 @@ update {schema}.jobs j
        finished_at = case when j.cancel_requested_at is not null then now() end,
        lease_owner = null, lease_expires_at = null
   from unnest($1::bigint[], $2::int[], $3::float8[]) as o(id, attempt, delay_ms)
- where j.id = o.id and j.attempt = o.attempt and j.lease_owner = $4
+ where j.id = any($1::bigint[]) and j.id = o.id and j.attempt = o.attempt and j.lease_owner = $4
