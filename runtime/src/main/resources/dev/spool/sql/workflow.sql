@@ -303,7 +303,7 @@ begin
        set state = 'completed', finished_at = now(), result = o.result, lease_owner = null, lease_expires_at = null,
            has_dependents = null, awaited = null
       from unnest(p_ids, p_attempts, p_results) as o(id, attempt, result), flags f
-     where j.id = any(p_ids) and j.id = o.id and f.id = o.id and j.attempt = o.attempt and j.lease_owner = p_owner
+     where j.id = o.id and f.id = o.id and j.attempt = o.attempt and j.lease_owner = p_owner
     returning j.id, f.has_dependents, f.awaited, o.result,
               j.step is null and j.progress is null and coalesce(octet_length(o.result), 0) <= 256 as carried)
   select count(*), array_agg(d.id) filter (where d.has_dependents),
@@ -380,7 +380,7 @@ begin
            last_error = o.error::jsonb || jsonb_build_object('at', now()),
            lease_owner = null, lease_expires_at = null, has_dependents = null, awaited = null
       from unnest(p_ids, p_attempts, p_errors) as o(id, attempt, error), flags f
-     where j.id = any(p_ids) and j.id = o.id and f.id = o.id and j.attempt = o.attempt and j.lease_owner = p_owner
+     where j.id = o.id and f.id = o.id and j.attempt = o.attempt and j.lease_owner = p_owner
     returning j.id, f.has_dependents, f.awaited)
   select count(*), array_agg(d.id) filter (where d.has_dependents), array_agg(d.id) filter (where d.awaited)
     into n, failed, told from d;
@@ -552,7 +552,7 @@ select (select count(*) from now_cancelled) as cancelled, (select count(*) from 
 update {schema}.jobs j
    set progress = o.progress::jsonb
   from unnest($1::bigint[], $2::int[], $3::text[]) as o(id, attempt, progress)
- where j.id = any($1::bigint[]) and j.id = o.id and j.attempt = o.attempt and j.lease_owner = $4
+ where j.id = o.id and j.attempt = o.attempt and j.lease_owner = $4
 
 -- Edges whose child is gone (pruned or purged). $1, the pruner's window, is unused (always 0).
 -- name: PruneDeps
