@@ -95,16 +95,15 @@ final class ClaimFrontier {
     return !scanning && nanoTime.getAsLong() - nextScanNanos >= 0;
   }
 
-  /** A head scan was sent; returns its start, to hand to {@link #headScanned}. */
-  long headScanStarted() {
+  /** A head scan was sent. */
+  void headScanStarted() {
     scanning = true;
-    return nanoTime.getAsLong();
   }
 
   /** The head scan failed: the floors stay, and the next one may start after the usual pause. */
-  void headScanFailed(long startedNanos) {
+  void headScanFailed() {
     scanning = false;
-    nextScanNanos = startedNanos + minIntervalNanos;
+    nextScanNanos = nanoTime.getAsLong() + minIntervalNanos;
   }
 
   /**
@@ -113,7 +112,7 @@ final class ClaimFrontier {
    * when a floor went down or a priority appeared: there may be jobs to claim that the last claims could not see.
    */
   boolean headScanned(Short[] priorities, OffsetDateTime[] firstRunAts, OffsetDateTime snapshotAt,
-      OffsetDateTime clockAt, long startedNanos) {
+      OffsetDateTime clockAt) {
     long now = nanoTime.getAsLong();
     scanning = false;
     // its cost is its time in the database, from its snapshot to its end: the first scan of a worker also opens

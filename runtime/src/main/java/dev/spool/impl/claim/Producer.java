@@ -380,18 +380,18 @@ public final class Producer implements Service {
       });
       return;
     }
-    long started = frontier.headScanStarted();
+    frontier.headScanStarted();
     headClient.preparedQuery(headSql).execute(Tuple.of(queue, (Object) tasks)).onComplete(ar -> {
       if (ar.failed()) {
         // the claims on the worker's own connection say so when the database is gone; the floors stay
-        frontier.headScanFailed(started);
+        frontier.headScanFailed();
         LOG.log(System.Logger.Level.DEBUG, "head scan of queue {0} failed: {1}", queue, ar.cause().toString());
         return;
       }
       stats.headScanned();
       Row head = ar.result().iterator().next();
       if (frontier.headScanned(head.getArrayOfShorts(0), head.getArrayOfOffsetDateTimes(1),
-          head.getOffsetDateTime(2), head.getOffsetDateTime(3), started) && !stopped) {
+          head.getOffsetDateTime(2), head.getOffsetDateTime(3)) && !stopped) {
         wake();
       }
     });

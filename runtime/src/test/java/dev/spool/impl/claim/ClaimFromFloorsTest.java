@@ -15,8 +15,6 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,8 +60,6 @@ class ClaimFromFloorsTest extends SpoolTestBase {
 
     RowSet<Row> claimed = claimFrom(10, new Short[] {0, 1}, now.minusMinutes(5), now.minusMinutes(5));
 
-    List<String> taken = new ArrayList<>();
-    claimed.forEach(r -> taken.add(r.getShort("priority") + "@" + r.getOffsetDateTime("run_at")));
     assertThat(claimed.size()).isEqualTo(2); // below a floor (10 minutes ago), not due, or a priority not named
     assertThat(count("state = 'running'")).isEqualTo(2);
     assertThat(count("state = 'running' and priority in (0, 1) and run_at > now() - interval '5 minutes'"))

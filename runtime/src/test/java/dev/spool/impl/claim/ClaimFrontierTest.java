@@ -109,25 +109,25 @@ class ClaimFrontierTest {
 
   @Test
   void theNextHeadScanWaitsTwentyTimesTheLastOnesDurationAndAtLeastTheMinimum() {
-    long started = frontier.headScanStarted();
+    frontier.headScanStarted();
     assertThat(frontier.headScanDue()).isFalse(); // one at a time
     nanos.addAndGet(900_000_000L); // 900 ms on the way, of which 300 ms in the database, as with a held horizon
-    frontier.headScanned(new Short[] {0}, new OffsetDateTime[] {T}, T.minusNanos(300_000_000L), T, started);
+    frontier.headScanned(new Short[] {0}, new OffsetDateTime[] {T}, T.minusNanos(300_000_000L), T);
     nanos.addAndGet(5_900_000_000L);
     assertThat(frontier.headScanDue()).isFalse();
     nanos.addAndGet(100_000_000L);
     assertThat(frontier.headScanDue()).isTrue();
 
-    started = frontier.headScanStarted();
+    frontier.headScanStarted();
     nanos.addAndGet(40_000_000L); // 40 ms on the way, 1 ms of it in the database: a clean index
-    frontier.headScanned(new Short[] {0}, new OffsetDateTime[] {T}, T.minusNanos(1_000_000L), T, started);
+    frontier.headScanned(new Short[] {0}, new OffsetDateTime[] {T}, T.minusNanos(1_000_000L), T);
     assertThat(frontier.headScanDueInMs()).isEqualTo(100);
   }
 
   /** A head scan that ends at T on the database's clock (and at the frontier's current nanoTime). */
   private boolean scan(Short[] priorities, OffsetDateTime... firstRunAts) {
-    long started = frontier.headScanStarted();
-    return frontier.headScanned(priorities, priorities == null ? null : firstRunAts, T, T, started);
+    frontier.headScanStarted();
+    return frontier.headScanned(priorities, priorities == null ? null : firstRunAts, T, T);
   }
 
   private ClaimedJob job(int priority, OffsetDateTime runAt) {
