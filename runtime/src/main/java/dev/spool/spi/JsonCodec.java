@@ -1,5 +1,6 @@
 package dev.spool.spi;
 
+import dev.spool.impl.json.JsonEncoder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -18,7 +19,7 @@ public final class JsonCodec implements JobCodec<JsonObject> {
 
   @Override
   public byte[] encode(JsonObject args) {
-    return (args == null ? new JsonObject() : args).toBuffer().getBytes();
+    return JsonEncoder.encode(args == null ? new JsonObject() : args);
   }
 
   @Override
