@@ -92,6 +92,42 @@ class VacuumerTest extends SpoolTestBase {
   }
 
   @Test
+  void underALongPinItPassesAfterAMinuteThenEverTwiceAsLongUntilTheHorizonMoves() {
+    AtomicLong clock = new AtomicLong();
+    Vacuumer vacuumer = new Vacuumer(vertx, spool.pool(), new Queries(spool.options().getSchema()),
+        new VacuumOptions().setMinDeadRows(5_000), () -> 0, clock::get);
+    io.vertx.sqlclient.SqlConnection pin = await(spool.pool().getConnection());
+    try {
+      await(pin.query("begin isolation level repeatable read").execute());
+      await(pin.query("select count(*) from " + schema + ".jobs").execute());
+      churn(10_000);
+      eventually(Duration.ofSeconds(10), () -> await(vacuumer.runOnce()));
+      // the pin holds: a pass 59 s later is left out, one a minute later is made in case the horizon moved unseen
+      clock.addAndGet(Duration.ofSeconds(59).toNanos());
+      assertThat(await(vacuumer.runOnce())).isFalse();
+      clock.addAndGet(Duration.ofSeconds(1).toNanos());
+      assertThat(await(vacuumer.runOnce())).isTrue();
+      // it had not: the next waits two minutes, the one after four
+      clock.addAndGet(Duration.ofSeconds(119).toNanos());
+      assertThat(await(vacuumer.runOnce())).isFalse();
+      clock.addAndGet(Duration.ofSeconds(1).toNanos());
+      assertThat(await(vacuumer.runOnce())).isTrue();
+      clock.addAndGet(Duration.ofSeconds(239).toNanos());
+      assertThat(await(vacuumer.runOnce())).isFalse();
+      assertThat(vacuumer.vacuums()).isEqualTo(3);
+    } finally {
+      await(pin.query("rollback").execute());
+      await(pin.close());
+    }
+    // the horizon moved (nothing holds it now): the next check passes at once, and so does the one after more churn
+    assertThat(await(vacuumer.runOnce())).isTrue();
+    churn(10_000);
+    clock.addAndGet(Duration.ofSeconds(1).toNanos());
+    eventually(Duration.ofSeconds(10), () -> await(vacuumer.runOnce()));
+    assertThat(vacuumer.vacuums()).isEqualTo(5);
+  }
+
+  @Test
   void looksEveryCheckIntervalWhileTheNodeWorksAndHardlyAtAllWhileIdle() {
     AtomicLong claimed = new AtomicLong();
     Vacuumer vacuumer = new Vacuumer(vertx, spool.pool(), new Queries(spool.options().getSchema()), new VacuumOptions()
