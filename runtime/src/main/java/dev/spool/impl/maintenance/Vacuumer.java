@@ -59,6 +59,7 @@ public final class Vacuumer implements Service {
   private long checks;
 
   /**
+   * @param client a connection of the vacuumer's own: a pass may take seconds, which no claim or ack should wait
    * @param activity a counter that moves while this node works (jobs claimed): the vacuumer looks often
    *     only then
    */
