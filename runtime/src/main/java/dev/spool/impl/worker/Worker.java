@@ -67,11 +67,12 @@ public final class Worker extends WorkerVerticle {
   /** The index reclaimer's own connection, opened when the leader rebuilds an index and closed when idle. */
   private Pool reclaims;
   /**
-   * The vacuumer's own connection, opened while this worker leads. A pass over a table grown under a long
-   * transaction elsewhere takes a second or more (0.8 s at 300 MB); on the worker's connection every claim and ack
-   * of this worker waited it out, and the pickup p99 crept up with the table.
+   * The connection of the leader's rescuer and vacuumer, opened while this worker leads. Under a long transaction
+   * elsewhere a vacuum pass over the grown table takes a second or more (0.8 s at 300 MB), and so does a full
+   * rescue pass; on the worker's connection every claim and ack of this worker waited them out, and the pickup p99
+   * crept up with the table.
    */
-  private Pool vacuums;
+  private Pool leaderConnection;
   private Completer completer;
   private BlockingPools pools;
   private boolean stopping;
@@ -188,14 +189,14 @@ public final class Worker extends WorkerVerticle {
       producers.put(queue, producer);
     }
     takeReleasedSteps(liveness, lineage);
-    vacuums = maintenanceConnection();
+    leaderConnection = maintenanceConnection();
     List<Service> maintenance = new ArrayList<>(List.of(
-        new Rescuer(vertx, client, queries, options.getRescueInterval(), options.getWorkerTimeout(),
+        new Rescuer(vertx, leaderConnection, queries, options.getRescueInterval(), options.getWorkerTimeout(),
             options.getHeartbeatInterval(), stats),
         new Scheduler(vertx, spool.pool(), queries, spool.clock(), spool.periodicJobs(),
             spool.options().getMaxPayloadBytes(), new Scheduler.Options()),
         new Pruner(vertx, client, queries, spool.options().getRetention()),
-        new Vacuumer(vertx, vacuums, queries, spool.options().getVacuum(), spool.stats()::claimed)));
+        new Vacuumer(vertx, leaderConnection, queries, spool.options().getVacuum(), spool.stats()::claimed)));
     if (spool.options().getVacuum().isEnabled()) {
       maintenance.add(reclaimer(queries));
     }
@@ -344,7 +345,7 @@ public final class Worker extends WorkerVerticle {
     return stopped.eventually(() -> client == null ? Future.succeededFuture() : client.close())
         .eventually(() -> beats == null ? Future.succeededFuture() : beats.close())
         .eventually(() -> reclaims == null ? Future.succeededFuture() : reclaims.close())
-        .eventually(() -> vacuums == null ? Future.succeededFuture() : vacuums.close())
+        .eventually(() -> leaderConnection == null ? Future.succeededFuture() : leaderConnection.close())
         .eventually(() -> pools == null ? Future.succeededFuture() : pools.close());
   }
 }

@@ -9,6 +9,7 @@ import dev.spool.spi.SpoolListener;
 import dev.spool.testing.SpoolTestBase;
 import io.vertx.sqlclient.Row;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -54,5 +55,41 @@ class RescuerTest extends SpoolTestBase {
     await(rescuer().runOnce());
 
     assertThat(registered()).containsExactly("before-restart");
+  }
+
+  @Test
+  void betweenFullPassesItTakesTheLeasesThatRanOutSinceAndAFullPassTakesTheRest() {
+    // every read of this clock is a second later: each pass takes a second, so a full one waits twenty
+    AtomicLong clock = new AtomicLong();
+    Rescuer rescuer = new Rescuer(vertx, spool.pool(), new Queries(schema), Duration.ofMillis(250), Duration.ofDays(1),
+        Duration.ofMillis(500), new Stats().recorder(SpoolListener.NONE), () -> clock.getAndAdd(1_000_000_000L));
+    sql("insert into {schema}.workers (id, queues) values ('alive', '{default}')");
+    await(rescuer.runOnce());
+    assertThat(rescuer.fullPasses()).isEqualTo(1);
+
+    // a lease that ran out just now, and one that ran out an hour ago yet was not taken (its row was locked by a
+    // transaction that rolled back, say)
+    long recent = runningWithLeaseOutFor(Duration.ofSeconds(1));
+    long old = runningWithLeaseOutFor(Duration.ofHours(1));
+    await(rescuer.runOnce());
+
+    assertThat(rescuer.fullPasses()).isEqualTo(1);
+    assertThat(state(recent)).isEqualTo("available");
+    assertThat(state(old)).isEqualTo("running");
+    while (rescuer.fullPasses() < 2) {
+      await(rescuer.runOnce());
+    }
+    assertThat(rescuer.passes()).isLessThanOrEqualTo(12); // the next full pass came twenty seconds after the first
+    assertThat(state(old)).isEqualTo("available");
+  }
+
+  private long runningWithLeaseOutFor(Duration out) {
+    return sql("insert into {schema}.jobs (task, args, state, attempt, lease_owner, lease_expires_at) values "
+        + "('t', '\\x7b7d', 'running', 1, 'alive', now() - $1::float8 * interval '1 millisecond') returning id",
+        (double) out.toMillis()).iterator().next().getLong(0);
+  }
+
+  private String state(long id) {
+    return sql("select state::text from {schema}.jobs where id = $1", id).iterator().next().getString(0);
   }
 }
