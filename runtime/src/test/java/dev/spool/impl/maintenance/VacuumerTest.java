@@ -68,10 +68,7 @@ class VacuumerTest extends SpoolTestBase {
   void whileAnOldSnapshotHoldsTheHorizonItVacuumsOnceInsteadOfAtEveryCheck() {
     Vacuumer vacuumer = new Vacuumer(vertx, spool.pool(), new Queries(spool.options().getSchema()),
         new VacuumOptions().setMinDeadRows(5_000), () -> 0);
-    io.vertx.sqlclient.SqlConnection pin = await(spool.pool().getConnection());
-    try {
-      await(pin.query("begin isolation level repeatable read").execute());
-      await(pin.query("select count(*) from " + schema + ".jobs").execute());
+    whilePinned(() -> {
       churn(10_000);
       eventually(Duration.ofSeconds(10), () -> await(vacuumer.runOnce()));
       // the pass could remove none of them: they stay over the threshold, and another pass would remove none either
@@ -82,10 +79,7 @@ class VacuumerTest extends SpoolTestBase {
       assertThat(await(vacuumer.runOnce())).isFalse();
       assertThat(vacuumer.vacuums()).isEqualTo(1);
       assertThat(vacuumer.skips()).isEqualTo(2);
-    } finally {
-      await(pin.query("rollback").execute());
-      await(pin.close());
-    }
+    });
     // the snapshot is gone: the horizon moved, and the next pass removes them
     assertThat(await(vacuumer.runOnce())).isTrue();
     assertThat(vacuumer.vacuums()).isEqualTo(2);
@@ -96,10 +90,7 @@ class VacuumerTest extends SpoolTestBase {
     AtomicLong clock = new AtomicLong();
     Vacuumer vacuumer = new Vacuumer(vertx, spool.pool(), new Queries(spool.options().getSchema()),
         new VacuumOptions().setMinDeadRows(5_000), () -> 0, clock::get);
-    io.vertx.sqlclient.SqlConnection pin = await(spool.pool().getConnection());
-    try {
-      await(pin.query("begin isolation level repeatable read").execute());
-      await(pin.query("select count(*) from " + schema + ".jobs").execute());
+    whilePinned(() -> {
       churn(10_000);
       eventually(Duration.ofSeconds(10), () -> await(vacuumer.runOnce()));
       // the pin holds: a pass 59 s later is left out, one a minute later is made in case the horizon moved unseen
@@ -115,10 +106,7 @@ class VacuumerTest extends SpoolTestBase {
       clock.addAndGet(Duration.ofSeconds(239).toNanos());
       assertThat(await(vacuumer.runOnce())).isFalse();
       assertThat(vacuumer.vacuums()).isEqualTo(3);
-    } finally {
-      await(pin.query("rollback").execute());
-      await(pin.close());
-    }
+    });
     // the horizon moved (nothing holds it now): the next check passes at once, and so does the one after more churn
     assertThat(await(vacuumer.runOnce())).isTrue();
     churn(10_000);
@@ -174,6 +162,19 @@ class VacuumerTest extends SpoolTestBase {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Runs {@code check} while a REPEATABLE READ transaction that has read the jobs table holds the horizon. */
+  private void whilePinned(Runnable check) {
+    io.vertx.sqlclient.SqlConnection pin = await(spool.pool().getConnection());
+    try {
+      await(pin.query("begin isolation level repeatable read").execute());
+      await(pin.query("select count(*) from " + schema + ".jobs").execute());
+      check.run();
+    } finally {
+      await(pin.query("rollback").execute());
+      await(pin.close());
     }
   }
 }
