@@ -123,8 +123,9 @@ select r.id, r.queue, r.state, (select count(*) from woken) as woken from rescue
 -- future, a worker's release of a job it no longer holds at now()), so a lease older than that was already past
 -- at the last pass, which took it. The full pass walks the partial index of running jobs from its start:
 -- under a long transaction elsewhere that is every job claimed since (0.66 s after a million), where this
--- reads the last few seconds' entries. What both passes skip (a row locked by a transaction that then rolls
--- back) is taken by the next full one.
+-- reads the entries of the leases that ran out in those few seconds. The jobs of a worker that is gone with
+-- their leases still running are left to the full pass that follows each reaping, and what both passes skip (a
+-- row locked by a transaction that then rolls back) to the next full one.
 -- name: RescueJobsSince
 with rescued as (
   update {schema}.jobs j
@@ -139,8 +140,7 @@ with rescued as (
    where j.id = any(array(
      select s.id from {schema}.jobs s
       where s.state = 'running' and s.lease_expires_at >= now() - $2::float8 * interval '1 millisecond'
-        and (s.lease_expires_at < now()
-             or not exists (select 1 from {schema}.workers w where w.id = s.lease_owner))
+        and s.lease_expires_at < now()
       limit $1
       for update of s skip locked))
   returning j.id, j.queue, j.state::text as state),

@@ -24,8 +24,8 @@ import java.util.function.LongSupplier;
  * transaction elsewhere that index keeps an entry for every job claimed since, and a pass read them all: 0.66 s
  * a second after a million jobs. So between full passes it reads only the leases that ran out since the last
  * pass began, less {@link #LEASE_MARGIN} ({@code RescueJobsSince}), and a full pass waits
- * {@link #FULL_PASS_SHARE} times the last one's duration: with a clean index every pass is a full one, as
- * before.
+ * {@link #FULL_PASS_SHARE} times the last one's duration, or follows a reaping (the jobs of a worker gone have
+ * leases that may still run): with a clean index every pass is a full one, as before.
  */
 public final class Rescuer implements Service {
 
@@ -99,14 +99,17 @@ public final class Rescuer implements Service {
     }
     running = true;
     long start = nanoTime.getAsLong();
-    boolean full = !passed || start - nextFullPassNanos >= 0;
-    Tuple since = full ? null
-        : Tuple.of(BATCH, (double) ((start - lastPassNanos) / 1_000_000 + LEASE_MARGIN.toMillis()));
+    boolean[] full = {!passed || start - nextFullPassNanos >= 0};
     return client.preparedQuery(reapSql).execute(Tuple.of(workerTimeoutMs, sessionGraceMs))
         .onSuccess(reaped -> reaped.forEach(row -> LOG.log(System.Logger.Level.WARNING,
             "worker {0} stopped heartbeating; its jobs will be rescued", row.getString(0))))
-        .compose(reaped -> rescue(0, since))
-        .onSuccess(rescued -> passed(start, full))
+        .compose(reaped -> {
+          // the jobs of a worker just reaped have leases that may run for a while yet: only a full pass finds them
+          full[0] |= reaped.size() > 0;
+          return rescue(0, full[0] ? null
+              : Tuple.of(BATCH, (double) ((start - lastPassNanos) / 1_000_000 + LEASE_MARGIN.toMillis())));
+        })
+        .onSuccess(rescued -> passed(start, full[0]))
         // then tell the dependents and awaiters of jobs that ended some other way than an ack (a rescue, a
         // cancel, a retry that ended cancelled): two probes of indexes that are almost always empty
         .compose(rescued -> client.preparedQuery(sweepSql).execute(Tuple.of(BATCH)).map(rescued))

@@ -83,6 +83,24 @@ class RescuerTest extends SpoolTestBase {
     assertThat(state(old)).isEqualTo("available");
   }
 
+  @Test
+  void theJobsOfAWorkerJustReapedAreTakenAtOnceThoughTheirLeasesStillRun() {
+    AtomicLong clock = new AtomicLong();
+    Rescuer rescuer = new Rescuer(vertx, spool.pool(), new Queries(schema), Duration.ofMillis(250), Duration.ofDays(1),
+        Duration.ofMillis(500), new Stats().recorder(SpoolListener.NONE), () -> clock.getAndAdd(1_000_000_000L));
+    await(rescuer.runOnce()); // a full pass: the next waits twenty seconds
+    sql("insert into {schema}.workers (id, queues, heartbeat_at, backend_pid) values "
+        + "('gone', '{default}', now() - interval '2 seconds', 0)");
+    long job = sql("insert into {schema}.jobs (task, args, state, attempt, lease_owner, lease_expires_at) values "
+        + "('t', '\\x7b7d', 'running', 1, 'gone', now() + interval '20 seconds') returning id").iterator().next().getLong(0);
+
+    await(rescuer.runOnce());
+
+    assertThat(registered()).doesNotContain("gone");
+    assertThat(state(job)).isEqualTo("available");
+    assertThat(rescuer.fullPasses()).isEqualTo(2);
+  }
+
   private long runningWithLeaseOutFor(Duration out) {
     return sql("insert into {schema}.jobs (task, args, state, attempt, lease_owner, lease_expires_at) values "
         + "('t', '\\x7b7d', 'running', 1, 'alive', now() - $1::float8 * interval '1 millisecond') returning id",
