@@ -17,6 +17,7 @@ import dev.spool.impl.execute.Executor;
 import dev.spool.impl.job.ClaimedJob;
 import dev.spool.impl.leader.Elector;
 import dev.spool.impl.maintenance.Heartbeat;
+import dev.spool.impl.maintenance.DonePartitioner;
 import dev.spool.impl.maintenance.IndexReclaimer;
 import dev.spool.impl.maintenance.Liveness;
 import dev.spool.impl.maintenance.Pruner;
@@ -36,6 +37,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,6 +68,8 @@ public final class Worker extends WorkerVerticle {
   private SqlClient beats;
   /** The index reclaimer's own connection, opened when the leader rebuilds an index and closed when idle. */
   private Pool reclaims;
+  /** The partitioner's own connection, likewise: a detach of a kept history's partition waits for older readers. */
+  private Pool partitions;
   private Completer completer;
   private BlockingPools pools;
   private boolean stopping;
@@ -105,6 +109,16 @@ public final class Worker extends WorkerVerticle {
         .using(vertx)
         .build();
     return new IndexReclaimer(vertx, reclaims, queries);
+  }
+
+  /** The leader's keeper of the kept history's partitions (see DonePartitioner), on a connection of its own. */
+  private Service partitioner(Queries queries) {
+    partitions = spool.connect(PgBuilder.pool().with(new PoolOptions().setMaxSize(1).setIdleTimeout(30)
+            .setIdleTimeoutUnit(TimeUnit.SECONDS)), workerConnectOptions())
+        .using(vertx)
+        .build();
+    Duration window = Pruner.keptWindow(spool.options().getRetention());
+    return new DonePartitioner(vertx, partitions, queries, DonePartitioner.Config.forWindow(window), window);
   }
 
   /** The worker's connections: claims, outcomes and beats, none of which needs to wait for a WAL flush. */
@@ -183,7 +197,8 @@ public final class Worker extends WorkerVerticle {
         new Scheduler(vertx, spool.pool(), queries, spool.clock(), spool.periodicJobs(),
             spool.options().getMaxPayloadBytes(), new Scheduler.Options()),
         new Pruner(vertx, client, queries, spool.options().getRetention()),
-        new Vacuumer(vertx, client, queries, spool.options().getVacuum(), spool.stats()::claimed)));
+        new Vacuumer(vertx, client, queries, spool.options().getVacuum(), spool.stats()::claimed),
+        partitioner(queries)));
     if (spool.options().getVacuum().isEnabled()) {
       maintenance.add(reclaimer(queries));
     }
@@ -332,6 +347,7 @@ public final class Worker extends WorkerVerticle {
     return stopped.eventually(() -> client == null ? Future.succeededFuture() : client.close())
         .eventually(() -> beats == null ? Future.succeededFuture() : beats.close())
         .eventually(() -> reclaims == null ? Future.succeededFuture() : reclaims.close())
+        .eventually(() -> partitions == null ? Future.succeededFuture() : partitions.close())
         .eventually(() -> pools == null ? Future.succeededFuture() : pools.close());
   }
 }
