@@ -86,12 +86,12 @@ class WorkerConfigTest extends SpoolTestBase {
 
     Process worker = CliProcess.start(dir, Map.of(), "worker", "--config", config.toString());
     try {
-      eventually(Duration.ofSeconds(30), () -> count("state in ('completed', 'dead')") == 2);
+      eventually(Duration.ofSeconds(30), () -> countAll("state in ('completed', 'dead')") == 2);
     } finally {
       String output = stop(worker);
       assertThat(output).contains("greet");
     }
-    assertThat(rows("select state from {schema}.jobs where id = " + fine).get(0).getString("state")).isEqualTo("completed");
+    assertThat(rows("select state from {schema}.all_jobs where id = " + fine).get(0).getString("state")).isEqualTo("completed");
     Row dead = rows("select state, attempt from {schema}.jobs where id = " + broken).get(0);
     assertThat(dead.getString("state")).isEqualTo("dead");
     assertThat(dead.getInteger("attempt")).as("given up at once, by the file's giveUpOn").isEqualTo(1);
