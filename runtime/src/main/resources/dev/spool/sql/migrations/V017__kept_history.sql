@@ -13,8 +13,9 @@
 -- by runtimes of schema 16 during a rolling upgrade. The pruner deletes those row by row, as before.
 --
 -- Same columns as jobs, named one by one, and in all_jobs below: a migration that adds a column to jobs adds it
--- here and to the view too (create or replace view may only append columns).
-create table {schema}.jobs_done (
+-- here and to the view too (create or replace view may only append columns). Every statement may run again on a
+-- schema that has it (extend_done adds nothing then).
+create table if not exists {schema}.jobs_done (
   id                    bigint not null,
   queue                 text not null,
   task                  text not null,
@@ -52,15 +53,15 @@ create table {schema}.jobs_done (
 -- partition that straddles the retention boundary row by row reads its rows by finish time, which grows with the
 -- table's pages (rows are appended as they finish): a BRIN index, which an insert into a page range not yet
 -- summarised does not write, where a B-tree entry cost every kept ack about 90 bytes of WAL.
-create index jobs_done_id on {schema}.jobs_done (id);
-create index jobs_done_finished on {schema}.jobs_done using brin (finished_at);
+create index if not exists jobs_done_id on {schema}.jobs_done (id);
+create index if not exists jobs_done_finished on {schema}.jobs_done using brin (finished_at);
 
 -- The partitions, with their ranges: what the ack reads to know that its row has a partition (one covers now()),
 -- and what the leader reads to find those past retention. Written in the transaction that attaches a partition,
 -- deleted once it is dropped. There is no DEFAULT partition: DETACH ... CONCURRENTLY, which retention uses so that
 -- no ack waits, is refused on a table that has one; an ack whose finish time no partition covers (the leader was
 -- down for longer than partitions are made ahead) keeps its row in jobs, completed, as before.
-create table {schema}.jobs_done_partitions (
+create table if not exists {schema}.jobs_done_partitions (
   name   text primary key,
   starts timestamptz not null,
   ends   timestamptz not null check (ends > starts)
@@ -71,7 +72,7 @@ create table {schema}.jobs_done_partitions (
 -- many it added. Each is created as a table of its own and then attached: ATTACH PARTITION takes SHARE UPDATE
 -- EXCLUSIVE on jobs_done, which no ack's insert waits for, where CREATE TABLE ... PARTITION OF takes ACCESS
 -- EXCLUSIVE. The caller bounds its lock waits (lock_timeout) and calls again later when one timed out.
-create function {schema}.extend_done(p_period interval, p_until timestamptz) returns integer language plpgsql as $$
+create or replace function {schema}.extend_done(p_period interval, p_until timestamptz) returns integer language plpgsql as $$
 declare
   origin constant timestamptz := timestamptz '2000-01-01 00:00:00+00';
   s      timestamptz;
@@ -103,7 +104,7 @@ select {schema}.extend_done(interval '1 day', now() + interval '2 days');
 
 -- Every job, wherever it is stored: what the readers of a job by id, of lists and of counts read (inspect.sql,
 -- admin.sql, explain.sql, workflow.sql's outcomes). Both tables have the same columns in the same order.
-create view {schema}.all_jobs as
+create or replace view {schema}.all_jobs as
   select id, queue, task, args, priority, run_at, state, attempt, max_attempts, timeout_ms, lease_owner,
          lease_expires_at, last_error, unique_key, created_at, attempted_at, finished_at, cancel_requested_at,
          soft_timeout_ms, result, progress, workflow_id, step, pending_parents, run_on_parent_failure, has_dependents,
