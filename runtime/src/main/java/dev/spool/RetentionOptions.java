@@ -9,6 +9,9 @@ import java.time.Duration;
  * <ul>
  *   <li>{@code completed}: {@link Duration#ZERO} (the default) deletes a job the moment it completes,
  *       the fastest way; a positive duration keeps it in state {@code completed} that long; null keeps it.
+ *       Kept jobs leave the jobs table as they complete, for the kept history ({@code jobs_done}), partitioned
+ *       by finish time: the leader drops a partition whole once all its jobs are past this window, and deletes
+ *       row by row only in the partition that straddles it.
  *   <li>{@code results}: a completed job that has a result, dependents or was awaited is kept (state
  *       {@code completed}, with its result) at least this long (1 day by default), even when completed jobs
  *       are otherwise deleted at once; null keeps them.

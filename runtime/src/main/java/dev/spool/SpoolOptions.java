@@ -9,7 +9,8 @@ import io.vertx.core.json.JsonObject;
  *   <li>{@code schema}: the PostgreSQL schema of Spool's tables, so several Spools can share a database.
  *   <li>{@code poolSize}: connections of the {@link JobClient} (workers have their own).
  *   <li>{@code keepCompleted}: keep completed jobs as rows in state {@code completed} instead of deleting
- *       them at once; deleting is faster and keeps the table small.
+ *       them at once (in the kept history, outside the table claims read: see {@link RetentionOptions});
+ *       deleting is faster.
  *   <li>{@code retention}: how long completed, dead and cancelled jobs are kept before the leader prunes
  *       them ({@link RetentionOptions}; completed ones are deleted at once by default).
  *   <li>{@code vacuum}: when the leader vacuums the jobs table itself ({@link VacuumOptions}; on by default).

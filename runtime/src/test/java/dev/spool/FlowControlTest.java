@@ -116,7 +116,7 @@ class FlowControlTest extends SpoolTestBase {
     }
     Thread.sleep(5_000);
     List<Long> claimedMicros = new ArrayList<>();
-    for (Row row : sql("select (extract(epoch from attempted_at) * 1000000)::bigint from {schema}.jobs"
+    for (Row row : sql("select (extract(epoch from attempted_at) * 1000000)::bigint from {schema}.all_jobs"
         + " where attempted_at is not null order by 1")) {
       claimedMicros.add(row.getLong(0));
     }
@@ -168,7 +168,7 @@ class FlowControlTest extends SpoolTestBase {
       Spool nodeSpool = newSpool(node, spoolOptions().setSchema(schema));
       await(node.deployVerticle(() -> nodeSpool.worker(options, handlers), new DeploymentOptions()));
     }
-    eventually(Duration.ofSeconds(20), () -> count("state = 'completed'") == 80);
+    eventually(Duration.ofSeconds(20), () -> countAll("state = 'completed'") == 80);
     assertThat(maxSlow).hasValue(3);   // across both workers
     assertThat(maxLocal).hasValue(2);  // per worker
   }
@@ -186,9 +186,9 @@ class FlowControlTest extends SpoolTestBase {
         .register(other, (args, ctx) -> Future.succeededFuture());
     await(vertx.deployVerticle(() -> spool.worker(new WorkerOptions().setQueues("a", "b")
         .setTaskRateLimit("work", RateLimit.of(5, Duration.ofHours(1))), handlers), new DeploymentOptions()));
-    eventually(Duration.ofSeconds(10), () -> count("task = 'other' and state = 'completed'") == 20);
+    eventually(Duration.ofSeconds(10), () -> countAll("task = 'other' and state = 'completed'") == 20);
     Thread.sleep(500);
-    assertThat(count("task = 'work' and state = 'completed'")).isEqualTo(5);
+    assertThat(countAll("task = 'work' and state = 'completed'")).isEqualTo(5);
     assertThat(count("task = 'work' and state = 'available'")).isEqualTo(35);
   }
 

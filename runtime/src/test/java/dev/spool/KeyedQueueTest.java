@@ -166,7 +166,7 @@ class KeyedQueueTest extends SpoolTestBase {
         return finished.future();
       }, quickRetry))));
     }
-    eventually(Duration.ofSeconds(60), () -> count("state = 'completed'") == 17);
+    eventually(Duration.ofSeconds(60), () -> countAll("state = 'completed'") == 17);
     assertThat(overlap.get()).as("runs of doc-1 that overlapped another").isZero();
     assertThat(started).containsExactly(0, 1, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10, 11);
   }
@@ -197,7 +197,7 @@ class KeyedQueueTest extends SpoolTestBase {
     victim.process().destroyForcibly(); // kill -9
     eventually(Duration.ofSeconds(30), () -> ran.size() == 2);
     assertThat(ran).containsExactly("hold#2", "work");
-    eventually(Duration.ofSeconds(10), () -> count("id in (" + first + ", " + second + ") and state = 'completed'") == 2);
+    eventually(Duration.ofSeconds(10), () -> countAll("id in (" + first + ", " + second + ") and state = 'completed'") == 2);
   }
 
   @Test
@@ -207,9 +207,9 @@ class KeyedQueueTest extends SpoolTestBase {
     await(vertx.deployVerticle(spool.worker(new WorkerOptions().setQueues("api")
         .setQueueOptions("api", new QueueOptions().setKeyRateLimit(RateLimit.perSecond(10))),
         new JobHandlers().register(WORK, (args, ctx) -> Future.succeededFuture()))));
-    eventually(Duration.ofSeconds(30), () -> count("state = 'completed'") == 25);
+    eventually(Duration.ofSeconds(30), () -> countAll("state = 'completed'") == 25);
     List<Row> starts = new ArrayList<>();
-    sql("select attempted_at from {schema}.jobs order by attempted_at").forEach(starts::add);
+    sql("select attempted_at from {schema}.all_jobs order by attempted_at").forEach(starts::add);
     long mostInOneSecond = 0;
     for (Row from : starts) {
       var begin = from.getOffsetDateTime("attempted_at");

@@ -92,7 +92,7 @@ class StuckHandlerTest extends SpoolTestBase {
     assertThat(runs).hasValue(1);
 
     // the handler returns: the timeout is written then, and the retry runs
-    eventually(WAIT, () -> count("state = 'completed'") == 1);
+    eventually(WAIT, () -> countAll("state = 'completed'") == 1);
     assertThat(runs).hasValue(2);
     assertThat(mostInFlight).as("runs of the job at once").hasValue(1);
     assertThat(stuck(spool, other)).isEmpty();
@@ -130,7 +130,7 @@ class StuckHandlerTest extends SpoolTestBase {
     eventually(WAIT, () -> runs.get() == 1);
     await(spool.client().enqueue(WORK, new JsonObject().put("second", true)));
 
-    eventually(WAIT, () -> count("state = 'completed'") == 1 && count("state = 'dead'") == 1);
+    eventually(WAIT, () -> countAll("state = 'completed'") == 1 && count("state = 'dead'") == 1);
     assertThat(secondStartedAt.get()).as("the second job waited for the stuck handler to return")
         .isGreaterThan(firstReturnedAt.get());
   }
@@ -141,7 +141,7 @@ class StuckHandlerTest extends SpoolTestBase {
         limits().setOnStuck(HandlerOptions.OnStuck.RELEASE)))));
     long id = await(spool.client().enqueue(WORK, new JsonObject()));
 
-    eventually(WAIT, () -> count("state = 'completed'") == 1);
+    eventually(WAIT, () -> countAll("state = 'completed'") == 1);
     assertThat(runs).hasValue(2);
     // the documented risk of release: the retry ran while the first run still hung
     assertThat(mostInFlight).hasValue(2);

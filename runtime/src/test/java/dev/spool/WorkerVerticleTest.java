@@ -71,7 +71,7 @@ class WorkerVerticleTest extends SpoolTestBase {
     deploy(vertx, keeping, new WorkerOptions(), new JobHandlers().register(WORK, (a, c) -> Future.succeededFuture()), 1);
     long id = await(spool.client().enqueue(WORK, new JsonObject()));
 
-    eventually(WAIT, () -> count("state = 'completed'") == 1);
+    eventually(WAIT, () -> countAll("state = 'completed'") == 1);
     Job job = await(spool.client().find(id)).orElseThrow();
     assertThat(job.finishedAt()).isNotNull();
     assertThat(job.leaseOwner()).isNull();

@@ -122,7 +122,7 @@ class OpenApiDocumentTest extends SpoolTestBase {
         new DeploymentOptions()));
     long completed = enqueue(WORK, new EnqueueOptions());
     long running = enqueue(HOLD, new EnqueueOptions());
-    eventually(Duration.ofSeconds(10), () -> count("id = $1 and state = 'completed'", completed) == 1
+    eventually(Duration.ofSeconds(10), () -> countAll("id = $1 and state = 'completed'", completed) == 1
         && count("id = $1 and state = 'running'", running) == 1);
     long available = enqueue(WORK, new EnqueueOptions().setQueue("mail"));
     long scheduled = enqueue(WORK, new EnqueueOptions().setQueue("mail").setDelay(Duration.ofHours(1)));

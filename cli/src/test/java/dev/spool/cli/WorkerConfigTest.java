@@ -47,7 +47,7 @@ class WorkerConfigTest extends SpoolTestBase {
     java.time.OffsetDateTime to;
     try {
       eventually(Duration.ofSeconds(60), () -> rows("select count(*) from {schema}.workers").get(0).getLong(0) == 2
-          && count("task = 'spool.noop'") > 0);
+          && countAll("task = 'spool.noop'") > 0);
       from = rows("select now() as t").get(0).getOffsetDateTime("t");
       Thread.sleep(10_000);
       to = rows("select now() as t").get(0).getOffsetDateTime("t");
@@ -57,7 +57,7 @@ class WorkerConfigTest extends SpoolTestBase {
     }
 
     List<Row> slots = rows("select run_at, count(*) as jobs, bool_and(convert_from(args, 'UTF8')::jsonb->>'from' = 'config')"
-        + " as from_config from {schema}.jobs where task = 'spool.noop' group by run_at order by run_at");
+        + " as from_config from {schema}.all_jobs where task = 'spool.noop' group by run_at order by run_at");
     assertThat(slots).allSatisfy(slot -> {
       assertThat(slot.getLong("jobs")).as("jobs of slot " + slot.getValue("run_at")).isEqualTo(1);
       assertThat(slot.getBoolean("from_config")).isTrue();
@@ -86,12 +86,12 @@ class WorkerConfigTest extends SpoolTestBase {
 
     Process worker = CliProcess.start(dir, Map.of(), "worker", "--config", config.toString());
     try {
-      eventually(Duration.ofSeconds(30), () -> count("state in ('completed', 'dead')") == 2);
+      eventually(Duration.ofSeconds(30), () -> countAll("state in ('completed', 'dead')") == 2);
     } finally {
       String output = stop(worker);
       assertThat(output).contains("greet");
     }
-    assertThat(rows("select state from {schema}.jobs where id = " + fine).get(0).getString("state")).isEqualTo("completed");
+    assertThat(rows("select state from {schema}.all_jobs where id = " + fine).get(0).getString("state")).isEqualTo("completed");
     Row dead = rows("select state, attempt from {schema}.jobs where id = " + broken).get(0);
     assertThat(dead.getString("state")).isEqualTo("dead");
     assertThat(dead.getInteger("attempt")).as("given up at once, by the file's giveUpOn").isEqualTo(1);

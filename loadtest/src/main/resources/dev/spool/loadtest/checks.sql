@@ -7,14 +7,15 @@ drop schema if exists {schema} cascade
 
 -- Of the run's own rows (id >= $1, the first id after what the run put in the table beforehand: history,
 -- a backlog due later, jobs aside for a bulk cancel), those not finished yet (available, running, dead,
--- cancelled) and those kept as completed. A range of the primary key: a count does not read the history.
+-- cancelled) and those kept as completed (in jobs_done too: all_jobs). A range of ids: a count does not read the
+-- history.
 -- name: CountJobs
 select count(*) filter (where state <> 'completed') as open,
        count(*) filter (where state = 'completed') as completed
-  from {schema}.jobs where id >= $1
+  from {schema}.all_jobs where id >= $1
 
 -- name: OpenJobIds
-select id from {schema}.jobs where id >= $1 and state <> 'completed'
+select id from {schema}.all_jobs where id >= $1 and state <> 'completed'
 
 -- jdbc-enqueue's yardstick: the server inserting $1 rows like the command's batch (task jdbc-bench, args {"n":i},
 -- due now, the other columns as a batch of default options leaves them) by itself, returning their ids and
@@ -31,7 +32,7 @@ select id, (select count(*) from woken) as woken from inserted
 
 -- The id the run's own jobs come after.
 -- name: NewestId
-select coalesce(max(id), 0) from {schema}.jobs
+select coalesce(max(id), 0) from {schema}.all_jobs
 
 -- scale: $1 jobs kept as history (completed rows, as a worker with keep-completed leaves them) in the
 -- default queue, then vacuumed and analysed as autovacuum would have by then.
@@ -320,13 +321,13 @@ select coalesce(max(version), 0) from {schema}.schema_version
 
 -- upgrade: the periodic job's runs so far, one per slot (its unique key is periodic:<name>:<slot>).
 -- name: PeriodicJobs
-select id, unique_key from {schema}.jobs where task = $1 and unique_key like $2 order by id
+select id, unique_key from {schema}.all_jobs where task = $1 and unique_key like $2 order by id
 
 -- upgrade: of the run's jobs ($1), those kept as completed and those in any other state.
 -- name: UpgradeStates
 select count(*) filter (where state = 'completed') as completed,
        count(*) filter (where state <> 'completed') as unfinished
-  from {schema}.jobs where id = any($1)
+  from {schema}.all_jobs where id = any($1)
 
 -- The horizon scenario (Horizon): what each sample reads of the queue's table ($1: 'schema.jobs' or
 -- 'spool_floor_jobs'): dead and live row versions from the statistics, table and index bytes (TOAST aside,

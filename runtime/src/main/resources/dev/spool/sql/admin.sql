@@ -6,19 +6,20 @@
 
 -- Newest first; $1 stored state, $2 due filter (true: run_at in the future, i.e. scheduled; false: due),
 -- $3 queue, $4 task, $5 only ids below it (paging), $6 limit, $7 only the $7 ids below $5 (else below the
--- newest id): a bound on the walk down the primary key when the filters match rarely; $8 key.
+-- newest id): a bound on the walk down the primary key when the filters match rarely; $8 key. Completed jobs kept
+-- in jobs_done are listed too (all_jobs, V017): a merge of the primary key and each partition's index on id.
 -- name: ListJobs
 select id, queue, task, args, priority, run_at, state::text as state, attempt, max_attempts, timeout_ms,
        soft_timeout_ms, lease_owner, lease_expires_at, last_error, unique_key, created_at, attempted_at, finished_at, key,
        cancel_requested_at
-  from {schema}.jobs
+  from {schema}.all_jobs
  where ($1::{schema}.job_state is null or state = $1::{schema}.job_state)
    and ($2::boolean is null or (run_at > now()) = $2::boolean)
    and ($3::text is null or queue = $3::text)
    and ($4::text is null or task = $4::text)
    and ($8::text is null or key = $8::text)
    and ($5::bigint is null or id < $5::bigint) and id > 0 -- lets state 'dead' use jobs_dead_id (see V007)
-   and ($7::bigint is null or id >= coalesce($5::bigint, (select max(id) + 1 from {schema}.jobs)) - $7::bigint)
+   and ($7::bigint is null or id >= coalesce($5::bigint, (select max(id) + 1 from {schema}.all_jobs)) - $7::bigint)
  order by id desc
  limit $6
 
@@ -41,6 +42,8 @@ woken as (
   select pg_notify('{channel}', r.queue) from retried r)
 select t.state::text as state_before, (select count(*) from retried) as retried, (select count(*) from woken) as woken
   from target t
+union all -- a completed job kept in jobs_done is found, and not retried
+select 'completed', 0, 0 from {schema}.jobs_done d where d.id = $1
 
 -- Every dead job (of queue $1 and task $2 when given) runs again, as RetryJob does; of several dead jobs
 -- with one unique key only the newest, and none while a live job holds the key. Returns the retried ids
@@ -77,7 +80,7 @@ delete from {schema}.jobs
 with counts as (
   select queue, case when state = 'available' and run_at > now() then 'scheduled' else state::text end as state,
          count(*) as jobs, min(run_at) as oldest
-    from {schema}.jobs
+    from {schema}.all_jobs
    group by 1, 2)
 select coalesce(c.queue, q.name) as queue, coalesce(q.paused, false) as paused, q.paused_at, c.state, c.jobs,
        case when c.state = 'available' then extract(epoch from now() - c.oldest)::float8 end as oldest_seconds
@@ -103,7 +106,7 @@ select 1
 -- name: QueueDepth
 select queue, case when state = 'available' and run_at > now() then 'scheduled' else state::text end as state,
        count(*) as jobs, extract(epoch from now() - min(run_at))::float8 as oldest_seconds
-  from {schema}.jobs
+  from {schema}.all_jobs
  group by 1, 2
 
 -- The keys of a keyed queue that have open jobs, busiest first, with their running jobs and the starts in

@@ -22,3 +22,5 @@ told as (
 select t.state::text as state_before,
        (select count(*) from now_cancelled) + (select count(*) from told) as changed
   from target t
+union all -- a completed job kept in jobs_done (V017) is finished too
+select 'completed', 0 from {schema}.jobs_done d where d.id = $1

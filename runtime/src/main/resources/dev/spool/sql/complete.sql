@@ -20,11 +20,46 @@ delete from {schema}.jobs j
  where j.id = any($1::bigint[]) and j.lease_owner = $3
    and coalesce((j.id, j.attempt) in (select o.id, o.attempt from unnest($1::bigint[], $2::int[]) as o(id, attempt)), false)
 
+-- Keep mode (keepCompleted, a completed retention window): the row leaves jobs as DeleteCompleted's does and goes
+-- to the partition of jobs_done that covers its finish time (see V017), in this one statement, so it is never
+-- missing nor in both. A step of a workflow stays in jobs, completed (its workflow's steps are read from jobs, and
+-- kept by the results window), as does a job flagged since its claim (an await or a dependent added while it ran:
+-- the leader's sweep finds it in jobs and tells them), and every row when no partition covers now() (the leader was
+-- down for longer than it makes partitions ahead, and the ack must land all the same). One row returned per job acked.
 -- name: MarkCompleted
-update {schema}.jobs j
-   set state = 'completed', finished_at = now(), lease_owner = null, lease_expires_at = null
- where j.id = any($1::bigint[]) and j.lease_owner = $3
-   and coalesce((j.id, j.attempt) in (select o.id, o.attempt from unnest($1::bigint[], $2::int[]) as o(id, attempt)), false)
+with done as (
+  select exists (select 1 from {schema}.jobs_done_partitions p where p.starts <= now() and now() < p.ends) as movable),
+moved as (
+  delete from {schema}.jobs j
+   where j.id = any($1::bigint[]) and j.lease_owner = $3
+     and coalesce((j.id, j.attempt) in (select o.id, o.attempt from unnest($1::bigint[], $2::int[]) as o(id, attempt)), false)
+     and not coalesce(j.workflow_id is not null or j.has_dependents or j.awaited, false) and (select movable from done)
+  returning j.id, j.queue, j.task, j.args, j.priority, j.run_at, j.attempt, j.max_attempts, j.timeout_ms,
+            j.last_error, j.unique_key, j.created_at, j.attempted_at, j.cancel_requested_at, j.soft_timeout_ms,
+            j.result, j.progress, j.pending_parents, j.run_on_parent_failure, j.watched, j.key, j.traceparent,
+            j.rescues),
+marked as (
+  update {schema}.jobs j
+     set state = 'completed', finished_at = now(), lease_owner = null, lease_expires_at = null
+   where j.id = any($1::bigint[]) and j.lease_owner = $3
+     and coalesce((j.id, j.attempt) in (select o.id, o.attempt from unnest($1::bigint[], $2::int[]) as o(id, attempt)), false)
+     and (coalesce(j.workflow_id is not null or j.has_dependents or j.awaited, false) or not (select movable from done))
+     -- a one-time filter: when every job acked was moved (the usual case) the rows are not read a second time
+     and (select count(*) from moved) < cardinality($1::bigint[])
+  returning j.id),
+stored as (
+  insert into {schema}.jobs_done (id, queue, task, args, priority, run_at, state, attempt, max_attempts, timeout_ms,
+                                  last_error, unique_key, created_at, attempted_at, finished_at, cancel_requested_at,
+                                  soft_timeout_ms, result, progress, pending_parents, run_on_parent_failure, watched,
+                                  key, traceparent, rescues)
+  select m.id, m.queue, m.task, m.args, m.priority, m.run_at, 'completed', m.attempt, m.max_attempts, m.timeout_ms,
+         m.last_error, m.unique_key, m.created_at, m.attempted_at, now(), m.cancel_requested_at, m.soft_timeout_ms,
+         m.result, m.progress, m.pending_parents, m.run_on_parent_failure, m.watched, m.key, m.traceparent, m.rescues
+    from moved m
+  returning id)
+select id from stored
+union all
+select id from marked
 
 -- name: RetryJobs
 update {schema}.jobs j

@@ -52,12 +52,14 @@ select n.name as queue, coalesce(q.paused, false) as paused, q.paused_at,
                left join reported r on r.queue = n.name
  order by n.name
 
--- The table's size as the planner estimates it (no scan): the page's "about N rows".
+-- The table's size as the planner estimates it (no scan): the page's "about N rows", kept history included (the
+-- partitions of jobs_done, V017).
 -- name: EstimatedJobRows
-select greatest(c.reltuples, 0)::bigint as rows
+select coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint as rows
   from pg_class c join pg_namespace s on s.oid = c.relnamespace
- where s.nspname = $1 and c.relname = 'jobs'
+ where s.nspname = $1
+   and (c.relname = 'jobs' or c.oid in (select i.inhrelid from pg_inherits i where i.inhparent = '{schema}.jobs_done'::regclass))
 
 -- The newest job's id (the end of the primary key): where a search of the dashboard starts.
 -- name: NewestJobId
-select coalesce(max(id), 0) as id from {schema}.jobs
+select coalesce(max(id), 0) as id from {schema}.all_jobs

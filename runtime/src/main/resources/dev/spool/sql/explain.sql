@@ -12,7 +12,7 @@
 with job as (
   select id, queue, task, state::text as state, priority, run_at, lease_owner, lease_expires_at, finished_at,
          last_error, run_on_parent_failure
-    from {schema}.jobs where id = any($1::bigint[])),
+    from {schema}.all_jobs where id = any($1::bigint[])),
 live as (
   select w.id, w.queues, w.tasks, w.limits from {schema}.workers w
    where w.heartbeat_at > now() - $2::float8 * interval '1 millisecond')

@@ -43,6 +43,7 @@ drop schema if exists {schema}, {schema}_clock cascade
 -- class keeps running must not look gone).
 -- name: TestReset
 with jobs as (delete from {schema}.jobs),
+     done as (delete from {schema}.jobs_done),
      deps as (delete from {schema}.job_deps),
      workflows as (delete from {schema}.workflows),
      periodic as (delete from {schema}.periodic_jobs),

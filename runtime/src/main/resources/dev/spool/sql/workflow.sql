@@ -488,15 +488,18 @@ told as (
 select j.id, j.state::text as state, j.result, j.last_error, j.progress, j.finished_at,
        (select count(*) from told) as told
   from target t join {schema}.jobs j on j.id = t.id
+union all -- a completed job kept in jobs_done (V017): finished, nothing to flag
+select d.id, d.state::text, d.result, d.last_error, d.progress, d.finished_at, 0
+  from {schema}.jobs_done d where d.id = $1
 
 -- name: FindOutcomes
 select id, state::text as state, result, last_error, progress, finished_at
-  from {schema}.jobs where id = any($1)
+  from {schema}.all_jobs where id = any($1)
 
--- A parent's result as its children read them.
+-- A parent's result as its children read them (a parent acked before its child was added may be in jobs_done).
 -- name: ParentResults
 select p.id, p.step, p.task, p.state::text as state, p.result, p.last_error
-  from {schema}.job_deps e join {schema}.jobs p on p.id = e.parent_id
+  from {schema}.job_deps e join {schema}.all_jobs p on p.id = e.parent_id
  where e.child_id = $1
  order by p.id
 
@@ -554,10 +557,12 @@ update {schema}.jobs j
   from unnest($1::bigint[], $2::int[], $3::text[]) as o(id, attempt, progress)
  where j.id = o.id and j.attempt = o.attempt and j.lease_owner = $4
 
--- Edges whose child is gone (pruned or purged). $1, the pruner's window, is unused (always 0).
+-- Edges whose child is gone (pruned or purged; a child kept in jobs_done is still there). $1, the pruner's window,
+-- is unused (always 0).
 -- name: PruneDeps
 delete from {schema}.job_deps d
  where (d.parent_id, d.child_id) in (
    select e.parent_id, e.child_id from {schema}.job_deps e
     where not exists (select 1 from {schema}.jobs j where j.id = e.child_id) and $1::float8 >= 0
+      and not exists (select 1 from {schema}.jobs_done k where k.id = e.child_id)
     limit $2)

@@ -72,8 +72,14 @@ public abstract class SpoolTestBase {
         : spool.pool().preparedQuery(filled).execute(Tuple.wrap(params)));
   }
 
+  /** Rows of the jobs table matching {@code where}. */
   protected long count(String where, Object... params) {
     return sql("select count(*) from {schema}.jobs where " + where, params).iterator().next().getLong(0);
+  }
+
+  /** Jobs matching {@code where} wherever they are stored: the jobs table or the kept history (all_jobs, V017). */
+  protected long countAll(String where, Object... params) {
+    return sql("select count(*) from {schema}.all_jobs where " + where, params).iterator().next().getLong(0);
   }
 
   /** Polls {@code condition} every 20 ms until it holds; fails after {@code timeout}. */

@@ -63,7 +63,7 @@ class HttpTasksExampleTest extends SpoolTestBase {
       assertThat(posted.statusCode()).isEqualTo(202);
       ids[i] = new JsonObject(posted.body()).getLong("id");
     }
-    eventually(WAIT, () -> count("state = 'completed'") == ids.length);
+    eventually(WAIT, () -> countAll("state = 'completed'") == ids.length);
     assertThat(state(ids[ids.length - 1])).isEqualTo("completed");
   }
 

@@ -58,7 +58,7 @@ class FlakyApiExampleTest extends SpoolTestBase {
 
     assertThat(count("state = 'dead'")).isEqualTo(2);
     assertThat(count("state = 'dead' and last_error is not null and finished_at is not null")).isEqualTo(2);
-    assertThat(count("state = 'completed'")).isEqualTo(2);
+    assertThat(countAll("state = 'completed'")).isEqualTo(2);
   }
 
   @Test

@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * Runs on the leader only: every prune interval, deletes finished jobs past their retention window
- * (completed, dead, cancelled, each by its own window; a state kept forever is left alone), in DELETEs of
+ * (completed, dead, cancelled, each by its own window; a state kept forever is left alone; of the kept completed
+ * jobs in {@code jobs_done}, only those of the partition the {@link DonePartitioner} cannot drop whole yet), in DELETEs of
  * at most {@code pruneBatch} rows and at most {@code maxBatchesPerPass} of them per state, so a pass holds
  * few locks and a large backlog is worked off over several passes. Ages are measured on the database's
  * clock ({@code finished_at} against {@code now()}), the one that wrote them.
@@ -37,8 +38,10 @@ public final class Pruner implements Service {
     this.options = new RetentionOptions(options);
     // completed jobs kept for their result or as workflow steps go by the results window; others (kept
     // because completed jobs are, or because they were awaited) by the completed window
-    add("completed", queries.get("PruneCompleted"),
-        this.options.keepsCompleted() ? this.options.getCompleted() : this.options.getResults());
+    add("completed", queries.get("PruneCompleted"), keptWindow(this.options));
+    // the same jobs kept in jobs_done (V017): those of the partition that straddles the window's boundary (the
+    // DonePartitioner drops the partitions past it whole)
+    add("kept completed", queries.get("PruneDone"), keptWindow(this.options));
     add("results", queries.get("PruneResults"), completedWindow(this.options));
     add("dead", queries.get("PruneDead"), this.options.getDead());
     add("cancelled", queries.get("PruneCancelled"), this.options.getCancelled());
@@ -48,6 +51,16 @@ public final class Pruner implements Service {
       // edges whose child is gone (no window: an edge is useless once its child was pruned)
       add("dependency edges", queries.get("PruneDeps"), Duration.ZERO);
     }
+  }
+
+  /**
+   * How long a completed job without a result, dependents or workflow is kept (in {@code jobs_done}, or in
+   * {@code jobs} when a runtime of an older schema or a missing partition left it there): the completed window when
+   * completed jobs are kept, else the results window (the job was kept because it was awaited); null when kept for
+   * ever.
+   */
+  public static Duration keptWindow(RetentionOptions options) {
+    return options.keepsCompleted() ? options.getCompleted() : options.getResults();
   }
 
   /**

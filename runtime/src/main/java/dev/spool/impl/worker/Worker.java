@@ -17,6 +17,7 @@ import dev.spool.impl.execute.Executor;
 import dev.spool.impl.job.ClaimedJob;
 import dev.spool.impl.leader.Elector;
 import dev.spool.impl.maintenance.Heartbeat;
+import dev.spool.impl.maintenance.DonePartitioner;
 import dev.spool.impl.maintenance.IndexReclaimer;
 import dev.spool.impl.maintenance.Liveness;
 import dev.spool.impl.maintenance.Pruner;
@@ -36,6 +37,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,6 +68,8 @@ public final class Worker extends WorkerVerticle {
   private SqlClient beats;
   /** The index reclaimer's own connection, opened when the leader rebuilds an index and closed when idle. */
   private Pool reclaims;
+  /** The partitioner's own connection, likewise: a detach of a kept history's partition waits for older readers. */
+  private Pool partitions;
   /**
    * The connection of the leader's rescuer and vacuumer, opened while this worker leads. Under a long transaction
    * elsewhere a vacuum pass over the grown table takes a second or more (0.8 s at 300 MB), and so does a full
@@ -117,6 +121,13 @@ public final class Worker extends WorkerVerticle {
             .setIdleTimeoutUnit(TimeUnit.SECONDS)), workerConnectOptions())
         .using(vertx)
         .build();
+  }
+
+  /** The leader's keeper of the kept history's partitions (see DonePartitioner), on a connection of its own. */
+  private Service partitioner(Queries queries) {
+    partitions = maintenanceConnection();
+    Duration window = Pruner.keptWindow(spool.options().getRetention());
+    return new DonePartitioner(vertx, partitions, queries, DonePartitioner.Config.forWindow(window), window);
   }
 
   /** The worker's connections: claims, outcomes and beats, none of which needs to wait for a WAL flush. */
@@ -196,7 +207,8 @@ public final class Worker extends WorkerVerticle {
         new Scheduler(vertx, spool.pool(), queries, spool.clock(), spool.periodicJobs(),
             spool.options().getMaxPayloadBytes(), new Scheduler.Options()),
         new Pruner(vertx, client, queries, spool.options().getRetention()),
-        new Vacuumer(vertx, leaderConnection, queries, spool.options().getVacuum(), spool.stats()::claimed)));
+        new Vacuumer(vertx, leaderConnection, queries, spool.options().getVacuum(), spool.stats()::claimed),
+        partitioner(queries)));
     if (spool.options().getVacuum().isEnabled()) {
       maintenance.add(reclaimer(queries));
     }
@@ -345,6 +357,7 @@ public final class Worker extends WorkerVerticle {
     return stopped.eventually(() -> client == null ? Future.succeededFuture() : client.close())
         .eventually(() -> beats == null ? Future.succeededFuture() : beats.close())
         .eventually(() -> reclaims == null ? Future.succeededFuture() : reclaims.close())
+        .eventually(() -> partitions == null ? Future.succeededFuture() : partitions.close())
         .eventually(() -> leaderConnection == null ? Future.succeededFuture() : leaderConnection.close())
         .eventually(() -> pools == null ? Future.succeededFuture() : pools.close());
   }

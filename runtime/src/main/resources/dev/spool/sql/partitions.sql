@@ -1,0 +1,49 @@
+-- Queries of the kept history's partitions (jobs_done, see V017), run by the leader's DonePartitioner on a
+-- connection of its own, and of the pruner for the partition that straddles the retention boundary.
+
+-- The partitioner's session: each lock it asks for is waited for at most $1 ms (then it tries again at its next
+-- pass), and a statement runs at most 1 minute. None of its locks is one an ack's insert waits for (SHARE UPDATE
+-- EXCLUSIVE on jobs_done to attach or detach; ACCESS EXCLUSIVE only on a partition already detached, to drop it).
+-- name: PartitionTimeouts
+select set_config('lock_timeout', ($1::bigint)::text || 'ms', false), set_config('statement_timeout', '1min', false)
+
+-- Partitions of $1 ms each, made ahead up to $2 ms from now (see extend_done in V017); returns how many it made.
+-- name: ExtendDone
+select {schema}.extend_done($1::float8 * interval '1 millisecond', now() + $2::float8 * interval '1 millisecond') as added
+
+-- Partitions whose every row finished more than $1 ms ago, oldest first: whether each is still attached, or
+-- half-detached (a DETACH ... CONCURRENTLY interrupted after its first transaction: FINALIZE completes it).
+-- name: DonePartitionsPast
+select p.name, i.inhrelid is not null as attached, coalesce(i.inhdetachpending, false) as pending
+  from {schema}.jobs_done_partitions p
+  left join pg_inherits i on i.inhparent = '{schema}.jobs_done'::regclass
+                         and i.inhrelid = to_regclass(format('%I.%I', '{schema}', p.name))
+ where p.ends <= now() - $1::float8 * interval '1 millisecond'
+ order by p.starts
+
+-- {partition} is a name DonePartitionsPast returned. CONCURRENTLY: SHARE UPDATE EXCLUSIVE on jobs_done, then
+-- it waits for the transactions that may read the partition (a reader of the history) to end.
+-- name: DetachDonePartition
+alter table {schema}.jobs_done detach partition {schema}."{partition}" concurrently
+
+-- name: FinalizeDonePartition
+alter table {schema}.jobs_done detach partition {schema}."{partition}" finalize
+
+-- name: DropDonePartition
+drop table if exists {schema}."{partition}"
+
+-- name: ForgetDonePartition
+delete from {schema}.jobs_done_partitions where name = $1
+
+-- The pruner: rows of jobs_done past the window $1 ms, a batch of $2 at most, in the partition that straddles the
+-- window's boundary only: those wholly past it are dropped whole by the partitioner (a partition whose drop waits
+-- for a reader keeps its rows until it is dropped, rather than have them deleted one by one meanwhile).
+-- name: PruneDone
+delete from {schema}.jobs_done d
+ where d.finished_at < now() - $1::float8 * interval '1 millisecond'
+   and d.id = any(array(
+     select x.id from {schema}.jobs_done x
+      where x.finished_at < now() - $1::float8 * interval '1 millisecond'
+        and x.finished_at >= coalesce((select max(p.ends) from {schema}.jobs_done_partitions p
+                                        where p.ends <= now() - $1::float8 * interval '1 millisecond'), '-infinity')
+      limit $2))
