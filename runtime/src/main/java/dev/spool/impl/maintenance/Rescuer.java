@@ -49,9 +49,8 @@ public final class Rescuer implements Service {
   private final Stats.Recorder stats;
   private boolean running;
   private final LongSupplier nanoTime;
-  /** When the last pass that ended well began, if one did: the passes between full ones read from there. */
+  /** When the last pass that ended well began (any, once passes > 0): the passes between full ones read from there. */
   private long lastPassNanos;
-  private boolean passed;
   private long nextFullPassNanos;
   private long passes;
   private long fullPasses;
@@ -99,7 +98,7 @@ public final class Rescuer implements Service {
     }
     running = true;
     long start = nanoTime.getAsLong();
-    boolean[] full = {!passed || start - nextFullPassNanos >= 0};
+    boolean[] full = {passes == 0 || start - nextFullPassNanos >= 0};
     return client.preparedQuery(reapSql).execute(Tuple.of(workerTimeoutMs, sessionGraceMs))
         .onSuccess(reaped -> reaped.forEach(row -> LOG.log(System.Logger.Level.WARNING,
             "worker {0} stopped heartbeating; its jobs will be rescued", row.getString(0))))
@@ -130,7 +129,6 @@ public final class Rescuer implements Service {
       nextFullPassNanos = end + FULL_PASS_SHARE * (end - start);
     }
     lastPassNanos = start;
-    passed = true;
   }
 
   /** Passes that ended well (a test signal). */
