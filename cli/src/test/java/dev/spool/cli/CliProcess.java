@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -51,6 +52,43 @@ final class CliProcess {
   }
 
   record Result(int exit, String output) {}
+
+  /**
+   * Stops a process as a service manager would (SIGTERM) and returns what it printed once it has ended. Its output
+   * is read while it stops, not after: a process whose output fills the pipe (64 KB, e.g. blocked-thread warnings
+   * on a busy machine) blocks on its next write and never ends. One still running after {@code seconds} is thread-
+   * dumped and killed, and the assertion that fails names both its output and its threads.
+   */
+  static Result stop(Process process, int seconds) throws Exception {
+    CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(process.getInputStream().readAllBytes());
+      } catch (IOException e) {
+        return "(output unreadable: " + e + ")";
+      }
+    });
+    process.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      String threads = threadDump(process);
+      process.destroyForcibly();
+      throw new AssertionError("the process did not end within " + seconds + " s of SIGTERM; it printed:\n"
+          + output.get(10, TimeUnit.SECONDS) + "\nits threads:\n" + threads);
+    }
+    return new Result(process.exitValue(), output.get(10, TimeUnit.SECONDS));
+  }
+
+  private static String threadDump(Process process) {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    try {
+      Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+          .redirectErrorStream(true).start();
+      String text = new String(dump.getInputStream().readAllBytes());
+      dump.waitFor(10, TimeUnit.SECONDS);
+      return text;
+    } catch (IOException | InterruptedException e) {
+      return "(no thread dump: " + e + ")";
+    }
+  }
 
   /** Starts reading what {@code process} prints, line by line as it comes. */
   static Lines lines(Process process) {

@@ -35,10 +35,9 @@ class WorkerCommandTest extends SpoolTestBase {
         .redirectErrorStream(true).start();
     eventually(Duration.ofSeconds(30), () -> count("state = 'running'") == 5); // 2 running + 3 prefetched
 
-    worker.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
-    assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    String output = new String(worker.getInputStream().readAllBytes()); // a few lines: the pipe never fills
-    assertThat(worker.exitValue()).as(output.toString()).isZero();
+    CliProcess.Result stopped = CliProcess.stop(worker, 30);
+    String output = stopped.output();
+    assertThat(stopped.exit()).as(output).isZero();
     assertThat(output).contains("stopped; completed 2 jobs");
     // the two that were running finished and were acked; the three waiting went straight back
     assertThat(count("true")).isEqualTo(3);

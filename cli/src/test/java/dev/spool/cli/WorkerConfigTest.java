@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import javax.tools.JavaCompiler;
@@ -175,11 +174,9 @@ class WorkerConfigTest extends SpoolTestBase {
 
   /** SIGTERM, then what it printed; a worker stops gracefully with exit 0. */
   private static String stop(Process worker) throws Exception {
-    worker.toHandle().destroy();
-    assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    String output = new String(worker.getInputStream().readAllBytes());
-    assertThat(worker.exitValue()).as(output).isZero();
-    return output;
+    CliProcess.Result stopped = CliProcess.stop(worker, 30);
+    assertThat(stopped.exit()).as(stopped.output()).isZero();
+    return stopped.output();
   }
 
   /**
