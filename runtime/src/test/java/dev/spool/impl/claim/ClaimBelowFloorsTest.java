@@ -1,9 +1,12 @@
 package dev.spool.impl.claim;
 
 import static dev.spool.testing.TestDatabase.await;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spool.EnqueueOptions;
+import dev.spool.HandlerOptions;
 import dev.spool.JobHandlers;
+import dev.spool.RetryPolicy;
 import dev.spool.Task;
 import dev.spool.WorkerOptions;
 import dev.spool.testing.SpoolTestBase;
@@ -22,12 +25,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A worker claims from floors once it knows its queue's head: the jobs that become available below them (an
- * enqueue whose transaction outlived the margin, a priority never seen, a run_at in the past) still run, found
- * by the head scans beside the claims, while the ordinary flow keeps going.
+ * enqueue whose transaction outlived the margin, a priority never seen, a run_at in the past, a child released
+ * by its parent's ack long after its enqueue) still run, found by the head scans beside the claims (or handed
+ * to the worker by the ack that released them), while the ordinary flow keeps going; a failed job's retry,
+ * due after its backoff, runs above them.
  */
 class ClaimBelowFloorsTest extends SpoolTestBase {
 
   static final Task<JsonObject> WORK = Task.json("work");
+  static final Task<JsonObject> FLAKY = Task.json("flaky");
 
   private final List<Long> ran = new CopyOnWriteArrayList<>();
 
@@ -36,7 +42,13 @@ class ClaimBelowFloorsTest extends SpoolTestBase {
     JobHandlers handlers = new JobHandlers().register(WORK, (args, ctx) -> {
       ran.add(ctx.id());
       return Future.succeededFuture();
-    });
+    }).register(FLAKY, (args, ctx) -> {
+      if (ctx.attempt() == 1) {
+        return Future.failedFuture("the first attempt fails");
+      }
+      ran.add(ctx.id());
+      return Future.succeededFuture();
+    }, new HandlerOptions().setRetryPolicy(new RetryPolicy().setBase(Duration.ofMillis(200))));
     await(vertx.deployVerticle(spool.worker(new WorkerOptions(), handlers)));
     // jobs flow until the worker claims from its floors (it learns its queue's priorities from a head scan or
     // from its claims, and its clock from a head scan)
@@ -72,6 +84,25 @@ class ClaimBelowFloorsTest extends SpoolTestBase {
     long urgent = await(spool.client().enqueue(WORK, new JsonObject(), new EnqueueOptions().setPriority(-5)));
 
     eventually(Duration.ofSeconds(10), () -> ran.contains(urgent));
+  }
+
+  @Test
+  void aJobThatFailedRunsAgainAfterItsBackoff() {
+    long flaky = await(spool.client().enqueue(FLAKY, new JsonObject()));
+
+    eventually(Duration.ofSeconds(10), () -> ran.contains(flaky)); // its handler succeeds on the second attempt
+  }
+
+  @Test
+  void aChildReleasedByAParentThatFinishedLongAfterItWasEnqueuedRuns() {
+    long parent = await(spool.client().enqueue(WORK, new JsonObject(),
+        new EnqueueOptions().setDelay(Duration.ofMillis(1500))));
+    // the child is due from its enqueue on, 1.5 s below the floors by the time its parent's ack releases it
+    long child = sql("select {schema}.enqueue('work', depends_on => array[" + parent + "]::bigint[])")
+        .iterator().next().getLong(0);
+
+    eventually(Duration.ofSeconds(10), () -> ran.contains(child));
+    assertThat(ran.indexOf(parent)).isLessThan(ran.indexOf(child));
   }
 
   @Test
