@@ -277,11 +277,11 @@ end $$;
 -- completed. Steps of a workflow stay in jobs either way (their workflow's view and these functions read jobs), as
 -- does every row when no partition covers now(). A moved parent counts as completed wherever its children look:
 -- recount and ParentStates count a parent missing from jobs as completed, add_parents finds it in jobs_done, and
--- ParentResults, FindOutcomes and AwaitJob read jobs_done too. The children it releases
--- in p_queues (the acking worker's plain queues) with a task of p_tasks, due and not paused, up to p_max, it
--- claims for p_owner as ClaimJobs would and returns, so a chain's next step starts on the worker that
--- acked the step before, without a notification and a claim in between (its other released children wake
--- their queues as usual). Returns those jobs in ClaimJobs' columns, then one row with a null id whose acked
+-- ParentResults, FindOutcomes and AwaitJob read jobs_done too (the Awaiter reads again when AwaitJob met the move).
+-- The children it releases in p_queues (the acking worker's plain queues) with a task of p_tasks, due and not
+-- paused, up to p_max, it claims for p_owner as ClaimJobs would and returns, so a chain's next step starts on the
+-- worker that acked the step before, without a notification and a claim in between (its other released children
+-- wake their queues as usual). Returns those jobs in ClaimJobs' columns, then one row with a null id whose acked
 -- says how many outcomes landed. p_max 0 hands nothing over.
 -- name: CompleteJobsFunction
 create or replace function {schema}.complete_jobs(p_ids bigint[], p_attempts integer[], p_results bytea[], p_owner text,
