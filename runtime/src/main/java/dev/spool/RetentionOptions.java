@@ -14,7 +14,10 @@ import java.time.Duration;
  *       row by row only in the partition that straddles it.
  *   <li>{@code results}: a completed job that has a result, dependents or was awaited is kept (state
  *       {@code completed}, with its result) at least this long (1 day by default), even when completed jobs
- *       are otherwise deleted at once; null keeps them.
+ *       are otherwise deleted at once; null keeps them. They too leave the jobs table as they complete, for the
+ *       kept history (workflow steps excepted: they stay where their workflow is read); a partition holding one is
+ *       dropped once past this window too. With zero (and completed jobs not kept) such a job stays in the jobs
+ *       table until the next prune.
  *   <li>{@code dead}, {@code cancelled}: kept this long after they ended (7 days by default); null keeps them.
  *   <li>{@code history}: events of the job history (when it is on) are kept this long (7 days by
  *       default); null keeps them.

@@ -66,6 +66,34 @@ class KeptHistoryTest extends SpoolTestBase {
   }
 
   @Test
+  void aJobWithAResultIsKeptInTheHistoryWithItForTheResultsWindow() {
+    // the defaults: completed jobs deleted, results kept a day
+    await(spool.deployWorkers(new WorkerOptions(), BuiltInTasks.register(new JobHandlers()), 1));
+    JsonObject args = new JsonObject().put("n", 1);
+    long id = await(spool.client().enqueue(BuiltInTasks.ECHO, args, new EnqueueOptions()));
+    eventually(WAIT, () -> countAll("id = " + id + " and state = 'completed'") == 1);
+
+    assertThat(count("true")).isZero(); // not in the table the claims read
+    assertThat(await(spool.client().result(id)).json()).isEqualTo(args);
+    assertThat(await(spool.client().await(id, Duration.ofSeconds(5))).json()).isEqualTo(args);
+    // a child added afterwards runs after it
+    long child = await(spool.pool().preparedQuery("select " + schema + ".enqueue('spool.noop', depends_on =>"
+        + " array[$1::bigint])").execute(io.vertx.sqlclient.Tuple.of(id))).iterator().next().getLong(0);
+    assertThat(await(spool.client().await(child, WAIT)).state()).isEqualTo(JobState.COMPLETED);
+  }
+
+  @Test
+  void withAResultsWindowOfZeroAJobWithAResultStaysInJobsForThePrunersNextPass() {
+    Spool zero = newSpool(vertx, new SpoolOptions().setSchema(schema)
+        .setRetention(new RetentionOptions().setResults(Duration.ZERO).setPruneInterval(Duration.ofHours(1))));
+    await(zero.deployWorkers(new WorkerOptions(), BuiltInTasks.register(new JobHandlers()), 1));
+    long id = await(spool.client().enqueue(BuiltInTasks.ECHO, new JsonObject().put("n", 1), new EnqueueOptions()));
+
+    eventually(WAIT, () -> count("id = " + id + " and state = 'completed' and result is not null") == 1);
+    assertThat(countAll("true")).isEqualTo(1);
+  }
+
+  @Test
   void aWorkflowsStepsAreAllListedOnceItCompleted() {
     keeping();
     WorkflowRun run = await(spool.client().enqueueWorkflow(Workflow.named("pair")
@@ -75,5 +103,7 @@ class KeptHistoryTest extends SpoolTestBase {
 
     WorkflowStatus status = await(spool.client().workflow(run.id())).orElseThrow();
     assertThat(status.steps()).hasSize(2).allMatch(s -> s.state() == JobState.COMPLETED);
+    // steps stay in jobs, where their workflow's view and functions read them
+    assertThat(count("workflow_id = " + run.id())).isEqualTo(2);
   }
 }

@@ -89,7 +89,8 @@ class MigrateCommandTest extends SpoolTestBase {
     JsonObject step = plan.getJsonArray("steps").getJsonObject(0);
     assertThat(step.getInteger("version")).isEqualTo(latest);
     assertThat(step.getString("sql")).contains(schema + ".jobs");
-    // the first statement of the migration on a table of jobs (the kept history's are jobs_done)
+    // the first statement of the migration on a table of jobs or of the kept history (V018's: a column of the
+    // registry of jobs_done's partitions, then complete_jobs dropped to be defined again with its ninth parameter)
     JsonObject statement = step.getJsonArray("statements").stream().map(JsonObject.class::cast)
         .filter(s -> s.getString("table") != null && s.getString("table").startsWith(schema + ".jobs"))
         .findFirst().orElseThrow();
@@ -102,7 +103,9 @@ class MigrateCommandTest extends SpoolTestBase {
     assertThat(text.out()).contains("schema " + schema + ": version " + (latest - 1) + " -> " + latest)
         .contains(String.format("V%03d %s", latest, step.getString("name")))
         .contains("lock " + statement.getString("lock") + " on " + statement.getString("table") + "; blocks ")
-        .contains("each statement waits at most 500 ms for its lock");
+        .contains("each statement waits at most 500 ms for its lock")
+        .contains(String.format("V%03d %s (works with runtimes from version %d)", latest, step.getString("name"),
+            step.getInteger("compatibleFrom")));
     assertThat(latest()).as("--dry-run changes nothing").isEqualTo(latest - 1);
 
     Result none = spool("migrate", "--json");

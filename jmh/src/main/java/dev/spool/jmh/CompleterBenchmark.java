@@ -61,7 +61,7 @@ public class CompleterBenchmark {
     vertx = Vertx.vertx();
     loop = new OnEventLoop(vertx);
     client = new ImmediateSqlClient();
-    completer = new Completer(vertx, client, new Queries("spool"), "jmh", false, Duration.ofHours(1), ackBatchSize, Duration.ZERO,
+    completer = new Completer(vertx, client, new Queries("spool"), "jmh", false, true, Duration.ofHours(1), ackBatchSize, Duration.ZERO,
         new Stats().recorder(SpoolListener.NONE));
     jobs = jobs(vertx, JOB_POOL);
     // Flushes must complete synchronously on the immediate client, or the buffer would only grow.

@@ -67,7 +67,7 @@ public class DispatchBenchmark {
     loop = new OnEventLoop(vertx);
     client = new ImmediateSqlClient();
     Stats.Recorder stats = new Stats().recorder(SpoolListener.NONE);
-    Completer completer = new Completer(vertx, client, new Queries("spool"), "jmh", false, Duration.ofHours(1),
+    Completer completer = new Completer(vertx, client, new Queries("spool"), "jmh", false, true, Duration.ofHours(1),
         WorkerOptions.DEFAULT_ACK_BATCH_SIZE, Duration.ZERO, stats);
     JobHandlers handlers = new JobHandlers().register(TASK, (a, ctx) -> Future.succeededFuture());
     executor = new Executor(vertx, handlers, completer, (job, delayMs) -> { }, stats, BlockingPools.none(),

@@ -41,6 +41,8 @@ select j.id, j.queue, j.task, j.state, j.run_at, j.lease_owner, j.lease_expires_
        exists (select 1 from live o where o.id = j.lease_owner) as owner_live,
        (select l.leader_id from {schema}.leader l where l.name = 'maintenance' and l.expires_at >= now()) as leader
   from job j left join {schema}.queues q on q.name = j.queue
+  -- a waiting job's parents are read from jobs: one missing completed (deleted, or moved to jobs_done: V017, V018),
+  -- neither unfinished nor failed, as recount() counts it
   left join lateral (
     select count(*) as parents,
            count(*) filter (where p.state in ('available', 'running', 'waiting')) as unfinished_parents,

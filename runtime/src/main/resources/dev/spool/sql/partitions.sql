@@ -11,14 +11,17 @@ select set_config('lock_timeout', ($1::bigint)::text || 'ms', false), set_config
 -- name: ExtendDone
 select {schema}.extend_done($1::float8 * interval '1 millisecond', now() + $2::float8 * interval '1 millisecond') as added
 
--- Partitions whose every row finished more than $1 ms ago, oldest first: whether each is still attached, or
--- half-detached (a DETACH ... CONCURRENTLY interrupted after its first transaction: FINALIZE completes it).
+-- Partitions the pruner would leave empty, oldest first: past the window of kept completed jobs $1 ms, and, when a row
+-- with a result was moved into it (results, V018), past the window of results $2 ms too (null: kept for ever); with
+-- whether each is still attached, or half-detached (a DETACH ... CONCURRENTLY interrupted after its first
+-- transaction: FINALIZE completes it).
 -- name: DonePartitionsPast
 select p.name, i.inhrelid is not null as attached, coalesce(i.inhdetachpending, false) as pending
   from {schema}.jobs_done_partitions p
   left join pg_inherits i on i.inhparent = '{schema}.jobs_done'::regclass
                          and i.inhrelid = to_regclass(format('%I.%I', '{schema}', p.name))
  where p.ends <= now() - $1::float8 * interval '1 millisecond'
+   and (not p.results or p.ends <= now() - $2::float8 * interval '1 millisecond')
  order by p.starts
 
 -- {partition} is a name DonePartitionsPast returned. CONCURRENTLY: SHARE UPDATE EXCLUSIVE on jobs_done, then
@@ -35,15 +38,41 @@ drop table if exists {schema}."{partition}"
 -- name: ForgetDonePartition
 delete from {schema}.jobs_done_partitions where name = $1
 
--- The pruner: rows of jobs_done past the window $1 ms, a batch of $2 at most, in the partition that straddles the
--- window's boundary only: those wholly past it are dropped whole by the partitioner (a partition whose drop waits
--- for a reader keeps its rows until it is dropped, rather than have them deleted one by one meanwhile).
+-- The pruner: rows of jobs_done without a result (nor a workflow) past the window of kept completed jobs $1 ms, a
+-- batch of $2 at most, in the partitions the partitioner does not drop whole yet: those it drops (DonePartitionsPast,
+-- with $3 the window of results) keep their rows until they are dropped, rather than have them deleted one by one
+-- meanwhile. Such rows are in the partition that straddles the window's boundary, and in those past it that hold
+-- results younger than their window (a partition is read through the BRIN index of its own range).
 -- name: PruneDone
 delete from {schema}.jobs_done d
  where d.finished_at < now() - $1::float8 * interval '1 millisecond'
    and d.id = any(array(
-     select x.id from {schema}.jobs_done x
-      where x.finished_at < now() - $1::float8 * interval '1 millisecond'
-        and x.finished_at >= coalesce((select max(p.ends) from {schema}.jobs_done_partitions p
-                                        where p.ends <= now() - $1::float8 * interval '1 millisecond'), '-infinity')
+     select x.id from {schema}.jobs_done_partitions p
+      cross join lateral (
+        select x.id from {schema}.jobs_done x
+         where x.finished_at >= p.starts and x.finished_at < p.ends
+           and x.finished_at < now() - $1::float8 * interval '1 millisecond'
+           and x.result is null and x.workflow_id is null
+         limit $2) x
+      where p.starts < now() - $1::float8 * interval '1 millisecond'
+        and not coalesce(p.ends <= now() - $1::float8 * interval '1 millisecond'
+                         and (not p.results or p.ends <= now() - $3::float8 * interval '1 millisecond'), false)
+      limit $2))
+
+-- The same for rows with a result (or a workflow), past the window of results $1 ms, $3 being the window of kept
+-- completed jobs: in the partition that straddles the boundary of both.
+-- name: PruneDoneResults
+delete from {schema}.jobs_done d
+ where d.finished_at < now() - $1::float8 * interval '1 millisecond'
+   and d.id = any(array(
+     select x.id from {schema}.jobs_done_partitions p
+      cross join lateral (
+        select x.id from {schema}.jobs_done x
+         where x.finished_at >= p.starts and x.finished_at < p.ends
+           and x.finished_at < now() - $1::float8 * interval '1 millisecond'
+           and (x.result is not null or x.workflow_id is not null)
+         limit $2) x
+      where p.starts < now() - $1::float8 * interval '1 millisecond'
+        and not coalesce(p.ends <= now() - $3::float8 * interval '1 millisecond'
+                         and (not p.results or p.ends <= now() - $1::float8 * interval '1 millisecond'), false)
       limit $2))

@@ -17,7 +17,8 @@
 -- Tells the dependents and awaiters of the final, flagged jobs among p_ids (others are skipped, so a
 -- second call is harmless); returns how many jobs it settled. The acks of complete_jobs and kill_jobs
 -- read and clear the flags in their own update and call tell() directly; this is for everything else
--- (the sweep, the children cancelled by tell(), SettleJobs).
+-- (the sweep, the children cancelled by tell(), SettleJobs). It reads jobs only: a row moved to jobs_done was told
+-- by the ack that moved it (its flags cleared there), and only live jobs, in jobs, are ever flagged.
 -- name: SettleFunction
 create or replace function {schema}.settle(p_ids bigint[]) returns integer language plpgsql
 set plan_cache_mode = force_generic_plan as $$
@@ -116,9 +117,9 @@ create or replace function {schema}.parent_failed(p_parent bigint) returns jsonb
     from {schema}.jobs p where p.id = p_parent
 $$;
 
--- Sets each waiting child's count from its parents as they are now (missing parents were completed and
--- deleted), releasing or cancelling it like settle(). Unsettled final parents are settled first, so a
--- parent is never counted twice.
+-- Sets each waiting child's count from its parents as they are now (parents missing from jobs were completed and
+-- deleted, or moved to jobs_done: V017, V018), releasing or cancelling it like settle(). Unsettled final parents
+-- are settled first, so a parent is never counted twice.
 -- name: RecountFunction
 create or replace function {schema}.recount(p_children bigint[]) returns void language plpgsql as $$
 declare
@@ -179,7 +180,10 @@ begin
   end if;
   select array_agg(d.p order by d.p) into missing
     from (select distinct p from unnest(p_parent) p) d
-   where not exists (select 1 from {schema}.jobs j where j.id = d.p);
+   where not exists (select 1 from {schema}.jobs j where j.id = d.p)
+     -- a parent completed and kept in jobs_done (V017, V018) exists: recount below counts it completed (it is not
+     -- in jobs), and it gets no flag (it will not finish again)
+     and not exists (select 1 from {schema}.jobs_done k where k.id = d.p);
   if missing is not null then
     raise exception 'spool: cannot depend on jobs that do not exist (or were deleted): %', missing
       using errcode = 'SP404';
@@ -265,16 +269,24 @@ begin
   return next;
 end $$;
 
--- The ack of completed jobs that have dependents, are awaited or carry a result: kept as completed with
--- their result, and their dependents and awaiters told, in this one statement. The children it releases
--- in p_queues (the acking worker's plain queues) with a task of p_tasks, due and not paused, up to p_max, it
--- claims for p_owner as ClaimJobs would and returns, so a chain's next step starts on the worker that
--- acked the step before, without a notification and a claim in between (its other released children wake
--- their queues as usual). Returns those jobs in ClaimJobs' columns, then one row with a null id whose acked
+-- The ack of completed jobs that have dependents, are awaited or carry a result: completed with their result, and
+-- their dependents and awaiters told, in this one statement. With p_move (V018; the Completer passes it when
+-- retention keeps them) the rows leave jobs for the partition of jobs_done covering now(), as MarkCompleted's do,
+-- and the first row with a result moved into a partition marks it in the registry (its rows then go by the results
+-- window: DonePartitionsPast); without it (what a runtime of schema 17 sends: eight arguments) they stay in jobs,
+-- completed. Steps of a workflow stay in jobs either way (their workflow's view and these functions read jobs), as
+-- does every row when no partition covers now(). A moved parent counts as completed wherever its children look:
+-- recount and ParentStates count a parent missing from jobs as completed, add_parents finds it in jobs_done, and
+-- ParentResults, FindOutcomes and AwaitJob read jobs_done too (the Awaiter reads again when AwaitJob met the move).
+-- The children it releases in p_queues (the acking worker's plain queues) with a task of p_tasks, due and not
+-- paused, up to p_max, it claims for p_owner as ClaimJobs would and returns, so a chain's next step starts on the
+-- worker that acked the step before, without a notification and a claim in between (its other released children
+-- wake their queues as usual). Returns those jobs in ClaimJobs' columns, then one row with a null id whose acked
 -- says how many outcomes landed. p_max 0 hands nothing over.
 -- name: CompleteJobsFunction
 create or replace function {schema}.complete_jobs(p_ids bigint[], p_attempts integer[], p_results bytea[], p_owner text,
-  p_queues text[] default null, p_tasks text[] default null, p_lease_ms float8 default 0, p_max integer default 0)
+  p_queues text[] default null, p_tasks text[] default null, p_lease_ms float8 default 0, p_max integer default 0,
+  p_move boolean default false)
 returns table (id bigint, queue text, task text, args bytea, priority smallint, attempt integer,
                max_attempts integer, timeout_ms integer, run_at timestamptz, created_at timestamptz,
                soft_timeout_ms integer, flagged boolean, traceparent text, rescues integer, acked integer)
@@ -287,30 +299,68 @@ declare
   told     bigint[];
   told_carried bigint[];
   carried_results bytea[];
+  movable  boolean;
+  moved_results boolean;
   taking   boolean;
   released bigint[];
   taken    bigint[];
 begin
-  -- One update finishes the jobs and clears their flags (a second update of every row cost as much as the
-  -- first). The flags it acts on are read under row locks taken first, so an await that flagged a job just
-  -- before is seen, not overwritten unannounced.
+  movable := p_move and exists (select 1 from {schema}.jobs_done_partitions p where p.starts <= now() and now() < p.ends);
+  -- One write a job: an update of those that stay, a delete (and an insert into jobs_done) of those that move (a
+  -- second write of every row cost as much as the first). The flags it acts on are read under row locks taken
+  -- first, with the fence (lease owner, then attempt), so an await that flagged a job just before is seen, not
+  -- overwritten unannounced.
   with flags as materialized (
-    select j.id, j.has_dependents, j.awaited from {schema}.jobs j
+    select j.id, j.attempt, j.has_dependents, j.awaited, movable and j.workflow_id is null as moving
+      from {schema}.jobs j
      where j.id = any(p_ids) and j.lease_owner = p_owner
      order by j.id for update),
-  d as (
+  o as materialized (
+    select f.id, f.has_dependents, f.awaited, f.moving, u.result
+      from unnest(p_ids, p_attempts, p_results) as u(id, attempt, result) join flags f on f.id = u.id and f.attempt = u.attempt),
+  kept as (
     update {schema}.jobs j
        set state = 'completed', finished_at = now(), result = o.result, lease_owner = null, lease_expires_at = null,
            has_dependents = null, awaited = null
-      from unnest(p_ids, p_attempts, p_results) as o(id, attempt, result), flags f
-     where j.id = o.id and f.id = o.id and j.attempt = o.attempt and j.lease_owner = p_owner
-    returning j.id, f.has_dependents, f.awaited, o.result,
-              j.step is null and j.progress is null and coalesce(octet_length(o.result), 0) <= 256 as carried)
+      from o
+     where j.id = any(p_ids) and j.id = o.id and not o.moving
+    returning j.id, j.step is null and j.progress is null as plain),
+  moved as (
+    delete from {schema}.jobs j
+     using o
+     where j.id = any(p_ids) and j.id = o.id and o.moving
+    returning j.id, j.queue, j.task, j.args, j.priority, j.run_at, j.attempt, j.max_attempts, j.timeout_ms,
+              j.last_error, j.unique_key, j.created_at, j.attempted_at, j.cancel_requested_at, j.soft_timeout_ms,
+              o.result, j.progress, j.step, j.pending_parents, j.run_on_parent_failure, j.watched, j.key,
+              j.traceparent, j.rescues),
+  stored as (
+    insert into {schema}.jobs_done (id, queue, task, args, priority, run_at, state, attempt, max_attempts, timeout_ms,
+                                    last_error, unique_key, created_at, attempted_at, finished_at, cancel_requested_at,
+                                    soft_timeout_ms, result, progress, step, pending_parents, run_on_parent_failure,
+                                    watched, key, traceparent, rescues)
+    select m.id, m.queue, m.task, m.args, m.priority, m.run_at, 'completed', m.attempt, m.max_attempts, m.timeout_ms,
+           m.last_error, m.unique_key, m.created_at, m.attempted_at, now(), m.cancel_requested_at, m.soft_timeout_ms,
+           m.result, m.progress, m.step, m.pending_parents, m.run_on_parent_failure, m.watched, m.key, m.traceparent,
+           m.rescues
+      from moved m
+    returning id),
+  d as (
+    select o.id, o.has_dependents, o.awaited, o.result, o.moving,
+           coalesce(k.plain, m.step is null and m.progress is null) and coalesce(octet_length(o.result), 0) <= 256
+             as carried
+      from o left join kept k on k.id = o.id left join moved m on m.id = o.id
+     where k.id is not null or m.id is not null)
   select count(*), array_agg(d.id) filter (where d.has_dependents),
          array_agg(d.id) filter (where d.awaited and not d.carried),
          array_agg(d.id) filter (where d.awaited and d.carried),
-         array_agg(d.result) filter (where d.awaited and d.carried)
-    into n, finished, told, told_carried, carried_results from d;
+         array_agg(d.result) filter (where d.awaited and d.carried),
+         coalesce(bool_or(d.moving and d.result is not null), false)
+    into n, finished, told, told_carried, carried_results, moved_results from d;
+  if moved_results then
+    -- once a partition: a later ack finds the flag set and writes nothing
+    update {schema}.jobs_done_partitions p set results = true
+     where p.starts <= now() and now() < p.ends and not p.results;
+  end if;
   if told_carried is not null then
     -- A job that completed with nothing to read but a small result (no step, no progress, a result of at
     -- most 256 bytes) is answered from the notification itself: '@' and the finish time in epoch
@@ -394,7 +444,8 @@ begin
 end $$;
 
 -- The leader's safety net: settles final jobs whose dependents or awaiters were not told (a cancel, a
--- rescue, a retry that ended cancelled), and recounts watched waiting jobs. Returns the jobs it touched.
+-- rescue, a retry that ended cancelled), and recounts watched waiting jobs. Returns the jobs it touched. Both
+-- live in jobs: a job moved to jobs_done was settled by its ack, and a waiting job never moves.
 -- name: SweepFunction
 create or replace function {schema}.sweep_workflows(p_limit integer) returns integer language plpgsql as $$
 declare
@@ -416,7 +467,8 @@ begin
   return n;
 end $$;
 
--- A dead or cancelled job that runs again brings back the jobs it had cancelled (and theirs), waiting again.
+-- A dead or cancelled job that runs again brings back the jobs it had cancelled (and theirs), waiting again. Only
+-- completed jobs move to jobs_done: every job it reads is in jobs.
 -- name: ReviveFunction
 create or replace function {schema}.revive(p_parents bigint[]) returns integer language plpgsql as $$
 declare
@@ -450,7 +502,7 @@ begin
 end $$;
 
 -- name: CompleteFlagged
-select * from {schema}.complete_jobs($1, $2, $3, $4, $5, $6, $7, $8)
+select * from {schema}.complete_jobs($1, $2, $3, $4, $5, $6, $7, $8, $9)
 
 -- name: KillFlagged
 select {schema}.kill_jobs($1, $2, $3, $4)
@@ -503,7 +555,8 @@ select p.id, p.step, p.task, p.state::text as state, p.result, p.last_error
  where e.child_id = $1
  order by p.id
 
--- How a job's parents ended (a batch callback's tally); parents no longer stored completed.
+-- How a job's parents ended (a batch callback's tally); parents not in jobs completed (deleted as they did, or moved
+-- to jobs_done: only completed jobs move).
 -- name: ParentStates
 select coalesce(p.state::text, 'completed') as state, count(*) as jobs
   from {schema}.job_deps e left join {schema}.jobs p on p.id = e.parent_id
@@ -522,7 +575,8 @@ select j.id, j.step, j.task, j.queue, j.state::text as state, j.attempt, j.pendi
  where j.workflow_id = $1
  order by j.id
 
--- A job's parents and children ids (the job view links them).
+-- A job's parents and children ids (the job view links them). Its workflow and step are read from jobs: steps never
+-- move to jobs_done, so a job found there has none.
 -- name: JobLinks
 select array(select e.parent_id from {schema}.job_deps e where e.child_id = $1 order by 1) as parents,
        array(select e.child_id from {schema}.job_deps e where e.parent_id = $1 order by 1) as children,

@@ -115,7 +115,11 @@ public final class Awaiter implements Service {
           context.runOnContext(x -> promise.tryFail(new AwaitTimeoutException(id, timeout)));
         }
       });
-      return pool.preparedQuery(awaitSql).execute(Tuple.of(id));
+      return pool.preparedQuery(awaitSql).execute(Tuple.of(id))
+          // AwaitJob reads jobs_done with the snapshot its statement began with: an ack that moved the job there
+          // (MarkCompleted, complete_jobs) while AwaitJob waited for the row's lock is seen by a read after it
+          .compose(rows -> rows.size() > 0 ? Future.succeededFuture(rows)
+              : pool.preparedQuery(outcomesSql).execute(Tuple.of((Object) new Long[] {id})));
     }).compose(rows -> {
       if (rows.size() == 0) {
         if (remove(id, waiter)) {

@@ -1,5 +1,6 @@
 package dev.spool.impl.complete;
 
+import dev.spool.SpoolOptions;
 import dev.spool.impl.stats.Stats;
 import dev.spool.impl.Service;
 import dev.spool.impl.job.ClaimedJob;
@@ -53,6 +54,7 @@ public final class Completer implements Service, OutcomeSink {
   private final String releaseSql;
   private final String snoozeSql;
   private final String completeFlaggedSql;
+  private final boolean moveResults;
   private final String killFlaggedSql;
   private final long flushIntervalMs;
   private final int batchSize;
@@ -67,12 +69,18 @@ public final class Completer implements Service, OutcomeSink {
   private final List<Promise<Void>> drainWaiters = new ArrayList<>();
   private final long shutdownTimeoutMs;
 
+  /**
+   * @param keepCompleted whether completed jobs are kept (else a plain completion deletes the row)
+   * @param keepResults whether completed jobs with a result, dependents or awaiters are kept past their ack (see
+   *     {@link #keepsResults}): their ack then moves them to the kept history
+   */
   public Completer(Vertx vertx, SqlClient client, Queries queries, String owner, boolean keepCompleted,
-      Duration flushInterval, int batchSize, Duration shutdownTimeout, Stats.Recorder stats) {
+      boolean keepResults, Duration flushInterval, int batchSize, Duration shutdownTimeout, Stats.Recorder stats) {
     this.vertx = vertx;
     this.client = client;
     this.owner = owner;
     this.completeSql = queries.get(keepCompleted ? "MarkCompleted" : "DeleteCompleted");
+    this.moveResults = keepResults;
     this.retrySql = queries.get("RetryJobs");
     this.killSql = queries.get("KillJobs");
     this.releaseSql = queries.get("ReleaseJobs");
@@ -83,6 +91,20 @@ public final class Completer implements Service, OutcomeSink {
     this.batchSize = batchSize;
     this.shutdownTimeoutMs = shutdownTimeout.toMillis();
     this.stats = stats;
+  }
+
+  /**
+   * Whether the ack of a completed job with a result, dependents or awaiters ({@code complete_jobs}) moves it to the
+   * kept history ({@code jobs_done}, V018): when retention keeps it past the ack, as a results window above zero or
+   * keep mode does. With a results window of zero and keep mode off it stays in {@code jobs}, completed, until the
+   * pruner's next pass deletes it, as before: a row that lives seconds is not worth a partition's.
+   *
+   * @param options the Spool's options
+   * @return true when such jobs move as they complete
+   */
+  public static boolean keepsResults(SpoolOptions options) {
+    Duration results = options.getRetention().getResults();
+    return options.keepsCompletedJobs() || results == null || !results.isZero();
   }
 
   /** Nothing to start: outcomes are written as they come. */
@@ -283,8 +305,8 @@ public final class Completer implements Service, OutcomeSink {
     }
     Handoff taker = handoff;
     int room = taker == null ? 0 : taker.room().applyAsInt(n);
-    Tuple params = room == 0 ? Tuple.of(ids, attempts, results, owner, null, null, 0.0, 0)
-        : Tuple.of(ids, attempts, results, owner, taker.queues(), taker.tasks(), taker.leaseMs(), room);
+    Tuple params = room == 0 ? Tuple.of(ids, attempts, results, owner, null, null, 0.0, 0, moveResults)
+        : Tuple.of(ids, attempts, results, owner, taker.queues(), taker.tasks(), taker.leaseMs(), room, moveResults);
     return client.preparedQuery(completeFlaggedSql).execute(params)
         .onSuccess(rows -> stats.lateAcks(n - Handoff.acked(rows, taker)));
   }

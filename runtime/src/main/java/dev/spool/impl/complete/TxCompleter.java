@@ -33,15 +33,20 @@ public final class TxCompleter implements Transactions {
   private final String owner;
   private final String plainSql;
   private final String flaggedSql;
+  private final boolean moveResults;
 
   /**
    * @param pool where the transactions run (the Spool's pool: synchronous commit as the database has it)
    * @param poolSize its connections at most: more transactions at once wait for one, and that is warned of once
    * @param owner the worker's id, the lease owner every fenced ack names
    * @param keepCompleted whether completed jobs are kept (else a plain completion deletes the row)
+   * @param keepResults whether a job someone waits on is kept past its ack, moved to the kept history (see
+   *     {@link Completer#keepsResults})
    */
-  public TxCompleter(Pool pool, int poolSize, Queries queries, String owner, boolean keepCompleted) {
+  public TxCompleter(Pool pool, int poolSize, Queries queries, String owner, boolean keepCompleted,
+      boolean keepResults) {
     this.pool = pool;
+    this.moveResults = keepResults;
     this.poolSize = poolSize;
     this.owner = owner;
     this.plainSql = queries.get(keepCompleted ? "MarkCompleted" : "DeleteCompleted");
@@ -82,7 +87,7 @@ public final class TxCompleter implements Transactions {
     Future<Integer> matched = job.isFlagged()
         // the handler's transaction takes no released child: it would run on no worker's buffer
         ? conn.preparedQuery(flaggedSql).execute(Tuple.of(ids, attempts, new io.vertx.core.buffer.Buffer[] {null}, owner,
-                null, null, 0.0, 0))
+                null, null, 0.0, 0, moveResults))
             .map(rows -> Handoff.acked(rows, null))
         : conn.preparedQuery(plainSql).execute(Tuple.of(ids, attempts, owner)).map(rows -> rows.rowCount());
     return matched.compose(n -> n == 1 ? Future.<Void>succeededFuture()

@@ -15,9 +15,11 @@ import java.util.regex.Pattern;
 
 /**
  * Runs on the leader only, beside the {@link Pruner}: keeps the partitions of the kept history ({@code jobs_done},
- * see V017) made ahead of the finish times acks will write, and drops whole those whose every row is past the
- * retention window of kept completed jobs ({@link Pruner#keptWindow}); the pruner deletes row by row only in the
- * partition that straddles the window's boundary.
+ * see V017) made ahead of the finish times acks will write, and drops whole those whose every row is past its
+ * retention window: past the window of kept completed jobs ({@link Pruner#keptWindow}), and past that of results
+ * ({@link Pruner#resultsWindow}) too when a job with a result was moved into it (V018: the registry says so). The
+ * pruner deletes row by row only in the partitions it does not drop yet: the one that straddles the boundary, and
+ * those past the shorter window that hold results younger than theirs.
  *
  * <p>Why: a kept job deleted row by row leaves a dead row version that vacuum must remove, and none can be removed
  * while a long transaction elsewhere holds the horizon; a dropped partition takes its storage with it at once.
@@ -93,19 +95,24 @@ public final class DonePartitioner implements Service {
   private final Queries queries;
   private final Config config;
   private final Duration window;
+  private final Duration resultsWindow;
   private boolean running;
   private long dropped;
 
   /**
    * @param connection a pool of one connection of its own: a detach waits for older transactions
    * @param window how long kept completed jobs are kept (see {@link Pruner#keptWindow}); null: none is dropped
+   * @param resultsWindow how long completed jobs with a result are kept (see {@link Pruner#resultsWindow}); null:
+   *     a partition that holds one is never dropped
    */
-  public DonePartitioner(Vertx vertx, Pool connection, Queries queries, Config config, Duration window) {
+  public DonePartitioner(Vertx vertx, Pool connection, Queries queries, Config config, Duration window,
+      Duration resultsWindow) {
     this.ticker = new Ticker(vertx);
     this.connection = connection;
     this.queries = queries;
     this.config = config;
     this.window = window;
+    this.resultsWindow = resultsWindow;
   }
 
   @Override
@@ -149,7 +156,8 @@ public final class DonePartitioner implements Service {
   }
 
   private Future<Integer> dropPast(SqlConnection c) {
-    return c.preparedQuery(queries.get("DonePartitionsPast")).execute(Tuple.of((double) window.toMillis()))
+    return c.preparedQuery(queries.get("DonePartitionsPast"))
+        .execute(Tuple.of((double) window.toMillis(), resultsWindow == null ? null : (double) resultsWindow.toMillis()))
         .compose(rows -> {
           List<Row> past = new ArrayList<>();
           rows.forEach(past::add);

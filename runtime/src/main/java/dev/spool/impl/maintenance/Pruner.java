@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * Runs on the leader only: every prune interval, deletes finished jobs past their retention window
  * (completed, dead, cancelled, each by its own window; a state kept forever is left alone; of the kept completed
- * jobs in {@code jobs_done}, only those of the partition the {@link DonePartitioner} cannot drop whole yet), in DELETEs of
+ * jobs in {@code jobs_done}, each by its own window too, only those of the partitions the {@link DonePartitioner}
+ * does not drop whole yet), in DELETEs of
  * at most {@code pruneBatch} rows and at most {@code maxBatchesPerPass} of them per state, so a pass holds
  * few locks and a large backlog is worked off over several passes. Ages are measured on the database's
  * clock ({@code finished_at} against {@code now()}), the one that wrote them.
@@ -23,7 +24,8 @@ public final class Pruner implements Service {
 
   private static final System.Logger LOG = System.getLogger(Pruner.class.getName());
 
-  private record Target(String state, String sql, double keepMs) {}
+  /** A prune statement: its window, and for those of jobs_done the other window ({@code pairedMs}, null: none). */
+  private record Target(String state, String sql, double keepMs, boolean paired, Double pairedMs) {}
 
   private final Ticker ticker;
   private final SqlClient client;
@@ -39,10 +41,11 @@ public final class Pruner implements Service {
     // completed jobs kept for their result or as workflow steps go by the results window; others (kept
     // because completed jobs are, or because they were awaited) by the completed window
     add("completed", queries.get("PruneCompleted"), keptWindow(this.options));
-    // the same jobs kept in jobs_done (V017): those of the partition that straddles the window's boundary (the
-    // DonePartitioner drops the partitions past it whole)
-    add("kept completed", queries.get("PruneDone"), keptWindow(this.options));
-    add("results", queries.get("PruneResults"), completedWindow(this.options));
+    add("results", queries.get("PruneResults"), resultsWindow(this.options));
+    // the same jobs kept in jobs_done (V017, V018), each by its own window too, in the partitions the
+    // DonePartitioner does not drop whole yet (each statement reads the other window to know which)
+    addDone("kept completed", queries.get("PruneDone"), keptWindow(this.options), resultsWindow(this.options));
+    addDone("kept results", queries.get("PruneDoneResults"), resultsWindow(this.options), keptWindow(this.options));
     add("dead", queries.get("PruneDead"), this.options.getDead());
     add("cancelled", queries.get("PruneCancelled"), this.options.getCancelled());
     // events exist only while history is on; with it off this finds nothing, cheaply, through the index on at
@@ -64,11 +67,12 @@ public final class Pruner implements Service {
   }
 
   /**
-   * Completed rows exist when completed jobs are kept or when a job was kept for its result (or its
-   * dependents, or an awaiter): they go once past the longer of the two windows; null when either keeps
-   * them forever.
+   * How long a completed job with a result (or dependents, or an awaiter) or a workflow is kept, in {@code jobs} or in
+   * {@code jobs_done}: the results window, and no less than the completed window when completed jobs are kept (a
+   * job kept by both goes when past both); null when either keeps them for ever. Never shorter than
+   * {@link #keptWindow}: a partition of {@code jobs_done} that holds such jobs is dropped past this window.
    */
-  static Duration completedWindow(RetentionOptions options) {
+  public static Duration resultsWindow(RetentionOptions options) {
     Duration results = options.getResults();
     if (!options.keepsCompleted()) {
       return results;
@@ -82,7 +86,13 @@ public final class Pruner implements Service {
 
   private void add(String state, String sql, Duration keep) {
     if (keep != null) {
-      targets.add(new Target(state, sql, keep.toMillis()));
+      targets.add(new Target(state, sql, keep.toMillis(), false, null));
+    }
+  }
+
+  private void addDone(String state, String sql, Duration keep, Duration paired) {
+    if (keep != null) {
+      targets.add(new Target(state, sql, keep.toMillis(), true, paired == null ? null : (double) paired.toMillis()));
     }
   }
 
@@ -131,7 +141,9 @@ public final class Pruner implements Service {
 
   private Future<Integer> prune(Target target, int batches) {
     int batch = options.getPruneBatch();
-    return client.preparedQuery(target.sql()).execute(Tuple.of(target.keepMs(), batch)).compose(rows -> {
+    Tuple params = target.paired() ? Tuple.of(target.keepMs(), batch, target.pairedMs())
+        : Tuple.of(target.keepMs(), batch);
+    return client.preparedQuery(target.sql()).execute(params).compose(rows -> {
       int n = rows.rowCount();
       if (n == batch && batches + 1 < options.getMaxBatchesPerPass()) {
         return prune(target, batches + 1).map(more -> n + more);

@@ -127,7 +127,8 @@ public final class Worker extends WorkerVerticle {
   private Service partitioner(Queries queries) {
     partitions = maintenanceConnection();
     Duration window = Pruner.keptWindow(spool.options().getRetention());
-    return new DonePartitioner(vertx, partitions, queries, DonePartitioner.Config.forWindow(window), window);
+    return new DonePartitioner(vertx, partitions, queries, DonePartitioner.Config.forWindow(window), window,
+        Pruner.resultsWindow(spool.options().getRetention()));
   }
 
   /** The worker's connections: claims, outcomes and beats, none of which needs to wait for a WAL flush. */
@@ -172,7 +173,7 @@ public final class Worker extends WorkerVerticle {
         .using(vertx)
         .build();
     completer = new Completer(vertx, client, queries, owner, spool.options().keepsCompletedJobs(),
-        options.getAckFlushInterval(), options.getAckBatchSize(), options.getShutdownTimeout(), stats);
+        Completer.keepsResults(spool.options()), options.getAckFlushInterval(), options.getAckBatchSize(), options.getShutdownTimeout(), stats);
     Executor executor = new Executor(vertx, handlers, completer, (job, delayMs) -> {
       Producer producer = producers.get(job.queue());
       if (producer != null) {
@@ -182,7 +183,7 @@ public final class Worker extends WorkerVerticle {
         // on the Spool's pool, not this worker's client: a transaction needs a connection of its own, and
         // the handler's writes are the application's, committed as the database commits (synchronously)
         .transactions(new TxCompleter(spool.pool(), spool.options().getPoolSize(), queries, owner,
-            spool.options().keepsCompletedJobs()));
+            spool.options().keepsCompletedJobs(), Completer.keepsResults(spool.options())));
     Outcomes lineage = new Outcomes(client, queries);
     Liveness liveness = new Liveness(options.getWorkerTimeout(), options.getHeartbeatInterval())
         .onRegained(() -> producers.values().forEach(Producer::regained));

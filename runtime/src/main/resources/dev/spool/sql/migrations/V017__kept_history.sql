@@ -10,7 +10,9 @@
 -- Left in jobs, as before: completed jobs with a result, dependents or awaiters (complete_jobs: children and
 -- awaiters read them while a workflow runs, and every function of workflow.sql finds jobs in jobs), steps of a
 -- workflow (their workflow's view lists its steps from jobs, and they go by the results window), and rows written
--- by runtimes of schema 16 during a rolling upgrade. The pruner deletes those row by row, as before.
+-- by runtimes of schema 16 during a rolling upgrade. The pruner deletes those row by row, as before. (That is
+-- schema 17; from V018 on, complete_jobs moves the first of them too: see there. Comments of an applied migration
+-- may change, its statements never: migrate does not run it again and keeps no checksum of it.)
 --
 -- Same columns as jobs, named one by one, and in all_jobs below: a migration that adds a column to jobs adds it
 -- here and to the view too (create or replace view may only append columns). Every statement may run again on a

@@ -12,7 +12,11 @@ import dev.spool.WorkerOptions;
 import dev.spool.impl.sql.Queries;
 import dev.spool.testing.SpoolTestBase;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,7 +73,40 @@ class AwaiterTest extends SpoolTestBase {
         assertThat(read.json()).isEqualTo(large.get(i));
       }
       assertThat(awaiter.awaited()).isZero();
+      // each was moved to the kept history by its ack (results are kept a day by default), and answered all the same
+      assertThat(count("true")).isZero();
+      assertThat(sql("select count(*) from {schema}.jobs_done").iterator().next().getLong(0)).isEqualTo(3L * n);
     } finally {
+      await(awaiter.stop());
+    }
+  }
+
+  @Test
+  void anAwaitThatMeetsTheAckMovingItsJobIsAnsweredWithTheResult() {
+    Awaiter awaiter = new Awaiter(vertx, spool.pool(), new Queries(schema), spool.connectOptions(), NO_POLL);
+    SqlConnection acker = await(spool.pool().getConnection());
+    try {
+      long id = sql("insert into {schema}.jobs (task, args, state, attempt, attempted_at, lease_owner, lease_expires_at)"
+          + " values ('work', '\\x7b7d'::bytea, 'running', 1, now(), 'w1', now() + interval '1 minute') returning id")
+          .iterator().next().getLong(0);
+      Buffer result = new JsonObject().put("answer", 42).toBuffer();
+      // the ack has moved the job (its row locked, deleted from jobs) and not committed yet
+      Transaction tx = await(acker.begin());
+      await(acker.preparedQuery(new Queries(schema).get("CompleteFlagged")).execute(Tuple.of(new Long[] {id},
+          new Integer[] {1}, new Buffer[] {result}, "w1", null, null, 0.0, 0, true)));
+
+      Future<JobResult> answer = awaiter.await(id, Duration.ofSeconds(30));
+      // the await's lookup waits for the ack's lock on the row...
+      eventually(Duration.ofSeconds(10), () -> sql("select count(*) from pg_stat_activity where wait_event_type ="
+          + " 'Lock' and query like '%awaited = true%'").iterator().next().getLong(0) == 1);
+      await(tx.commit()); // ...and finds it gone from jobs once it commits
+
+      JobResult got = await(answer);
+      assertThat(got.state()).isEqualTo(JobState.COMPLETED);
+      assertThat(got.json()).isEqualTo(new JsonObject().put("answer", 42));
+      assertThat(awaiter.awaited()).isZero();
+    } finally {
+      await(acker.close());
       await(awaiter.stop());
     }
   }

@@ -42,26 +42,47 @@ class DonePartitionerTest extends SpoolTestBase {
   }
 
   private DonePartitioner partitioner(Duration lockTimeout) {
+    return partitioner(lockTimeout, WINDOW, WINDOW);
+  }
+
+  private DonePartitioner partitioner(Duration lockTimeout, Duration window, Duration resultsWindow) {
     return new DonePartitioner(vertx, own, new Queries(schema), new DonePartitioner.Config(Duration.ofHours(6),
-        Duration.ofDays(1), DonePartitioner.Config.DEFAULT_INTERVAL, lockTimeout), WINDOW);
+        Duration.ofDays(1), DonePartitioner.Config.DEFAULT_INTERVAL, lockTimeout), window, resultsWindow);
   }
 
   /** A partition of the history from {@code fromHours} to {@code toHours} from now (negative: in the past). */
   private String partition(int fromHours, int toHours) {
+    return partition(fromHours, toHours, false);
+  }
+
+  /** The same, marked as holding results (what complete_jobs marks when it moves one in) or not. */
+  private String partition(int fromHours, int toHours, boolean results) {
     String name = sql("select 'jobs_done_' || to_char((now() + $1 * interval '1 hour') at time zone 'UTC', "
         + "'YYYYMMDD\"_\"HH24MI')", fromHours).iterator().next().getString(0);
     sql("create table {schema}." + name + " partition of {schema}.jobs_done for values from (now() + " + fromHours
         + " * interval '1 hour') to (now() + " + toHours + " * interval '1 hour')");
-    sql("insert into {schema}.jobs_done_partitions (name, starts, ends) values ($1, now() + $2 * interval '1 hour', "
-        + "now() + $3 * interval '1 hour')", name, fromHours, toHours);
+    sql("insert into {schema}.jobs_done_partitions (name, starts, ends, results) values ($1, now() + $2 * interval"
+        + " '1 hour', now() + $3 * interval '1 hour', $4)", name, fromHours, toHours, results);
     return name;
   }
 
   /** {@code n} kept jobs that finished {@code hoursAgo} hours ago. */
   private void kept(int n, double hoursAgo) {
+    kept(n, hoursAgo, null);
+  }
+
+  /** {@code n} kept jobs that finished {@code hoursAgo} hours ago with this result (null: none). */
+  private void kept(int n, double hoursAgo, String result) {
     sql("insert into {schema}.jobs_done (id, queue, task, args, priority, run_at, state, attempt, max_attempts, created_at,"
-        + " finished_at) select nextval(pg_get_serial_sequence('{schema}.jobs', 'id')), 'default', 'work', '\\x7b7d'::bytea,"
-        + " 0, now(), 'completed', 1, 20, now(), now() - $2 * interval '1 hour' from generate_series(1, $1)", n, hoursAgo);
+        + " finished_at, result) select nextval(pg_get_serial_sequence('{schema}.jobs', 'id')), 'default', 'work',"
+        + " '\\x7b7d'::bytea, 0, now(), 'completed', 1, 20, now(), now() - $2 * interval '1 hour', convert_to($3, 'UTF8')"
+        + " from generate_series(1, $1)", n, hoursAgo, result);
+  }
+
+  private long resultsBetween(double olderHours, double newerHours) {
+    return sql("select count(*) from {schema}.jobs_done where finished_at >= now() - $1 * interval '1 hour'"
+        + " and finished_at < now() - $2 * interval '1 hour' and result is not null", olderHours, newerHours)
+        .iterator().next().getLong(0);
   }
 
   private boolean exists(String partition) {
@@ -116,6 +137,64 @@ class DonePartitionerTest extends SpoolTestBase {
     assertThat(keptBetween(60, 48)).isEqualTo(10); // retention is exact: the younger half stays
     assertThat(keptBetween(1, -1)).isEqualTo(5);
     assertThat(await(pruner.runOnce())).isZero();
+  }
+
+  @Test
+  void eachRowGoesByItsOwnWindowAndAPartitionHoldingResultsIsDroppedPastTheLongerOne() {
+    // completed jobs kept 30 hours, results 60 (partitions end a day ago at the latest: the migration made today's)
+    RetentionOptions retention = new RetentionOptions().setCompleted(Duration.ofHours(30)).setResults(WINDOW);
+    String old = partition(-96, -72, true);
+    kept(10, 84);
+    kept(10, 84, "{}");       // past both windows: the partition goes whole
+    String withResults = partition(-64, -48, true);
+    kept(10, 54);             // past the completed window
+    kept(10, 62, "{}");       // past the results window
+    kept(10, 54, "{}");       // within it
+    String plain = partition(-48, -40, false);
+    kept(10, 44);             // no result in it: it goes whole past the completed window
+    String boundary = partition(-40, -24, true);
+    kept(10, 35);             // past the completed window
+    kept(10, 26);             // within it
+    kept(10, 35, "{}");       // within the results window
+
+    DonePartitioner partitioner = partitioner(Duration.ofSeconds(1), Pruner.keptWindow(retention),
+        Pruner.resultsWindow(retention));
+    assertThat(await(partitioner.runOnce())).isEqualTo(2);
+
+    assertThat(exists(old)).isFalse();
+    assertThat(exists(plain)).isFalse();
+    assertThat(exists(withResults)).isTrue();
+    assertThat(exists(boundary)).isTrue();
+    assertThat(keptBetween(96, 0)).isEqualTo(60);
+
+    Pruner pruner = new Pruner(vertx, spool.pool(), new Queries(schema), retention);
+    // row by row, in the partitions left: those without a result past 30 hours, with one past 60
+    assertThat(await(pruner.runOnce())).isEqualTo(30);
+    assertThat(keptBetween(64, 48)).isEqualTo(10);
+    assertThat(resultsBetween(64, 48)).isEqualTo(10);
+    assertThat(keptBetween(40, 24)).isEqualTo(20);
+    assertThat(resultsBetween(40, 24)).isEqualTo(10);
+    assertThat(keptBetween(30, 24)).isEqualTo(10);
+    assertThat(await(pruner.runOnce())).isZero();
+  }
+
+  @Test
+  void resultsKeptForEverKeepThePartitionsThatHoldThem() {
+    RetentionOptions retention = new RetentionOptions().setCompleted(Duration.ofDays(1)).setResults(null);
+    String withResults = partition(-96, -72, true);
+    kept(10, 84);
+    kept(10, 84, "{}");
+    String plain = partition(-72, -48, false);
+    kept(10, 60);
+
+    assertThat(await(partitioner(Duration.ofSeconds(1), Pruner.keptWindow(retention), Pruner.resultsWindow(retention))
+        .runOnce())).isEqualTo(1);
+    assertThat(exists(plain)).isFalse();
+    assertThat(exists(withResults)).isTrue();
+
+    assertThat(await(new Pruner(vertx, spool.pool(), new Queries(schema), retention).runOnce())).isEqualTo(10);
+    assertThat(keptBetween(96, 72)).isEqualTo(10);
+    assertThat(resultsBetween(96, 72)).isEqualTo(10);
   }
 
   @Test

@@ -1,0 +1,24 @@
+-- compatible-from: 17 (this release's workers move completed jobs with a result, dependents or awaiters to jobs_done:
+-- runtimes of schema 17 read a job, a parent's result and an await's answer from all_jobs and so find them there,
+-- where those of schema 16 read jobs only, and a child of a moved parent would run on one of them without its
+-- parent's result. Runtimes of schema 17 call complete_jobs with eight arguments: p_move false, their rows stay in
+-- jobs, completed, as before.)
+-- Results in the kept history: the completed jobs acked through complete_jobs (a result, dependents, awaiters), which
+-- V017 left in jobs for the results window, now leave it as they complete too (p_move, which this release's
+-- Completer passes when retention keeps them: a results window above zero, or keep mode). Under a long transaction
+-- elsewhere each was a dead row version in the table the claims read until it was pruned, and its prune another.
+-- complete_jobs deletes the row from jobs and inserts it into the partition of jobs_done covering now(), in its own
+-- statement, fenced as before, and tells dependents and awaiters in the same transaction. Left in jobs, completed:
+-- steps of a workflow (their workflow's view and functions read jobs), and every row when no partition covers now().
+--
+-- Retention of jobs_done: a row with a result (or a workflow) goes by the window of results, others by that of kept
+-- completed jobs; a partition is dropped whole once past the windows of the rows it may have: the registry's
+-- results flag, set by the first ack that moves a row with a result into it, says whether it may have some. A
+-- leader of schema 17 reads no flag and drops a partition past the completed window, results and all: during a
+-- rolling upgrade with a completed window shorter than the results window, results moved meanwhile may go early.
+--
+-- complete_jobs gains a ninth parameter (p_move boolean default false), which create or replace cannot add: the
+-- eight-argument function is dropped here and defined again from workflow.sql after the migrations, in the same
+-- transaction (an overload beside it would make every eight-argument call ambiguous).
+alter table {schema}.jobs_done_partitions add column if not exists results boolean not null default false;
+drop function if exists {schema}.complete_jobs(bigint[], integer[], bytea[], text, text[], text[], float8, integer);
