@@ -218,9 +218,10 @@ select extract(epoch from (c.attempted_at - (select max(p.finished_at) from {sch
 -- name: AwaitedCount
 select count(*) from {schema}.jobs where awaited
 
--- await: when each job was acked, on the database clock (awaited jobs are kept once completed).
+-- await: when each job was acked, on the database clock (awaited jobs are kept once completed, in jobs_done since
+-- V018: all_jobs reads both).
 -- name: FinishedAt
-select id, finished_at from {schema}.jobs where id = any($1::bigint[])
+select id, finished_at from {schema}.all_jobs where id = any($1::bigint[])
 
 -- chaos --workflows (the workers keep completed rows, so every step's finished_at stays readable):
 -- workflows whose every step completed; steps lost (never ran, or not completed) and runs beyond the first;
