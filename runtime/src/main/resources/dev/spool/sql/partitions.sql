@@ -38,11 +38,14 @@ drop table if exists {schema}."{partition}"
 -- name: ForgetDonePartition
 delete from {schema}.jobs_done_partitions where name = $1
 
--- The pruner: rows of jobs_done without a result (nor a workflow) past the window of kept completed jobs $1 ms, a
--- batch of $2 at most, in the partitions the partitioner does not drop whole yet: those it drops (DonePartitionsPast,
--- with $3 the window of results) keep their rows until they are dropped, rather than have them deleted one by one
--- meanwhile. Such rows are in the partition that straddles the window's boundary, and in those past it that hold
--- results younger than their window (a partition is read through the BRIN index of its own range).
+-- The pruner: rows of jobs_done past their window $1 ms, a batch of $2 at most: with $5 false those without a result
+-- (nor a workflow), which go by the window of kept completed jobs, with $5 true the others, which go by the window of
+-- results (Pruner.keptWindow and resultsWindow, $3 and $4 here; $4 null: results kept for ever). Only in the
+-- partitions the partitioner does not drop whole yet (DonePartitionsPast: past $3, and past $4 too when it holds
+-- results): those it drops keep their rows until they are dropped, rather than have them deleted one by one
+-- meanwhile. Such rows are in the partition that straddles the window's boundary, and, for rows without a result, in
+-- those past it that hold results younger than their window (a partition is read through the BRIN index of its own
+-- range; the rows with a result there are read again at each pass, as PruneCompleted walked past them in jobs).
 -- name: PruneDone
 delete from {schema}.jobs_done d
  where d.finished_at < now() - $1::float8 * interval '1 millisecond'
@@ -52,27 +55,9 @@ delete from {schema}.jobs_done d
         select x.id from {schema}.jobs_done x
          where x.finished_at >= p.starts and x.finished_at < p.ends
            and x.finished_at < now() - $1::float8 * interval '1 millisecond'
-           and x.result is null and x.workflow_id is null
-         limit $2) x
-      where p.starts < now() - $1::float8 * interval '1 millisecond'
-        and not coalesce(p.ends <= now() - $1::float8 * interval '1 millisecond'
-                         and (not p.results or p.ends <= now() - $3::float8 * interval '1 millisecond'), false)
-      limit $2))
-
--- The same for rows with a result (or a workflow), past the window of results $1 ms, $3 being the window of kept
--- completed jobs: in the partition that straddles the boundary of both.
--- name: PruneDoneResults
-delete from {schema}.jobs_done d
- where d.finished_at < now() - $1::float8 * interval '1 millisecond'
-   and d.id = any(array(
-     select x.id from {schema}.jobs_done_partitions p
-      cross join lateral (
-        select x.id from {schema}.jobs_done x
-         where x.finished_at >= p.starts and x.finished_at < p.ends
-           and x.finished_at < now() - $1::float8 * interval '1 millisecond'
-           and (x.result is not null or x.workflow_id is not null)
+           and (x.result is not null or x.workflow_id is not null) = $5::boolean
          limit $2) x
       where p.starts < now() - $1::float8 * interval '1 millisecond'
         and not coalesce(p.ends <= now() - $3::float8 * interval '1 millisecond'
-                         and (not p.results or p.ends <= now() - $1::float8 * interval '1 millisecond'), false)
+                         and (not p.results or p.ends <= now() - $4::float8 * interval '1 millisecond'), false)
       limit $2))

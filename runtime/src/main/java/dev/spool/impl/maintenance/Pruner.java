@@ -24,8 +24,8 @@ public final class Pruner implements Service {
 
   private static final System.Logger LOG = System.getLogger(Pruner.class.getName());
 
-  /** A prune statement: its window, and for those of jobs_done the other window ({@code pairedMs}, null: none). */
-  private record Target(String state, String sql, double keepMs, boolean paired, Double pairedMs) {}
+  /** A prune statement: its window, and the parameters after its window and batch (PruneDone's). */
+  private record Target(String state, String sql, double keepMs, List<Object> more) {}
 
   private final Ticker ticker;
   private final SqlClient client;
@@ -44,8 +44,8 @@ public final class Pruner implements Service {
     add("results", queries.get("PruneResults"), resultsWindow(this.options));
     // the same jobs kept in jobs_done (V017, V018), each by its own window too, in the partitions the
     // DonePartitioner does not drop whole yet (each statement reads the other window to know which)
-    addDone("kept completed", queries.get("PruneDone"), keptWindow(this.options), resultsWindow(this.options));
-    addDone("kept results", queries.get("PruneDoneResults"), resultsWindow(this.options), keptWindow(this.options));
+    addDone("kept completed", queries.get("PruneDone"), false);
+    addDone("kept results", queries.get("PruneDone"), true);
     add("dead", queries.get("PruneDead"), this.options.getDead());
     add("cancelled", queries.get("PruneCancelled"), this.options.getCancelled());
     // events exist only while history is on; with it off this finds nothing, cheaply, through the index on at
@@ -86,13 +86,19 @@ public final class Pruner implements Service {
 
   private void add(String state, String sql, Duration keep) {
     if (keep != null) {
-      targets.add(new Target(state, sql, keep.toMillis(), false, null));
+      targets.add(new Target(state, sql, keep.toMillis(), List.of()));
     }
   }
 
-  private void addDone(String state, String sql, Duration keep, Duration paired) {
+  /** PruneDone of the rows with a result (or a workflow), or of the others: each by its window, reading both. */
+  private void addDone(String state, String sql, boolean withResults) {
+    Duration kept = keptWindow(options);
+    Duration results = resultsWindow(options);
+    Duration keep = withResults ? results : kept;
     if (keep != null) {
-      targets.add(new Target(state, sql, keep.toMillis(), true, paired == null ? null : (double) paired.toMillis()));
+      // kept is never null here: it is null only when completed jobs are kept for ever, and results then too
+      targets.add(new Target(state, sql, keep.toMillis(), java.util.Arrays.asList(
+          (double) kept.toMillis(), results == null ? null : (double) results.toMillis(), withResults)));
     }
   }
 
@@ -141,8 +147,8 @@ public final class Pruner implements Service {
 
   private Future<Integer> prune(Target target, int batches) {
     int batch = options.getPruneBatch();
-    Tuple params = target.paired() ? Tuple.of(target.keepMs(), batch, target.pairedMs())
-        : Tuple.of(target.keepMs(), batch);
+    Tuple params = Tuple.of(target.keepMs(), batch);
+    target.more().forEach(params::addValue);
     return client.preparedQuery(target.sql()).execute(params).compose(rows -> {
       int n = rows.rowCount();
       if (n == batch && batches + 1 < options.getMaxBatchesPerPass()) {
