@@ -488,3 +488,17 @@ select q.name from unnest($1::text[]) as q(name)
      select 1 from prio
       where exists (select 1 from {schema}.jobs j where j.state = 'available' and j.queue = q.name
                        and j.priority = prio.p and j.run_at <= now() and j.task = any($2)))
+
+-- DueQueues of the queues whose floors the worker knows (the same as its claims read from, ClaimJobsFrom): per queue
+-- $1, priority $2 and floor $3, whether a job of the tasks $4 is due at or above the floor. One index descent each
+-- (a lateral with a limit: as an EXISTS, the planner merged the triples with the whole claim index),
+-- where DueQueues reads every index entry that a long transaction elsewhere keeps at the queue's head (75 ms a poll
+-- after 50,000 jobs, on the worker's own connection, every poll interval). What sits below a floor the producer's head
+-- scans find, and QueuePoller's own reads of the heads (DueQueues, on the Spool's pool, paced by their duration).
+-- name: DueQueuesFrom
+select distinct f.queue from unnest($1::text[], $2::smallint[], $3::timestamptz[]) as f(queue, p, floor)
+ cross join lateral (select 1 from {schema}.jobs j
+                      where j.state = 'available' and j.queue = f.queue and j.priority = f.p and j.run_at >= f.floor
+                        and j.run_at <= now() and j.task = any($4)
+                      limit 1) due
+ where not exists (select 1 from {schema}.queues q where q.name = f.queue and q.paused)

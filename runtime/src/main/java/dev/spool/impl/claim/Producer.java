@@ -35,7 +35,7 @@ import java.util.TreeSet;
  *
  * <p>All methods run on the owning verticle's event loop.
  */
-public final class Producer implements Service {
+public final class Producer implements Service, PolledQueue {
 
   private static final System.Logger LOG = System.getLogger(Producer.class.getName());
   private static final long MAX_CLAIM_BACKOFF_MS = 5_000;
@@ -138,6 +138,15 @@ public final class Producer implements Service {
     this.headClient = pool;
   }
 
+  /**
+   * The floors this queue's claims read from, for the worker's poll to look at the queue the same way ({@code
+   * DueQueuesFrom}); null while they are unknown or unused (a limited or keyed queue, no head scan landed yet).
+   */
+  @Override
+  public ClaimFrontier floors() {
+    return limits == null && headClient != null && frontier.known() ? frontier : null;
+  }
+
   /** True when this queue is claimed by the plain claim, not through cluster-wide limits. */
   public boolean claimsPlainly() {
     return limits == null;
@@ -158,6 +167,7 @@ public final class Producer implements Service {
   }
 
   /** Leaves the fallback poll to a {@link QueuePoller} of the worker's queues; call before start. */
+  @Override
   public void polledTogether() {
     this.ownPoll = false;
   }
@@ -166,6 +176,7 @@ public final class Producer implements Service {
    * True when the last claim found the queue drained and nothing is on its way: only a wake-up (a NOTIFY,
    * a due retry, the poll) makes it claim again.
    */
+  @Override
   public boolean waitsForWork() {
     return !stopped && !queueHasMore && claimsInFlight == 0;
   }
@@ -240,6 +251,7 @@ public final class Producer implements Service {
   }
 
   /** Something may be due: claim if there is room. */
+  @Override
   public void wake() {
     // a worker unsure that it is still registered claims nothing: the claim could land after the rescuer
     // reaped it and hand it jobs it would then start beside their rescued runs; regained() wakes it

@@ -232,8 +232,8 @@ public final class Worker extends WorkerVerticle {
         .rescues(context, queries.rescueChannel(), this::rescued));
     services.add(completer);
     if (producers.size() > 1) {
-      services.add(new QueuePoller(vertx, client, queries, producers, handlers.taskNames().toArray(String[]::new),
-          options.getPollInterval()));
+      services.add(new QueuePoller(vertx, client, spool.pool(), queries, producers,
+          handlers.taskNames().toArray(String[]::new), options.getPollInterval()));
     }
     services.add(new ServiceGroup(new ArrayList<>(producers.values())));
     services.add(elector);

@@ -18,8 +18,9 @@ import java.time.OffsetDateTime;
 import org.junit.jupiter.api.Test;
 
 /**
- * The claim from floors ({@code ClaimJobsFrom}) and the head scan that sets them ({@code ClaimHead}), as
- * statements: what each returns, and that the claim reads past the jobs a long transaction keeps in the index.
+ * The claim from floors ({@code ClaimJobsFrom}), the head scan that sets them ({@code ClaimHead}) and the poll of a
+ * worker serving several queues from them ({@code DueQueuesFrom}), as statements: what each returns, and that the
+ * claim and the poll read past the jobs a long transaction keeps in the index.
  */
 class ClaimFromFloorsTest extends SpoolTestBase {
 
@@ -81,6 +82,53 @@ class ClaimFromFloorsTest extends SpoolTestBase {
    */
   @Test
   void aClaimFromAFloorReadsPastTheClaimedJobsAnOldSnapshotKeeps() {
+    underAnOldSnapshotKeepingClaimedJobs(now -> {
+      long fromHead = buffers(new Queries(schema).get("ClaimJobs"), Tuple.of("q", TASKS, 100, "me", 30_000.0));
+      long fromFloor = buffers(new Queries(schema).get("ClaimJobsFrom"), Tuple.of("q", TASKS, 100, "me", 30_000.0,
+          new Short[] {0}, new OffsetDateTime[] {now.minusSeconds(1)}));
+
+      // neither finds a job due (the one live job is due in an hour); from the head, every page of the table holding
+      // a kept version is looked up from its entries, from the floor the index is descended once
+      assertThat(fromHead).isGreaterThan(300);
+      assertThat(fromFloor).as("buffers from the floor, against %d from the head", fromHead).isLessThan(10);
+    });
+  }
+
+  @Test
+  void thePollFromFloorsNamesTheQueuesWithAJobOfTheTasksDueAtOrAboveAFloor() {
+    sql("insert into {schema}.jobs (queue, task, run_at, args) select q, t, r, '\\x7b7d'::bytea from (values"
+        + " ('due', 't', now() - interval '1 minute'), ('later', 't', now() + interval '1 hour'),"
+        + " ('below', 't', now() - interval '10 minutes'), ('other-task', 'x', now() - interval '1 minute'),"
+        + " ('paused', 't', now() - interval '1 minute')) v(q, t, r)");
+    sql("insert into {schema}.queues (name, paused) values ('paused', true)");
+    String[] queues = {"due", "later", "below", "other-task", "paused"};
+    OffsetDateTime floor = head("due").getOffsetDateTime("snapshot_at").minusMinutes(5);
+
+    RowSet<Row> due = await(spool.pool().preparedQuery(new Queries(schema).get("DueQueuesFrom")).execute(
+        dueQueuesFrom(queues, floor)));
+
+    assertThat(due).extracting(row -> row.getString(0)).containsExactly("due");
+  }
+
+  /** The worker's poll of several queues, from floors: past the kept entries too, as the claim from floors. */
+  @Test
+  void thePollFromFloorsReadsPastTheClaimedJobsAnOldSnapshotKeeps() {
+    underAnOldSnapshotKeepingClaimedJobs(now -> {
+      String[] queues = {"q", "other"};
+      long fromHeads = buffers(new Queries(schema).get("DueQueues"),
+          Tuple.tuple().addArrayOfString(queues).addArrayOfString(TASKS));
+      long fromFloors = buffers(new Queries(schema).get("DueQueuesFrom"), dueQueuesFrom(queues, now.minusSeconds(1)));
+
+      assertThat(fromHeads).isGreaterThan(300);
+      assertThat(fromFloors).as("buffers from the floors, against %d from the heads", fromHeads).isLessThan(20);
+    });
+  }
+
+  /**
+   * Runs {@code check} with the time of the database while a REPEATABLE READ transaction keeps 5,000 jobs of queue q
+   * claimed and done since it began, their run_at an hour back, and one job of q is due in an hour.
+   */
+  private void underAnOldSnapshotKeepingClaimedJobs(java.util.function.Consumer<OffsetDateTime> check) {
     SqlConnection pin = await(PgConnection.connect(vertx, PgConnectOptions.fromUri(TestDatabase.uri())));
     try {
       await(pin.query("begin isolation level repeatable read").execute());
@@ -91,19 +139,20 @@ class ClaimFromFloorsTest extends SpoolTestBase {
       sql("delete from {schema}.jobs"); // ...and done, but their entries stay
       sql("vacuum {schema}.jobs");
       sql("insert into {schema}.jobs (queue, task, args, run_at) values ('q', 't', '\\x7b7d', now() + interval '1 hour')");
-      OffsetDateTime now = head("q").getOffsetDateTime("snapshot_at");
-
-      long fromHead = buffers(new Queries(schema).get("ClaimJobs"), Tuple.of("q", TASKS, 100, "me", 30_000.0));
-      long fromFloor = buffers(new Queries(schema).get("ClaimJobsFrom"), Tuple.of("q", TASKS, 100, "me", 30_000.0,
-          new Short[] {0}, new OffsetDateTime[] {now.minusSeconds(1)}));
-
-      // neither finds a job due (the one live job is due in an hour); from the head, every page of the table holding
-      // a kept version is looked up from its entries, from the floor the index is descended once
-      assertThat(fromHead).isGreaterThan(300);
-      assertThat(fromFloor).as("buffers from the floor, against %d from the head", fromHead).isLessThan(10);
+      check.accept(head("q").getOffsetDateTime("snapshot_at"));
     } finally {
       await(pin.close());
     }
+  }
+
+  /** DueQueuesFrom's parameters: each queue's priority 0 from {@code floor}. */
+  private static Tuple dueQueuesFrom(String[] queues, OffsetDateTime floor) {
+    Short[] priorities = new Short[queues.length];
+    OffsetDateTime[] floors = new OffsetDateTime[queues.length];
+    java.util.Arrays.fill(priorities, (short) 0);
+    java.util.Arrays.fill(floors, floor);
+    return Tuple.tuple().addArrayOfString(queues).addArrayOfShort(priorities).addArrayOfOffsetDateTime(floors)
+        .addArrayOfString(TASKS);
   }
 
   private Row head(String queue) {
