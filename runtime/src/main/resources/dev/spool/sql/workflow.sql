@@ -324,7 +324,8 @@ begin
            has_dependents = null, awaited = null
       from o
      where j.id = any(p_ids) and j.id = o.id and not o.moving
-    returning j.id, j.step is null and j.progress is null as plain),
+    returning j.id, o.has_dependents, o.awaited, o.result, false as moving,
+              j.step is null and j.progress is null and coalesce(octet_length(o.result), 0) <= 256 as carried),
   moved as (
     delete from {schema}.jobs j
      using o
@@ -332,7 +333,8 @@ begin
     returning j.id, j.queue, j.task, j.args, j.priority, j.run_at, j.attempt, j.max_attempts, j.timeout_ms,
               j.last_error, j.unique_key, j.created_at, j.attempted_at, j.cancel_requested_at, j.soft_timeout_ms,
               o.result, j.progress, j.step, j.pending_parents, j.run_on_parent_failure, j.watched, j.key,
-              j.traceparent, j.rescues),
+              j.traceparent, j.rescues, o.has_dependents as told_dependents, o.awaited as told_awaiters,
+              j.step is null and j.progress is null and coalesce(octet_length(o.result), 0) <= 256 as carried),
   stored as (
     insert into {schema}.jobs_done (id, queue, task, args, priority, run_at, state, attempt, max_attempts, timeout_ms,
                                     last_error, unique_key, created_at, attempted_at, finished_at, cancel_requested_at,
@@ -344,12 +346,12 @@ begin
            m.rescues
       from moved m
     returning id),
+  -- what each write returned, side by side: a join of the outcomes with them was a nested loop over both (the
+  -- CTEs are guessed at one row), 100 ms for 1,000 outcomes
   d as (
-    select o.id, o.has_dependents, o.awaited, o.result, o.moving,
-           coalesce(k.plain, m.step is null and m.progress is null) and coalesce(octet_length(o.result), 0) <= 256
-             as carried
-      from o left join kept k on k.id = o.id left join moved m on m.id = o.id
-     where k.id is not null or m.id is not null)
+    select k.id, k.has_dependents, k.awaited, k.result, k.moving, k.carried from kept k
+    union all
+    select m.id, m.told_dependents, m.told_awaiters, m.result, true, m.carried from moved m)
   select count(*), array_agg(d.id) filter (where d.has_dependents),
          array_agg(d.id) filter (where d.awaited and not d.carried),
          array_agg(d.id) filter (where d.awaited and d.carried),
