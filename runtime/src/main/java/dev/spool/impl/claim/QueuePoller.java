@@ -137,8 +137,8 @@ public final class QueuePoller implements Service {
     }
     polling = true;
     Tuple params = Tuple.tuple().addArrayOfString(queues.toArray(String[]::new))
-        .addArrayOfShort(priorities.toArray(Short[]::new)).addArrayOfOffsetDateTime(floors.toArray(OffsetDateTime[]::new))
-        .addArrayOfString(tasks);
+        .addArrayOfShort(priorities.toArray(Short[]::new))
+        .addArrayOfOffsetDateTime(floors.toArray(OffsetDateTime[]::new)).addArrayOfString(tasks);
     return client.preparedQuery(dueQueuesFromSql).execute(params).transform(ar -> {
       polling = false;
       wakeDue(ar);

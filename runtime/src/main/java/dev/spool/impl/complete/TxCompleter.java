@@ -46,9 +46,9 @@ public final class TxCompleter implements Transactions {
   public TxCompleter(Pool pool, int poolSize, Queries queries, String owner, boolean keepCompleted,
       boolean keepResults) {
     this.pool = pool;
-    this.moveResults = keepResults;
     this.poolSize = poolSize;
     this.owner = owner;
+    this.moveResults = keepResults;
     this.plainSql = queries.get(keepCompleted ? "MarkCompleted" : "DeleteCompleted");
     this.flaggedSql = queries.get("CompleteFlagged");
   }

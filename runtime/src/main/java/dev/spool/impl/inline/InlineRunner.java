@@ -79,7 +79,8 @@ public final class InlineRunner {
     this.claimSql = queries.get("ClaimJobs");
     Stats.Recorder stats = new Stats().recorder(recording);
     this.completer = new Completer(spool.vertx(), spool.pool(), queries, owner, spool.options().keepsCompletedJobs(),
-        Completer.keepsResults(spool.options()), Duration.ofMillis(1), 1_000, Duration.ofMillis(DRAIN_TIMEOUT_MS), stats);
+        Completer.keepsResults(spool.options()), Duration.ofMillis(1), 1_000, Duration.ofMillis(DRAIN_TIMEOUT_MS),
+        stats);
     this.lineage = new Outcomes(spool.pool(), queries);
     this.pools = BlockingPools.open(spool.vertx(), context, new WorkerOptions(), List.of()).result();
     int maxResultBytes = spool.options().getMaxResultBytes();

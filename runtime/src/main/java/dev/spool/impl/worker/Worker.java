@@ -173,7 +173,8 @@ public final class Worker extends WorkerVerticle {
         .using(vertx)
         .build();
     completer = new Completer(vertx, client, queries, owner, spool.options().keepsCompletedJobs(),
-        Completer.keepsResults(spool.options()), options.getAckFlushInterval(), options.getAckBatchSize(), options.getShutdownTimeout(), stats);
+        Completer.keepsResults(spool.options()), options.getAckFlushInterval(), options.getAckBatchSize(),
+        options.getShutdownTimeout(), stats);
     Executor executor = new Executor(vertx, handlers, completer, (job, delayMs) -> {
       Producer producer = producers.get(job.queue());
       if (producer != null) {
