@@ -29,7 +29,7 @@ import java.util.function.LongSupplier;
  * ran longer than the margin, a job handed back unstarted, a run_at set in the past, a priority not seen
  * before) is claimed after the next head scan, never lost. Head scans run beside the claims on another
  * connection, no more often than every {@link #DEFAULT_MIN_HEAD_SCAN_INTERVAL_MS} and taking at most one
- * {@link #DEFAULT_HEAD_SCAN_SHARE}th of the time: with a clean index a few times a second, with a held one
+ * {@link HeadScanPace#SHARE}th of the time: with a clean index a few times a second, with a held one
  * every few seconds.
  *
  * <p>Times are kept as microseconds on the database's clock: the producer's estimate of it runs on
@@ -44,20 +44,13 @@ final class ClaimFrontier {
   static final long DEFAULT_MARGIN_MS = 1_000;
   /** The shortest time between two head scans of one producer. */
   static final long DEFAULT_MIN_HEAD_SCAN_INTERVAL_MS = 100;
-  /** A head scan waits this many times its own duration before the next one. */
-  static final int DEFAULT_HEAD_SCAN_SHARE = 20;
 
-  private final LongSupplier nanoTime;
+  private final HeadScanPace pace;
   private final long marginMicros;
-  private final long minIntervalNanos;
   /** Per priority with available jobs seen by a head scan, its floor (µs since the epoch, database clock). */
   private final TreeMap<Short, Long> floors = new TreeMap<>();
   private long databaseMinusLocalMicros;
   private boolean known;
-  private boolean scanning;
-  private long nextScanNanos;
-  /** Counts the head scans that landed. */
-  private int scans;
   /** The count of the last head scan that lowered a floor: a claim sent before it may not raise what it lowered. */
   private int loweredAt;
 
@@ -66,10 +59,8 @@ final class ClaimFrontier {
   }
 
   ClaimFrontier(LongSupplier nanoTime, long marginMs, long minHeadScanIntervalMs) {
-    this.nanoTime = nanoTime;
+    this.pace = new HeadScanPace(nanoTime, minHeadScanIntervalMs);
     this.marginMicros = marginMs * 1_000;
-    this.minIntervalNanos = minHeadScanIntervalMs * 1_000_000;
-    this.nextScanNanos = nanoTime.getAsLong(); // the first is due at once
   }
 
   /**
@@ -80,30 +71,9 @@ final class ClaimFrontier {
     return known && !floors.isEmpty();
   }
 
-  /** True while a head scan is on its way. */
-  boolean scanning() {
-    return scanning;
-  }
-
-  /** How long until a head scan is due, in ms (0: now). */
-  long headScanDueInMs() {
-    return Math.max(0, (nextScanNanos - nanoTime.getAsLong() + 999_999) / 1_000_000);
-  }
-
-  /** True when a head scan should start now. */
-  boolean headScanDue() {
-    return !scanning && nanoTime.getAsLong() - nextScanNanos >= 0;
-  }
-
-  /** A head scan was sent. */
-  void headScanStarted() {
-    scanning = true;
-  }
-
-  /** The head scan failed: the floors stay, and the next one may start after the usual pause. */
-  void headScanFailed() {
-    scanning = false;
-    nextScanNanos = nanoTime.getAsLong() + minIntervalNanos;
+  /** When head scans may run; a failed one leaves the floors as they were. */
+  HeadScanPace pace() {
+    return pace;
   }
 
   /**
@@ -113,14 +83,8 @@ final class ClaimFrontier {
    */
   boolean headScanned(Short[] priorities, OffsetDateTime[] firstRunAts, OffsetDateTime snapshotAt,
       OffsetDateTime clockAt) {
-    long now = nanoTime.getAsLong();
-    scanning = false;
-    // its cost is its time in the database, from its snapshot to its end: the first scan of a worker also opens
-    // a connection and prepares the statement, which says nothing of the next one
-    long tookNanos = Math.max(0, (micros(clockAt) - micros(snapshotAt)) * 1_000);
-    nextScanNanos = now + Math.max(minIntervalNanos, tookNanos * DEFAULT_HEAD_SCAN_SHARE);
-    databaseMinusLocalMicros = micros(clockAt) - now / 1_000;
-    scans++;
+    int scans = pace.landed((micros(clockAt) - micros(snapshotAt)) * 1_000);
+    databaseMinusLocalMicros = micros(clockAt) - pace.nanoTime() / 1_000;
     long ceiling = micros(snapshotAt) - marginMicros;
     boolean lowered = false;
     for (Map.Entry<Short, Long> floor : floors.entrySet()) {
@@ -140,12 +104,12 @@ final class ClaimFrontier {
 
   /** What a claim sent now needs to know when its answer comes: {@link #claimed}'s last arguments. */
   long sentAt() {
-    return nanoTime.getAsLong() / 1_000 + databaseMinusLocalMicros;
+    return pace.nanoTime() / 1_000 + databaseMinusLocalMicros;
   }
 
   /** The head scans landed so far, to hand to {@link #claimed} with {@link #sentAt()}. */
   int scans() {
-    return scans;
+    return pace.scans();
   }
 
   /** The priorities a claim from the floors reads, in the order of {@link #floorTimes()}. */

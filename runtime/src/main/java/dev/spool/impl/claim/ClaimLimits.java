@@ -112,10 +112,7 @@ public final class ClaimLimits {
   /** The parameters of {@link #statement()}. */
   public Tuple params(String queue, String[] tasks, int batch, String owner, double leaseMs) {
     if (keyed != null) {
-      RateLimit rate = keyed.getKeyRateLimit();
-      return Tuple.tuple().addValue(queue).addValue(tasks).addValue(batch).addValue(owner).addValue(leaseMs)
-          .addValue(keyed.getGlobalConcurrency()).addValue(keyed.getKeyConcurrency())
-          .addValue(rate == null ? null : rate.count()).addValue(rate == null ? null : (double) rate.per().toMillis())
+      return keyedLimits(queue, tasks, batch, owner, leaseMs)
           .addValue(keyed.isSerial()).addValue(keyed.isSerialHoldOnRetry())
           .addValue(keyed.getKeyWeights().keySet().toArray(String[]::new))
           .addValue(keyed.getKeyWeights().values().toArray(Integer[]::new))
@@ -124,5 +121,30 @@ public final class ClaimLimits {
     return Tuple.tuple().addValue(queue).addValue(tasks).addValue(batch).addValue(owner).addValue(leaseMs)
         .addValue(concurrency).addValue(keys).addValue(limits).addValue(windowsMs).addValue(keyTasks)
         .addValue(recheckMs);
+  }
+
+  /**
+   * True for a keyed queue whose claims may read from floors ({@code ClaimJobsKeyedFrom}, see {@link KeyFrontier}):
+   * fair or with per-key limits. A serial queue reads its keys from their heads.
+   */
+  public boolean keyedFromFloors() {
+    return keyed != null && !keyed.isSerial();
+  }
+
+  /** The parameters of {@code ClaimJobsKeyedFrom}: those of {@link #params} for a keyed queue, and the floors. */
+  Tuple keyedParamsFrom(String queue, String[] tasks, int batch, String owner, double leaseMs, KeyFrontier floors) {
+    return keyedLimits(queue, tasks, batch, owner, leaseMs)
+        .addValue(keyed.getKeyWeights().keySet().toArray(String[]::new))
+        .addValue(keyed.getKeyWeights().values().toArray(Integer[]::new))
+        .addValue(recheckMs).addValue(floors.priorities()).addValue(floors.keys()).addValue(floors.keyFloors())
+        .addValue(floors.bucketFloors()).addValue(floors.marginMs());
+  }
+
+  /** The first parameters of both keyed claims: the claim's, then the queue's and its keys' limits. */
+  private Tuple keyedLimits(String queue, String[] tasks, int batch, String owner, double leaseMs) {
+    RateLimit rate = keyed.getKeyRateLimit();
+    return Tuple.tuple().addValue(queue).addValue(tasks).addValue(batch).addValue(owner).addValue(leaseMs)
+        .addValue(keyed.getGlobalConcurrency()).addValue(keyed.getKeyConcurrency())
+        .addValue(rate == null ? null : rate.count()).addValue(rate == null ? null : (double) rate.per().toMillis());
   }
 }

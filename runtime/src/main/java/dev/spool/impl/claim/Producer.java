@@ -96,6 +96,10 @@ public final class Producer implements Service, PolledQueue {
   private Promise<Void> idle;
   private ClaimLimits limits;
   private String limitedClaimSql;
+  /** The floors of a keyed queue that claims from them ({@link ClaimLimits#keyedFromFloors()}), else null. */
+  private KeyFrontier keyFrontier;
+  private String keyedFromSql;
+  private String keyedHeadSql;
   private boolean ownPoll = true;
   private Liveness liveness = Liveness.always();
 
@@ -126,13 +130,18 @@ public final class Producer implements Service, PolledQueue {
   public void limitBy(ClaimLimits limits, Queries queries) {
     this.limits = limits;
     this.limitedClaimSql = queries.get(limits.statement());
+    if (limits.keyedFromFloors()) {
+      this.keyFrontier = new KeyFrontier();
+      this.keyedFromSql = queries.get("ClaimJobsKeyedFrom");
+      this.keyedHeadSql = queries.get("KeyedHead");
+    }
   }
 
   /**
    * From now on the plain claim reads the queue from per-priority floors ({@link ClaimFrontier}), with head
    * scans on {@code pool} beside the claims: a claim's cost then stays flat while a long transaction elsewhere
-   * keeps vacuum from removing the index entries of claimed jobs. Call before start; a queue claimed through
-   * cluster-wide limits ignores it.
+   * keeps vacuum from removing the index entries of claimed jobs. Call before start; a keyed queue reads from
+   * floors per key ({@link KeyFrontier}), other queues claimed through cluster-wide limits ignore it.
    */
   public void readsHeadOn(SqlClient pool) {
     this.headClient = pool;
@@ -235,8 +244,8 @@ public final class Producer implements Service, PolledQueue {
     if (stopped || !alive()) {
       return;
     }
+    readHead = true; // rescued jobs keep their place in line, below the floors
     if (limits == null) {
-      readHead = true; // rescued jobs keep their place in line, below the floors
       int handBack = Math.min(count - room(), buffer.size());
       for (int i = 0; i < handBack; i++) {
         completer.release(buffer.pollLast());
@@ -314,13 +323,17 @@ public final class Producer implements Service, PolledQueue {
     wokenWhileClaiming = false;
     double leaseMs = options.getLease().toMillis();
     boolean fromFloors = limits == null && headClient != null && frontier.known() && !readHead;
+    boolean keysFromFloors = keyFrontier != null && headClient != null && keyFrontier.known() && !readHead;
     readHead = false;
-    if (fromFloors) {
+    if (fromFloors || keysFromFloors) {
       stats.claimedFromFloors();
     }
     long sentAt = frontier.sentAt();
-    int scansThen = frontier.scans();
-    Future<RowSet<Row>> claimed = limits != null
+    int scansThen = keyFrontier != null ? keyFrontier.scans() : frontier.scans();
+    Future<RowSet<Row>> claimed = keysFromFloors
+        ? client.preparedQuery(keyedFromSql)
+            .execute(limits.keyedParamsFrom(queue, tasks, batch, owner, leaseMs, keyFrontier))
+        : limits != null
         ? client.preparedQuery(limitedClaimSql).execute(limits.params(queue, tasks, batch, owner, leaseMs))
         : fromFloors
             ? client.preparedQuery(claimFromSql).execute(Tuple.of(queue, tasks, batch, owner, leaseMs,
@@ -343,6 +356,10 @@ public final class Producer implements Service, PolledQueue {
       int count = ar.result().size();
       List<ClaimedJob> claimedJobs = new ArrayList<>(count);
       for (Row row : ar.result()) {
+        if (keysFromFloors && keyFrontier.claimed(row, scansThen)) {
+          count--; // not a job: a floor the claim raised
+          continue;
+        }
         if (limits != null && row.getValue(0) == null) {
           // not a job: a limit cut the claim short; try again when it allows more
           count--;
@@ -352,7 +369,12 @@ public final class Producer implements Service, PolledQueue {
         claimedJobs.add(ClaimedJob.fromClaimRow(vertx, row, lineage));
       }
       claimedJobs.sort(CLAIM_ORDER);
-      if (limits == null) {
+      if (keyFrontier != null) {
+        keyFrontier.claimDone();
+        if (count > 0 || keysFromFloors) {
+          scanHeadWhenDue();
+        }
+      } else if (limits == null) {
         frontier.claimed(claimedJobs, batch, sentAt, scansThen);
         // The queue is busy (head scans keep finding what sits below the floors while jobs flow), or a claim
         // from the floors found nothing though something woke it (it may sit below them). An idle queue, and a
@@ -381,10 +403,11 @@ public final class Producer implements Service, PolledQueue {
    * the floors, and when it lowers one, the loop claims again. Called at start and after claims.
    */
   private void scanHeadWhenDue() {
-    if (headClient == null || limits != null || stopped || frontier.scanning() || headTimer >= 0) {
+    HeadScanPace pace = keyFrontier != null ? keyFrontier.pace() : limits == null ? frontier.pace() : null;
+    if (headClient == null || pace == null || stopped || pace.scanning() || headTimer >= 0) {
       return;
     }
-    long inMs = frontier.headScanDueInMs();
+    long inMs = pace.dueInMs();
     if (inMs > 0) {
       headTimer = vertx.setTimer(inMs, t -> {
         headTimer = -1;
@@ -392,18 +415,23 @@ public final class Producer implements Service, PolledQueue {
       });
       return;
     }
-    frontier.headScanStarted();
-    headClient.preparedQuery(headSql).execute(Tuple.of(queue, (Object) tasks)).onComplete(ar -> {
+    pace.started();
+    String sql = keyFrontier != null ? keyedHeadSql : headSql;
+    headClient.preparedQuery(sql).execute(Tuple.of(queue, (Object) tasks)).onComplete(ar -> {
       if (ar.failed()) {
         // the claims on the worker's own connection say so when the database is gone; the floors stay
-        frontier.headScanFailed();
+        pace.failed();
         LOG.log(System.Logger.Level.DEBUG, "head scan of queue {0} failed: {1}", queue, ar.cause().toString());
         return;
       }
       stats.headScanned();
       Row head = ar.result().iterator().next();
-      if (frontier.headScanned(head.getArrayOfShorts(0), head.getArrayOfOffsetDateTimes(1),
-          head.getOffsetDateTime(2), head.getOffsetDateTime(3)) && !stopped) {
+      boolean lowered = keyFrontier != null
+          ? keyFrontier.headScanned(head.getArrayOfStrings(0), head.getArrayOfShorts(1),
+              head.getArrayOfOffsetDateTimes(2), head.getOffsetDateTime(3), head.getOffsetDateTime(4))
+          : frontier.headScanned(head.getArrayOfShorts(0), head.getArrayOfOffsetDateTimes(1),
+              head.getOffsetDateTime(2), head.getOffsetDateTime(3));
+      if (lowered && !stopped) {
         wake();
       }
     });

@@ -29,7 +29,7 @@ class ClaimFrontierTest {
   @Test
   void untilAHeadScanLandsNothingIsKnownAndOneIsDueAtOnce() {
     assertThat(frontier.known()).isFalse();
-    assertThat(frontier.headScanDue()).isTrue();
+    assertThat(frontier.pace().due()).isTrue();
   }
 
   @Test
@@ -109,24 +109,24 @@ class ClaimFrontierTest {
 
   @Test
   void theNextHeadScanWaitsTwentyTimesTheLastOnesDurationAndAtLeastTheMinimum() {
-    frontier.headScanStarted();
-    assertThat(frontier.headScanDue()).isFalse(); // one at a time
+    frontier.pace().started();
+    assertThat(frontier.pace().due()).isFalse(); // one at a time
     nanos.addAndGet(900_000_000L); // 900 ms on the way, of which 300 ms in the database, as with a held horizon
     frontier.headScanned(new Short[] {0}, new OffsetDateTime[] {T}, T.minusNanos(300_000_000L), T);
     nanos.addAndGet(5_900_000_000L);
-    assertThat(frontier.headScanDue()).isFalse();
+    assertThat(frontier.pace().due()).isFalse();
     nanos.addAndGet(100_000_000L);
-    assertThat(frontier.headScanDue()).isTrue();
+    assertThat(frontier.pace().due()).isTrue();
 
-    frontier.headScanStarted();
+    frontier.pace().started();
     nanos.addAndGet(40_000_000L); // 40 ms on the way, 1 ms of it in the database: a clean index
     frontier.headScanned(new Short[] {0}, new OffsetDateTime[] {T}, T.minusNanos(1_000_000L), T);
-    assertThat(frontier.headScanDueInMs()).isEqualTo(100);
+    assertThat(frontier.pace().dueInMs()).isEqualTo(100);
   }
 
   /** A head scan that ends at T on the database's clock (and at the frontier's current nanoTime). */
   private boolean scan(Short[] priorities, OffsetDateTime... firstRunAts) {
-    frontier.headScanStarted();
+    frontier.pace().started();
     return frontier.headScanned(priorities, priorities == null ? null : firstRunAts, T, T);
   }
 
