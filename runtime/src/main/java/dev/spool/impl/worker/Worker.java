@@ -194,9 +194,8 @@ public final class Worker extends WorkerVerticle {
       ClaimLimits limits = ClaimLimits.of(options, queue, handlers.taskNames());
       if (limits != null) {
         producer.limitBy(limits, queries);
-      } else {
-        producer.readsHeadOn(spool.pool());
       }
+      producer.readsHeadOn(spool.pool()); // a keyed queue's claim reads from its head all the same
       producer.lineage(lineage);
       producer.gatedBy(liveness);
       producers.put(queue, producer);
