@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  */
 public final class Queries {
 
-  private static final String[] FILES = {"migrate", "enqueue", "claim", "complete", "inspect", "maintenance", "cancel", "admin", "history", "scheduling", "dashboard", "workflow", "explain", "connect", "horizon", "partitions"};
+  private static final String[] FILES = {"migrate", "enqueue", "claim", "complete", "inspect", "maintenance", "cancel", "admin", "history", "scheduling", "dashboard", "workflow", "keyed", "explain", "connect", "horizon", "partitions"};
   /** The test kit's queries (spool-test), read only by the kit's {@code TestStore}: no runtime path holds them. */
   public static final String TESTING = "testing";
   private static final Pattern NAME_LINE = Pattern.compile("(?m)^-- name: *(\\w+) *$");
@@ -82,6 +82,7 @@ public final class Queries {
 
   /** The functions the migrator defines after the migrations, in this order (later ones call earlier ones). */
   public static final java.util.List<String> FUNCTIONS = java.util.List.of("ClaimLimitedFunction", "ClaimKeyedFunction",
+      "ClaimKeyedNextFunction", "ClaimKeyedFromFunction",
       "ParentFailedFunction", "TellFunction", "SettleFunction", "RecountFunction", "AddParentsFunction",
       "EnqueueFunction", "EnqueueWorkflowFunction", "CompleteJobsFunction", "KillJobsFunction", "SweepFunction",
       "ReviveFunction");
