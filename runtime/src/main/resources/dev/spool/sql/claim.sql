@@ -90,11 +90,12 @@ select array_agg(h.p order by h.p) as priorities, array_agg(h.first_run_at order
       from prio where prio.p is not null) h
 
 -- The claim of queues with a cluster-wide concurrency or rate limit: the columns of ClaimJobs plus
--- wait_ms; a row with a null id only carries the wait.
+-- wait_ms; a row with a null id only carries the wait. $12, $13: the priorities and floors to read from
+-- (ClaimFrontier), or nulls to read from the head.
 -- name: ClaimJobsLimited
 select id, queue, task, args, priority, attempt, max_attempts, timeout_ms, run_at, created_at, soft_timeout_ms, flagged,
        traceparent, rescues, wait_ms
-  from {schema}.claim_limited($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+  from {schema}.claim_limited($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 
 -- The claim of a queue with a cluster-wide concurrency limit or a rate limit (of the queue or of its
 -- tasks); unlimited queues keep the plain ClaimJobs. It locks the queue's limit rows (in key order, so
@@ -106,12 +107,17 @@ select id, queue, task, args, priority, attempt, max_attempts, timeout_ms, run_a
 --   p_keys, p_limits, p_windows_ms, p_key_tasks: per limit row, its key, the starts allowed per window
 --   (null: no rate limit, the row only serialises claims), the window, and the task it limits (null: the
 --   whole queue). p_concurrency: running jobs of the queue allowed across all workers, null for no limit.
+--   p_priorities, p_floors: read each priority of the queue only from its floor on run_at, as ClaimJobsFrom
+--   does (why: there), one index descent per task and priority; null (the default, and the call of runtimes
+--   of schemas 17 and 18, which pass eleven arguments): from the head, walking the priorities in index order.
+--   The limits count the same either way: the floors only change where the jobs are looked for.
 -- The migrator defines it after the migrations on every migrate (create or replace): this is its only text.
 -- (A change of its columns needs a migration that drops it first, as V013 does.)
 -- name: ClaimLimitedFunction
 create or replace function {schema}.claim_limited(
   p_queue text, p_tasks text[], p_batch integer, p_owner text, p_lease_ms float8, p_concurrency integer,
-  p_keys text[], p_limits integer[], p_windows_ms float8[], p_key_tasks text[], p_recheck_ms float8)
+  p_keys text[], p_limits integer[], p_windows_ms float8[], p_key_tasks text[], p_recheck_ms float8,
+  p_priorities smallint[] default null, p_floors timestamptz[] default null)
 returns table (id bigint, queue text, task text, args bytea, priority smallint, attempt integer,
                max_attempts integer, timeout_ms integer, run_at timestamptz, created_at timestamptz,
                soft_timeout_ms integer, flagged boolean, traceparent text, rescues integer, wait_ms float8)
@@ -119,6 +125,7 @@ language plpgsql as $$
 #variable_conflict use_column
 declare
   t             timestamptz;
+  ids           bigint[];
   allowance     integer := p_batch;
   task_names    text[] := '{}';
   task_allow    integer[] := '{}';
@@ -155,22 +162,49 @@ begin
   end if;
 
   if allowance > 0 then
+    -- Two statements rather than one with an "or p_priorities is null": each keeps a plan of its own.
+    if p_priorities is null then
+      ids := array(
+        select c.id
+          from unnest(p_tasks) as tk(name)
+         cross join lateral (
+           select s.id, s.priority, s.run_at from {schema}.jobs s
+            where s.state = 'available' and s.queue = p_queue and s.run_at <= t and s.task = tk.name
+            order by s.priority, s.run_at, s.id
+            limit coalesce((select u.a from unnest(task_names, task_allow) as u(n, a) where u.n = tk.name), allowance)
+            for update of s skip locked) c
+         order by c.priority, c.run_at, c.id
+         limit allowance);
+    else
+      -- per task, its first jobs over all the priorities from their floors (a task's allowance holds across
+      -- them), each priority read with one descent of the claim index from its floor
+      ids := array(
+        select c.id
+          from unnest(p_tasks) as tk(name)
+         cross join lateral (
+           select coalesce((select u.a from unnest(task_names, task_allow) as u(n, a) where u.n = tk.name), allowance)
+         ) as ta(a)
+         cross join lateral (
+           select x.id, x.priority, x.run_at
+             from unnest(p_priorities, p_floors) as f(p, floor)
+            cross join lateral (
+              select s.id, s.priority, s.run_at from {schema}.jobs s
+               where s.state = 'available' and s.queue = p_queue and s.priority = f.p and s.run_at >= f.floor
+                 and s.run_at <= t and s.task = tk.name
+               order by s.run_at, s.id
+               limit ta.a
+               for update of s skip locked) x
+            order by x.priority, x.run_at, x.id
+            limit ta.a) c
+         order by c.priority, c.run_at, c.id
+         limit allowance);
+    end if;
     for r in
       with claimed as (
       update {schema}.jobs j
          set state = 'running', attempt = j.attempt + 1, lease_owner = p_owner,
              lease_expires_at = t + p_lease_ms * interval '1 millisecond', attempted_at = t
-       where j.id = any(array(
-         select c.id
-           from unnest(p_tasks) as tk(name)
-          cross join lateral (
-            select s.id, s.priority, s.run_at from {schema}.jobs s
-             where s.state = 'available' and s.queue = p_queue and s.run_at <= t and s.task = tk.name
-             order by s.priority, s.run_at, s.id
-             limit coalesce((select u.a from unnest(task_names, task_allow) as u(n, a) where u.n = tk.name), allowance)
-             for update of s skip locked) c
-          order by c.priority, c.run_at, c.id
-          limit allowance))
+       where j.id = any(ids)
       returning j.id, j.queue, j.task, j.args, j.priority, j.attempt, j.max_attempts, j.timeout_ms, j.run_at, j.created_at,
                 j.soft_timeout_ms, case when j.awaited then true when j.has_dependents then false end as flagged, j.traceparent, j.rescues)
       select * from claimed c order by c.priority, c.run_at, c.id

@@ -10,9 +10,10 @@ import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
- * Where the plain claim of one queue starts reading: per priority, a floor on run_at below which it assumes no
- * job of its tasks is available ({@code ClaimJobsFrom}), and the head scans ({@code ClaimHead}) that make the
- * assumption safe.
+ * Where the claim of one queue starts reading: per priority, a floor on run_at below which it assumes no job of
+ * its tasks is available ({@code ClaimJobsFrom}, or {@code claim_limited}'s floors for a queue with cluster-wide
+ * limits, see {@link ClaimLimits#frontierBatch}), and the head scans ({@code ClaimHead}) that make the assumption
+ * safe.
  *
  * <p>Why: an index entry of a claimed job can be removed only by a vacuum that no open snapshot holds back.
  * While a long transaction anywhere in the database holds one, every job claimed since stays in the claim

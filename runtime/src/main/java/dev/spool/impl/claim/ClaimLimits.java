@@ -5,6 +5,7 @@ import dev.spool.RateLimit;
 import dev.spool.WorkerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +110,12 @@ public final class ClaimLimits {
     return out;
   }
 
-  /** The parameters of {@link #statement()}. */
+  /** True for a keyed queue ({@code ClaimJobsKeyed}), which reads from its head; false for {@code ClaimJobsLimited}. */
+  public boolean isKeyed() {
+    return keyed != null;
+  }
+
+  /** The parameters of {@link #statement()}, reading the queue from its head. */
   public Tuple params(String queue, String[] tasks, int batch, String owner, double leaseMs) {
     if (keyed != null) {
       return keyedLimits(queue, tasks, batch, owner, leaseMs)
@@ -118,9 +124,47 @@ public final class ClaimLimits {
           .addValue(keyed.getKeyWeights().values().toArray(Integer[]::new))
           .addValue(recheckMs);
     }
+    return params(queue, tasks, batch, owner, leaseMs, null, null);
+  }
+
+  /**
+   * The parameters of {@code ClaimJobsLimited} reading each of {@code priorities} from its floor in {@code floors}
+   * ({@link ClaimFrontier}), or from the head when they are null; not for a keyed queue.
+   */
+  public Tuple params(String queue, String[] tasks, int batch, String owner, double leaseMs, Short[] priorities,
+      OffsetDateTime[] floors) {
+    if (keyed != null) {
+      throw new IllegalStateException("a keyed queue's claim reads from its head");
+    }
     return Tuple.tuple().addValue(queue).addValue(tasks).addValue(batch).addValue(owner).addValue(leaseMs)
         .addValue(concurrency).addValue(keys).addValue(limits).addValue(windowsMs).addValue(keyTasks)
-        .addValue(recheckMs);
+        .addValue(recheckMs).addValue(priorities).addValue(floors);
+  }
+
+  /**
+   * What a claim of {@code ClaimJobsLimited} that asked for {@code batch} jobs and took {@code taken} tells the
+   * frontier ({@link ClaimFrontier#claimed}'s batch), {@code cutShort} when it returned a wait row (a limit
+   * stopped it); 0: nothing, no floor may move. The frontier raises floors on the belief that the claim took
+   * every due job it could see below them, which a limit breaks:
+   * <ul>
+   *   <li>no wait row: no limit bound the claim (a limit filled exactly returns one), so it is a plain claim;
+   *   <li>a wait row and task rate limits: a limited task's jobs may have been left below the jobs taken of
+   *   other tasks, or taken none at all, so no floor may move;
+   *   <li>a wait row and only the queue's limits: the claim took the first {@code taken} due jobs in claim order,
+   *   as a full batch of that size does, and the frontier's full-batch rule holds (unless it took none: then it
+   *   saw nothing, and says nothing).
+   * </ul>
+   */
+  int frontierBatch(int batch, int taken, boolean cutShort) {
+    if (!cutShort) {
+      return batch;
+    }
+    for (String task : keyTasks) {
+      if (task != null) {
+        return 0;
+      }
+    }
+    return taken;
   }
 
   /**

@@ -138,10 +138,10 @@ public final class Producer implements Service, PolledQueue {
   }
 
   /**
-   * From now on the plain claim reads the queue from per-priority floors ({@link ClaimFrontier}), with head
-   * scans on {@code pool} beside the claims: a claim's cost then stays flat while a long transaction elsewhere
-   * keeps vacuum from removing the index entries of claimed jobs. Call before start; a keyed queue reads from
-   * floors per key ({@link KeyFrontier}), other queues claimed through cluster-wide limits ignore it.
+   * From now on the claim reads the queue from per-priority floors ({@link ClaimFrontier}), a keyed queue's from
+   * floors per key and priority ({@link KeyFrontier}), with head scans on {@code pool} beside the claims: a claim's
+   * cost then stays flat while a long transaction elsewhere keeps vacuum from removing the index entries of claimed
+   * jobs. Call before start; a serial queue ignores it.
    */
   public void readsHeadOn(SqlClient pool) {
     this.headClient = pool;
@@ -149,11 +149,16 @@ public final class Producer implements Service, PolledQueue {
 
   /**
    * The floors this queue's claims read from, for the worker's poll to look at the queue the same way ({@code
-   * DueQueuesFrom}); null while they are unknown or unused (a limited or keyed queue, no head scan landed yet).
+   * DueQueuesFrom}); null while they are unknown or unused (a keyed queue, no head scan landed yet).
    */
   @Override
   public ClaimFrontier floors() {
-    return limits == null && headClient != null && frontier.known() ? frontier : null;
+    return readsFloors() && frontier.known() ? frontier : null;
+  }
+
+  /** True when claims may read from the floors: head scans keep them, and the queue is not keyed. */
+  private boolean readsFloors() {
+    return headClient != null && (limits == null || !limits.isKeyed());
   }
 
   /** True when this queue is claimed by the plain claim, not through cluster-wide limits. */
@@ -238,7 +243,7 @@ public final class Producer implements Service, PolledQueue {
    * tail of the buffer (they are not duplicates: they never ran), and the room is claimed at once. The
    * rescued jobs sort first, so the claim brings them and they start next. Every survivor does the same,
    * so the rescued jobs spread over all their handler slots. A queue claimed through cluster-wide limits
-   * only wakes: its claims are bounded by the limits, not by the buffer.
+   * only wakes (reading its head next): its claims are bounded by the limits, not by the buffer.
    */
   public void rescued(int count) {
     if (stopped || !alive()) {
@@ -322,7 +327,7 @@ public final class Producer implements Service, PolledQueue {
     makingRoom = false;
     wokenWhileClaiming = false;
     double leaseMs = options.getLease().toMillis();
-    boolean fromFloors = limits == null && headClient != null && frontier.known() && !readHead;
+    boolean fromFloors = readsFloors() && frontier.known() && !readHead;
     boolean keysFromFloors = keyFrontier != null && headClient != null && keyFrontier.known() && !readHead;
     readHead = false;
     if (fromFloors || keysFromFloors) {
@@ -334,7 +339,9 @@ public final class Producer implements Service, PolledQueue {
         ? client.preparedQuery(keyedFromSql)
             .execute(limits.keyedParamsFrom(queue, tasks, batch, owner, leaseMs, keyFrontier))
         : limits != null
-        ? client.preparedQuery(limitedClaimSql).execute(limits.params(queue, tasks, batch, owner, leaseMs))
+        ? client.preparedQuery(limitedClaimSql).execute(fromFloors
+            ? limits.params(queue, tasks, batch, owner, leaseMs, frontier.priorities(), frontier.floorTimes())
+            : limits.params(queue, tasks, batch, owner, leaseMs))
         : fromFloors
             ? client.preparedQuery(claimFromSql).execute(Tuple.of(queue, tasks, batch, owner, leaseMs,
                 frontier.priorities(), frontier.floorTimes()))
@@ -354,6 +361,7 @@ public final class Producer implements Service, PolledQueue {
       }
       failedClaims = 0;
       int count = ar.result().size();
+      boolean cutShort = false;
       List<ClaimedJob> claimedJobs = new ArrayList<>(count);
       for (Row row : ar.result()) {
         if (keysFromFloors && keyFrontier.claimed(row, scansThen)) {
@@ -362,6 +370,7 @@ public final class Producer implements Service, PolledQueue {
         }
         if (limits != null && row.getValue(0) == null) {
           // not a job: a limit cut the claim short; try again when it allows more
+          cutShort = true;
           count--;
           wakeIn((long) Math.ceil(row.getDouble("wait_ms")));
           continue;
@@ -374,8 +383,11 @@ public final class Producer implements Service, PolledQueue {
         if (count > 0 || keysFromFloors) {
           scanHeadWhenDue();
         }
-      } else if (limits == null) {
-        frontier.claimed(claimedJobs, batch, sentAt, scansThen);
+      } else if (readsFloors()) {
+        int seen = limits == null ? batch : limits.frontierBatch(batch, count, cutShort);
+        if (seen > 0) {
+          frontier.claimed(claimedJobs, seen, sentAt, scansThen);
+        }
         // The queue is busy (head scans keep finding what sits below the floors while jobs flow), or a claim
         // from the floors found nothing though something woke it (it may sit below them). An idle queue, and a
         // claim from the head that found nothing, need none: it saw the whole queue.
@@ -403,7 +415,7 @@ public final class Producer implements Service, PolledQueue {
    * the floors, and when it lowers one, the loop claims again. Called at start and after claims.
    */
   private void scanHeadWhenDue() {
-    HeadScanPace pace = keyFrontier != null ? keyFrontier.pace() : limits == null ? frontier.pace() : null;
+    HeadScanPace pace = keyFrontier != null ? keyFrontier.pace() : readsFloors() ? frontier.pace() : null;
     if (headClient == null || pace == null || stopped || pace.scanning() || headTimer >= 0) {
       return;
     }

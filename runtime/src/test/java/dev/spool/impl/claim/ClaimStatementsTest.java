@@ -20,7 +20,7 @@ class ClaimStatementsTest extends SpoolTestBase {
         .execute(Tuple.of("q", tasks, 10, "owner", 30_000.0))).columnsNames();
     List<String> limited = await(spool.pool().preparedQuery(queries.get("ClaimJobsLimited"))
         .execute(Tuple.tuple(java.util.Arrays.asList("q", tasks, 10, "owner", 30_000.0, 4,
-            new String[0], new Integer[0], new Double[0], new String[0], 100.0)))).columnsNames();
+            new String[0], new Integer[0], new Double[0], new String[0], 100.0, null, null)))).columnsNames();
 
     List<String> keyed = await(spool.pool().preparedQuery(queries.get("ClaimJobsKeyed"))
         .execute(Tuple.tuple(java.util.Arrays.asList("q", tasks, 10, "owner", 30_000.0, null, 2, null, null, false, true,
