@@ -265,18 +265,20 @@ begin
   end if;
 end $$
 
--- The claim of a keyed queue from floors: claim_keyed for fair queues and per-key limits (a serial queue keeps
--- claim_keyed), reading each key it knows from floors on run_at, one per priority of the queue (KeyFrontier keeps
--- them), instead of from the key's head. Why: while a long transaction elsewhere keeps vacuum from removing the index
--- entries of claimed jobs, claim_keyed walked, for every key it served, every entry of that key's jobs claimed since
--- (94,101 buffers a fair claim of 20 keys after 50,000 pinned jobs, against 2,748 unpinned). Keys it does not know it
--- finds between the ones it knows: one descent bounded by the next known key (claim_keyed_next), which stops at that
--- key's first entry without reading it. Rows as ClaimJobsKeyed's plus key: a claimed job's key; a row with a null id
--- and a null wait_ms is a floor (key, priority, run_at: a floor that may rise, null key for jobs without one).
+-- The claim of a keyed queue from floors: claim_keyed reading each key it knows from floors on run_at, one per priority
+-- of the queue, or for a serial queue from a floor on the id of the key's first open job (KeyFrontier keeps them),
+-- instead of from the key's head. Why: while a long transaction elsewhere keeps vacuum from removing the index entries
+-- of claimed jobs, claim_keyed walked, for every key it served, every entry of that key's jobs claimed since (94,101
+-- buffers a fair claim of 20 keys after 50,000 pinned jobs, against 2,748 unpinned). Keys it does not know it finds
+-- between the ones it knows: one descent bounded by the next known key (claim_keyed_next), which stops at that key's
+-- first entry without reading it. Rows as ClaimJobsKeyed's plus key and first_open_id: a claimed job's key; a row with
+-- a null id and a null wait_ms is a floor (key, priority, run_at: a floor that may rise, null key for jobs without
+-- one; or key and first_open_id: a serial key's first open job).
 -- name: ClaimJobsKeyedFrom
 select id, queue, task, args, priority, attempt, max_attempts, timeout_ms, run_at, created_at, soft_timeout_ms, flagged,
-       traceparent, rescues, wait_ms, key
-  from {schema}.claim_keyed_from($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+       traceparent, rescues, wait_ms, key, first_open_id
+  from {schema}.claim_keyed_from($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+                                 $20)
 
 -- The next key of a keyed claim's walk, which serves keys in order from the queue's cursor (p_cursor, null: from the
 -- first), then wraps round once up to the cursor. p_keys: the keys the producer knows, sorted; p_after: the last key
@@ -339,8 +341,10 @@ end $$
 --   i and priority j, at (i - 1) * |p_priorities| + j, the run_at below which it assumes no job of its tasks is
 --   available; p_bucket_floors: the same for jobs without a key (null: read from the head); p_margin_ms: how far below
 --   the claim's time a floor that rises stays, for enqueues still in their transaction then (ClaimFrontier's margin).
---   The others as claim_keyed's. A key it reads up to the end of its due jobs gets floors at the claim's time less
---   the margin; one that gave all it was asked, up to its last job taken. Jobs below a floor (a rescued job, a run_at
+--   p_serial, p_serial_hold: as claim_keyed's; p_key_id_floors: per key of a serial queue, the id below which every
+--   job of the key has finished (0: read from the head). The others as claim_keyed's. A key it reads up to the end of
+--   its due jobs gets floors at the claim's time less the margin; one that gave all it was asked, up to its last job
+--   taken; a serial key, at its first open job. Jobs below a floor (a rescued job, a run_at
 --   set in the past, an enqueue whose transaction outlived the margin) are claimed after the producer's next head scan
 --   (KeyedHead) lowers it.
 -- name: ClaimKeyedFromFunction
@@ -348,19 +352,20 @@ create or replace function {schema}.claim_keyed_from(
   p_queue text, p_tasks text[], p_batch integer, p_owner text, p_lease_ms float8, p_concurrency integer,
   p_key_concurrency integer, p_key_limit integer, p_key_window_ms float8, p_weight_keys text[], p_weights integer[],
   p_recheck_ms float8, p_priorities smallint[], p_keys text[], p_key_floors timestamptz[],
-  p_bucket_floors timestamptz[], p_margin_ms float8)
+  p_bucket_floors timestamptz[], p_margin_ms float8, p_serial boolean, p_serial_hold boolean, p_key_id_floors bigint[])
 returns table (id bigint, queue text, task text, args bytea, priority smallint, attempt integer,
                max_attempts integer, timeout_ms integer, run_at timestamptz, created_at timestamptz,
-               soft_timeout_ms integer, flagged boolean, traceparent text, rescues integer, wait_ms float8, key text)
+               soft_timeout_ms integer, flagged boolean, traceparent text, rescues integer, wait_ms float8, key text,
+               first_open_id bigint)
 language plpgsql as $$
 #variable_conflict use_column
 declare
   t            timestamptz;
   ceiling      timestamptz;
   np           integer := coalesce(array_length(p_priorities, 1), 0);
-  limited      boolean := p_key_concurrency is not null or p_key_limit is not null;
-  -- the least share of a key: a fair claim serves batch / 10 keys at most, one with per-key limits batch keys
-  min_share    integer := case when p_key_concurrency is not null or p_key_limit is not null then 1 else 10 end;
+  limited      boolean := p_key_concurrency is not null or p_key_limit is not null or p_serial;
+  -- the least share of a key: a fair claim serves batch / 10 keys at most, one with per-key limits or serial batch keys
+  min_share    integer := case when limited then 1 else 10 end;
   cursor_key   text;
   served_key   text;
   allowance    integer := p_batch;
@@ -388,6 +393,11 @@ declare
   floor_prios  smallint[] := '{}';
   floor_times  timestamptz[] := '{}';
   last_job     record;
+  first_job    record;
+  first_open   bigint;
+  id_floor     bigint;
+  open_keys    text[] := '{}';
+  open_ids     bigint[] := '{}';
   pos          integer;
   pass         integer;
   k            text;
@@ -415,7 +425,8 @@ begin
   -- how many keys have work, up to batch / min_share: the share of each
   n := 0;
   pos := 0;
-  while allowance > 0 and n < ceil(allowance::float8 / min_share) loop
+  -- (a serial key takes one job a claim, whatever its share)
+  while allowance > 0 and not p_serial and n < ceil(allowance::float8 / min_share) loop
     pos := pos + 1;
     if pos > cardinality(walk_keys) then
       exit when walk_done;
@@ -476,7 +487,34 @@ begin
         end if;
         quota := least(quota, p_key_limit - used);
       end if;
-      if ki > 0 then
+      if p_serial then
+        -- one at a time, in id order: only the key's first open job may start, and only when due; read from the id
+        -- below which every job of the key has finished, and that floor rises to the first open job
+        id_floor := case when ki > 0 then coalesce(p_key_id_floors[ki], 0) else 0 end;
+        select j.id into first_open from {schema}.jobs j
+         where j.queue = p_queue and j.key = k and j.state in ('available', 'running') and j.id >= id_floor
+         order by j.id limit 1;
+        if first_open > id_floor then
+          open_keys := open_keys || k;
+          open_ids := open_ids || first_open;
+        end if;
+        select j.id, j.state, j.run_at, j.task into first_job from {schema}.jobs j
+         where j.queue = p_queue and j.key = k and j.state in ('available', 'running')
+           and j.id >= coalesce(first_open, id_floor) and (p_serial_hold or j.state = 'running' or j.run_at <= t)
+         order by j.id limit 1;
+        if first_job.id is null or not (first_job.task = any(p_tasks)) then
+          continue;
+        elsif first_job.state = 'running' then
+          blocked := true; -- try again soon: its run may end on another worker, which tells nobody
+          continue;
+        elsif first_job.run_at > t then
+          wait := least(wait, greatest(1, extract(epoch from first_job.run_at - t) * 1000));
+          continue;
+        end if;
+        picked := array(select s.id from {schema}.jobs s where s.id = first_job.id and s.state = 'available'
+                         for update of s skip locked);
+        blocked := true; -- the key's next job can start once this one ends
+      elsif ki > 0 then
         picked := array(
           select c.id from unnest(p_priorities, p_key_floors[(ki - 1) * np + 1 : ki * np]) as f(p, floor)
            cross join lateral (
@@ -511,7 +549,9 @@ begin
       end if;
       -- its floors: up to the claim's time when it gave less than asked (it has no due job left at or above them),
       -- else below its last job taken up to that time and at that job's priority up to the job's run_at
-      if cardinality(picked) < quota then
+      if p_serial then
+        null; -- its floor is its first open job's id
+      elsif cardinality(picked) < quota then
         floor_keys := floor_keys || array_fill(k, array[np]);
         floor_prios := floor_prios || p_priorities;
         floor_times := floor_times || array_fill(ceiling, array[np]);
@@ -583,7 +623,7 @@ begin
     id := r.id; queue := r.queue; task := r.task; args := r.args; priority := r.priority; attempt := r.attempt;
     max_attempts := r.max_attempts; timeout_ms := r.timeout_ms; run_at := r.run_at; created_at := r.created_at;
     soft_timeout_ms := r.soft_timeout_ms; flagged := r.flagged; traceparent := r.traceparent;
-    rescues := r.rescues; wait_ms := null; key := r.key;
+    rescues := r.rescues; wait_ms := null; key := r.key; first_open_id := null;
     return next;
   end loop;
   -- the floors, as rows with neither an id nor a wait (a floor left null stays where it was)
@@ -591,7 +631,13 @@ begin
     continue when floor_times[i] is null;
     id := null; queue := p_queue; task := null; args := null; priority := floor_prios[i]; attempt := null;
     max_attempts := null; timeout_ms := null; run_at := floor_times[i]; created_at := null; soft_timeout_ms := null;
-    flagged := null; traceparent := null; rescues := null; wait_ms := null; key := floor_keys[i];
+    flagged := null; traceparent := null; rescues := null; wait_ms := null; key := floor_keys[i]; first_open_id := null;
+    return next;
+  end loop;
+  for i in 1 .. cardinality(open_keys) loop
+    id := null; queue := p_queue; task := null; args := null; priority := null; attempt := null; max_attempts := null;
+    timeout_ms := null; run_at := null; created_at := null; soft_timeout_ms := null; flagged := null; traceparent := null;
+    rescues := null; wait_ms := null; key := open_keys[i]; first_open_id := open_ids[i];
     return next;
   end loop;
   if blocked then
@@ -600,20 +646,22 @@ begin
   if wait is not null then
     id := null; queue := p_queue; task := null; args := null; priority := null; attempt := null;
     max_attempts := null; timeout_ms := null; run_at := null; created_at := null; soft_timeout_ms := null; flagged := null;
-    traceparent := null; rescues := null; wait_ms := wait; key := null;
+    traceparent := null; rescues := null; wait_ms := wait; key := null; first_open_id := null;
     return next;
   end if;
 end $$
 
 -- The head of a keyed queue for claim_keyed_from, read without locking anything: per key with available jobs (a null
 -- key for jobs without one) and per priority it has, the earliest run_at among the jobs of the tasks $2 (null when it
--- has none of them), as the snapshot saw them at now() (snapshot_at); clock_at, read at the end, says what the scan
+-- has none of them), and for a serial queue ($3) the key's first open job, as the snapshot saw them at now()
+-- (snapshot_at); clock_at, read at the end, says what the scan
 -- took. This reads every index entry the claims from floors skip: it runs beside them on another connection, at most
 -- once per twenty times its own duration (KeyFrontier), never in their way.
 -- name: KeyedHead
 select array_agg(h.key order by h.key nulls last, h.p) as keys, array_agg(h.p order by h.key nulls last, h.p) as priorities,
        array_agg(h.first_run_at order by h.key nulls last, h.p) as first_run_ats,
-       now() as snapshot_at, clock_timestamp() as clock_at
+       now() as snapshot_at, clock_timestamp() as clock_at,
+       array_agg(h.first_open_id order by h.key nulls last, h.p) as first_open_ids
   from (
     with recursive ks(key) as (
       (select j.key from {schema}.jobs j
@@ -625,7 +673,10 @@ select array_agg(h.key order by h.key nulls last, h.p) as keys, array_agg(h.p or
         from ks where ks.key is not null)
     select ks.key, pr.p, (select min(f.run_at) from {schema}.jobs f
                            where f.state = 'available' and f.queue = $1 and f.key = ks.key and f.priority = pr.p
-                             and f.task = any($2)) as first_run_at
+                             and f.task = any($2)) as first_run_at,
+           case when $3 then (select min(o.id) from {schema}.jobs o
+                               where o.queue = $1 and o.key = ks.key and o.state in ('available', 'running')) end
+             as first_open_id
       from ks cross join lateral (
         with recursive prio(p) as (
           (select j.priority from {schema}.jobs j
@@ -640,7 +691,7 @@ select array_agg(h.key order by h.key nulls last, h.p) as keys, array_agg(h.p or
     union all
     select null, prio.p, (select min(f.run_at) from {schema}.jobs f
                            where f.state = 'available' and f.queue = $1 and f.key is null and f.priority = prio.p
-                             and f.task = any($2))
+                             and f.task = any($2)), null::bigint
       from (
         with recursive prio(p) as (
           (select j.priority from {schema}.jobs j

@@ -167,12 +167,14 @@ public final class ClaimLimits {
     return taken;
   }
 
-  /**
-   * True for a keyed queue whose claims may read from floors ({@code ClaimJobsKeyedFrom}, see {@link KeyFrontier}):
-   * fair or with per-key limits. A serial queue reads its keys from their heads.
-   */
+  /** True for a keyed queue: its claims read from floors per key ({@code ClaimJobsKeyedFrom}, {@link KeyFrontier}). */
   public boolean keyedFromFloors() {
-    return keyed != null && !keyed.isSerial();
+    return keyed != null;
+  }
+
+  /** True for a serial queue: its head scans name each key's first open job. */
+  boolean serial() {
+    return keyed != null && keyed.isSerial();
   }
 
   /** The parameters of {@code ClaimJobsKeyedFrom}: those of {@link #params} for a keyed queue, and the floors. */
@@ -181,7 +183,8 @@ public final class ClaimLimits {
         .addValue(keyed.getKeyWeights().keySet().toArray(String[]::new))
         .addValue(keyed.getKeyWeights().values().toArray(Integer[]::new))
         .addValue(recheckMs).addValue(floors.priorities()).addValue(floors.keys()).addValue(floors.keyFloors())
-        .addValue(floors.bucketFloors()).addValue(floors.marginMs());
+        .addValue(floors.bucketFloors()).addValue(floors.marginMs())
+        .addValue(keyed.isSerial()).addValue(keyed.isSerialHoldOnRetry()).addValue(floors.keyIdFloors());
   }
 
   /** The first parameters of both keyed claims: the claim's, then the queue's and its keys' limits. */

@@ -15,10 +15,11 @@ import java.util.TreeSet;
 import java.util.function.LongSupplier;
 
 /**
- * Where the claim of a keyed queue ({@code claim_keyed_from}, fair or with per-key limits) starts reading each key:
- * per key it knows and per priority of the queue, a floor on run_at below which it assumes no job of its tasks is
- * available; the same for the jobs without a key (the bucket); and the head scans ({@code KeyedHead}) that make the
- * assumption safe. {@link ClaimFrontier} does this for plain queues, with one floor per priority.
+ * Where the claim of a keyed queue ({@code claim_keyed_from}) starts reading each key: per key it knows and per
+ * priority of the queue, a floor on run_at below which it assumes no job of its tasks is available; the same for the
+ * jobs without a key (the bucket); for a serial queue, per key the id below which every job of the key has finished;
+ * and the head scans ({@code KeyedHead}) that make the assumptions safe. {@link ClaimFrontier} does this for plain
+ * queues, with one floor per priority.
  *
  * <p>Why: while a long transaction elsewhere holds an old snapshot, every job claimed since keeps its entry in the key
  * index, at the head of its key, and a keyed claim reading each key it serves from its head walked all of them (94,101
@@ -51,6 +52,8 @@ final class KeyFrontier {
   private final TreeMap<String, Map<Short, Long>> keys = new TreeMap<>();
   /** The keys the last head scan found with available jobs. */
   private Set<String> foundByLastScan = Set.of();
+  /** Per key of a serial queue, the id of its first open job when last seen. */
+  private final TreeMap<String, Long> idFloors = new TreeMap<>();
   /** The floors of jobs without a key; null until a head scan landed. */
   private Map<Short, Long> bucket;
   /** The count of the last head scan that lowered a floor: a claim sent before it may not raise what it lowered. */
@@ -84,13 +87,13 @@ final class KeyFrontier {
 
   /**
    * A head scan landed: per key with available jobs ({@code null} for jobs without a key) and per priority it has, the
-   * earliest run_at of the producer's tasks ({@code null} when none), the scan's snapshot time and the database's clock
-   * when it ended. Every floor is at most the snapshot time less the margin, and at most the earliest job found.
+   * earliest run_at of the producer's tasks ({@code null} when none) and, of a serial queue, the key's first open job
+   * ({@code firstOpenIds}, null otherwise), the scan's snapshot time and the database's clock when it ended. Every floor is at most the snapshot time less the margin, and at most the earliest job found.
    * Returns true when a floor went down or a key or priority appeared: there may be jobs to claim the last claims could
    * not see.
    */
   boolean headScanned(String[] scannedKeys, Short[] scannedPriorities, OffsetDateTime[] firstRunAts,
-      OffsetDateTime snapshotAt, OffsetDateTime clockAt) {
+      Long[] firstOpenIds, OffsetDateTime snapshotAt, OffsetDateTime clockAt) {
     int scan = pace.landed((micros(clockAt) - micros(snapshotAt)) * 1_000);
     long ceiling = micros(snapshotAt) - marginMicros;
     int rows = scannedKeys == null ? 0 : scannedKeys.length;
@@ -119,6 +122,10 @@ final class KeyFrontier {
       long floor = firstRunAts[i] == null ? ceiling : Math.min(micros(firstRunAts[i]), ceiling);
       Long before = floors.put(scannedPriorities[i], floor);
       lowered |= before != null && floor < before;
+      if (firstOpenIds != null && firstOpenIds[i] != null) {
+        Long idBefore = idFloors.put(scannedKeys[i], firstOpenIds[i]);
+        lowered |= idBefore != null && firstOpenIds[i] < idBefore;
+      }
     }
     foundByLastScan = found;
     forgetBeyondMax();
@@ -141,7 +148,12 @@ final class KeyFrontier {
     if (row.getValue("wait_ms") != null) {
       return false; // a limit's wait, which the producer reads
     }
-    raised(row.getString("key"), row.getShort("priority"), row.getOffsetDateTime("run_at"), scansThen);
+    Long firstOpen = row.getLong("first_open_id");
+    if (firstOpen != null) {
+      raisedId(row.getString("key"), firstOpen, scansThen);
+    } else {
+      raised(row.getString("key"), row.getShort("priority"), row.getOffsetDateTime("run_at"), scansThen);
+    }
     return true;
   }
 
@@ -163,6 +175,17 @@ final class KeyFrontier {
     Map<Short, Long> floors = key == null ? bucket : keys.get(key);
     if (floors != null && scansThen >= loweredAt) {
       floors.merge(priority, micros(floor), Math::max);
+    }
+  }
+
+  /**
+   * A claim sent after {@code scansThen} head scans found the first open job of serial {@code key}: every job below it
+   * has finished; unless a head scan that lowered a floor landed since.
+   */
+  void raisedId(String key, long firstOpenId, int scansThen) {
+    keys.computeIfAbsent(key, k -> new TreeMap<>());
+    if (scansThen >= loweredAt) {
+      idFloors.merge(key, firstOpenId, Math::max);
     }
   }
 
@@ -190,6 +213,16 @@ final class KeyFrontier {
       }
     }
     return out.toArray(OffsetDateTime[]::new);
+  }
+
+  /** For each key of {@link #keys()}, the id below which every job of it has finished (0: none known). */
+  Long[] keyIdFloors() {
+    Long[] out = new Long[keys.size()];
+    int i = 0;
+    for (String key : keys.keySet()) {
+      out[i++] = idFloors.getOrDefault(key, 0L);
+    }
+    return out;
   }
 
   /** The floors of the jobs without a key, for each priority of {@link #priorities()}; null before a head scan. */
@@ -225,6 +258,7 @@ final class KeyFrontier {
     while (keys.size() > maxKeys) {
       keys.pollLastEntry();
     }
+    idFloors.keySet().retainAll(keys.keySet());
   }
 
   private static OffsetDateTime time(long micros) {

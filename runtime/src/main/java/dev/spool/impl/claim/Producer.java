@@ -429,7 +429,8 @@ public final class Producer implements Service, PolledQueue {
     }
     pace.started();
     String sql = keyFrontier != null ? keyedHeadSql : headSql;
-    headClient.preparedQuery(sql).execute(Tuple.of(queue, (Object) tasks)).onComplete(ar -> {
+    Tuple params = keyFrontier != null ? Tuple.of(queue, tasks, limits.serial()) : Tuple.of(queue, (Object) tasks);
+    headClient.preparedQuery(sql).execute(params).onComplete(ar -> {
       if (ar.failed()) {
         // the claims on the worker's own connection say so when the database is gone; the floors stay
         pace.failed();
@@ -440,7 +441,8 @@ public final class Producer implements Service, PolledQueue {
       Row head = ar.result().iterator().next();
       boolean lowered = keyFrontier != null
           ? keyFrontier.headScanned(head.getArrayOfStrings(0), head.getArrayOfShorts(1),
-              head.getArrayOfOffsetDateTimes(2), head.getOffsetDateTime(3), head.getOffsetDateTime(4))
+              head.getArrayOfOffsetDateTimes(2), head.getArrayOfLongs(5), head.getOffsetDateTime(3),
+              head.getOffsetDateTime(4))
           : frontier.headScanned(head.getArrayOfShorts(0), head.getArrayOfOffsetDateTimes(1),
               head.getOffsetDateTime(2), head.getOffsetDateTime(3));
       if (lowered && !stopped) {

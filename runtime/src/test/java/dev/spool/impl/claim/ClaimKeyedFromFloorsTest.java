@@ -126,6 +126,69 @@ class ClaimKeyedFromFloorsTest extends SpoolTestBase {
   }
 
   @Test
+  void aSerialKeyGivesItsFirstOpenJobOnlyAndTheAnswerNamesItAsTheKeysIdFloor() {
+    enqueue("a", 3, "now() - interval '1 minute'");
+    enqueue("b", 2, "now() - interval '1 minute'");
+    long firstOfA = sql("select min(id) from {schema}.jobs where key = 'a'").iterator().next().getLong(0);
+    long firstOfB = sql("select min(id) from {schema}.jobs where key = 'b'").iterator().next().getLong(0);
+
+    RowSet<Row> first = await(spool.pool().preparedQuery(new Queries(schema).get("ClaimJobsKeyedFrom"))
+        .execute(serialParams(new String[] {"a"}, new Long[] {0L}))); // b it finds between the keys it knows
+
+    List<Long> claimed = new java.util.ArrayList<>();
+    Map<String, Long> idFloors = new TreeMap<>();
+    for (Row row : first) {
+      if (row.getValue("id") != null) {
+        claimed.add(row.getLong("id"));
+      } else if (row.getValue("first_open_id") != null) {
+        idFloors.put(row.getString("key"), row.getLong("first_open_id"));
+      }
+    }
+    assertThat(claimed).containsExactlyInAnyOrder(firstOfA, firstOfB);
+    assertThat(idFloors).containsExactly(Map.entry("a", firstOfA), Map.entry("b", firstOfB));
+
+    // the first jobs run: nothing more of either key starts, from the floors the answer named
+    RowSet<Row> second = await(spool.pool().preparedQuery(new Queries(schema).get("ClaimJobsKeyedFrom"))
+        .execute(serialParams(new String[] {"a", "b"}, new Long[] {firstOfA, firstOfB})));
+    assertThat(second).allSatisfy(row -> assertThat(row.getValue("id")).isNull());
+    assertThat(second).anySatisfy(row -> assertThat(row.getDouble("wait_ms")).isEqualTo(100.0));
+  }
+
+  /** A serial key's first open job read from its id floor: past the finished jobs an old snapshot keeps. */
+  @Test
+  void aSerialClaimFromIdFloorsReadsPastTheFinishedJobsAnOldSnapshotKeeps() {
+    SqlConnection pin = await(PgConnection.connect(vertx, PgConnectOptions.fromUri(TestDatabase.uri())));
+    try {
+      await(pin.query("begin isolation level repeatable read").execute());
+      await(pin.query("select count(*) from pg_class").execute()); // the snapshot is taken: vacuum is held
+      for (int round = 0; round < 50; round++) { // 10,000 jobs of 20 keys run and done, their entries kept
+        sql("insert into {schema}.jobs (queue, task, key, args) select 'q', 't', 'key' || lpad((g % 20)::text, 2, '0'),"
+            + " '\\x7b7d' from generate_series(1, 200) g");
+        sql("update {schema}.jobs set state = 'running'");
+        sql("delete from {schema}.jobs");
+      }
+      sql("insert into {schema}.jobs (queue, task, key, args) select 'q', 't', 'key' || lpad((g % 20)::text, 2, '0'),"
+          + " '\\x7b7d' from generate_series(1, 200) g");
+      String[] keys = new String[20];
+      Long[] idFloors = new Long[20];
+      for (Row row : sql("select key, min(id) from {schema}.jobs group by key order by key")) {
+        int i = Integer.parseInt(row.getString(0).substring(3));
+        keys[i] = row.getString(0);
+        idFloors[i] = row.getLong(1);
+      }
+
+      long fromHeads = buffers(new Queries(schema).get("ClaimJobsKeyed"), Tuple.tuple(Arrays.asList("q", TASKS, 100,
+          "me", 30_000.0, null, null, null, null, true, true, new String[0], new Integer[0], 100.0)));
+      long fromFloors = buffers(new Queries(schema).get("ClaimJobsKeyedFrom"), serialParams(keys, idFloors));
+
+      assertThat(fromHeads).isGreaterThan(8_000);
+      assertThat(fromFloors).as("buffers from the id floors, against %d from the heads", fromHeads).isLessThan(2_500);
+    } finally {
+      await(pin.close());
+    }
+  }
+
+  @Test
   void aPausedQueueGivesNothingFromItsFloors() {
     enqueue("a", 5, "now() - interval '1 minute'");
     sql("insert into {schema}.queues (name, paused) values ('q', true)");
@@ -212,7 +275,16 @@ class ClaimKeyedFromFloorsTest extends SpoolTestBase {
   private static Tuple params(int batch, Integer keyConcurrency, Integer keyLimit, Double windowMs,
       OffsetDateTime[] bucket, String[] keys, OffsetDateTime[] floors) {
     return Tuple.tuple(Arrays.asList("q", TASKS, batch, "me", 30_000.0, null, keyConcurrency, keyLimit, windowMs,
-        new String[0], new Integer[0], 100.0, new Short[] {0}, keys, floors, bucket, 1_000.0));
+        new String[0], new Integer[0], 100.0, new Short[] {0}, keys, floors, bucket, 1_000.0, false, true, null));
+  }
+
+  /** ClaimJobsKeyedFrom's parameters for serial queue q: {@code idFloors} per key in {@code keys}. */
+  private static Tuple serialParams(String[] keys, Long[] idFloors) {
+    OffsetDateTime[] floors = new OffsetDateTime[keys.length];
+    Arrays.fill(floors, LONG_AGO);
+    return Tuple.tuple(Arrays.asList("q", TASKS, 100, "me", 30_000.0, null, null, null, null, new String[0],
+        new Integer[0], 100.0, new Short[] {0}, keys, floors, new OffsetDateTime[] {LONG_AGO}, 1_000.0, true, true,
+        idFloors));
   }
 
   private void enqueue(String key, int jobs, String runAt) {
@@ -221,7 +293,7 @@ class ClaimKeyedFromFloorsTest extends SpoolTestBase {
   }
 
   private Row keyedHead() {
-    return await(spool.pool().preparedQuery(new Queries(schema).get("KeyedHead")).execute(Tuple.of("q", (Object) TASKS)))
+    return await(spool.pool().preparedQuery(new Queries(schema).get("KeyedHead")).execute(Tuple.of("q", TASKS, false)))
         .iterator().next();
   }
 

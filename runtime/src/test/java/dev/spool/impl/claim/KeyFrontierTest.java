@@ -88,10 +88,26 @@ class KeyFrontierTest {
   }
 
   @Test
+  void aSerialKeysIdFloorRisesToTheFirstOpenJobAClaimFoundAndAHeadScanLowersIt() {
+    frontier.headScanned(new String[] {"a"}, new Short[] {0}, new OffsetDateTime[] {T}, new Long[] {10L}, T, T);
+    assertThat(frontier.keyIdFloors()).containsExactly(10L);
+
+    frontier.raisedId("a", 42, frontier.scans());
+    frontier.raisedId("b", 7, frontier.scans()); // a key first met in a claim
+    assertThat(frontier.keys()).containsExactly("a", "b");
+    assertThat(frontier.keyIdFloors()).containsExactly(42L, 7L);
+
+    // a job of a's enqueued in a transaction that committed late: its id is below the floor, and the scan finds it
+    assertThat(frontier.headScanned(new String[] {"a"}, new Short[] {0}, new OffsetDateTime[] {T}, new Long[] {30L},
+        T, T)).isTrue();
+    assertThat(frontier.keyIdFloors()).containsExactly(30L, 7L);
+  }
+
+  @Test
   void headScansWaitTwentyTimesTheirOwnDurationButAtLeastTheShortestPause() {
     frontier.pace().started();
     assertThat(frontier.pace().due()).isFalse(); // one at a time
-    frontier.headScanned(null, null, null, T, T.plusNanos(50_000_000)); // 50 ms in the database
+    frontier.headScanned(null, null, null, null, T, T.plusNanos(50_000_000)); // 50 ms in the database
     assertThat(frontier.pace().dueInMs()).isEqualTo(1_000);
     frontier.pace().started();
     frontier.pace().failed();
@@ -100,6 +116,6 @@ class KeyFrontierTest {
 
   /** A head scan at T: rows of key, priority, first run_at. */
   private boolean scan(String[] keys, Short[] priorities, OffsetDateTime... firstRunAts) {
-    return frontier.headScanned(keys, priorities, firstRunAts, T, T);
+    return frontier.headScanned(keys, priorities, firstRunAts, null, T, T);
   }
 }
