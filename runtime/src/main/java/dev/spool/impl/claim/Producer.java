@@ -12,10 +12,7 @@ import dev.spool.impl.sql.Queries;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -47,18 +44,9 @@ public final class Producer implements Service, PolledQueue {
   private static final long DUE_MARGIN_MS = 20;
 
   private final Vertx vertx;
-  private final SqlClient client;
-  private final String claimSql;
-  private final String claimFromSql;
-  private final String headSql;
-  private final ClaimFrontier frontier = new ClaimFrontier();
-  /** Where head scans go (a pool beside the claims' connection); null: every claim reads from the head. */
-  private SqlClient headClient;
-  /** The next claim reads from the head: nothing is known of the floors yet, or jobs came back below them. */
-  private boolean readHead = true;
-  private long headTimer = -1;
+  /** What each claim sends, and the floors it reads from. */
+  private final Claims claims;
   private final String queue;
-  private final String[] tasks;
   private final String owner;
   private final WorkerOptions options;
   private final Executor executor;
@@ -94,29 +82,20 @@ public final class Producer implements Service, PolledQueue {
   private int failedClaims;
   private int heldAtStop;
   private Promise<Void> idle;
-  private ClaimLimits limits;
-  private String limitedClaimSql;
-  /** The floors of a keyed queue that claims from them ({@link ClaimLimits#keyedFromFloors()}), else null. */
-  private KeyFrontier keyFrontier;
-  private String keyedFromSql;
-  private String keyedHeadSql;
   private boolean ownPoll = true;
   private Liveness liveness = Liveness.always();
 
   public Producer(Vertx vertx, SqlClient client, Queries queries, String queue, Set<String> tasks, String owner,
       WorkerOptions options, Executor executor, Completer completer, Stats.Recorder stats) {
     this.vertx = vertx;
-    this.client = client;
-    this.claimSql = queries.get("ClaimJobs");
-    this.claimFromSql = queries.get("ClaimJobsFrom");
-    this.headSql = queries.get("ClaimHead");
+    this.claims = new Claims(vertx, client, queries, queue, tasks.toArray(String[]::new), owner, stats);
     this.queue = queue;
-    this.tasks = tasks.toArray(String[]::new);
     this.owner = owner;
     this.options = options;
     this.executor = executor;
     this.completer = completer;
     this.stats = stats;
+    claims.onLowered(this::wake);
   }
 
   public String queue() {
@@ -128,23 +107,17 @@ public final class Producer implements Service, PolledQueue {
    * for a queue with cluster-wide limits; call before start.
    */
   public void limitBy(ClaimLimits limits, Queries queries) {
-    this.limits = limits;
-    this.limitedClaimSql = queries.get(limits.statement());
-    if (limits.keyedFromFloors()) {
-      this.keyFrontier = new KeyFrontier();
-      this.keyedFromSql = queries.get("ClaimJobsKeyedFrom");
-      this.keyedHeadSql = queries.get("KeyedHead");
-    }
+    claims.limitBy(limits, queries);
   }
 
   /**
    * From now on the claim reads the queue from per-priority floors ({@link ClaimFrontier}), a keyed queue's from
    * floors per key and priority ({@link KeyFrontier}), with head scans on {@code pool} beside the claims: a claim's
    * cost then stays flat while a long transaction elsewhere keeps vacuum from removing the index entries of claimed
-   * jobs. Call before start; a serial queue ignores it.
+   * jobs. Call before start.
    */
   public void readsHeadOn(SqlClient pool) {
-    this.headClient = pool;
+    claims.readsHeadOn(pool);
   }
 
   /**
@@ -153,17 +126,12 @@ public final class Producer implements Service, PolledQueue {
    */
   @Override
   public ClaimFrontier floors() {
-    return readsFloors() && frontier.known() ? frontier : null;
-  }
-
-  /** True when claims may read from the floors: head scans keep them, and the queue is not keyed. */
-  private boolean readsFloors() {
-    return headClient != null && (limits == null || !limits.isKeyed());
+    return claims.floors();
   }
 
   /** True when this queue is claimed by the plain claim, not through cluster-wide limits. */
   public boolean claimsPlainly() {
-    return limits == null;
+    return !claims.limited();
   }
 
   /**
@@ -213,7 +181,7 @@ public final class Producer implements Service, PolledQueue {
       return;
     }
     int handedBack = handBackBuffered();
-    readHead = true; // what it handed back sits below the floors
+    claims.readHeadNext(); // what it handed back sits below the floors
     if (handedBack > 0) {
       LOG.log(System.Logger.Level.WARNING, "queue {0}: heartbeats confirmed again after a lapse; {1} prefetched jobs "
           + "handed back unstarted, as they may have been rescued meanwhile", queue, handedBack);
@@ -231,7 +199,7 @@ public final class Producer implements Service, PolledQueue {
     if (ownPoll) {
       pollTimer = vertx.setPeriodic(options.getPollInterval().toMillis(), t -> wake());
     }
-    scanHeadWhenDue();
+    claims.scanHeadWhenDue();
     wake();
     return Future.succeededFuture();
   }
@@ -249,8 +217,8 @@ public final class Producer implements Service, PolledQueue {
     if (stopped || !alive()) {
       return;
     }
-    readHead = true; // rescued jobs keep their place in line, below the floors
-    if (limits == null) {
+    claims.readHeadNext(); // rescued jobs keep their place in line, below the floors
+    if (!claims.limited()) {
       int handBack = Math.min(count - room(), buffer.size());
       for (int i = 0; i < handBack; i++) {
         completer.release(buffer.pollLast());
@@ -272,7 +240,7 @@ public final class Producer implements Service, PolledQueue {
     if (stopped || !alive()) {
       return;
     }
-    int maxInFlight = limits == null && queueHasMore ? MAX_CLAIMS_IN_FLIGHT : 1;
+    int maxInFlight = !claims.limited() && queueHasMore ? MAX_CLAIMS_IN_FLIGHT : 1;
     if (claimsInFlight >= maxInFlight) {
       wokenWhileClaiming = true;
       return;
@@ -326,27 +294,7 @@ public final class Producer implements Service, PolledQueue {
     claimedAhead += batch;
     makingRoom = false;
     wokenWhileClaiming = false;
-    double leaseMs = options.getLease().toMillis();
-    boolean fromFloors = readsFloors() && frontier.known() && !readHead;
-    boolean keysFromFloors = keyFrontier != null && headClient != null && keyFrontier.known() && !readHead;
-    readHead = false;
-    if (fromFloors || keysFromFloors) {
-      stats.claimedFromFloors();
-    }
-    long sentAt = frontier.sentAt();
-    int scansThen = keyFrontier != null ? keyFrontier.scans() : frontier.scans();
-    Future<RowSet<Row>> claimed = keysFromFloors
-        ? client.preparedQuery(keyedFromSql)
-            .execute(limits.keyedParamsFrom(queue, tasks, batch, owner, leaseMs, keyFrontier))
-        : limits != null
-        ? client.preparedQuery(limitedClaimSql).execute(fromFloors
-            ? limits.params(queue, tasks, batch, owner, leaseMs, frontier.priorities(), frontier.floorTimes())
-            : limits.params(queue, tasks, batch, owner, leaseMs))
-        : fromFloors
-            ? client.preparedQuery(claimFromSql).execute(Tuple.of(queue, tasks, batch, owner, leaseMs,
-                frontier.priorities(), frontier.floorTimes()))
-            : client.preparedQuery(claimSql).execute(Tuple.of(queue, tasks, batch, owner, leaseMs));
-    claimed.onComplete(ar -> {
+    claims.claim(batch, options.getLease().toMillis(), lineage).onComplete(ar -> {
       claimsInFlight--;
       claimedAhead -= batch;
       if (ar.failed()) {
@@ -360,41 +308,9 @@ public final class Producer implements Service, PolledQueue {
         return;
       }
       failedClaims = 0;
-      int count = ar.result().size();
-      boolean cutShort = false;
-      List<ClaimedJob> claimedJobs = new ArrayList<>(count);
-      for (Row row : ar.result()) {
-        if (keysFromFloors && keyFrontier.claimed(row, scansThen)) {
-          count--; // not a job: a floor the claim raised
-          continue;
-        }
-        if (limits != null && row.getValue(0) == null) {
-          // not a job: a limit cut the claim short; try again when it allows more
-          cutShort = true;
-          count--;
-          wakeIn((long) Math.ceil(row.getDouble("wait_ms")));
-          continue;
-        }
-        claimedJobs.add(ClaimedJob.fromClaimRow(vertx, row, lineage));
-      }
-      claimedJobs.sort(CLAIM_ORDER);
-      if (keyFrontier != null) {
-        keyFrontier.claimDone();
-        if (count > 0 || keysFromFloors) {
-          scanHeadWhenDue();
-        }
-      } else if (readsFloors()) {
-        int seen = limits == null ? batch : limits.frontierBatch(batch, count, cutShort);
-        if (seen > 0) {
-          frontier.claimed(claimedJobs, seen, sentAt, scansThen);
-        }
-        // The queue is busy (head scans keep finding what sits below the floors while jobs flow), or a claim
-        // from the floors found nothing though something woke it (it may sit below them). An idle queue, and a
-        // claim from the head that found nothing, need none: it saw the whole queue.
-        if (count > 0 || fromFloors) {
-          scanHeadWhenDue();
-        }
-      }
+      ar.result().waitsMs().forEach(this::wakeIn); // a limit cut the claim short: try again when it allows more
+      List<ClaimedJob> claimedJobs = ar.result().jobs();
+      int count = claimedJobs.size();
       if (stopped) {
         claimedJobs.forEach(completer::release);
       } else {
@@ -407,47 +323,6 @@ public final class Producer implements Service, PolledQueue {
         wake();
       }
       checkIdle();
-    });
-  }
-
-  /**
-   * Starts a head scan when one is due, or arms a timer for when it will be: the scan finds what sits below
-   * the floors, and when it lowers one, the loop claims again. Called at start and after claims.
-   */
-  private void scanHeadWhenDue() {
-    HeadScanPace pace = keyFrontier != null ? keyFrontier.pace() : readsFloors() ? frontier.pace() : null;
-    if (headClient == null || pace == null || stopped || pace.scanning() || headTimer >= 0) {
-      return;
-    }
-    long inMs = pace.dueInMs();
-    if (inMs > 0) {
-      headTimer = vertx.setTimer(inMs, t -> {
-        headTimer = -1;
-        scanHeadWhenDue();
-      });
-      return;
-    }
-    pace.started();
-    String sql = keyFrontier != null ? keyedHeadSql : headSql;
-    Tuple params = keyFrontier != null ? Tuple.of(queue, tasks, limits.serial()) : Tuple.of(queue, (Object) tasks);
-    headClient.preparedQuery(sql).execute(params).onComplete(ar -> {
-      if (ar.failed()) {
-        // the claims on the worker's own connection say so when the database is gone; the floors stay
-        pace.failed();
-        LOG.log(System.Logger.Level.DEBUG, "head scan of queue {0} failed: {1}", queue, ar.cause().toString());
-        return;
-      }
-      stats.headScanned();
-      Row head = ar.result().iterator().next();
-      boolean lowered = keyFrontier != null
-          ? keyFrontier.headScanned(head.getArrayOfStrings(0), head.getArrayOfShorts(1),
-              head.getArrayOfOffsetDateTimes(2), head.getArrayOfLongs(5), head.getOffsetDateTime(3),
-              head.getOffsetDateTime(4))
-          : frontier.headScanned(head.getArrayOfShorts(0), head.getArrayOfOffsetDateTimes(1),
-              head.getOffsetDateTime(2), head.getOffsetDateTime(3));
-      if (lowered && !stopped) {
-        wake();
-      }
     });
   }
 
@@ -506,9 +381,7 @@ public final class Producer implements Service, PolledQueue {
     }
     stopped = true;
     vertx.cancelTimer(pollTimer);
-    if (headTimer >= 0) {
-      vertx.cancelTimer(headTimer);
-    }
+    claims.stop();
     if (dueTimer >= 0) {
       vertx.cancelTimer(dueTimer);
     }

@@ -205,15 +205,15 @@ final class Explainer {
 
   /**
    * A snapshot older than the jobs table's last vacuum, with dead versions past the vacuumer's threshold left
-   * behind: the table and its indexes grow until the snapshot ends, and a keyed or limited claim, or a head scan,
-   * walks their index entries (see {@link VacuumHorizon}).
+   * behind: the table and its indexes grow until the snapshot ends, and the count of running jobs of a claim with a
+   * concurrency limit, or a head scan, walks their index entries (see {@link VacuumHorizon}).
    */
   private static void horizon(VacuumHorizon horizon, List<Reason> reasons) {
     horizon.slowingClaims(VacuumOptions.DEFAULT_MIN_DEAD_ROWS).ifPresent(holder -> {
       String age = holder.age() == null ? "" : String.format(Locale.ROOT, " %.0f s old", holder.age().toMillis() / 1000.0);
       reasons.add(new Reason(Code.HORIZON_HELD, String.format(Locale.ROOT, "vacuum is held back: the last vacuum of the "
           + "jobs table (%s) left %,d dead row versions it may not remove, held back by a snapshot%s: %s; the table and "
-          + "its indexes grow until it ends, and claims of keyed or limited queues walk them",
+          + "its indexes grow until it ends, and claims under a concurrency limit count through them",
           horizon.jobsVacuumedAt(), horizon.jobsDead(), age, holder.describe()),
           holder.toJson().put("jobs_dead", horizon.jobsDead()).put("jobs_vacuumed_at", text(horizon.jobsVacuumedAt()))));
     });

@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  */
 public final class Queries {
 
-  private static final String[] FILES = {"migrate", "enqueue", "claim", "complete", "inspect", "maintenance", "cancel", "admin", "history", "scheduling", "dashboard", "workflow", "keyed", "explain", "connect", "horizon", "partitions"};
+  private static final String[] FILES = {"migrate", "enqueue", "claim", "complete", "inspect", "maintenance", "cancel",
+      "admin", "history", "scheduling", "dashboard", "workflow", "keyed", "keyed_floors", "explain", "connect", "horizon",
+      "partitions"};
   /** The test kit's queries (spool-test), read only by the kit's {@code TestStore}: no runtime path holds them. */
   public static final String TESTING = "testing";
   private static final Pattern NAME_LINE = Pattern.compile("(?m)^-- name: *(\\w+) *$");
