@@ -73,11 +73,11 @@ final class ClaimProbe {
   }
 
   /**
-   * The claim statement of Spool's worker on a keyed queue (fair, or with per-key limits) for a probe of {@code batch}
-   * jobs: {@code ClaimJobsKeyedFrom} of keyed.sql, without limits, on priority 0, every one of {@code keys} (sorted, as
-   * the worker's KeyFrontier sends them) and the jobs without a key from a floor one second back, where the worker's
-   * floors stand while it keeps up (as {@link #spool}: a key its claim read to the end of its due jobs gets floors at
-   * the claim's time less the one-second margin). The claim also locks the queue's row of key_cursors, so the worker's
+   * The claim statement of Spool's worker on a fair queue for a probe of {@code batch} jobs: {@code ClaimJobsKeyedFrom}
+   * of keyed.sql, without limits and not serial, on priority 0, every one of {@code keys} (sorted, as the worker's
+   * KeyFrontier sends them) and the jobs without a key from a floor one second back, where the worker's floors stand
+   * while it keeps up (as {@link #spool}: a key its claim read to the end of its due jobs gets floors at the claim's
+   * time less the one-second margin). The claim also locks the queue's row of key_cursors, so the worker's
    * claims wait for a probe's few milliseconds, once a second; their own claims serialize on it the same way.
    */
   static ClaimProbe spoolKeyed(Vertx vertx, String schema, String task, int batch, String[] keys) {
@@ -86,13 +86,17 @@ final class ClaimProbe {
       OffsetDateTime floor = OffsetDateTime.now().minusSeconds(1);
       OffsetDateTime[] keyFloors = new OffsetDateTime[keys.length];
       Arrays.fill(keyFloors, floor);
+      Long[] keyIdFloors = new Long[keys.length];
+      Arrays.fill(keyIdFloors, 0L);
       return Tuple.tuple().addValue("default").addValue(new String[] {task}).addValue(batch)
           .addValue("horizon-probe").addValue(30_000.0)
           // no queue concurrency, key concurrency or key rate limit: a fair queue's
           .addValue(null).addValue(null).addValue(null).addValue(null)
           .addValue(new String[0]).addValue(new Integer[0]).addValue((double) ClaimLimits.DEFAULT_RECHECK_MS)
           .addValue(new Short[] {0}).addValue(keys).addValue(keyFloors)
-          .addValue(new OffsetDateTime[] {floor}).addValue(MARGIN_MS);
+          .addValue(new OffsetDateTime[] {floor}).addValue(MARGIN_MS)
+          // not serial (its hold on retry the default); so no key's id floor (0), as the worker sends them
+          .addValue(false).addValue(true).addValue(keyIdFloors);
     });
   }
 

@@ -76,8 +76,8 @@ final class Horizon {
     HorizonPin pin = new HorizonPin(spool.vertx(), uri, target.pinReadSql(), target.analyticsSql(),
         checks.sql("HorizonCancel"));
     progress.line("%s%s: %,d jobs/s; %d s unpinned, %d s %s, %d s after; a report every %d s", targetKind.label(),
-        keys() > 0 ? " (fair, " + keys() + " keys)" : "", settings.rate, settings.warmupSeconds, settings.durationSeconds, pinShape.label(), settings.recoverySeconds,
-        settings.reportSeconds);
+        keys() > 0 ? " (fair, " + keys() + " keys)" : "", settings.rate, settings.warmupSeconds,
+        settings.durationSeconds, pinShape.label(), settings.recoverySeconds, settings.reportSeconds);
 
     long start = System.currentTimeMillis();
     long warmEnd = start + settings.warmupSeconds * 1000L;
@@ -324,7 +324,8 @@ final class Horizon {
         .put("target_settings", target.describe())
         .put("claim_timing", "probe: EXPLAIN (ANALYZE, BUFFERS) of the target's claim of "
             + SpoolHorizonTarget.probeBatch(keys()) + " jobs" + (keys() > 0 ? " from floors over all " + keys()
-            + " keys (ClaimJobsKeyedFrom)" : "") + " once a second, rolled back" + (statements ? "" : " (pg_stat_statements is not loaded on this server)"))
+            + " keys (ClaimJobsKeyedFrom)" : "") + " once a second, rolled back"
+            + (statements ? "" : " (pg_stat_statements is not loaded on this server)"))
         .put("claim_probe_error", probe.failure())
         .put("dead_tuples_source", exact ? "pg_stat_user_tables.n_dead_tup, and pgstattuple (table_dead_exact, "
             + "index_dead_exact)" : "pg_stat_user_tables.n_dead_tup (pgstattuple not installed: --pgstattuple)")

@@ -40,8 +40,8 @@ final class HorizonCommand implements Callable<Integer> {
     JsonObject result = JsonRun.print(spec, json, settings.db, (progress, uri) -> {
       List<String> plain = targets.stream().filter(t -> t != Target.SPOOL).map(Target::label).toList();
       if (settings.keys > 0 && !plain.isEmpty()) {
-        progress.line("--keys %d applies to spool only: %s run%s a plain queue", settings.keys, String.join(", ", plain),
-            plain.size() == 1 ? "s" : "");
+        progress.line("--keys %d applies to spool only: %s run%s a plain queue", settings.keys,
+            String.join(", ", plain), plain.size() == 1 ? "s" : "");
       }
       return targets.size() == 1 ? new Horizon(settings, targets.get(0), progress).run(uri)
           : inTurn(targets, progress, uri);
