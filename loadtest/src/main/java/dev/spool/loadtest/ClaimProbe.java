@@ -1,5 +1,6 @@
 package dev.spool.loadtest;
 
+import dev.spool.impl.claim.ClaimLimits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -7,7 +8,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -25,6 +28,11 @@ final class ClaimProbe {
   record Sample(long atMillis, double executionMs, double roundTripMs, long buffers, long rows) {}
 
   static final long INTERVAL_MS = 1_000;
+  /**
+   * How far below the claim's time a rising floor stays: the worker's (ClaimFrontier.DEFAULT_MARGIN_MS, not public),
+   * the one second the floors of both probes stand back.
+   */
+  static final double MARGIN_MS = 1_000.0;
 
   private final Vertx vertx;
   private final String explainSql;
@@ -61,7 +69,35 @@ final class ClaimProbe {
   static ClaimProbe spool(Vertx vertx, String schema, String task, int batch) {
     String claim = Checks.namedSql("dev/spool/sql/claim.sql", schema).get("ClaimJobsFrom");
     return new ClaimProbe(vertx, claim, () -> Tuple.of("default", new String[] {task}, batch, "horizon-probe",
-        30_000.0, new Short[] {0}, new java.time.OffsetDateTime[] {java.time.OffsetDateTime.now().minusSeconds(1)}));
+        30_000.0, new Short[] {0}, new OffsetDateTime[] {OffsetDateTime.now().minusSeconds(1)}));
+  }
+
+  /**
+   * The claim statement of Spool's worker on a fair queue for a probe of {@code batch} jobs: {@code ClaimJobsKeyedFrom}
+   * of keyed.sql, without limits and not serial, on priority 0, every one of {@code keys} (sorted, as the worker's
+   * KeyFrontier sends them) and the jobs without a key from a floor one second back, where the worker's floors stand
+   * while it keeps up (as {@link #spool}: a key its claim read to the end of its due jobs gets floors at the claim's
+   * time less the one-second margin). The claim also locks the queue's row of key_cursors, so the worker's
+   * claims wait for a probe's few milliseconds, once a second; their own claims serialize on it the same way.
+   */
+  static ClaimProbe spoolKeyed(Vertx vertx, String schema, String task, int batch, String[] keys) {
+    String claim = Checks.namedSql("dev/spool/sql/keyed.sql", schema).get("ClaimJobsKeyedFrom");
+    return new ClaimProbe(vertx, claim, () -> {
+      OffsetDateTime floor = OffsetDateTime.now().minusSeconds(1);
+      OffsetDateTime[] keyFloors = new OffsetDateTime[keys.length];
+      Arrays.fill(keyFloors, floor);
+      Long[] keyIdFloors = new Long[keys.length];
+      Arrays.fill(keyIdFloors, 0L);
+      return Tuple.tuple().addValue("default").addValue(new String[] {task}).addValue(batch)
+          .addValue("horizon-probe").addValue(30_000.0)
+          // no queue concurrency, key concurrency or key rate limit: a fair queue's
+          .addValue(null).addValue(null).addValue(null).addValue(null)
+          .addValue(new String[0]).addValue(new Integer[0]).addValue((double) ClaimLimits.DEFAULT_RECHECK_MS)
+          .addValue(new Short[] {0}).addValue(keys).addValue(keyFloors)
+          .addValue(new OffsetDateTime[] {floor}).addValue(MARGIN_MS)
+          // not serial (its hold on retry the default); so no key's id floor (0), as the worker sends them
+          .addValue(false).addValue(true).addValue(keyIdFloors);
+    });
   }
 
   /** The head scan of Spool's worker ({@code ClaimHead}), which reads what the claims no longer read. */

@@ -59,7 +59,7 @@ final class Horizon {
     Pin pinShape = settings.pin();
     int totalSeconds = settings.warmupSeconds + settings.durationSeconds + settings.recoverySeconds;
     HorizonTarget target = switch (targetKind) {
-      case SPOOL -> new SpoolHorizonTarget(spool, checks, uri, SPOOL_WORKERS, progress);
+      case SPOOL -> new SpoolHorizonTarget(spool, checks, uri, SPOOL_WORKERS, settings.keys, progress);
       case FLOOR -> new FloorHorizonTarget(spool, checks, uri, settings.floorClaimsPerSecond, settings.floorBatch,
           settings.floorVacuumSeconds, totalSeconds + 60, progress);
       case GRAPHILE -> new GraphileHorizonTarget(spool, checks, uri, settings.graphileDir(),
@@ -75,9 +75,9 @@ final class Horizon {
     JobAdmin admin = spool.admin();
     HorizonPin pin = new HorizonPin(spool.vertx(), uri, target.pinReadSql(), target.analyticsSql(),
         checks.sql("HorizonCancel"));
-    progress.line("%s: %,d jobs/s; %d s unpinned, %d s %s, %d s after; a report every %d s", targetKind.label(),
-        settings.rate, settings.warmupSeconds, settings.durationSeconds, pinShape.label(), settings.recoverySeconds,
-        settings.reportSeconds);
+    progress.line("%s%s: %,d jobs/s; %d s unpinned, %d s %s, %d s after; a report every %d s", targetKind.label(),
+        keys() > 0 ? " (fair, " + keys() + " keys)" : "", settings.rate, settings.warmupSeconds,
+        settings.durationSeconds, pinShape.label(), settings.recoverySeconds, settings.reportSeconds);
 
     long start = System.currentTimeMillis();
     long warmEnd = start + settings.warmupSeconds * 1000L;
@@ -150,6 +150,11 @@ final class Horizon {
       Blocking.await(admin.close());
     }
     return result(target, reports, baseline, recovery, exact, statements, probe);
+  }
+
+  /** The keys of this run's queue: {@code --keys} for Spool, none for the others. */
+  private int keys() {
+    return targetKind == Target.SPOOL ? settings.keys : 0;
   }
 
   private static long now() {
@@ -307,6 +312,8 @@ final class Horizon {
         .put("target", targetKind.label())
         .put("pin", settings.pin().label())
         .put("rate", settings.rate)
+        // only Spool's queue is keyed: the floor and Graphile ran their plain queue whatever --keys said
+        .put("keys", keys())
         .put("warmup_s", settings.warmupSeconds)
         .put("duration_s", settings.durationSeconds)
         .put("recovery_s", settings.recoverySeconds)
@@ -315,8 +322,10 @@ final class Horizon {
         .put("jobs", target.enqueued())
         .put("enqueue_errors", target.enqueueErrors())
         .put("target_settings", target.describe())
-        .put("claim_timing", "probe: EXPLAIN (ANALYZE, BUFFERS) of the target's claim of " + SpoolHorizonTarget.PROBE_BATCH
-            + " jobs once a second, rolled back" + (statements ? "" : " (pg_stat_statements is not loaded on this server)"))
+        .put("claim_timing", "probe: EXPLAIN (ANALYZE, BUFFERS) of the target's claim of "
+            + SpoolHorizonTarget.probeBatch(keys()) + " jobs" + (keys() > 0 ? " from floors over all " + keys()
+            + " keys (ClaimJobsKeyedFrom)" : "") + " once a second, rolled back"
+            + (statements ? "" : " (pg_stat_statements is not loaded on this server)"))
         .put("claim_probe_error", probe.failure())
         .put("dead_tuples_source", exact ? "pg_stat_user_tables.n_dead_tup, and pgstattuple (table_dead_exact, "
             + "index_dead_exact)" : "pg_stat_user_tables.n_dead_tup (pgstattuple not installed: --pgstattuple)")

@@ -37,9 +37,15 @@ final class HorizonCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     settings.validate();
     List<Target> targets = settings.targets();
-    JsonObject result = JsonRun.print(spec, json, settings.db, (progress, uri) -> targets.size() == 1
-        ? new Horizon(settings, targets.get(0), progress).run(uri)
-        : inTurn(targets, progress, uri));
+    JsonObject result = JsonRun.print(spec, json, settings.db, (progress, uri) -> {
+      List<String> plain = targets.stream().filter(t -> t != Target.SPOOL).map(Target::label).toList();
+      if (settings.keys > 0 && !plain.isEmpty()) {
+        progress.line("--keys %d applies to spool only: %s run%s a plain queue", settings.keys,
+            String.join(", ", plain), plain.size() == 1 ? "s" : "");
+      }
+      return targets.size() == 1 ? new Horizon(settings, targets.get(0), progress).run(uri)
+          : inTurn(targets, progress, uri);
+    });
     if (!json) {
       List<JsonObject> runs = result.containsKey("runs")
           ? result.getJsonArray("runs").stream().map(JsonObject.class::cast).toList() : List.of(result);
@@ -74,6 +80,7 @@ final class HorizonCommand implements Callable<Integer> {
         .put("order", "in turn, each with the box to itself and its own pin of the same shape")
         .put("pin", first.getString("pin"))
         .put("rate", first.getInteger("rate"))
+        .put("keys", settings.keys)
         .put("failed_bounds", failed)
         .put("runs", new JsonArray(new ArrayList<>(runs)));
   }

@@ -91,6 +91,11 @@ public final class HorizonSettings {
       + "after the other under the same pin shape, each with its own table; instead of --target")
   String targets;
 
+  @Option(names = "--keys", description = "with N > 0, the Spool target's queue is fair (keyed), each job gets one "
+      + "of N keys round robin (key-000, key-001, ...) and the claim probed is the keyed claim from floors; the floor "
+      + "and Graphile ignore it; 0 is a plain queue (default: ${DEFAULT-VALUE})")
+  int keys;
+
   @Option(names = "--pin", description = "none, repeatable-read or analytics (default: ${DEFAULT-VALUE})")
   String pin = "repeatable-read";
 
@@ -172,6 +177,19 @@ public final class HorizonSettings {
     return parsed;
   }
 
+  /**
+   * The {@code --keys} keys, sorted as their strings (the worker's KeyFrontier and the keyed claim take them in that
+   * order): {@code key-000} on, zero-padded to the width of the last, three digits at least.
+   */
+  static String[] keyNames(int keys) {
+    String format = "key-%0" + Math.max(3, String.valueOf(keys - 1).length()) + "d";
+    String[] names = new String[keys];
+    for (int i = 0; i < keys; i++) {
+      names[i] = String.format(Locale.ROOT, format, i);
+    }
+    return names;
+  }
+
   /** Where Graphile Worker is installed: {@code --graphile-dir}, else where the peer's bench script puts it. */
   Path graphileDir() {
     return graphileDir == null ? GraphileHorizonTarget.defaultInstallDir() : Path.of(graphileDir);
@@ -195,6 +213,9 @@ public final class HorizonSettings {
         || graphileVacuumSeconds < 0) {
       throw new IllegalArgumentException("--warmup, --recovery, --floor-vacuum-every, --graphile-local-queue and "
           + "--graphile-vacuum-every must be at least 0");
+    }
+    if (keys < 0) {
+      throw new IllegalArgumentException("--keys must be at least 0 (0: a plain queue), got " + keys);
     }
     if (maxPickupP99Ms != null && maxPickupP99Ms <= 0 || maxClaimGrowth != null && maxClaimGrowth <= 0) {
       throw new IllegalArgumentException("--max-pickup-p99-ms and --max-claim-growth must be positive");

@@ -17,8 +17,10 @@ final class HorizonTable {
   /** One run's reports, a row each, then its recovery. */
   static String table(JsonObject run) {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%n%s, %,d jobs/s, pin %s:%n%n", run.getString("target"),
-        run.getInteger("rate"), run.getString("pin")));
+    int keys = run.getInteger("keys", 0);
+    out.append(String.format(Locale.ROOT, "%n%s%s, %,d jobs/s, pin %s:%n%n", run.getString("target"),
+        keys > 0 ? String.format(Locale.ROOT, " (fair, %,d keys)", keys) : "", run.getInteger("rate"),
+        run.getString("pin")));
     out.append("| t s | phase | backlog | pickup p50 / p99 ms | claim mean (max) ms | claim buffers "
         + "| dead tuples (pgstattuple) | table + index MB | vacuums | horizon age s | load 1m |\n");
     out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");

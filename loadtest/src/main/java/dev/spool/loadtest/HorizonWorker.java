@@ -1,6 +1,8 @@
 package dev.spool.loadtest;
 
+import dev.spool.EnqueueOptions;
 import dev.spool.JobHandlers;
+import dev.spool.QueueOptions;
 import dev.spool.Spool;
 import dev.spool.SpoolOptions;
 import dev.spool.WorkerOptions;
@@ -18,11 +20,14 @@ import org.HdrHistogram.Recorder;
  * leader vacuums the jobs table as in production) until stopped, and every second prints
  * {@code PICKUP <epoch second> <histogram>}: the pickup latencies (handler start minus run_at, in microseconds)
  * of the jobs it started in that second, an HdrHistogram compressed and in Base64. Arguments: database URI,
- * schema, worker verticles.
+ * schema, worker verticles, and optionally {@code fair}: the default queue is then fair (keyed, otherwise the
+ * default options), as a {@code --keys} run's jobs need for their keys to be served in round robin.
  */
 public final class HorizonWorker {
 
   static final String PICKUP = "PICKUP ";
+  /** The fourth argument that makes the default queue fair. */
+  static final String FAIR = "fair";
 
   public static void main(String[] args) {
     Vertx vertx = Vertx.vertx();
@@ -38,7 +43,11 @@ public final class HorizonWorker {
       System.out.println(PICKUP + Instant.now().getEpochSecond() + " " + encode(interval[0]));
       System.out.flush();
     });
-    ChildJvm.readyWhenDeployed(vertx, spool, spool.deployWorkers(new WorkerOptions(), handlers,
+    WorkerOptions options = new WorkerOptions();
+    if (args.length > 3 && args[3].equals(FAIR)) {
+      options.setQueueOptions(EnqueueOptions.DEFAULT_QUEUE, new QueueOptions().setFair(true));
+    }
+    ChildJvm.readyWhenDeployed(vertx, spool, spool.deployWorkers(options, handlers,
         Integer.parseInt(args[2])), "horizon worker");
   }
 
