@@ -81,7 +81,9 @@ final class ClaimProbe {
    * claims wait for a probe's few milliseconds, once a second; their own claims serialize on it the same way.
    */
   static ClaimProbe spoolKeyed(Vertx vertx, String schema, String task, int batch, String[] keys) {
-    String claim = Checks.namedSql("dev/spool/sql/keyed.sql", schema).get("ClaimJobsKeyedFrom");
+    String claim = java.util.Objects.requireNonNull(
+        Checks.namedSql("dev/spool/sql/keyed_floors.sql", schema).get("ClaimJobsKeyedFrom"),
+        "keyed_floors.sql names no ClaimJobsKeyedFrom");
     return new ClaimProbe(vertx, claim, () -> {
       OffsetDateTime floor = OffsetDateTime.now().minusSeconds(1);
       OffsetDateTime[] keyFloors = new OffsetDateTime[keys.length];

@@ -84,7 +84,7 @@ public final class Queries {
 
   /** The functions the migrator defines after the migrations, in this order (later ones call earlier ones). */
   public static final java.util.List<String> FUNCTIONS = java.util.List.of("ClaimLimitedFunction", "ClaimKeyedFunction",
-      "ClaimKeyedNextFunction", "ClaimKeyedFromFunction",
+      "ClaimKeyedWalkFunction", "ClaimKeyedFromFunction",
       "ParentFailedFunction", "TellFunction", "SettleFunction", "RecountFunction", "AddParentsFunction",
       "EnqueueFunction", "EnqueueWorkflowFunction", "CompleteJobsFunction", "KillJobsFunction", "SweepFunction",
       "ReviveFunction");
