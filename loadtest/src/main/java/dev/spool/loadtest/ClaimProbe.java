@@ -82,8 +82,8 @@ final class ClaimProbe {
    */
   static ClaimProbe spoolKeyed(Vertx vertx, String schema, String task, int batch, String[] keys) {
     String claim = java.util.Objects.requireNonNull(
-        Checks.namedSql("dev/spool/sql/keyed_floors.sql", schema).get("ClaimJobsKeyedFrom"),
-        "keyed_floors.sql names no ClaimJobsKeyedFrom");
+        Checks.namedSql("dev/spool/sql/keyed.sql", schema).get("ClaimJobsKeyedFrom"),
+        "keyed.sql names no ClaimJobsKeyedFrom");
     return new ClaimProbe(vertx, claim, () -> {
       OffsetDateTime floor = OffsetDateTime.now().minusSeconds(1);
       OffsetDateTime[] keyFloors = new OffsetDateTime[keys.length];

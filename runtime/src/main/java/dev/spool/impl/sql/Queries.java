@@ -17,8 +17,7 @@ import java.util.regex.Pattern;
 public final class Queries {
 
   private static final String[] FILES = {"migrate", "enqueue", "claim", "complete", "inspect", "maintenance", "cancel",
-      "admin", "history", "scheduling", "dashboard", "workflow", "keyed", "keyed_floors", "explain", "connect", "horizon",
-      "partitions"};
+      "admin", "history", "scheduling", "dashboard", "workflow", "keyed", "explain", "connect", "horizon", "partitions"};
   /** The test kit's queries (spool-test), read only by the kit's {@code TestStore}: no runtime path holds them. */
   public static final String TESTING = "testing";
   private static final Pattern NAME_LINE = Pattern.compile("(?m)^-- name: *(\\w+) *$");
@@ -83,8 +82,8 @@ public final class Queries {
   }
 
   /** The functions the migrator defines after the migrations, in this order (later ones call earlier ones). */
-  public static final java.util.List<String> FUNCTIONS = java.util.List.of("ClaimLimitedFunction", "ClaimKeyedFunction",
-      "ClaimKeyedWalkFunction", "ClaimKeyedFromFunction",
+  public static final java.util.List<String> FUNCTIONS = java.util.List.of("ClaimLimitedFunction",
+      "ClaimKeyedWalkFunction", "ClaimKeyedFromFunction", "ClaimKeyedFunction",
       "ParentFailedFunction", "TellFunction", "SettleFunction", "RecountFunction", "AddParentsFunction",
       "EnqueueFunction", "EnqueueWorkflowFunction", "CompleteJobsFunction", "KillJobsFunction", "SweepFunction",
       "ReviveFunction");

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.spool.impl.sql.Queries;
 import dev.spool.testing.SpoolTestBase;
 import dev.spool.testing.TestDatabase;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Row;
@@ -165,19 +163,7 @@ class ClaimFromFloorsTest extends SpoolTestBase {
         .execute(Tuple.of("q", TASKS, batch, "me", 30_000.0, priorities, floors)));
   }
 
-  /** The buffers a claim touches, by EXPLAIN (ANALYZE, BUFFERS) in a transaction rolled back: it takes nothing. */
-  private long buffers(String claim, Tuple params) {
-    SqlConnection c = await(spool.pool().getConnection());
-    try {
-      await(c.query("begin").execute());
-      Object plan = await(c.preparedQuery("explain (analyze, buffers, format json) " + claim).execute(params))
-          .iterator().next().getValue(0);
-      await(c.query("rollback").execute());
-      JsonObject root = (plan instanceof JsonArray a ? a : new JsonArray(plan.toString()))
-          .getJsonObject(0).getJsonObject("Plan");
-      return root.getLong("Shared Hit Blocks", 0L) + root.getLong("Shared Read Blocks", 0L);
-    } finally {
-      await(c.close());
-    }
+  private long buffers(String statement, Tuple params) {
+    return ExplainedBuffers.of(spool.pool(), statement, params);
   }
 }

@@ -9,8 +9,6 @@ import dev.spool.WorkerOptions;
 import dev.spool.impl.sql.Queries;
 import dev.spool.testing.SpoolTestBase;
 import dev.spool.testing.TestDatabase;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Row;
@@ -257,24 +255,7 @@ class ClaimLimitedFromFloorsTest extends SpoolTestBase {
     return eleven;
   }
 
-  /**
-   * The buffers a call of claim_limited touches, its inner statements included (the function scan counts what
-   * runs inside it), by EXPLAIN (ANALYZE, BUFFERS) in a transaction rolled back. The second of two calls: the
-   * first also plans the function's statements, reading the catalogs.
-   */
   private long buffers(Tuple params) {
-    SqlConnection c = await(spool.pool().getConnection());
-    try {
-      await(c.query("begin").execute());
-      String explain = "explain (analyze, buffers, format json) " + new Queries(schema).get("ClaimJobsLimited");
-      await(c.preparedQuery(explain).execute(params));
-      Object plan = await(c.preparedQuery(explain).execute(params)).iterator().next().getValue(0);
-      await(c.query("rollback").execute());
-      JsonObject root = (plan instanceof JsonArray a ? a : new JsonArray(plan.toString()))
-          .getJsonObject(0).getJsonObject("Plan");
-      return root.getLong("Shared Hit Blocks", 0L) + root.getLong("Shared Read Blocks", 0L);
-    } finally {
-      await(c.close());
-    }
+    return ExplainedBuffers.of(spool.pool(), new Queries(schema).get("ClaimJobsLimited"), params);
   }
 }
