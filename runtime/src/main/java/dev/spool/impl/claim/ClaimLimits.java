@@ -134,7 +134,7 @@ public final class ClaimLimits {
   public Tuple params(String queue, String[] tasks, int batch, String owner, double leaseMs, Short[] priorities,
       OffsetDateTime[] floors) {
     if (keyed != null) {
-      throw new IllegalStateException("a keyed queue's claim reads from its head");
+      throw new IllegalStateException("a keyed queue claims through ClaimJobsKeyed or ClaimJobsKeyedFrom, not ClaimJobsLimited");
     }
     return Tuple.tuple().addValue(queue).addValue(tasks).addValue(batch).addValue(owner).addValue(leaseMs)
         .addValue(concurrency).addValue(keys).addValue(limits).addValue(windowsMs).addValue(keyTasks)
