@@ -110,7 +110,7 @@ public final class ClaimLimits {
     return out;
   }
 
-  /** True for a keyed queue ({@code ClaimJobsKeyed}), which reads from its head; false for {@code ClaimJobsLimited}. */
+  /** True for a keyed queue ({@code ClaimJobsKeyed}, from floors {@code ClaimJobsKeyedFrom}); false for {@code ClaimJobsLimited}. */
   public boolean isKeyed() {
     return keyed != null;
   }
@@ -165,11 +165,6 @@ public final class ClaimLimits {
       }
     }
     return taken;
-  }
-
-  /** True for a keyed queue: its claims read from floors per key ({@code ClaimJobsKeyedFrom}, {@link KeyFrontier}). */
-  public boolean keyedFromFloors() {
-    return keyed != null;
   }
 
   /** True for a serial queue: its head scans name each key's first open job. */

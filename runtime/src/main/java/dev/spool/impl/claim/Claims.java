@@ -69,7 +69,7 @@ final class Claims {
   void limitBy(ClaimLimits limits, Queries queries) {
     this.limits = limits;
     this.limitedClaimSql = queries.get(limits.statement());
-    if (limits.keyedFromFloors()) {
+    if (limits.isKeyed()) { // its claims read from floors per key
       this.keyFrontier = new KeyFrontier();
       this.keyedFromSql = queries.get("ClaimJobsKeyedFrom");
       this.keyedHeadSql = queries.get("KeyedHead");
@@ -111,7 +111,7 @@ final class Claims {
   /** Sends a claim of at most {@code batch} jobs leased for {@code leaseMs}; its jobs read their parents from {@code lineage}. */
   Future<Answer> claim(int batch, double leaseMs, Lineage lineage) {
     boolean fromFloors = readsFloors() && frontier.known() && !readHead;
-    boolean keysFromFloors = keyFrontier != null && headClient != null && keyFrontier.known() && !readHead;
+    boolean keysFromFloors = keyFrontier != null && keyFrontier.known() && !readHead;
     readHead = false;
     if (fromFloors || keysFromFloors) {
       stats.claimedFromFloors();

@@ -3,11 +3,11 @@ package dev.spool.impl.claim;
 import java.util.function.LongSupplier;
 
 /**
- * When the next head scan of one producer may start: a head scan reads a queue from its head, every index entry a
- * long transaction elsewhere keeps there included, to find what sits below the floors the claims read from. It runs
- * beside the claims, no more often than every {@code minInterval} and taking at most one {@link #SHARE}th of the time:
- * with a clean index a few times a second, with a held one every few seconds. Used by {@link ClaimFrontier} and
- * {@link KeyFrontier}.
+ * When the next head scan of one producer (or look from the heads of a worker's poll) may start: a head scan reads a
+ * queue from its head, every index entry a long transaction elsewhere keeps there included, to find what sits below
+ * the floors the claims read from. It runs beside the claims, no more often than every {@code minInterval} and taking
+ * at most one {@link #SHARE}th of the time: with a clean index a few times a second, with a held one every few
+ * seconds. Used by {@link ClaimFrontier}, {@link KeyFrontier} and {@link QueuePoller}.
  *
  * <p>Not thread-safe: used on the producer's event loop.
  */

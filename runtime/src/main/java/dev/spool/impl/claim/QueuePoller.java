@@ -29,16 +29,14 @@ import java.util.function.LongSupplier;
  * transaction elsewhere keeps there, and on the worker's connection it held up the worker's claims and acks (75 ms a
  * poll after 50,000 jobs). The look from the heads of all the waiting queues ({@code DueQueues}) finds what sits below
  * the floors and the queues whose floors are unknown; it runs on the Spool's pool, beside the claims, and waits
- * {@value #HEAD_PAUSE_FACTOR} times its own duration for the next (every poll with a clean index).
+ * {@value HeadScanPace#SHARE} times its own duration for the next (every poll with a clean index), paced by
+ * {@link HeadScanPace} as the producers' head scans are.
  *
  * <p>Runs on the owning verticle's event loop, like the producers it wakes.
  */
 public final class QueuePoller implements Service {
 
   private static final System.Logger LOG = System.getLogger(QueuePoller.class.getName());
-
-  /** A look from the heads waits this many times its own duration for the next one. */
-  static final int HEAD_PAUSE_FACTOR = 20;
 
   private final Vertx vertx;
   private final SqlClient client;
@@ -51,8 +49,8 @@ public final class QueuePoller implements Service {
   private final LongSupplier nanoTime;
   private long timer = -1;
   private boolean polling;
-  private boolean lookingFromHeads;
-  private long headsDueAtNanos;
+  /** When the next look from the heads may start. */
+  private final HeadScanPace headPace;
 
   /**
    * Takes over the poll of {@code producers}; call before they start. Looks from floors on {@code client} (the
@@ -74,7 +72,7 @@ public final class QueuePoller implements Service {
     this.tasks = tasks;
     this.intervalMs = interval.toMillis();
     this.nanoTime = nanoTime;
-    this.headsDueAtNanos = nanoTime.getAsLong();
+    this.headPace = new HeadScanPace(nanoTime, 0);
     producers.values().forEach(PolledQueue::polledTogether);
   }
 
@@ -106,7 +104,7 @@ public final class QueuePoller implements Service {
       waiting.forEach(queue -> producers.get(queue).wake());
       return Future.succeededFuture();
     }
-    if (!lookingFromHeads && nanoTime.getAsLong() - headsDueAtNanos >= 0) {
+    if (headPace.due()) {
       return lookFromHeads(waiting);
     }
     return lookFromFloors(waiting);
@@ -148,13 +146,15 @@ public final class QueuePoller implements Service {
 
   /** DueQueues of every waiting queue, on the pool; the next one waits for its duration times the pause factor. */
   private Future<Void> lookFromHeads(List<String> waiting) {
-    lookingFromHeads = true;
+    headPace.started();
     long started = nanoTime.getAsLong();
     Tuple params = Tuple.tuple().addArrayOfString(waiting.toArray(String[]::new)).addArrayOfString(tasks);
     return headClient.preparedQuery(dueQueuesSql).execute(params).transform(ar -> {
-      lookingFromHeads = false;
-      long ended = nanoTime.getAsLong();
-      headsDueAtNanos = started + HEAD_PAUSE_FACTOR * (ended - started);
+      if (ar.succeeded()) {
+        headPace.landed(nanoTime.getAsLong() - started);
+      } else {
+        headPace.failed(); // the next poll looks from the heads again
+      }
       wakeDue(ar);
       return Future.succeededFuture();
     });

@@ -37,9 +37,9 @@ class ClaimBelowFloorsTest extends SpoolTestBase {
 
   private final List<Long> ran = new CopyOnWriteArrayList<>();
 
-  @BeforeEach
-  void startAWorkerWithJobsFlowing() {
-    JobHandlers handlers = new JobHandlers().register(WORK, (args, ctx) -> {
+  /** WORK, and FLAKY, whose first attempt fails (its retry 200 ms on): each adds the id of a job it ran to {@code ran}. */
+  static JobHandlers recording(List<Long> ran) {
+    return new JobHandlers().register(WORK, (args, ctx) -> {
       ran.add(ctx.id());
       return Future.succeededFuture();
     }).register(FLAKY, (args, ctx) -> {
@@ -49,7 +49,11 @@ class ClaimBelowFloorsTest extends SpoolTestBase {
       ran.add(ctx.id());
       return Future.succeededFuture();
     }, new HandlerOptions().setRetryPolicy(new RetryPolicy().setBase(Duration.ofMillis(200))));
-    await(vertx.deployVerticle(spool.worker(new WorkerOptions(), handlers)));
+  }
+
+  @BeforeEach
+  void startAWorkerWithJobsFlowing() {
+    await(vertx.deployVerticle(spool.worker(new WorkerOptions(), recording(ran))));
     // jobs flow until the worker claims from its floors (it learns its queue's priorities from a head scan or
     // from its claims, and its clock from a head scan)
     eventually(Duration.ofSeconds(10), () -> {

@@ -155,18 +155,7 @@ class ClaimKeyedFromFloorsTest extends SpoolTestBase {
   /** A serial key's first open job read from its id floor: past the finished jobs an old snapshot keeps. */
   @Test
   void aSerialClaimFromIdFloorsReadsPastTheFinishedJobsAnOldSnapshotKeeps() {
-    SqlConnection pin = await(PgConnection.connect(vertx, PgConnectOptions.fromUri(TestDatabase.uri())));
-    try {
-      await(pin.query("begin isolation level repeatable read").execute());
-      await(pin.query("select count(*) from pg_class").execute()); // the snapshot is taken: vacuum is held
-      for (int round = 0; round < 50; round++) { // 10,000 jobs of 20 keys run and done, their entries kept
-        sql("insert into {schema}.jobs (queue, task, key, args) select 'q', 't', 'key' || lpad((g % 20)::text, 2, '0'),"
-            + " '\\x7b7d' from generate_series(1, 200) g");
-        sql("update {schema}.jobs set state = 'running'");
-        sql("delete from {schema}.jobs");
-      }
-      sql("insert into {schema}.jobs (queue, task, key, args) select 'q', 't', 'key' || lpad((g % 20)::text, 2, '0'),"
-          + " '\\x7b7d' from generate_series(1, 200) g");
+    underAnOldSnapshotKeepingDoneJobsOf20Keys(before -> {
       String[] keys = new String[20];
       Long[] idFloors = new Long[20];
       for (Row row : sql("select key, min(id) from {schema}.jobs group by key order by key")) {
@@ -181,9 +170,7 @@ class ClaimKeyedFromFloorsTest extends SpoolTestBase {
 
       assertThat(fromHeads).isGreaterThan(8_000);
       assertThat(fromFloors).as("buffers from the id floors, against %d from the heads", fromHeads).isLessThan(2_500);
-    } finally {
-      await(pin.close());
-    }
+    });
   }
 
   @Test
@@ -205,19 +192,7 @@ class ClaimKeyedFromFloorsTest extends SpoolTestBase {
     for (int i = 0; i < keys.length; i++) {
       keys[i] = String.format("key%02d", i);
     }
-    SqlConnection pin = await(PgConnection.connect(vertx, PgConnectOptions.fromUri(TestDatabase.uri())));
-    try {
-      await(pin.query("begin isolation level repeatable read").execute());
-      await(pin.query("select count(*) from pg_class").execute()); // the snapshot is taken: vacuum is held
-      for (int round = 0; round < 100; round++) { // 20,000 jobs of 20 keys claimed and done, their entries kept
-        sql("insert into {schema}.jobs (queue, task, key, args) select 'q', 't', 'key' || lpad((g % 20)::text, 2, '0'),"
-            + " '\\x7b7d' from generate_series(1, 200) g");
-        sql("update {schema}.jobs set state = 'running'");
-        sql("delete from {schema}.jobs");
-      }
-      OffsetDateTime floor = now();
-      sql("insert into {schema}.jobs (queue, task, key, args) select 'q', 't', 'key' || lpad((g % 20)::text, 2, '0'),"
-          + " '\\x7b7d' from generate_series(1, 200) g");
+    underAnOldSnapshotKeepingDoneJobsOf20Keys(floor -> {
       OffsetDateTime[] floors = new OffsetDateTime[keys.length];
       Arrays.fill(floors, floor);
 
@@ -229,9 +204,35 @@ class ClaimKeyedFromFloorsTest extends SpoolTestBase {
       // unpinned, both read about 2,500 buffers for such a claim (most of it the update of the jobs claimed)
       assertThat(fromHeads).isGreaterThan(10_000);
       assertThat(fromFloors).as("buffers from the floors, against %d from the heads", fromHeads).isLessThan(4_000);
+    });
+  }
+
+  /**
+   * Runs {@code check} while a REPEATABLE READ transaction keeps 20,000 jobs of queue q, over keys key00 to key19,
+   * claimed and done since it began, and 200 more of those keys are available; {@code check} gets the time just before
+   * those were enqueued.
+   */
+  private void underAnOldSnapshotKeepingDoneJobsOf20Keys(java.util.function.Consumer<OffsetDateTime> check) {
+    SqlConnection pin = await(PgConnection.connect(vertx, PgConnectOptions.fromUri(TestDatabase.uri())));
+    try {
+      await(pin.query("begin isolation level repeatable read").execute());
+      await(pin.query("select count(*) from pg_class").execute()); // the snapshot is taken: vacuum is held
+      for (int round = 0; round < 100; round++) {
+        enqueueOverTwentyKeys();
+        sql("update {schema}.jobs set state = 'running'"); // claimed...
+        sql("delete from {schema}.jobs"); // ...and done, but their entries stay
+      }
+      OffsetDateTime before = now();
+      enqueueOverTwentyKeys();
+      check.accept(before);
     } finally {
       await(pin.close());
     }
+  }
+
+  private void enqueueOverTwentyKeys() {
+    sql("insert into {schema}.jobs (queue, task, key, args) select 'q', 't', 'key' || lpad((g % 20)::text, 2, '0'),"
+        + " '\\x7b7d' from generate_series(1, 200) g");
   }
 
   /** What a claim's answer says: jobs per key (the bucket as ""), the floors, each key's last job, the wait. */

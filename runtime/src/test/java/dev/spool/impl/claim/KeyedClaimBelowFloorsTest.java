@@ -4,15 +4,11 @@ import static dev.spool.testing.TestDatabase.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spool.EnqueueOptions;
-import dev.spool.HandlerOptions;
-import dev.spool.JobHandlers;
 import dev.spool.QueueOptions;
-import dev.spool.RetryPolicy;
 import dev.spool.Task;
 import dev.spool.WorkerOptions;
 import dev.spool.testing.SpoolTestBase;
 import dev.spool.testing.TestDatabase;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
@@ -32,25 +28,15 @@ import org.junit.jupiter.api.Test;
  */
 class KeyedClaimBelowFloorsTest extends SpoolTestBase {
 
-  static final Task<JsonObject> WORK = Task.json("work");
-  static final Task<JsonObject> FLAKY = Task.json("flaky");
+  static final Task<JsonObject> WORK = ClaimBelowFloorsTest.WORK;
+  static final Task<JsonObject> FLAKY = ClaimBelowFloorsTest.FLAKY;
 
   private final List<Long> ran = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void startAFairWorkerWithJobsOfTwoKeysFlowing() {
-    JobHandlers handlers = new JobHandlers().register(WORK, (args, ctx) -> {
-      ran.add(ctx.id());
-      return Future.succeededFuture();
-    }).register(FLAKY, (args, ctx) -> {
-      if (ctx.attempt() == 1) {
-        return Future.failedFuture("the first attempt fails");
-      }
-      ran.add(ctx.id());
-      return Future.succeededFuture();
-    }, new HandlerOptions().setRetryPolicy(new RetryPolicy().setBase(Duration.ofMillis(200))));
     await(vertx.deployVerticle(spool.worker(new WorkerOptions().setQueues("fair")
-        .setQueueOptions("fair", new QueueOptions().setFair(true)), handlers)));
+        .setQueueOptions("fair", new QueueOptions().setFair(true)), ClaimBelowFloorsTest.recording(ran))));
     eventually(Duration.ofSeconds(10), () -> {
       for (String key : List.of("a", "b")) {
         long job = await(spool.client().enqueue(WORK, new JsonObject(), keyed(key)));
